@@ -1,0 +1,143 @@
+"""Composition root: builds everything in a visible order, wires it, and runs the qasync loop."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import logging.handlers
+import os
+import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from kiosk.core.content import DEFAULT_PROFILE, KioskContent, choose_profile, load_best_catalog
+from kiosk.core.datafile import DataFileError
+from kiosk.core.profiles import ProfileLibrary
+from kiosk.paths import KioskPaths
+
+if TYPE_CHECKING:
+    from kiosk.ui.i18n import Localizer
+    from kiosk.ui.shell import KioskWindow
+
+log = logging.getLogger("kiosk")
+
+WINDOWED_SIZE = (1366, 768)
+
+
+def configure_logging(paths: KioskPaths) -> None:
+    """A rotating log in the data folder; never personal data (nothing a citizen types is logged)."""
+    root = logging.getLogger()
+    if any(getattr(h, "_kiosk", False) for h in root.handlers):
+        return
+    root.setLevel(logging.INFO)
+    formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        paths.logs.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.handlers.RotatingFileHandler(
+            paths.logs / "kiosk.log", maxBytes=2_000_000, backupCount=5, encoding="utf-8"
+        )
+    except OSError as exc:
+        handler = logging.StreamHandler(sys.stderr)
+        print(f"kiosk: cannot write logs to {paths.logs} ({exc.strerror}); logging to the console", file=sys.stderr)
+    handler.setFormatter(formatter)
+    handler._kiosk = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+
+
+def load_content(paths: KioskPaths, profile_name: str) -> KioskContent | None:
+    """The catalog and profile to run on, falling back to the last good data; None if nothing works."""
+    try:
+        catalog, warnings = load_best_catalog(paths.catalog, paths.cached_catalog, paths.icons)
+    except DataFileError as exc:
+        for problem in exc.problems:
+            log.error("bundled catalog refused: %s", problem)
+        return None
+    library = ProfileLibrary(paths.profiles, paths.last_good_profiles, paths.resources)
+    profile, profile_warnings = choose_profile(library, profile_name, catalog)
+    content = KioskContent(catalog, profile, warnings + profile_warnings)
+    for warning in content.warnings:
+        log.warning("%s", warning)
+    log.info(
+        "running profile %s (%s) on the %s catalog %s: %d agencies shown",
+        profile.name, profile.mode, catalog.source, catalog.version,
+        len(catalog.restricted_to(profile.agencies).agencies),
+    )  # fmt: skip
+    return content
+
+
+@dataclass
+class Kiosk:
+    """The assembled application: what tests and tools drive, and what ``run`` shows."""
+
+    paths: KioskPaths
+    content: KioskContent | None
+    localizer: Localizer
+    window: KioskWindow
+
+    @classmethod
+    def build(cls, paths: KioskPaths, profile_name: str = DEFAULT_PROFILE) -> Kiosk:
+        """Build the window on an existing QApplication (tests) or the one ``run`` made."""
+        from PySide6.QtWidgets import QApplication
+
+        from kiosk.ui.i18n import Localizer
+        from kiosk.ui.icons import IconSet
+        from kiosk.ui.shell import KioskWindow
+        from kiosk.ui.theme import apply_theme, load_fonts
+
+        app = QApplication.instance()
+        assert isinstance(app, QApplication), "create the QApplication first"
+        for problem in load_fonts(paths.fonts):
+            log.error("%s", problem)
+        content = load_content(paths, profile_name)
+        localizer = Localizer(paths.translations, paths.cache)
+        window = KioskWindow(localizer, IconSet(paths.icons))
+        if content is None:
+            apply_theme(app, paths.styles, "#9b1c1c")
+            localizer.set_language("fa")
+            window.show_out_of_service()
+        else:
+            apply_theme(app, paths.styles, content.profile.accent)
+            logo = paths.resources / content.profile.logo if content.profile.logo else None
+            localizer.set_language(content.profile.language)
+            window.show_content(content.catalog, content.profile, logo)
+        return cls(paths, content, localizer, window)
+
+    def close(self) -> None:
+        """Close the window and take back everything installed application-wide."""
+        self.window.close()
+        self.window.deleteLater()
+        self.localizer.detach()
+
+
+def run(paths: KioskPaths, profile_name: str, windowed: bool) -> int:
+    os.environ.setdefault("QT_API", "pyside6")  # qasync picks its binding from this at import
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("Pishkhan")
+    app.setOrganizationName("Mazandaran e-government")
+    kiosk = Kiosk.build(paths, profile_name)
+    window = kiosk.window
+    if windowed:
+        window.resize(*WINDOWED_SIZE)
+        window.show()
+    else:
+        window.showFullScreen()
+
+    import qasync  # after the first frame is queued: it is not needed to paint it
+
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    closed = asyncio.Event()
+    app.aboutToQuit.connect(closed.set)
+    with loop:
+        loop.run_until_complete(closed.wait())
+    log.info("kiosk stopped")
+    return 0
+
+
+def list_profiles(paths: KioskPaths) -> int:
+    library = ProfileLibrary(paths.profiles, paths.last_good_profiles, paths.resources)
+    for name in library.names():
+        print(name)
+    return 0

@@ -1,0 +1,1 @@
+"""Domain logic: pure Python, no Qt widgets; tested without a display."""

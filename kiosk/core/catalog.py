@@ -1,0 +1,407 @@
+"""The service catalog: agencies, their services, and loading them from data files.
+
+The format is documented in ``resources/catalog/README.md``. Loading validates everything and
+either returns a whole ``Catalog`` or raises ``DataFileError`` listing every problem found; it
+never returns half a catalog.
+
+Run ``python -m kiosk.core.catalog DIR`` (or ``--agency-file FILE``) to check files by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kiosk.core.datafile import (
+    COLOR_PATTERN,
+    DataFileError,
+    LocalText,
+    Problem,
+    Reader,
+    read_json,
+)
+
+CATALOG_FORMAT = 1
+MANIFEST_NAME = "catalog.json"
+AGENCY_DIR = "agencies"
+
+FEE_KINDS = ("free", "fixed", "variable")
+TIME_UNITS = ("instant", "minute", "hour", "day", "workday", "week", "month")
+CHANNEL_KINDS = ("web", "app", "ussd", "phone")
+
+_USSD = re.compile(r"^\*[0-9*]+#$")
+_PHONE = re.compile(r"^\+?[0-9]{3,15}$")
+_HTTPS = re.compile(r"^https://[^\s/$.?#][^\s]*$")
+_SERVICE_ID = re.compile(r"^([a-z0-9]+(?:-[a-z0-9]+)*)\.([a-z0-9]+(?:-[a-z0-9]+)*)$")
+
+
+@dataclass(frozen=True)
+class Fee:
+    kind: str  # one of FEE_KINDS
+    rial: int = 0
+    note: LocalText | None = None
+
+
+@dataclass(frozen=True)
+class TypicalTime:
+    unit: str  # one of TIME_UNITS
+    min: int = 0
+    max: int = 0
+
+
+@dataclass(frozen=True)
+class Channel:
+    kind: str  # one of CHANNEL_KINDS
+    address: str
+    label: LocalText | None = None
+
+    @property
+    def opens_on_phone(self) -> bool:
+        """Whether a QR code of the address lets a citizen carry on on their own phone."""
+        return self.kind in ("web", "app")
+
+
+@dataclass(frozen=True)
+class Service:
+    id: str
+    agency_id: str
+    title: LocalText
+    summary: LocalText
+    audience: LocalText
+    documents: tuple[LocalText, ...]
+    fee: Fee
+    time: TypicalTime
+    channels: tuple[Channel, ...]
+    steps: tuple[LocalText, ...]
+    keywords_fa: tuple[str, ...]
+    keywords_en: tuple[str, ...]
+    related: tuple[str, ...] = ()
+
+    @property
+    def online_address(self) -> str | None:
+        """The address the service card's QR code opens: the first web or app channel."""
+        for channel in self.channels:
+            if channel.opens_on_phone:
+                return channel.address
+        return None
+
+
+@dataclass(frozen=True)
+class Agency:
+    id: str
+    name: LocalText
+    short_name: LocalText
+    icon: str
+    color: str
+    about: LocalText
+    phone: str | None
+    web: str | None
+    services: tuple[Service, ...]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    version: str
+    agencies: tuple[Agency, ...]
+    source: str = "bundled"
+    _by_agency: dict[str, Agency] = field(default_factory=dict, repr=False, compare=False)
+    _by_service: dict[str, Service] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._by_agency.update({a.id: a for a in self.agencies})
+        self._by_service.update({s.id: s for a in self.agencies for s in a.services})
+
+    @property
+    def services(self) -> tuple[Service, ...]:
+        return tuple(s for a in self.agencies for s in a.services)
+
+    def agency(self, agency_id: str) -> Agency:
+        return self._by_agency[agency_id]
+
+    def service(self, service_id: str) -> Service:
+        return self._by_service[service_id]
+
+    def has_agency(self, agency_id: str) -> bool:
+        return agency_id in self._by_agency
+
+    def restricted_to(self, agency_ids: tuple[str, ...] | None) -> Catalog:
+        """The same catalog showing only these agencies, in this order (None: all of them)."""
+        if agency_ids is None:
+            return self
+        return Catalog(self.version, tuple(self.agency(a) for a in agency_ids), self.source)
+
+
+def load_catalog(directory: Path, icons_dir: Path | None = None, source: str = "bundled") -> Catalog:
+    """Load and validate a catalog directory (manifest + agency files) as one whole.
+
+    ``icons_dir``, when given, is where agency icons must exist.
+    """
+    manifest_label = str(directory / MANIFEST_NAME)
+    data = read_json(directory / MANIFEST_NAME, manifest_label)
+    reader = Reader(manifest_label)
+    manifest = reader.obj(data, "")
+    reader.unknown_keys(manifest, {"format", "version", "agencies"}, "")
+    _check_format(reader, manifest)
+    version = reader.text(manifest, "version", "")
+    order: list[str] = []
+    for place, value in reader.items(manifest, "agencies", "", minimum=1):
+        if not isinstance(value, str):
+            reader.problem(place, "should be an agency id (a text)")
+        elif value in order:
+            reader.problem(place, f"lists agency {value!r} twice")
+        else:
+            order.append(value)
+    reader.raise_if_any()
+
+    problems: list[Problem] = []
+    agencies: list[Agency] = []
+    agency_dir = directory / AGENCY_DIR
+    on_disk = {p.stem for p in agency_dir.glob("*.json")} if agency_dir.is_dir() else set()
+    for index, agency_id in enumerate(order):
+        path = agency_dir / f"{agency_id}.json"
+        if agency_id not in on_disk:
+            problems.append(
+                Problem(manifest_label, f"agencies[{index}]", f"unknown agency {agency_id!r}: there is no file {path}")
+            )
+            continue
+        try:
+            agencies.append(load_agency_file(path, icons_dir))
+        except DataFileError as exc:
+            problems.extend(exc.problems)
+    for stray in sorted(on_disk - set(order)):
+        problems.append(
+            Problem(str(agency_dir / f"{stray}.json"), "", f"is not listed in {MANIFEST_NAME}'s agencies")
+        )
+    if problems:
+        raise DataFileError(problems)
+    return build_catalog(version, agencies, manifest_label, source)
+
+
+def build_catalog(version: str, agencies: list[Agency], label: str, source: str) -> Catalog:
+    """Check what spans files (unique service ids, related services) and assemble the catalog."""
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
+    for agency in agencies:
+        for service in agency.services:
+            if service.id in seen:
+                problems.append(
+                    Problem(label, f"service {service.id!r}", f"is defined twice: in {seen[service.id]} and {agency.id}")
+                )
+            seen[service.id] = agency.id
+    for agency in agencies:
+        for service in agency.services:
+            for related in service.related:
+                if related not in seen:
+                    problems.append(
+                        Problem(label, f"service {service.id!r}.related", f"refers to unknown service {related!r}")
+                    )
+    if problems:
+        raise DataFileError(problems)
+    return Catalog(version, tuple(agencies), source)
+
+
+def load_agency_file(path: Path, icons_dir: Path | None = None) -> Agency:
+    label = str(path)
+    reader = Reader(label)
+    agency = parse_agency(reader, read_json(path, label), expected_id=path.stem, icons_dir=icons_dir)
+    reader.raise_if_any()
+    return agency
+
+
+def parse_agency(reader: Reader, data: Any, expected_id: str | None, icons_dir: Path | None) -> Agency:
+    obj = reader.obj(data, "")
+    reader.unknown_keys(
+        obj, {"id", "name", "short_name", "icon", "color", "about", "contact", "services"}, ""
+    )
+    agency_id = reader.identifier(obj, "id", "")
+    if agency_id and expected_id is not None and agency_id != expected_id:
+        reader.problem("id", f"is {agency_id!r} but the file is named {expected_id}.json; they must match")
+    icon = reader.text(obj, "icon", "")
+    if icon and icons_dir is not None and not (icons_dir / f"{icon}.svg").is_file():
+        reader.problem("icon", f"no icon {icon!r}: {icons_dir / (icon + '.svg')} does not exist")
+    color = reader.text(obj, "color", "")
+    if color and not COLOR_PATTERN.match(color):
+        reader.problem("color", f"{color!r} should be a colour written #rrggbb")
+    phone = web = None
+    contact = reader.field(obj, "contact", "", required=False)
+    if contact is not None:
+        contact = reader.obj(contact, "contact")
+        reader.unknown_keys(contact, {"phone", "web"}, "contact")
+        if "phone" in contact:
+            phone = _phone(reader, reader.text(contact, "phone", "contact"), "contact.phone")
+        if "web" in contact:
+            web = _https(reader, reader.text(contact, "web", "contact"), "contact.web")
+    services: list[Service] = []
+    ids: dict[str, str] = {}
+    for place, item in reader.items(obj, "services", "", minimum=1):
+        service = parse_service(reader, item, place, agency_id)
+        if service.id in ids:
+            reader.problem(f"{place}.id", f"{service.id!r} is already used by {ids[service.id]}")
+        elif service.id:
+            ids[service.id] = place
+        services.append(service)
+    return Agency(
+        id=agency_id,
+        name=reader.local_text(obj, "name", ""),
+        short_name=reader.local_text(obj, "short_name", "", max_len=28),
+        icon=icon,
+        color=color,
+        about=reader.local_text(obj, "about", ""),
+        phone=phone,
+        web=web,
+        services=tuple(services),
+    )
+
+
+_SERVICE_KEYS = {
+    "id", "title", "summary", "audience", "documents", "fee", "time",
+    "channels", "steps", "keywords", "related", "form",
+}  # fmt: skip
+
+
+def parse_service(reader: Reader, data: Any, place: str, agency_id: str) -> Service:
+    obj = reader.obj(data, place)
+    reader.unknown_keys(obj, _SERVICE_KEYS, place)
+    service_id = reader.text(obj, "id", place)
+    match = _SERVICE_ID.match(service_id) if service_id else None
+    if service_id and not match:
+        reader.problem(f"{place}.id", f"{service_id!r} should look like '<agency id>.<name>' in lower-case letters, digits and dashes")
+    elif match and agency_id and match.group(1) != agency_id:
+        reader.problem(f"{place}.id", f"{service_id!r} should start with this agency's id, '{agency_id}.'")
+    keywords = reader.obj(reader.field(obj, "keywords", place) or {}, f"{place}.keywords")
+    related: list[str] = []
+    for where, value in reader.items(obj, "related", place, required=False):
+        if isinstance(value, str):
+            related.append(value)
+        else:
+            reader.problem(where, "should be a service id (a text)")
+    return Service(
+        id=service_id,
+        agency_id=agency_id,
+        title=reader.local_text(obj, "title", place, max_len=60),
+        summary=reader.local_text(obj, "summary", place),
+        audience=reader.local_text(obj, "audience", place),
+        documents=tuple(reader.local_text_value(v, w) for w, v in reader.items(obj, "documents", place)),
+        fee=_fee(reader, reader.field(obj, "fee", place), f"{place}.fee"),
+        time=_time(reader, reader.field(obj, "time", place), f"{place}.time"),
+        channels=tuple(_channel(reader, v, w) for w, v in reader.items(obj, "channels", place, minimum=1)),
+        steps=tuple(reader.local_text_value(v, w) for w, v in reader.items(obj, "steps", place, minimum=2)),
+        keywords_fa=_words(reader, keywords, "fa", f"{place}.keywords") if "keywords" in obj else (),
+        keywords_en=_words(reader, keywords, "en", f"{place}.keywords") if "keywords" in obj else (),
+        related=tuple(related),
+    )
+
+
+def _words(reader: Reader, obj: dict[str, Any], language: str, place: str) -> tuple[str, ...]:
+    words: list[str] = []
+    for where, value in reader.items(obj, language, place, minimum=1):
+        if isinstance(value, str) and value.strip():
+            words.append(value)
+        else:
+            reader.problem(where, "should be a non-empty text")
+    return tuple(words)
+
+
+def _fee(reader: Reader, data: Any, place: str) -> Fee:
+    if data is None:
+        return Fee("free")
+    obj = reader.obj(data, place)
+    kind = reader.one_of(obj, "kind", place, FEE_KINDS)
+    if kind == "fixed":
+        reader.unknown_keys(obj, {"kind", "rial"}, place)
+        return Fee("fixed", rial=reader.integer(obj, "rial", place, minimum=1))
+    if kind == "variable":
+        reader.unknown_keys(obj, {"kind", "note"}, place)
+        return Fee("variable", note=reader.local_text(obj, "note", place))
+    reader.unknown_keys(obj, {"kind"}, place)
+    return Fee("free")
+
+
+def _time(reader: Reader, data: Any, place: str) -> TypicalTime:
+    if data is None:
+        return TypicalTime("instant")
+    obj = reader.obj(data, place)
+    unit = reader.one_of(obj, "unit", place, TIME_UNITS)
+    if unit == "instant" or not unit:
+        reader.unknown_keys(obj, {"unit"}, place)
+        return TypicalTime("instant")
+    reader.unknown_keys(obj, {"unit", "min", "max"}, place)
+    low = reader.integer(obj, "min", place, minimum=1)
+    high = reader.integer(obj, "max", place, minimum=1) if "max" in obj else low
+    if high < low:
+        reader.problem(f"{place}.max", f"is {high}, less than min ({low})")
+        high = low
+    return TypicalTime(unit, low, high)
+
+
+def _channel(reader: Reader, data: Any, place: str) -> Channel:
+    obj = reader.obj(data, place)
+    reader.unknown_keys(obj, {"kind", "address", "label"}, place)
+    kind = reader.one_of(obj, "kind", place, CHANNEL_KINDS)
+    address = reader.text(obj, "address", place)
+    where = f"{place}.address"
+    if address and kind in ("web", "app"):
+        address = _https(reader, address, where)
+    elif address and kind == "ussd" and not _USSD.match(address):
+        reader.problem(where, f"{address!r} is not a USSD code: it should start with * and end with #")
+    elif address and kind == "phone":
+        address = _phone(reader, address, where)
+    label = reader.local_text(obj, "label", place) if "label" in obj else None
+    return Channel(kind, address, label)
+
+
+def _https(reader: Reader, value: str, place: str) -> str:
+    if value and not _HTTPS.match(value):
+        reader.problem(place, f"{value!r} should be a full address starting with https://")
+    return value
+
+
+def _phone(reader: Reader, value: str, place: str) -> str:
+    if value and not _PHONE.match(value):
+        reader.problem(place, f"{value!r} should be a phone number written in digits only")
+    return value
+
+
+def _check_format(reader: Reader, obj: dict[str, Any]) -> None:
+    fmt = reader.field(obj, "format", "")
+    if fmt is None:
+        return
+    if isinstance(fmt, bool) or not isinstance(fmt, int):
+        reader.problem("format", "should be a whole number")
+    elif fmt > CATALOG_FORMAT:
+        reader.problem("format", f"is {fmt}; this kiosk reads format {CATALOG_FORMAT}: update the kiosk first")
+    elif fmt < 1:
+        reader.problem("format", f"is {fmt}; formats start at 1")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m kiosk.core.catalog", description="Check catalog files.")
+    group = parser.add_mutually_exclusive_group(required=True)
+    group.add_argument("directory", nargs="?", type=Path, help="a catalog directory (with catalog.json)")
+    group.add_argument("--agency-file", type=Path, help="check one agency file on its own")
+    parser.add_argument("--icons", type=Path, default=None, help="icons directory to check icon names against")
+    args = parser.parse_args(argv)
+    icons = args.icons
+    try:
+        if args.agency_file:
+            icons = icons or args.agency_file.resolve().parents[2] / "icons"
+            agency = load_agency_file(args.agency_file, icons if icons.is_dir() else None)
+            print(f"ok: {agency.id}: {len(agency.services)} services")
+        else:
+            icons = icons or args.directory.resolve().parent / "icons"
+            catalog = load_catalog(args.directory, icons if icons.is_dir() else None)
+            print(f"ok: version {catalog.version}: {len(catalog.agencies)} agencies, {len(catalog.services)} services")
+    except DataFileError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"refused: {len(exc.problems)} problem(s)", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""Choosing what a kiosk runs on: the newest good catalog and the asked-for profile, with fallbacks.
+
+A bad file never takes the kiosk down: a cached catalog that fails validation gives way to the
+bundled one, and a broken profile to its last good copy, then to a safe built-in profile. Every
+fallback is reported in ``warnings`` so the log and the self-test can say what happened.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kiosk.core.catalog import Catalog, load_catalog
+from kiosk.core.datafile import DataFileError, LocalText
+from kiosk.core.profiles import DemoProfile, ProfileLibrary
+
+DEFAULT_PROFILE = "festival"
+
+# Used only when the asked-for profile and its last good copy are both unusable: every agency,
+# Persian, demo mode (so nothing a citizen files is mistaken for a live request), no server.
+SAFE_PROFILE = DemoProfile(
+    name="safe-mode",
+    title=LocalText("پیشخوان خدمات الکترونیک", "E-Services Kiosk"),
+    accent="#0f766e",
+    logo="",
+    language="fa",
+    idle_timeout_seconds=90,
+    mode="demo",
+    currency="rial",
+    agencies=None,
+    server_url="",
+    source="built-in",
+)
+
+
+@dataclass
+class KioskContent:
+    catalog: Catalog
+    profile: DemoProfile
+    warnings: list[str] = field(default_factory=list)
+
+
+def load_best_catalog(bundled: Path, cached: Path, icons: Path | None) -> tuple[Catalog, list[str]]:
+    """The cached catalog if there is one and it is valid, else the bundled one.
+
+    Raises DataFileError only when the bundled catalog itself is unusable.
+    """
+    warnings: list[str] = []
+    if (cached / "catalog.json").is_file():
+        try:
+            return load_catalog(cached, icons, source="cached"), warnings
+        except DataFileError as exc:
+            warnings.extend(str(p) for p in exc.problems)
+            warnings.append(f"the cached catalog in {cached} was refused; using the bundled catalog")
+    return load_catalog(bundled, icons, source="bundled"), warnings
+
+
+def choose_profile(library: ProfileLibrary, name: str, catalog: Catalog) -> tuple[DemoProfile, list[str]]:
+    """The named profile, or its last good copy, or the safe built-in profile, never an error."""
+    try:
+        return library.load(name, catalog)
+    except DataFileError as exc:
+        warnings = [str(p) for p in exc.problems]
+        warnings.append(f"profile {name!r} cannot be used; running on the safe built-in profile")
+        return SAFE_PROFILE, warnings

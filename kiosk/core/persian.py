@@ -1,0 +1,79 @@
+"""Persian text normalisation and digit shaping, shared by search, validation and display."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
+ARABIC_INDIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
+ASCII_DIGITS = "0123456789"
+
+ZWNJ = "\u200c"
+ZWJ = "\u200d"
+TATWEEL = "\u0640"
+
+# Unicode directional isolates: wrap Latin text and numbers that sit inside a Persian sentence
+# so the bidi algorithm never reorders them with their neighbours.
+LRI = "\u2066"
+RLI = "\u2067"
+FSI = "\u2068"
+PDI = "\u2069"
+
+_TO_ASCII_DIGITS = str.maketrans(PERSIAN_DIGITS + ARABIC_INDIC_DIGITS, ASCII_DIGITS * 2)
+_TO_PERSIAN_DIGITS = str.maketrans(ASCII_DIGITS + ARABIC_INDIC_DIGITS, PERSIAN_DIGITS * 2)
+
+# Arabic letter forms that Persian keyboards and old systems still produce.
+_ARABIC_TO_PERSIAN_LETTERS = str.maketrans(
+    {
+        "\u064a": "\u06cc",  # ي Arabic yeh -> ی
+        "\u0649": "\u06cc",  # ى alef maksura -> ی
+        "\u0643": "\u06a9",  # ك Arabic kaf -> ک
+        "\u0629": "\u0647",  # ة teh marbuta -> ه
+        "\u06c0": "\u0647",  # ۀ heh with yeh above -> ه
+        "\u0623": "\u0627",  # أ -> ا
+        "\u0625": "\u0627",  # إ -> ا
+        "\u0671": "\u0627",  # ٱ -> ا
+        "\u0624": "\u0648",  # ؤ -> و
+        "\u0626": "\u06cc",  # ئ -> ی
+    }
+)
+
+# Harakat, tanwin, shadda, sukun, superscript alef and Quranic marks: ignored when matching.
+_DIACRITICS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed]")
+_SPACES = re.compile(r"[\s\u200c\u200d\u200e\u200f\u2066-\u2069\u00a0\u202f]+")
+
+
+def to_ascii_digits(text: str) -> str:
+    """Persian and Arabic-Indic digits to ASCII; everything else untouched."""
+    return text.translate(_TO_ASCII_DIGITS)
+
+
+def to_persian_digits(text: str) -> str:
+    """ASCII and Arabic-Indic digits to Persian; everything else untouched."""
+    return text.translate(_TO_PERSIAN_DIGITS)
+
+
+def normalize(text: str) -> str:
+    """Canonical form of Persian text for matching and storage.
+
+    Arabic ي/ك become Persian ی/ک, every kind of digit becomes ASCII, diacritics and tatweel are
+    dropped, and runs of spaces, ZWNJ and direction marks become one space. Latin letters are
+    case-folded. The result is for comparing and storing, not for display.
+    """
+    text = unicodedata.normalize("NFKC", text) if not text.isascii() else text
+    text = text.translate(_ARABIC_TO_PERSIAN_LETTERS).translate(_TO_ASCII_DIGITS)
+    text = text.replace(TATWEEL, "")
+    text = _DIACRITICS.sub("", text)
+    text = _SPACES.sub(" ", text)
+    return text.strip().casefold()
+
+
+def isolate(text: str) -> str:
+    """Wrap text in first-strong isolates so it keeps its own direction inside any sentence."""
+    return f"{FSI}{text}{PDI}"
+
+
+def isolate_ltr(text: str) -> str:
+    """Wrap text (an address, a code, a number) in a left-to-right isolate."""
+    return f"{LRI}{text}{PDI}"

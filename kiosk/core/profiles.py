@@ -1,0 +1,189 @@
+"""Demo profiles: which agencies a kiosk shows, its branding, language, idle time, server and mode.
+
+Profiles are TOML files (``resources/profiles/<name>.toml``) validated on load. A profile that
+fails validation never replaces one that worked: the last good copy of every profile is kept in
+the data folder and used, with a warning, until the file is mended.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kiosk.core.catalog import Catalog
+from kiosk.core.datafile import (
+    COLOR_PATTERN,
+    ID_PATTERN,
+    LANGUAGES,
+    DataFileError,
+    LocalText,
+    Problem,
+    Reader,
+    read_toml,
+    write_atomically,
+)
+
+log = logging.getLogger(__name__)
+
+PROFILE_FORMAT = 1
+MODES = ("demo", "live")
+CURRENCIES = ("rial", "toman")
+MIN_IDLE_SECONDS = 15
+MAX_IDLE_SECONDS = 3600
+
+_KEYS = {
+    "format", "title", "accent", "logo", "language", "idle_timeout_seconds", "mode",
+    "currency", "agencies", "server",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class DemoProfile:
+    """What one kiosk set-up shows and where it sends requests."""
+
+    name: str
+    title: LocalText
+    accent: str
+    logo: str
+    language: str
+    idle_timeout_seconds: int
+    mode: str
+    currency: str
+    agencies: tuple[str, ...] | None  # None: every agency in the catalog
+    server_url: str
+    source: str = ""
+
+    @property
+    def is_demo(self) -> bool:
+        return self.mode == "demo"
+
+
+def parse_profile(data: Any, name: str, label: str, resources_dir: Path | None = None) -> DemoProfile:
+    reader = Reader(label)
+    obj = reader.obj(data, "")
+    reader.unknown_keys(obj, _KEYS, "")
+    fmt = reader.field(obj, "format", "")
+    if fmt is not None and (isinstance(fmt, bool) or not isinstance(fmt, int) or fmt < 1):
+        reader.problem("format", "should be a whole number from 1")
+    elif isinstance(fmt, int) and fmt > PROFILE_FORMAT:
+        reader.problem("format", f"is {fmt}; this kiosk reads format {PROFILE_FORMAT}: update the kiosk first")
+    if not ID_PATTERN.match(name):
+        reader.problem("", f"the file name {name!r} should be lower-case letters, digits and dashes")
+    accent = reader.text(obj, "accent", "")
+    if accent and not COLOR_PATTERN.match(accent):
+        reader.problem("accent", f"{accent!r} should be a colour written #rrggbb")
+    logo = reader.text(obj, "logo", "")
+    if logo and resources_dir is not None and not (resources_dir / logo).is_file():
+        reader.problem("logo", f"{logo!r}: the file {resources_dir / logo} does not exist")
+    idle = reader.integer(obj, "idle_timeout_seconds", "", minimum=MIN_IDLE_SECONDS)
+    if idle > MAX_IDLE_SECONDS:
+        reader.problem("idle_timeout_seconds", f"is {idle}; at most {MAX_IDLE_SECONDS} (an hour) is allowed")
+    agencies = _agencies(reader, reader.field(obj, "agencies", ""))
+    server = reader.obj(reader.field(obj, "server", "") or {}, "server")
+    reader.unknown_keys(server, {"url"}, "server")
+    url = reader.text(server, "url", "server") if "server" in obj else ""
+    if url and not url.startswith(("https://", "http://127.", "http://localhost")):
+        reader.problem("server.url", f"{url!r} should start with https:// (plain http only on this machine)")
+    profile = DemoProfile(
+        name=name,
+        title=reader.local_text(obj, "title", "", max_len=48),
+        accent=accent,
+        logo=logo,
+        language=reader.one_of(obj, "language", "", LANGUAGES),
+        idle_timeout_seconds=idle,
+        mode=reader.one_of(obj, "mode", "", MODES),
+        currency=reader.one_of(obj, "currency", "", CURRENCIES),
+        agencies=agencies,
+        server_url=url.rstrip("/"),
+        source=label,
+    )
+    reader.raise_if_any()
+    return profile
+
+
+def _agencies(reader: Reader, value: Any) -> tuple[str, ...] | None:
+    if value is None or value == "all":
+        if value is None:
+            reader.problem("agencies", 'is missing: list agency ids, or write agencies = "all"')
+        return None
+    if not isinstance(value, list) or not value:
+        reader.problem("agencies", 'should be "all" or a non-empty list of agency ids')
+        return None
+    ids: list[str] = []
+    for index, item in enumerate(value):
+        if not isinstance(item, str):
+            reader.problem(f"agencies[{index}]", "should be an agency id (a text)")
+        elif item in ids:
+            reader.problem(f"agencies[{index}]", f"lists {item!r} twice")
+        else:
+            ids.append(item)
+    return tuple(ids)
+
+
+def check_against_catalog(profile: DemoProfile, catalog: Catalog) -> None:
+    """Refuse a profile that names an agency the catalog does not have."""
+    problems = [
+        Problem(profile.source, f"agencies[{i}]", f"unknown agency {agency_id!r}: the catalog has no such agency")
+        for i, agency_id in enumerate(profile.agencies or ())
+        if not catalog.has_agency(agency_id)
+    ]
+    if problems:
+        raise DataFileError(problems)
+
+
+def load_profile_file(path: Path, resources_dir: Path | None = None) -> DemoProfile:
+    return parse_profile(read_toml(path, str(path)), path.stem, str(path), resources_dir)
+
+
+class ProfileLibrary:
+    """The profiles a kiosk can run, with last-good copies kept in the data folder.
+
+    ``bundled_dir`` holds the shipped profiles; ``last_good_dir`` (in the data folder) receives a
+    copy of each profile every time it loads cleanly, and serves it when the file later breaks.
+    """
+
+    def __init__(self, bundled_dir: Path, last_good_dir: Path, resources_dir: Path) -> None:
+        self.bundled_dir = bundled_dir
+        self.last_good_dir = last_good_dir
+        self.resources_dir = resources_dir
+
+    def names(self) -> list[str]:
+        return sorted(p.stem for p in self.bundled_dir.glob("*.toml"))
+
+    def load(self, name: str, catalog: Catalog) -> tuple[DemoProfile, list[str]]:
+        """The profile called ``name``, and warnings if a last good copy had to stand in.
+
+        Raises DataFileError when neither the file nor a last good copy can be used.
+        """
+        path = self.bundled_dir / f"{name}.toml"
+        if not ID_PATTERN.match(name):
+            raise DataFileError([Problem(name, "", "is not a profile name (lower-case letters, digits, dashes)")])
+        if not path.is_file():
+            known = ", ".join(self.names()) or "none"
+            raise DataFileError([Problem(str(path), "", f"there is no profile {name!r} (known: {known})")])
+        try:
+            profile = load_profile_file(path, self.resources_dir)
+            check_against_catalog(profile, catalog)
+        except DataFileError as exc:
+            spare = self.last_good_dir / f"{name}.toml"
+            if not spare.is_file():
+                raise
+            try:
+                profile = load_profile_file(spare, self.resources_dir)
+                check_against_catalog(profile, catalog)
+            except DataFileError:
+                raise exc from None
+            warnings = [str(p) for p in exc.problems]
+            warnings.append(f"using the last good copy of profile {name!r} ({spare})")
+            return profile, warnings
+        self._keep_copy(path, name)
+        return profile, []
+
+    def _keep_copy(self, path: Path, name: str) -> None:
+        try:
+            self.last_good_dir.mkdir(parents=True, exist_ok=True)
+            write_atomically(self.last_good_dir / f"{name}.toml", path.read_bytes())
+        except OSError as exc:  # a full or read-only disk must not stop the kiosk starting
+            log.warning("could not keep a last good copy of profile %s: %s", name, exc)

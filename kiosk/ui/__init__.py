@@ -1,0 +1,1 @@
+"""Qt widgets: thin views over kiosk.core objects."""

@@ -1,0 +1,196 @@
+"""Language at run time: Qt translators, layout direction, and formatting numbers, dates and money.
+
+Babel gives plural rules and language names; QLocale gives Persian digits and separators (Babel
+keeps Latin digits); Jalali dates come from QCalendar. Switching language installs the other
+translator, flips the layout direction and emits ``language_changed`` so every screen re-sets its
+strings at once, without a restart.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from babel import Locale
+from PySide6.QtCore import (
+    QCalendar,
+    QCoreApplication,
+    QDate,
+    QLibraryInfo,
+    QLocale,
+    QObject,
+    Qt,
+    QTranslator,
+    Signal,
+)
+from PySide6.QtWidgets import QApplication
+
+from kiosk.core.catalog import Fee, TypicalTime
+from kiosk.core.persian import isolate_ltr, to_persian_digits
+
+log = logging.getLogger(__name__)
+
+LANGUAGES = ("fa", "en")
+_QT_LOCALES = {
+    "fa": QLocale(QLocale.Language.Persian, QLocale.Country.Iran),
+    "en": QLocale(QLocale.Language.English, QLocale.Country.UnitedStates),
+}
+_JALALI = QCalendar(QCalendar.System.Jalali)
+
+# Unit words for typical times. Persian nouns after a number stay singular; English follows
+# Babel's plural rule for the larger number of a range.
+_UNITS_FA = {
+    "minute": "دقیقه", "hour": "ساعت", "day": "روز", "workday": "روز کاری",
+    "week": "هفته", "month": "ماه",
+}  # fmt: skip
+_UNITS_EN = {
+    "minute": ("minute", "minutes"), "hour": ("hour", "hours"), "day": ("day", "days"),
+    "workday": ("working day", "working days"), "week": ("week", "weeks"),
+    "month": ("month", "months"),
+}  # fmt: skip
+
+
+class Localizer(QObject):
+    """The kiosk's current language and everything that formats for it."""
+
+    language_changed = Signal(str)
+
+    def __init__(self, translations_dir: Path, cache_dir: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._translations_dir = translations_dir
+        self._cache_dir = cache_dir
+        self._translators: list[QTranslator] = []
+        self.language = "fa"
+
+    # --- switching -------------------------------------------------------------------------
+
+    def set_language(self, language: str) -> None:
+        if language not in LANGUAGES:
+            raise ValueError(f"unsupported language {language!r}")
+        app = QApplication.instance()
+        self.detach()
+        self._translators = [t for t in self._load_translators(language) if QCoreApplication.installTranslator(t)]
+        self.language = language
+        QLocale.setDefault(_QT_LOCALES[language])
+        direction = Qt.LayoutDirection.RightToLeft if language == "fa" else Qt.LayoutDirection.LeftToRight
+        if isinstance(app, QApplication):
+            app.setLayoutDirection(direction)
+        self.language_changed.emit(language)
+
+    def detach(self) -> None:
+        """Remove this localizer's translators from the application."""
+        for translator in self._translators:
+            QCoreApplication.removeTranslator(translator)
+        self._translators = []
+
+    def _load_translators(self, language: str) -> list[QTranslator]:
+        translators = []
+        ours = QTranslator(self)
+        qm = self.compiled_translation(language)
+        if qm is not None and ours.load(str(qm)):
+            translators.append(ours)
+        elif language != "en":  # English is the source language: nothing to load
+            log.error("no usable translation for %s (looked for %s)", language, qm)
+        qt_own = QTranslator(self)
+        if qt_own.load(QLocale(language), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+            translators.append(qt_own)
+        return translators
+
+    def compiled_translation(self, language: str) -> Path | None:
+        """The .qm file for a language: shipped beside the .ts (a bundle), or compiled into the cache."""
+        source = self._translations_dir / f"kiosk_{language}.ts"
+        shipped = self._translations_dir / f"kiosk_{language}.qm"
+        if shipped.is_file() and (not source.is_file() or shipped.stat().st_mtime >= source.stat().st_mtime):
+            return shipped
+        if not source.is_file():
+            return None
+        cached = self._cache_dir / "translations" / f"kiosk_{language}.qm"
+        if cached.is_file() and cached.stat().st_mtime >= source.stat().st_mtime:
+            return cached
+        return compile_translation(source, cached)
+
+    # --- formatting ------------------------------------------------------------------------
+
+    @property
+    def is_rtl(self) -> bool:
+        return self.language == "fa"
+
+    @property
+    def qlocale(self) -> QLocale:
+        return _QT_LOCALES[self.language]
+
+    def number(self, value: int) -> str:
+        """A whole number with the language's digits and group separators (۱۲٬۵۰۰ or 12,500)."""
+        return self.qlocale.toString(value)
+
+    def digits(self, text: str) -> str:
+        """Digits in text shown the language's way (Persian digits in Persian)."""
+        return to_persian_digits(text) if self.language == "fa" else text
+
+    def today(self, date: QDate | None = None) -> str:
+        """Today as a Jalali date: «دوشنبه ۲ آذر ۱۴۰۵» / «Monday, Azar 2, 1405»."""
+        return self.qlocale.toString(date or QDate.currentDate(), QLocale.FormatType.LongFormat, _JALALI)
+
+    def fee(self, fee: Fee, currency: str) -> str:
+        if fee.kind == "free":
+            return QCoreApplication.translate("Format", "Free")
+        if fee.kind == "variable":
+            return fee.note.get(self.language) if fee.note else QCoreApplication.translate("Format", "Depends on the case")
+        if currency == "toman":
+            amount, unit = fee.rial / 10, QCoreApplication.translate("Format", "Toman")
+            shown = self.number(int(amount)) if amount == int(amount) else self.qlocale.toString(amount, "f", 1)
+        else:
+            shown, unit = self.number(fee.rial), QCoreApplication.translate("Format", "Rial")
+        return f"{shown} {unit}"
+
+    def typical_time(self, time: TypicalTime) -> str:
+        if time.unit == "instant":
+            return QCoreApplication.translate("Format", "Immediately, online")
+        low, high = self.number(time.min), self.number(time.max)
+        if self.language == "fa":
+            unit = _UNITS_FA[time.unit]
+            span = low if time.min == time.max else f"{low} تا {high}"
+            return f"{span} {unit}"
+        one, many = _UNITS_EN[time.unit]
+        unit = one if Locale("en").plural_form(time.max) == "one" else many
+        span = low if time.min == time.max else f"{low}–{high}"
+        return f"{span} {unit}"
+
+    def address(self, text: str) -> str:
+        """A web address, USSD code or phone number: always left to right, never reordered."""
+        return isolate_ltr(self.digits(text) if text[:1] in "*0123456789" else text)
+
+    @staticmethod
+    def language_name(language: str) -> str:
+        """A language's name in that language (what a citizen looks for on the switch)."""
+        return Locale(language).languages[language].capitalize()
+
+
+def compile_translation(source: Path, target: Path) -> Path | None:
+    """Compile a Qt Linguist .ts file with PySide6's lrelease; None (and a log line) on failure."""
+    lrelease = find_lrelease()
+    if lrelease is None:
+        log.error("cannot compile %s: lrelease not found", source)
+        return None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    result = subprocess.run(
+        [lrelease, "-silent", str(source), "-qm", str(target)],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    if result.returncode != 0 or not target.is_file():
+        log.error("lrelease failed for %s: %s", source, result.stderr.strip())
+        return None
+    return target
+
+
+def find_lrelease() -> str | None:
+    import PySide6
+
+    folder = Path(PySide6.__file__).parent
+    for candidate in (folder / "lrelease", folder / "lrelease.exe", Path(sys.prefix) / "bin" / "pyside6-lrelease"):
+        if candidate.is_file():
+            return str(candidate)
+    return shutil.which("pyside6-lrelease") or shutil.which("lrelease")

@@ -1,0 +1,102 @@
+"""An agency: who it is, how to reach it, and its online services as tiles."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from kiosk.core.catalog import Agency
+from kiosk.ui.i18n import Localizer
+from kiosk.ui.icons import IconSet
+from kiosk.ui.theme import tint
+from kiosk.ui.widgets.scrolling import touch_scroll_area
+from kiosk.ui.widgets.tiles import ServiceTile
+
+
+class AgencyScreen(QWidget):
+    service_chosen = Signal(str)
+
+    def __init__(self, localizer: Localizer, icons: IconSet, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("agencyScreen")
+        self._localizer = localizer
+        self._icons = icons
+        self.agency: Agency | None = None
+        self._currency = "rial"
+        self._tiles: list[ServiceTile] = []
+
+        self.icon = QLabel()
+        self.icon.setFixedSize(96, 96)
+        self.icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.title = QLabel()
+        self.title.setObjectName("screenTitle")
+        self.title.setWordWrap(True)
+        self.about = QLabel()
+        self.about.setObjectName("screenSubtitle")
+        self.about.setWordWrap(True)
+        self.contact = QLabel()
+        self.contact.setObjectName("tileMeta")
+        heading_text = QVBoxLayout()
+        heading_text.setSpacing(6)
+        heading_text.addWidget(self.title)
+        heading_text.addWidget(self.about)
+        heading_text.addWidget(self.contact)
+        heading = QHBoxLayout()
+        heading.setSpacing(24)
+        heading.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
+        heading.addLayout(heading_text, 1)
+
+        self.list_title = QLabel()
+        self.list_title.setObjectName("sectionTitle")
+        host = QWidget()
+        self._list = QVBoxLayout(host)
+        self._list.setContentsMargins(0, 0, 0, 0)
+        self._list.setSpacing(14)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(40, 28, 40, 24)
+        layout.setSpacing(18)
+        layout.addLayout(heading)
+        layout.addWidget(self.list_title)
+        layout.addWidget(touch_scroll_area(host), 1)
+
+    def show_agency(self, agency: Agency, currency: str) -> None:
+        self.agency = agency
+        self._currency = currency
+        while self._list.count():
+            widget = self._list.takeAt(0).widget()
+            if widget is not None:
+                widget.deleteLater()
+        self._tiles = []
+        self.icon.setPixmap(self._icons.pixmap(agency.icon, agency.color, 72))
+        self.icon.setStyleSheet(f"background: {tint(agency.color)}; border-radius: 48px;")
+        for service in agency.services:
+            tile = ServiceTile(service, self._localizer, self._icons, currency)
+            tile.clicked.connect(lambda _=False, s=service.id: self.service_chosen.emit(s))
+            self._list.addWidget(tile)
+            self._tiles.append(tile)
+        self._list.addStretch(1)
+        self.retranslate()
+
+    @property
+    def service_tiles(self) -> list[ServiceTile]:
+        return list(self._tiles)
+
+    def retranslate(self) -> None:
+        if self.agency is None:
+            return
+        language = self._localizer.language
+        agency = self.agency
+        self.title.setText(agency.name.get(language))
+        self.about.setText(agency.about.get(language))
+        contact = []
+        if agency.phone:
+            contact.append(self.tr("Call centre: %1").replace("%1", self._localizer.address(agency.phone)))
+        if agency.web:
+            contact.append(self._localizer.address(agency.web.removeprefix("https://")))
+        self.contact.setText("   ·   ".join(contact))
+        self.contact.setVisible(bool(contact))
+        count = self._localizer.number(len(agency.services))
+        self.list_title.setText(self.tr("Online services (%1)").replace("%1", count))
+        for tile in self._tiles:
+            tile.retranslate()

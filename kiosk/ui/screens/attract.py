@@ -1,0 +1,105 @@
+"""The attract loop: what the kiosk shows while nobody uses it; any tap starts a session."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from kiosk.core.catalog import Catalog
+from kiosk.core.profiles import DemoProfile
+from kiosk.ui.i18n import Localizer
+from kiosk.ui.icons import IconSet
+
+SLIDE_MS = 5000
+
+
+class AttractScreen(QWidget):
+    """Cycles through the agencies on show, one slide every few seconds, inviting a tap."""
+
+    started = Signal()
+
+    def __init__(self, localizer: Localizer, icons: IconSet, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("attractScreen")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.setAccessibleName("attract")
+        self._localizer = localizer
+        self._icons = icons
+        self._catalog: Catalog | None = None
+        self._profile: DemoProfile | None = None
+        self._slide = 0
+
+        self.title = self._label("attractTitle")
+        self.icon = QLabel()
+        self.icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.slide_title = self._label("attractSlideTitle")
+        self.slide_text = self._label("attractSlideText")
+        self.prompt = self._label("attractPrompt")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(80, 80, 80, 80)
+        layout.setSpacing(28)
+        layout.addStretch(2)
+        layout.addWidget(self.title)
+        layout.addStretch(1)
+        layout.addWidget(self.icon)
+        layout.addWidget(self.slide_title)
+        layout.addWidget(self.slide_text)
+        layout.addStretch(2)
+        layout.addWidget(self.prompt, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(1)
+
+        self._timer = QTimer(self)
+        self._timer.setInterval(SLIDE_MS)
+        self._timer.timeout.connect(self._next_slide)
+
+    def _label(self, name: str) -> QLabel:
+        label = QLabel()
+        label.setObjectName(name)
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        return label
+
+    def show_content(self, catalog: Catalog, profile: DemoProfile) -> None:
+        self._catalog = catalog
+        self._profile = profile
+        self._slide = 0
+        self.retranslate()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        event.accept()
+        self.started.emit()
+
+    def showEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt override
+        self._timer.start()  # animate only while visible: an idle kiosk must not burn CPU
+        super().showEvent(event)
+
+    def hideEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt override
+        self._timer.stop()
+        super().hideEvent(event)
+
+    def _next_slide(self) -> None:
+        if self._catalog and self._catalog.agencies:
+            self._slide = (self._slide + 1) % len(self._catalog.agencies)
+            self._show_slide()
+
+    def _show_slide(self) -> None:
+        if not self._catalog or not self._catalog.agencies:
+            return
+        language = self._localizer.language
+        agency = self._catalog.agencies[self._slide % len(self._catalog.agencies)]
+        self.icon.setPixmap(self._icons.pixmap(agency.icon, "#ffffff", 120))
+        self.slide_title.setText(agency.name.get(language))
+        count = self._localizer.number(len(agency.services))
+        self.slide_text.setText(
+            self.tr("%1 services you can use online, from home, without a visit").replace("%1", count)
+        )
+
+    def retranslate(self) -> None:
+        language = self._localizer.language
+        if self._profile is not None:
+            self.title.setText(self._profile.title.get(language))
+        self.prompt.setText(self.tr("Touch the screen to start"))
+        self.setAccessibleDescription(self.prompt.text())
+        self._show_slide()

@@ -1,0 +1,189 @@
+"""Home: the agencies on show as big tiles, and a search field that answers as the citizen types."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.core.catalog import Catalog
+from kiosk.core.profiles import DemoProfile
+from kiosk.core.search import CatalogSearch
+from kiosk.ui.i18n import Localizer
+from kiosk.ui.icons import IconSet
+from kiosk.ui.widgets.scrolling import touch_scroll_area
+from kiosk.ui.widgets.tiles import AgencyTile, ServiceTile
+
+TILE_MIN_WIDTH = 290
+MAX_SERVICE_RESULTS = 30
+
+
+class HomeScreen(QWidget):
+    agency_chosen = Signal(str)
+    service_chosen = Signal(str)
+
+    def __init__(self, localizer: Localizer, icons: IconSet, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("homeScreen")
+        self._localizer = localizer
+        self._icons = icons
+        self._catalog: Catalog | None = None
+        self._profile: DemoProfile | None = None
+        self._search: CatalogSearch | None = None
+        self._tiles: list[AgencyTile] = []
+        self._columns = 0
+
+        self.search_field = QLineEdit()
+        self.search_field.setObjectName("searchField")
+        self.search_field.setClearButtonEnabled(False)
+        self.search_field.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        self.search_field.textChanged.connect(self._on_query)
+        self.search_field.addAction(icons.icon("search", "#52606d", 32), QLineEdit.ActionPosition.LeadingPosition)
+        self.clear_button = QPushButton()
+        self.clear_button.setObjectName("clearSearchButton")
+        self.clear_button.setIcon(icons.icon("clear", "#243b53", 32))
+        self.clear_button.setIconSize(QSize(32, 32))
+        self.clear_button.clicked.connect(self.clear_search)
+        self.clear_button.hide()
+
+        self.greeting = QLabel()
+        self.greeting.setObjectName("screenSubtitle")
+        self.greeting.setWordWrap(True)
+
+        search_row = QHBoxLayout()
+        search_row.setSpacing(12)
+        search_row.addWidget(self.search_field, 1)
+        search_row.addWidget(self.clear_button)
+
+        self._grid_host = QWidget()
+        self._grid = QGridLayout(self._grid_host)
+        self._grid.setSpacing(20)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._results_host = QWidget()
+        self._results = QVBoxLayout(self._results_host)
+        self._results.setSpacing(14)
+        self._results.setContentsMargins(0, 0, 0, 0)
+        self.no_results = QLabel()
+        self.no_results.setObjectName("hint")
+        self.no_results.setWordWrap(True)
+        self.no_results.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        self.pages = QStackedWidget()
+        self.pages.addWidget(touch_scroll_area(self._grid_host))
+        self.pages.addWidget(touch_scroll_area(self._results_host))
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(40, 24, 40, 24)
+        layout.setSpacing(18)
+        layout.addWidget(self.greeting)
+        layout.addLayout(search_row)
+        layout.addWidget(self.pages, 1)
+
+    # --- content ---------------------------------------------------------------------------
+
+    def show_content(self, catalog: Catalog, profile: DemoProfile) -> None:
+        self._catalog = catalog
+        self._profile = profile
+        self._search = CatalogSearch(catalog)
+        for tile in self._tiles:
+            tile.deleteLater()
+        self._tiles = []
+        for agency in catalog.agencies:
+            tile = AgencyTile(agency, self._localizer, self._icons, self._grid_host)
+            tile.clicked.connect(lambda _=False, a=agency.id: self.agency_chosen.emit(a))
+            self._tiles.append(tile)
+        self._columns = 0
+        self._layout_grid()
+        self.clear_search()
+        self.retranslate()
+
+    def clear_search(self) -> None:
+        # setText (not clear) also drops the undo history: nothing typed survives for the next person.
+        self.search_field.setText("")
+
+    @property
+    def agency_tiles(self) -> list[AgencyTile]:
+        return list(self._tiles)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._layout_grid()
+
+    def _layout_grid(self) -> None:
+        width = max(self.pages.width(), TILE_MIN_WIDTH)
+        columns = max(2, min(6, width // TILE_MIN_WIDTH))
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for tile in self._tiles:
+            self._grid.removeWidget(tile)
+        for index, tile in enumerate(self._tiles):
+            self._grid.addWidget(tile, index // columns, index % columns)
+        for column in range(6):
+            self._grid.setColumnStretch(column, 1 if column < columns else 0)
+        self._grid.setRowStretch(len(self._tiles) // columns + 1, 1)
+
+    # --- search ----------------------------------------------------------------------------
+
+    def _on_query(self, text: str) -> None:
+        self.clear_button.setVisible(bool(text))
+        if not text.strip() or self._search is None or self._catalog is None or self._profile is None:
+            self.pages.setCurrentIndex(0)
+            return
+        result = self._search.search(text, limit=MAX_SERVICE_RESULTS)
+        self._clear_results()
+        for agency in result.agencies:
+            tile = AgencyTile(agency, self._localizer, self._icons)
+            tile.setMinimumHeight(0)
+            tile.clicked.connect(lambda _=False, a=agency.id: self.agency_chosen.emit(a))
+            self._results.addWidget(tile)
+        for service in result.services:
+            agency = self._catalog.agency(service.agency_id)
+            tile = ServiceTile(service, self._localizer, self._icons, self._profile.currency, agency)
+            tile.clicked.connect(lambda _=False, s=service.id: self.service_chosen.emit(s))
+            self._results.addWidget(tile)
+        if result.empty:
+            self._results.addWidget(self.no_results)
+            self.no_results.show()
+        self._results.addStretch(1)
+        self.pages.setCurrentIndex(1)
+
+    def _clear_results(self) -> None:
+        while self._results.count():
+            item = self._results.takeAt(0)
+            widget = item.widget()
+            if widget is self.no_results:
+                widget.hide()
+            elif widget is not None:
+                widget.deleteLater()
+
+    def result_tiles(self) -> list[QWidget]:
+        """Tiles now listed as search results, in order (hidden ones waiting for deletion excluded)."""
+        tiles = []
+        for index in range(self._results.count()):
+            widget = self._results.itemAt(index).widget()
+            if widget is not None and widget is not self.no_results:
+                tiles.append(widget)
+        return tiles
+
+    def retranslate(self) -> None:
+        self.greeting.setText(self.tr("Choose an agency, or search for what you need"))
+        self.search_field.setPlaceholderText(self.tr("Search services, e.g. water bill, passport, postal code"))
+        self.search_field.setAccessibleName(self.tr("Search services"))
+        self.clear_button.setAccessibleName(self.tr("Clear search"))
+        self.no_results.setText(
+            self.tr("Nothing found. Try a shorter or different word, or clear the search to see every agency.")
+        )
+        for tile in self._tiles:
+            tile.retranslate()
+        if self.search_field.text().strip():
+            self._on_query(self.search_field.text())

@@ -1,0 +1,175 @@
+"""A service card: everything a citizen needs to use one service online, and a QR code to go."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from kiosk.core.catalog import Agency, Channel, Service
+from kiosk.ui.i18n import Localizer
+from kiosk.ui.icons import IconSet
+from kiosk.ui.widgets.qr import QrView
+from kiosk.ui.widgets.scrolling import touch_scroll_area
+
+_CHANNEL_ICONS = {"web": "web", "app": "mobile", "ussd": "ussd", "phone": "telecom"}
+
+
+def _label(name: str, wrap: bool = True) -> QLabel:
+    label = QLabel()
+    label.setObjectName(name)
+    label.setWordWrap(wrap)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
+
+
+class ServiceScreen(QWidget):
+    def __init__(self, localizer: Localizer, icons: IconSet, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("serviceScreen")
+        self._localizer = localizer
+        self._icons = icons
+        self.service: Service | None = None
+        self._agency: Agency | None = None
+        self._currency = "rial"
+
+        self.title = _label("screenTitle")
+        self.agency_name = _label("screenSubtitle")
+        self.summary = _label("bodyText")
+
+        card = QFrame()
+        card.setObjectName("card")
+        self._body = QVBoxLayout(card)
+        self._body.setContentsMargins(32, 28, 32, 28)
+        self._body.setSpacing(12)
+        content = QWidget()
+        content_layout = QVBoxLayout(content)
+        content_layout.setContentsMargins(0, 0, 0, 0)
+        content_layout.addWidget(card)
+        content_layout.addStretch(1)
+
+        side = QFrame()
+        side.setObjectName("sidePanel")
+        side.setFixedWidth(400)
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(28, 24, 28, 24)
+        side_layout.setSpacing(10)
+        self.fee_label, self.fee_value = _label("factLabel"), _label("factValue")
+        self.time_label, self.time_value = _label("factLabel"), _label("factValue")
+        self.qr = QrView(size=260)
+        self.qr_caption = _label("qrCaption")
+        self.qr_caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.qr_address = _label("channelText")
+        self.qr_address.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        for widget in (self.fee_label, self.fee_value, self.time_label, self.time_value):
+            side_layout.addWidget(widget)
+        side_layout.addSpacing(12)
+        side_layout.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignHCenter)
+        side_layout.addWidget(self.qr_caption)
+        side_layout.addWidget(self.qr_address)
+        side_layout.addStretch(1)
+
+        columns = QHBoxLayout()
+        columns.setSpacing(24)
+        columns.addWidget(touch_scroll_area(content), 1)
+        columns.addWidget(side)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(40, 24, 40, 24)
+        layout.setSpacing(10)
+        layout.addWidget(self.title)
+        layout.addWidget(self.agency_name)
+        layout.addLayout(columns, 1)
+
+    def show_service(self, service: Service, agency: Agency, currency: str) -> None:
+        self.service = service
+        self._agency = agency
+        self._currency = currency
+        self.qr.set_data(service.online_address or "")
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        if self.service is None or self._agency is None:
+            return
+        lang = self._localizer.language
+        service = self.service
+        self.title.setText(service.title.get(lang))
+        self.agency_name.setText(self._agency.name.get(lang))
+        self.fee_label.setText(self.tr("Fee"))
+        self.fee_value.setText(self._localizer.fee(service.fee, self._currency))
+        self.time_label.setText(self.tr("Typical time"))
+        self.time_value.setText(self._localizer.typical_time(service.time))
+        online = service.online_address
+        self.qr.setVisible(online is not None)
+        self.qr_caption.setVisible(online is not None)
+        self.qr_address.setVisible(online is not None)
+        if online:
+            self.qr_caption.setText(self.tr("Scan with your phone's camera to continue on your phone"))
+            self.qr_address.setText(self._localizer.address(online.removeprefix("https://")))
+            self.qr.setAccessibleName(self.tr("QR code of %1").replace("%1", online))
+        self._fill_body(service, lang)
+
+    def _fill_body(self, service: Service, lang: str) -> None:
+        while self._body.count():
+            item = self._body.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+            elif item.layout() is not None:
+                _delete_layout(item.layout())
+        summary = _label("bodyText")
+        summary.setText(service.summary.get(lang))
+        self._body.addWidget(summary)
+        self._section("audience", self.tr("Who it is for"), [service.audience.get(lang)])
+        documents = [d.get(lang) for d in service.documents] or [self.tr("No documents needed")]
+        self._section("documents", self.tr("What to have at hand"), documents, bullet="•")
+        self._section("steps", self.tr("Steps"), [s.get(lang) for s in service.steps], numbered=True)
+        self._channels(service.channels, lang)
+
+    def _section(self, icon: str, title: str, lines: list[str], bullet: str = "", numbered: bool = False) -> None:
+        heading = QHBoxLayout()
+        heading.setSpacing(10)
+        glyph = QLabel()
+        glyph.setPixmap(self._icons.pixmap(icon, self._agency.color if self._agency else "#334e68", 30))
+        text = _label("sectionTitle", wrap=False)
+        text.setText(title)
+        heading.addWidget(glyph)
+        heading.addWidget(text, 1)
+        self._body.addSpacing(10)
+        self._body.addLayout(heading)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(8)
+        grid.setColumnStretch(1, 1)
+        for row, line in enumerate(lines):
+            mark = self._localizer.number(row + 1) + "." if numbered else bullet
+            marker = _label("factValue" if numbered else "bodyText", wrap=False)
+            marker.setText(mark)
+            marker.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
+            body = _label("bodyText")
+            body.setText(line)
+            grid.addWidget(marker, row, 0)
+            grid.addWidget(body, row, 1)
+        self._body.addLayout(grid)
+
+    def _channels(self, channels: tuple[Channel, ...], lang: str) -> None:
+        names = {
+            "web": self.tr("Website"),
+            "app": self.tr("Mobile app"),
+            "ussd": self.tr("Dial on any phone (USSD)"),
+            "phone": self.tr("Call"),
+        }
+        lines = []
+        for channel in channels:
+            label = channel.label.get(lang) if channel.label else names[channel.kind]
+            shown = channel.address.removeprefix("https://")
+            lines.append(f"{label}: {self._localizer.address(shown)}")
+        self._section("web", self.tr("Where to do it online"), lines, bullet="›" if lang == "en" else "‹")
+
+
+def _delete_layout(layout) -> None:  # noqa: ANN001
+    while layout.count():
+        item = layout.takeAt(0)
+        if item.widget() is not None:
+            item.widget().deleteLater()
+        elif item.layout() is not None:
+            _delete_layout(item.layout())
+    layout.deleteLater()

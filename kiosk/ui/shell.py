@@ -1,0 +1,206 @@
+"""KioskWindow: the one window; it owns navigation, the idle timer and the end of a citizen's session."""
+
+from __future__ import annotations
+
+import logging
+from enum import IntEnum
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
+
+from kiosk.core.catalog import Catalog
+from kiosk.core.profiles import DemoProfile
+from kiosk.ui.i18n import Localizer
+from kiosk.ui.icons import IconSet
+from kiosk.ui.screens.agency import AgencyScreen
+from kiosk.ui.screens.attract import AttractScreen
+from kiosk.ui.screens.home import HomeScreen
+from kiosk.ui.screens.service import ServiceScreen
+from kiosk.ui.widgets.header import Header
+
+log = logging.getLogger(__name__)
+
+# Input that proves somebody is at the screen.
+_ACTIVITY = {
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.MouseButtonRelease,
+    QEvent.Type.TouchBegin,
+    QEvent.Type.TouchUpdate,
+    QEvent.Type.KeyPress,
+    QEvent.Type.Wheel,
+}
+
+
+class Page(IntEnum):
+    ATTRACT = 0
+    HOME = 1
+    AGENCY = 2
+    SERVICE = 3
+    OUT_OF_SERVICE = 4
+
+
+class KioskWindow(QMainWindow):
+    """Shows one screen at a time; Back and Home are always one tap away."""
+
+    session_started = Signal()
+    session_ended = Signal()
+    page_changed = Signal(int)
+
+    def __init__(self, localizer: Localizer, icons: IconSet, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("kioskWindow")
+        self._localizer = localizer
+        self._catalog: Catalog | None = None
+        self._profile: DemoProfile | None = None
+        self._history: list[tuple[Page, str]] = []
+
+        self.header = Header(localizer, icons)
+        self.attract = AttractScreen(localizer, icons)
+        self.home = HomeScreen(localizer, icons)
+        self.agency = AgencyScreen(localizer, icons)
+        self.service = ServiceScreen(localizer, icons)
+        self.out_of_service = QLabel()
+        self.out_of_service.setObjectName("outOfServiceTitle")
+        self.out_of_service.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.out_of_service.setWordWrap(True)
+
+        self.pages = QStackedWidget()
+        for page in (self.attract, self.home, self.agency, self.service, self.out_of_service):
+            self.pages.addWidget(page)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.header)
+        column.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+
+        self.attract.started.connect(self.start_session)
+        self.home.agency_chosen.connect(self.open_agency)
+        self.home.service_chosen.connect(self.open_service)
+        self.agency.service_chosen.connect(self.open_service)
+        self.header.back_requested.connect(self.back)
+        self.header.home_requested.connect(self.go_home)
+        self.header.language_requested.connect(localizer.set_language)
+        localizer.language_changed.connect(self.retranslate)
+
+        self.idle_timer = QTimer(self)
+        self.idle_timer.setSingleShot(True)
+        self.idle_timer.timeout.connect(self.end_session)
+        self._activity = _ActivityWatcher(self.idle_timer, self)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self._activity)
+        self.retranslate()
+
+    # --- content ---------------------------------------------------------------------------
+
+    def show_content(self, catalog: Catalog, profile: DemoProfile, logo: Path | None) -> None:
+        """Show this catalog under this profile, starting from the attract loop."""
+        self._catalog = catalog.restricted_to(profile.agencies)
+        self._profile = profile
+        self.header.set_profile(profile, logo)
+        self.idle_timer.setInterval(profile.idle_timeout_seconds * 1000)
+        if self._localizer.language != profile.language:
+            self._localizer.set_language(profile.language)
+        self.home.show_content(self._catalog, profile)
+        self.attract.show_content(self._catalog, profile)
+        self.end_session()
+
+    def show_out_of_service(self) -> None:
+        """No usable catalog at all: say so plainly instead of showing an empty kiosk."""
+        self._history.clear()
+        self._show(Page.OUT_OF_SERVICE)
+
+    @property
+    def current_page(self) -> Page:
+        return Page(self.pages.currentIndex())
+
+    # --- navigation ------------------------------------------------------------------------
+
+    def start_session(self) -> None:
+        self._history.clear()
+        self._show(Page.HOME)
+        self.idle_timer.start()
+        self.session_started.emit()
+
+    def end_session(self) -> None:
+        """Back to the attract loop, forgetting everything this citizen typed or opened."""
+        self.idle_timer.stop()
+        self._history.clear()
+        self.home.clear_search()
+        if self._profile is not None and self._localizer.language != self._profile.language:
+            self._localizer.set_language(self._profile.language)
+        focused = QApplication.focusWidget()
+        if focused is not None:
+            focused.clearFocus()
+        clipboard = QGuiApplication.clipboard()
+        if clipboard is not None:
+            clipboard.clear()
+        self._show(Page.ATTRACT)
+        self.session_ended.emit()
+
+    def go_home(self) -> None:
+        self._history.clear()
+        self.home.clear_search()
+        self._show(Page.HOME)
+
+    def open_agency(self, agency_id: str) -> None:
+        if self._catalog is None or self._profile is None:
+            return
+        self.agency.show_agency(self._catalog.agency(agency_id), self._profile.currency)
+        self._push(Page.AGENCY, agency_id)
+
+    def open_service(self, service_id: str) -> None:
+        if self._catalog is None or self._profile is None:
+            return
+        service = self._catalog.service(service_id)
+        self.service.show_service(service, self._catalog.agency(service.agency_id), self._profile.currency)
+        self._push(Page.SERVICE, service_id)
+
+    def back(self) -> None:
+        if self._history:
+            self._history.pop()
+        if not self._history:
+            self._show(Page.HOME)
+            return
+        page, item = self._history[-1]
+        if page == Page.AGENCY and self._catalog and self._profile:
+            self.agency.show_agency(self._catalog.agency(item), self._profile.currency)
+        elif page == Page.SERVICE and self._catalog and self._profile:
+            service = self._catalog.service(item)
+            self.service.show_service(service, self._catalog.agency(service.agency_id), self._profile.currency)
+        self._show(page)
+
+    def _push(self, page: Page, item: str) -> None:
+        self._history.append((page, item))
+        self._show(page)
+
+    def _show(self, page: Page) -> None:
+        self.pages.setCurrentIndex(page)
+        self.header.setVisible(page not in (Page.ATTRACT, Page.OUT_OF_SERVICE))
+        self.header.set_navigation(can_go_back=bool(self._history), at_home=page == Page.HOME)
+        self.page_changed.emit(int(page))
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Pishkhan e-services kiosk"))
+        self.out_of_service.setText(
+            self.tr("This kiosk is out of service for a moment.\nPlease ask the booth staff for help.")
+        )
+        for screen in (self.header, self.attract, self.home, self.agency, self.service):
+            screen.retranslate()
+
+
+class _ActivityWatcher(QObject):
+    """Restarts the idle timer on any touch, click or key anywhere in the application."""
+
+    def __init__(self, timer: QTimer, parent: QObject) -> None:
+        super().__init__(parent)
+        self._timer = timer
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() in _ACTIVITY and self._timer.isActive():
+            self._timer.start()
+        return False

@@ -1,0 +1,1 @@
+"""Reusable widgets: tiles, the QR view, the header."""

@@ -1,0 +1,108 @@
+"""The bar across the top of every screen but the attract loop: brand, date, Back, Home, language."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QDate, QSize, Qt, QTimer, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+
+from kiosk.core.profiles import DemoProfile
+from kiosk.ui.i18n import Localizer
+from kiosk.ui.icons import IconSet, svg_pixmap
+from kiosk.ui.theme import TOUCH_TARGET_PX
+
+
+class Header(QFrame):
+    back_requested = Signal()
+    home_requested = Signal()
+    language_requested = Signal(str)
+
+    def __init__(self, localizer: Localizer, icons: IconSet, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("header")
+        self.setFixedHeight(TOUCH_TARGET_PX + 36)
+        self._localizer = localizer
+        self._icons = icons
+        self._profile: DemoProfile | None = None
+
+        self.logo = QLabel()
+        self.logo.setObjectName("headerLogo")
+        self.logo.setFixedSize(72, 72)
+        self.title = QLabel()
+        self.title.setObjectName("headerTitle")
+        self.demo_badge = QLabel()
+        self.demo_badge.setObjectName("demoBadge")
+        self.date = QLabel()
+        self.date.setObjectName("headerDate")
+
+        self.back_button = self._button("backButton", self.back_requested.emit)
+        self.home_button = self._button("homeButton", self.home_requested.emit)
+        self.language_button = self._button("languageButton", self._switch_language)
+
+        row = QHBoxLayout(self)
+        row.setContentsMargins(24, 12, 24, 12)
+        row.setSpacing(18)
+        row.addWidget(self.logo)
+        row.addWidget(self.title)
+        row.addWidget(self.demo_badge, 0, Qt.AlignmentFlag.AlignVCenter)
+        row.addStretch(1)
+        row.addWidget(self.date)
+        row.addSpacing(12)
+        row.addWidget(self.language_button)
+        row.addWidget(self.back_button)
+        row.addWidget(self.home_button)
+
+        # The date changes at midnight while a lobby kiosk runs for weeks.
+        self._clock = QTimer(self)
+        self._clock.setInterval(60_000)
+        self._clock.timeout.connect(self._refresh_date)
+        self._clock.start()
+        self._shown_date = QDate()
+
+    def _button(self, name: str, slot) -> QPushButton:  # noqa: ANN001
+        button = QPushButton()
+        button.setObjectName(name)
+        button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        button.setIconSize(QSize(32, 32))
+        button.clicked.connect(slot)
+        return button
+
+    def set_profile(self, profile: DemoProfile, logo_path) -> None:  # noqa: ANN001
+        self._profile = profile
+        if logo_path is not None:
+            self.logo.setPixmap(svg_pixmap(logo_path, 72))
+        self.logo.setVisible(logo_path is not None)
+        self.demo_badge.setVisible(profile.is_demo)
+        self.retranslate()
+
+    def set_navigation(self, can_go_back: bool, at_home: bool) -> None:
+        self.back_button.setVisible(can_go_back)
+        self.home_button.setVisible(not at_home)
+
+    def _switch_language(self) -> None:
+        self.language_requested.emit("en" if self._localizer.language == "fa" else "fa")
+
+    def _refresh_date(self) -> None:
+        today = QDate.currentDate()
+        if today != self._shown_date:
+            self._shown_date = today
+            self.date.setText(self._localizer.today(today))
+
+    def retranslate(self) -> None:
+        language = self._localizer.language
+        if self._profile is not None:
+            self.title.setText(self._profile.title.get(language))
+        self.demo_badge.setText(self.tr("Demo"))
+        self.demo_badge.setToolTip(self.tr("Requests filed here are for demonstration only"))
+        self._shown_date = QDate()
+        self._refresh_date()
+        arrow = "arrow-right" if language == "fa" else "arrow-left"
+        self.back_button.setIcon(self._icons.icon(arrow, "#ffffff", 36))
+        self.back_button.setText(self.tr("Back"))
+        self.back_button.setAccessibleName(self.tr("Back"))
+        self.home_button.setIcon(self._icons.icon("home", "#ffffff", 36))
+        self.home_button.setText(self.tr("Home"))
+        self.home_button.setAccessibleName(self.tr("Home"))
+        other = "en" if language == "fa" else "fa"
+        self.language_button.setIcon(self._icons.icon("language", "#ffffff", 36))
+        self.language_button.setText(Localizer.language_name(other))
+        self.language_button.setAccessibleName(self.tr("Switch language to %1").replace("%1", Localizer.language_name(other)))

@@ -1,0 +1,102 @@
+"""Small, valid catalog and profile data for tests to copy and break on purpose."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+
+def service(agency_id: str, slug: str, title_fa: str, title_en: str, **overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": f"{agency_id}.{slug}",
+        "title": {"fa": title_fa, "en": title_en},
+        "summary": {"fa": f"{title_fa} به‌صورت برخط.", "en": f"{title_en} online."},
+        "audience": {"fa": "همه شهروندان", "en": "All citizens"},
+        "documents": [{"fa": "کارت ملی", "en": "National ID card"}],
+        "fee": {"kind": "fixed", "rial": 250000},
+        "time": {"unit": "workday", "min": 3, "max": 7},
+        "channels": [
+            {"kind": "web", "address": "https://my.gov.ir/"},
+            {"kind": "ussd", "address": "*4#"},
+            {"kind": "phone", "address": "1522"},
+        ],
+        "steps": [{"fa": "وارد سامانه شوید.", "en": "Sign in."}, {"fa": "فرم را پر کنید.", "en": "Fill in the form."}],
+        "keywords": {"fa": ["قبض", "بدهی"], "en": ["bill"]},
+    }
+    data.update(overrides)
+    return data
+
+
+def agency(agency_id: str, name_fa: str, name_en: str, services: list[dict[str, Any]], **overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": agency_id,
+        "name": {"fa": name_fa, "en": name_en},
+        "short_name": {"fa": name_fa[:28], "en": name_en[:28]},
+        "icon": "water",
+        "color": "#1565c0",
+        "about": {"fa": "درباره این دستگاه.", "en": "About this agency."},
+        "contact": {"phone": "1522", "web": "https://example.ir"},
+        "services": services,
+    }
+    data.update(overrides)
+    return data
+
+
+SAMPLE_AGENCIES = [
+    agency(
+        "water",
+        "شرکت آب و فاضلاب",
+        "Water and Wastewater",
+        [
+            service("water", "bill", "پرداخت قبض آب", "Pay a water bill"),
+            service("water", "connection", "درخواست انشعاب آب", "Apply for a water connection",
+                    keywords={"fa": ["انشعاب", "کنتور"], "en": ["connection", "meter"]}),
+        ],
+    ),
+    agency(
+        "civil",
+        "ثبت احوال",
+        "Civil Registration",
+        [
+            service("civil", "smart-card", "کارت هوشمند ملی", "Smart national ID card",
+                    keywords={"fa": ["کارت ملی", "شناسنامه"], "en": ["id card"]}),
+            service("civil", "birth", "ثبت ولادت نوزاد", "Register a birth", fee={"kind": "free"},
+                    time={"unit": "instant"}, related=["civil.smart-card"]),
+            service("civil", "post-code", "استعلام کد پستی ۱۰ رقمی", "Postal code lookup",
+                    fee={"kind": "variable", "note": {"fa": "بسته به مورد", "en": "Depends"}}),
+        ],
+        icon="civil-registration",
+        color="#6a1b9a",
+    ),
+]
+
+
+def write_catalog(directory: Path, agencies: list[dict[str, Any]] | None = None, **manifest: Any) -> Path:
+    """Write a catalog directory; returns it. ``agencies`` defaults to a deep copy of the sample."""
+    agencies = copy.deepcopy(SAMPLE_AGENCIES) if agencies is None else agencies
+    (directory / "agencies").mkdir(parents=True, exist_ok=True)
+    data = {"format": 1, "version": "test-1", "agencies": [a["id"] for a in agencies]}
+    data.update(manifest)
+    (directory / "catalog.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    for item in agencies:
+        path = directory / "agencies" / f"{item['id']}.json"
+        path.write_text(json.dumps(item, ensure_ascii=False, indent=1), encoding="utf-8")
+    return directory
+
+
+PROFILE_TOML = """\
+format = 1
+title = { fa = "پیشخوان آزمایشی", en = "Test kiosk" }
+accent = "#0f766e"
+logo = "logos/pishkhan.svg"
+language = "fa"
+idle_timeout_seconds = 90
+mode = "demo"
+currency = "toman"
+agencies = ["water", "civil"]
+
+[server]
+url = "http://127.0.0.1:8765"
+"""

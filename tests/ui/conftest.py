@@ -1,0 +1,57 @@
+"""UI test fixtures: the real kiosk window on the bundled data, torn down without leaks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, Qt
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from kiosk.app import Kiosk
+from kiosk.paths import KioskPaths
+
+SCREEN_SIZE = (1366, 768)
+
+
+@pytest.fixture(autouse=True)
+def no_leaked_widgets(qapp: QApplication) -> Iterator[None]:
+    """Fail a test that leaves top-level widgets behind, and undo app-wide state it changed."""
+    before = set(map(id, QApplication.topLevelWidgets()))
+    yield
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    QCoreApplication.processEvents()
+    leaked = [w for w in QApplication.topLevelWidgets() if id(w) not in before]
+    qapp.setStyleSheet("")
+    qapp.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+    QLocale.setDefault(QLocale.c())
+    assert not leaked, f"widgets left behind: {[w.objectName() or type(w).__name__ for w in leaked]}"
+
+
+def build_kiosk(qtbot: QtBot, paths: KioskPaths, profile: str = "festival") -> Iterator[Kiosk]:
+    kiosk = Kiosk.build(paths, profile)
+    window = kiosk.window
+    window.resize(*SCREEN_SIZE)
+    window.show()
+    qtbot.waitExposed(window)
+    yield kiosk
+    kiosk.close()
+
+
+@pytest.fixture
+def kiosk(qtbot: QtBot, kiosk_paths: KioskPaths) -> Iterator[Kiosk]:
+    """The kiosk on the festival profile (every agency, Persian), showing its attract loop."""
+    yield from build_kiosk(qtbot, kiosk_paths)
+
+
+def click(qtbot: QtBot, widget: QWidget) -> None:
+    """A real tap: press and release at the widget's centre."""
+    assert widget.isVisible(), f"{widget.objectName()} is not visible"
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=widget.rect().center())
+
+
+def find(window: QWidget, name: str) -> QWidget:
+    widget = window.findChild(QWidget, name)
+    assert widget is not None, f"no widget named {name!r}"
+    return widget

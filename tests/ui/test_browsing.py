@@ -1,0 +1,130 @@
+"""A citizen taps through the kiosk: attract -> home -> agency -> service -> back -> home."""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QWidget
+from pytestqt.qtbot import QtBot
+
+from kiosk.app import Kiosk
+from kiosk.ui.shell import Page
+from tests.ui.conftest import click, find
+
+ASCII_DIGIT = re.compile("[0-9]")
+
+
+def start(qtbot: QtBot, kiosk: Kiosk) -> None:
+    window = kiosk.window
+    assert window.current_page == Page.ATTRACT
+    click(qtbot, window.attract)
+    assert window.current_page == Page.HOME
+
+
+def visible_texts(root: QWidget) -> list[str]:
+    return [label.text() for label in root.findChildren(QLabel) if label.isVisibleTo(root) and label.text()]
+
+
+def test_tap_agency_service_back_home(qtbot: QtBot, kiosk: Kiosk) -> None:
+    window = kiosk.window
+    start(qtbot, window and kiosk)
+    agency = window.home.agency_tiles[1].agency
+    service = agency.services[0]
+
+    click(qtbot, find(window, f"agencyTile:{agency.id}"))
+    assert window.current_page == Page.AGENCY
+    assert window.agency.title.text() == agency.name.fa
+    assert [t.service.id for t in window.agency.service_tiles] == [s.id for s in agency.services]
+
+    click(qtbot, find(window, f"serviceTile:{service.id}"))
+    assert window.current_page == Page.SERVICE
+    assert window.service.title.text() == service.title.fa
+    assert window.service.qr.data == service.online_address
+
+    click(qtbot, find(window, "backButton"))
+    assert window.current_page == Page.AGENCY
+    assert window.agency.agency == agency
+
+    click(qtbot, find(window, f"serviceTile:{agency.services[-1].id}"))
+    click(qtbot, find(window, "homeButton"))
+    assert window.current_page == Page.HOME
+    assert not find(window, "backButton").isVisible()
+
+
+def test_back_from_an_agency_reached_from_home_goes_home(qtbot: QtBot, kiosk: Kiosk) -> None:
+    window = kiosk.window
+    start(qtbot, kiosk)
+    click(qtbot, window.home.agency_tiles[0])
+    click(qtbot, find(window, "backButton"))
+    assert window.current_page == Page.HOME
+
+
+def test_home_shows_every_agency_of_the_profile_with_persian_digits(qtbot: QtBot, kiosk: Kiosk) -> None:
+    window = kiosk.window
+    start(qtbot, kiosk)
+    catalog = kiosk.content.catalog
+    assert [t.agency.id for t in window.home.agency_tiles] == [a.id for a in catalog.agencies]
+    texts = visible_texts(window)
+    assert texts, "nothing visible"
+    assert not [t for t in texts if ASCII_DIGIT.search(t)], "Latin digits on a Persian screen"
+    assert "۱۴" in window.header.date.text()  # the Jalali year 14xx, in Persian digits
+    assert window.header.date.text() == kiosk.localizer.today()
+
+
+def test_service_card_shows_everything(qtbot: QtBot, kiosk: Kiosk) -> None:
+    window = kiosk.window
+    start(qtbot, kiosk)
+    service = kiosk.content.catalog.services[0]
+    window.open_service(service.id)
+    texts = "\n".join(visible_texts(window.service))
+    for part in (service.summary.fa, service.audience.fa, service.steps[0].fa, service.steps[-1].fa):
+        assert part in texts
+    for document in service.documents:
+        assert document.fa in texts
+    assert kiosk.localizer.fee(service.fee, kiosk.content.profile.currency) in texts
+    assert kiosk.localizer.typical_time(service.time) in texts
+    assert window.service.qr.modules, "no QR code drawn"
+
+
+def test_every_interactive_widget_is_named_and_big_enough(qtbot: QtBot, kiosk: Kiosk) -> None:
+    window = kiosk.window
+    start(qtbot, kiosk)
+    agency = kiosk.content.catalog.agencies[0]
+    checked = 0
+    for show in (lambda: None, lambda: window.open_agency(agency.id), lambda: window.open_service(agency.services[0].id)):
+        show()
+        for widget in window.findChildren(QWidget):
+            if not widget.isVisibleTo(window) or not isinstance(widget, (QAbstractButton, QLineEdit)):
+                continue
+            checked += 1
+            assert widget.objectName(), f"unnamed {type(widget).__name__}"
+            assert widget.accessibleName(), f"{widget.objectName()} has no accessible name"
+            assert widget.height() >= 64, f"{widget.objectName()} is {widget.height()} px high"
+    assert checked > 20
+
+
+def test_idling_returns_to_the_attract_loop_and_forgets_the_session(qtbot: QtBot, kiosk: Kiosk) -> None:
+    window = kiosk.window
+    start(qtbot, kiosk)
+    assert window.idle_timer.interval() == kiosk.content.profile.idle_timeout_seconds * 1000
+    qtbot.keyClicks(find(window, "searchField"), "قبض")
+    kiosk.localizer.set_language("en")
+    window.idle_timer.setInterval(150)
+    click(qtbot, window.home.agency_tiles[0])  # activity restarts the timer at the new interval
+    with qtbot.waitSignal(window.session_ended, timeout=3000):
+        pass
+    assert window.current_page == Page.ATTRACT
+    assert window.home.search_field.text() == ""
+    assert not window.home.search_field.isUndoAvailable()
+    assert kiosk.localizer.language == "fa"
+
+
+def test_activity_keeps_the_session_alive(qtbot: QtBot, kiosk: Kiosk) -> None:
+    window = kiosk.window
+    start(qtbot, kiosk)
+    window.idle_timer.setInterval(400)
+    window.idle_timer.start()
+    for _ in range(4):
+        qtbot.wait(150)
+        click(qtbot, window.home.search_field)
+    assert window.current_page == Page.HOME

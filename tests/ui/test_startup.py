@@ -1,0 +1,110 @@
+"""Start-up on bad data, the technician's self-test, and the command line."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from kiosk.__main__ import main
+from kiosk.paths import KioskPaths, resources_root
+from kiosk.selftest import self_test
+from kiosk.ui.shell import Page
+from tests.ui.conftest import build_kiosk
+
+
+def copy_resources(tmp_path: Path) -> KioskPaths:
+    """A private copy of the resources and translations, for tests that damage them."""
+    root = tmp_path / "root"
+    shutil.copytree(resources_root() / "resources", root / "resources")
+    shutil.copytree(resources_root() / "translations", root / "translations")
+    return KioskPaths(root=root, data=tmp_path / "data")
+
+
+def run_self_test(paths: KioskPaths, profile: str = "festival") -> tuple[int, str]:
+    lines: list[str] = []
+    code = self_test(paths, profile, write=lines.append)
+    return code, "\n".join(lines)
+
+
+def test_self_test_passes_on_the_bundled_data(kiosk_paths: KioskPaths) -> None:
+    code, report = run_self_test(kiosk_paths)
+    assert code == 0, report
+    catalog_line = next(line for line in report.splitlines() if line.startswith("agencies: "))
+    assert int(catalog_line.split()[1]) >= 12
+    services = next(line for line in report.splitlines() if line.startswith("services: "))
+    assert int(services.split()[1]) >= 60
+    assert "active profile: festival (demo, fa" in report
+    assert "ok    translation fa" in report and "ok    fonts" in report
+    assert report.endswith("result: passed")
+
+
+def test_self_test_fails_on_a_broken_cached_catalog_and_names_it(kiosk_paths: KioskPaths) -> None:
+    cached = kiosk_paths.cached_catalog
+    shutil.copytree(kiosk_paths.catalog, cached)
+    (cached / "catalog.json").write_text('{"format": 1, "version": "x", "agencies": ["nowhere"]}', encoding="utf-8")
+    code, report = run_self_test(kiosk_paths)
+    assert code == 1
+    assert "FAIL  cached catalog" in report and "bundled catalog" in report
+    assert "unknown agency 'nowhere'" in report
+    assert "result: FAILED" in report
+
+
+def test_self_test_fails_on_a_broken_profile_missing_font_and_translation(tmp_path: Path) -> None:
+    paths = copy_resources(tmp_path)
+    (paths.profiles / "water-booth.toml").write_text("mode = 'demo'\n", encoding="utf-8")
+    (paths.fonts / "Vazirmatn-Bold.ttf").unlink()
+    (paths.translations / "kiosk_fa.ts").write_text("not xml", encoding="utf-8")
+    code, report = run_self_test(paths)
+    assert code == 1
+    assert "FAIL  profile water-booth: refused" in report
+    assert "water-booth.toml: agencies: is missing" in report
+    assert "font file missing" in report and "Vazirmatn-Bold.ttf" in report
+    assert "FAIL  translation fa" in report
+
+
+def test_self_test_fails_on_an_unwritable_data_folder(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    paths = KioskPaths(root=resources_root(), data=blocker / "data")
+    code, report = run_self_test(paths)
+    assert code == 1 and "FAIL  data folder" in report
+
+
+def test_broken_profile_runs_on_the_safe_profile(qtbot: QtBot, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    paths = copy_resources(tmp_path)
+    (paths.profiles / "festival.toml").write_text("title = [", encoding="utf-8")
+    for kiosk in build_kiosk(qtbot, paths, "festival"):
+        assert kiosk.content.profile.name == "safe-mode"
+        assert kiosk.window.current_page == Page.ATTRACT
+        assert len(kiosk.window.home.agency_tiles) == len(kiosk.content.catalog.agencies)
+    assert "not valid TOML" in caplog.text and "safe built-in profile" in caplog.text
+
+
+def test_broken_bundled_catalog_shows_out_of_service(qtbot: QtBot, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    paths = copy_resources(tmp_path)
+    (paths.catalog / "catalog.json").write_text("{", encoding="utf-8")
+    for kiosk in build_kiosk(qtbot, paths, "festival"):
+        assert kiosk.content is None
+        assert kiosk.window.current_page == Page.OUT_OF_SERVICE
+        assert "کارکنان" in kiosk.window.out_of_service.text()
+    assert "bundled catalog refused" in caplog.text
+
+
+def test_list_profiles(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--list-profiles"]) == 0
+    names = capsys.readouterr().out.split()
+    assert {"festival", "sari-lobby", "water-booth"} <= set(names)
+
+
+def test_self_test_command_line(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk", "--self-test", "--data-dir", str(tmp_path / "d"), "--profile", "sari-lobby"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "active profile: sari-lobby (live, fa, 2 agencies shown)" in result.stdout

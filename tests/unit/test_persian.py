@@ -1,0 +1,56 @@
+"""kiosk.core.persian: normalisation for matching and storage, digit shaping, isolates."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk.core.persian import (
+    FSI,
+    LRI,
+    PDI,
+    isolate,
+    isolate_ltr,
+    normalize,
+    to_ascii_digits,
+    to_persian_digits,
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("علي", "علی"),  # Arabic yeh
+        ("كارت", "کارت"),  # Arabic kaf
+        ("مصطفى", "مصطفی"),  # alef maksura
+        ("۱۲۳", "123"),  # Persian digits
+        ("١٢٣", "123"),  # Arabic-Indic digits
+        ("کارت\u200cملی", "کارت ملی"),  # ZWNJ becomes a space
+        ("می\u200c\u200cشود", "می شود"),  # runs collapse
+        ("پـــرداخت", "پرداخت"),  # tatweel
+        ("مُحَمَّد", "محمد"),  # harakat and shadda
+        ("  قبض   آب  ", "قبض آب"),  # spaces trimmed and folded
+        ("Water BILL", "water bill"),  # Latin case-folded
+        ("\u2068https://my.gov.ir\u2069", "https://my.gov.ir"),  # isolates are not content
+        ("ﻛﺎﺭﺕ", "کارت"),  # presentation forms (old systems) to letters
+        ("خانۀ", "خانه"),
+        ("", ""),
+    ],
+)
+def test_normalize(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected
+
+
+def test_normalize_is_idempotent() -> None:
+    text = "درخواست‌های  ثبت‌شده ۱۴۰۵ ي ك"
+    assert normalize(normalize(text)) == normalize(text)
+
+
+def test_digit_conversion_round_trip() -> None:
+    assert to_ascii_digits("۰۹۱۲-٣٤٥ abc") == "0912-345 abc"
+    assert to_persian_digits("0912 ٣٤٥") == "۰۹۱۲ ۳۴۵"
+    assert to_ascii_digits(to_persian_digits("0123456789")) == "0123456789"
+
+
+def test_isolates_wrap_text() -> None:
+    assert isolate("abc") == f"{FSI}abc{PDI}"
+    assert isolate_ltr("*4#") == f"{LRI}*4#{PDI}"
