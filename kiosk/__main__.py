@@ -18,7 +18,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--windowed", action="store_true", help="a normal window instead of full screen (development)")
     parser.add_argument("--data-dir", type=Path, default=None, help="where the kiosk keeps its data and logs")
     parser.add_argument("--list-profiles", action="store_true", help="list the bundled profiles and exit")
-    parser.add_argument("--self-test", action="store_true", help="check catalog, profiles, fonts, translations, data folder")
+    parser.add_argument(
+        "--self-test", action="store_true", help="check catalog, profiles, fonts, translations, data folder"
+    )
     parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
     return parser.parse_args(argv)
 

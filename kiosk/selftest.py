@@ -131,7 +131,9 @@ def _check_fonts_and_translations(paths: KioskPaths, report: _Report) -> None:
         qm = localizer.compiled_translation(language)
         translator = QTranslator()
         if qm is None or not translator.load(str(qm)):
-            report.fail(f"translation {language}", f"kiosk_{language} could not be compiled or loaded from {paths.translations}")
+            report.fail(
+                f"translation {language}", f"kiosk_{language} could not be compiled or loaded from {paths.translations}"
+            )
         elif language != "en" and not translator.translate(*_PROBE):
             report.fail(f"translation {language}", f"{qm} does not translate the kiosk's strings")
         else:

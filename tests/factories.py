@@ -29,7 +29,9 @@ def service(agency_id: str, slug: str, title_fa: str, title_en: str, **overrides
     return data
 
 
-def agency(agency_id: str, name_fa: str, name_en: str, services: list[dict[str, Any]], **overrides: Any) -> dict[str, Any]:
+def agency(
+    agency_id: str, name_fa: str, name_en: str, services: list[dict[str, Any]], **overrides: Any
+) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": agency_id,
         "name": {"fa": name_fa, "en": name_en},
@@ -51,8 +53,13 @@ SAMPLE_AGENCIES = [
         "Water and Wastewater",
         [
             service("water", "bill", "پرداخت قبض آب", "Pay a water bill"),
-            service("water", "connection", "درخواست انشعاب آب", "Apply for a water connection",
-                    keywords={"fa": ["انشعاب", "کنتور"], "en": ["connection", "meter"]}),
+            service(
+                "water",
+                "connection",
+                "درخواست انشعاب آب",
+                "Apply for a water connection",
+                keywords={"fa": ["انشعاب", "کنتور"], "en": ["connection", "meter"]},
+            ),
         ],
     ),
     agency(
@@ -60,12 +67,29 @@ SAMPLE_AGENCIES = [
         "ثبت احوال",
         "Civil Registration",
         [
-            service("civil", "smart-card", "کارت هوشمند ملی", "Smart national ID card",
-                    keywords={"fa": ["کارت ملی", "شناسنامه"], "en": ["id card"]}),
-            service("civil", "birth", "ثبت ولادت نوزاد", "Register a birth", fee={"kind": "free"},
-                    time={"unit": "instant"}, related=["civil.smart-card"]),
-            service("civil", "post-code", "استعلام کد پستی ۱۰ رقمی", "Postal code lookup",
-                    fee={"kind": "variable", "note": {"fa": "بسته به مورد", "en": "Depends"}}),
+            service(
+                "civil",
+                "smart-card",
+                "کارت هوشمند ملی",
+                "Smart national ID card",
+                keywords={"fa": ["کارت ملی", "شناسنامه"], "en": ["id card"]},
+            ),
+            service(
+                "civil",
+                "birth",
+                "ثبت ولادت نوزاد",
+                "Register a birth",
+                fee={"kind": "free"},
+                time={"unit": "instant"},
+                related=["civil.smart-card"],
+            ),
+            service(
+                "civil",
+                "post-code",
+                "استعلام کد پستی ۱۰ رقمی",
+                "Postal code lookup",
+                fee={"kind": "variable", "note": {"fa": "بسته به مورد", "en": "Depends"}},
+            ),
         ],
         icon="civil-registration",
         color="#6a1b9a",

@@ -173,9 +173,7 @@ def load_catalog(directory: Path, icons_dir: Path | None = None, source: str = "
         except DataFileError as exc:
             problems.extend(exc.problems)
     for stray in sorted(on_disk - set(order)):
-        problems.append(
-            Problem(str(agency_dir / f"{stray}.json"), "", f"is not listed in {MANIFEST_NAME}'s agencies")
-        )
+        problems.append(Problem(str(agency_dir / f"{stray}.json"), "", f"is not listed in {MANIFEST_NAME}'s agencies"))
     if problems:
         raise DataFileError(problems)
     return build_catalog(version, agencies, manifest_label, source)
@@ -189,7 +187,9 @@ def build_catalog(version: str, agencies: list[Agency], label: str, source: str)
         for service in agency.services:
             if service.id in seen:
                 problems.append(
-                    Problem(label, f"service {service.id!r}", f"is defined twice: in {seen[service.id]} and {agency.id}")
+                    Problem(
+                        label, f"service {service.id!r}", f"is defined twice: in {seen[service.id]} and {agency.id}"
+                    )
                 )
             seen[service.id] = agency.id
     for agency in agencies:
@@ -214,9 +214,7 @@ def load_agency_file(path: Path, icons_dir: Path | None = None) -> Agency:
 
 def parse_agency(reader: Reader, data: Any, expected_id: str | None, icons_dir: Path | None) -> Agency:
     obj = reader.obj(data, "")
-    reader.unknown_keys(
-        obj, {"id", "name", "short_name", "icon", "color", "about", "contact", "services"}, ""
-    )
+    reader.unknown_keys(obj, {"id", "name", "short_name", "icon", "color", "about", "contact", "services"}, "")
     agency_id = reader.identifier(obj, "id", "")
     if agency_id and expected_id is not None and agency_id != expected_id:
         reader.problem("id", f"is {agency_id!r} but the file is named {expected_id}.json; they must match")
@@ -269,7 +267,10 @@ def parse_service(reader: Reader, data: Any, place: str, agency_id: str) -> Serv
     service_id = reader.text(obj, "id", place)
     match = _SERVICE_ID.match(service_id) if service_id else None
     if service_id and not match:
-        reader.problem(f"{place}.id", f"{service_id!r} should look like '<agency id>.<name>' in lower-case letters, digits and dashes")
+        reader.problem(
+            f"{place}.id",
+            f"{service_id!r} should look like '<agency id>.<name>' in lower-case letters, digits and dashes",
+        )
     elif match and agency_id and match.group(1) != agency_id:
         reader.problem(f"{place}.id", f"{service_id!r} should start with this agency's id, '{agency_id}.'")
     keywords = reader.obj(reader.field(obj, "keywords", place) or {}, f"{place}.keywords")

@@ -79,9 +79,7 @@ def _read(path: Path, label: str, parse: Callable[[str], Any], kind: str) -> Any
     except FileNotFoundError:
         raise DataFileError([Problem(label, "", "the file does not exist")]) from None
     except UnicodeDecodeError as exc:
-        raise DataFileError(
-            [Problem(label, f"byte {exc.start}", "the file is not UTF-8 text")]
-        ) from None
+        raise DataFileError([Problem(label, f"byte {exc.start}", "the file is not UTF-8 text")]) from None
     except OSError as exc:
         raise DataFileError([Problem(label, "", f"cannot be read: {exc.strerror}")]) from None
     try:
@@ -143,9 +141,7 @@ class Reader:
             self.problem(where, f"is {len(value)} characters long; at most {max_len} fit")
         return value
 
-    def local_text(
-        self, obj: dict[str, Any], key: str, place: str, max_len: int | None = None
-    ) -> LocalText:
+    def local_text(self, obj: dict[str, Any], key: str, place: str, max_len: int | None = None) -> LocalText:
         where = self.join(place, key)
         value = self.field(obj, key, place)
         if value is None:

@@ -138,7 +138,9 @@ class Localizer(QObject):
         if fee.kind == "free":
             return QCoreApplication.translate("Format", "Free")
         if fee.kind == "variable":
-            return fee.note.get(self.language) if fee.note else QCoreApplication.translate("Format", "Depends on the case")
+            return (
+                fee.note.get(self.language) if fee.note else QCoreApplication.translate("Format", "Depends on the case")
+            )
         if currency == "toman":
             amount, unit = fee.rial / 10, QCoreApplication.translate("Format", "Toman")
             shown = self.number(int(amount)) if amount == int(amount) else self.qlocale.toString(amount, "f", 1)

@@ -200,7 +200,7 @@ class _ActivityWatcher(QObject):
         super().__init__(parent)
         self._timer = timer
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in _ACTIVITY and self._timer.isActive():
             self._timer.start()
         return False

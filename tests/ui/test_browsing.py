@@ -91,7 +91,11 @@ def test_every_interactive_widget_is_named_and_big_enough(qtbot: QtBot, kiosk: K
     start(qtbot, kiosk)
     agency = kiosk.content.catalog.agencies[0]
     checked = 0
-    for show in (lambda: None, lambda: window.open_agency(agency.id), lambda: window.open_service(agency.services[0].id)):
+    for show in (
+        lambda: None,
+        lambda: window.open_agency(agency.id),
+        lambda: window.open_service(agency.services[0].id),
+    ):
         show()
         for widget in window.findChildren(QWidget):
             if not widget.isVisibleTo(window) or not isinstance(widget, (QAbstractButton, QLineEdit)):

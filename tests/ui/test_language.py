@@ -68,7 +68,7 @@ def test_search_results_follow_the_language(qtbot: QtBot, kiosk: Kiosk) -> None:
     assert window.home.search_field.placeholderText().startswith("Search services")
 
 
-def test_english_profile_starts_left_to_right(qtbot: QtBot, kiosk_paths) -> None:  # noqa: ANN001
+def test_english_profile_starts_left_to_right(qtbot: QtBot, kiosk_paths) -> None:
     from tests.ui.conftest import build_kiosk
 
     for kiosk in build_kiosk(qtbot, kiosk_paths, "expo-english"):

@@ -28,9 +28,7 @@ def test_typing_arabic_letters_finds_persian_titles(qtbot: QtBot, kiosk: Kiosk) 
 
 def test_ascii_digits_find_persian_digits(qtbot: QtBot, kiosk: Kiosk) -> None:
     click(qtbot, kiosk.window.attract)
-    service = next(
-        s for s in kiosk.content.catalog.services if any("۰" <= ch <= "۹" for ch in s.title.fa)
-    )
+    service = next(s for s in kiosk.content.catalog.services if any("۰" <= ch <= "۹" for ch in s.title.fa))
     qtbot.keyClicks(find(kiosk.window, "searchField"), to_ascii_digits(service.title.fa))
     assert f"serviceTile:{service.id}" in result_ids(kiosk)
 

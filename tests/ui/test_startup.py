@@ -75,7 +75,9 @@ def test_self_test_fails_on_an_unwritable_data_folder(tmp_path: Path) -> None:
     assert code == 1 and "FAIL  data folder" in report
 
 
-def test_broken_profile_runs_on_the_safe_profile(qtbot: QtBot, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_broken_profile_runs_on_the_safe_profile(
+    qtbot: QtBot, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     paths = copy_resources(tmp_path)
     (paths.profiles / "festival.toml").write_text("title = [", encoding="utf-8")
     for kiosk in build_kiosk(qtbot, paths, "festival"):
@@ -85,7 +87,9 @@ def test_broken_profile_runs_on_the_safe_profile(qtbot: QtBot, tmp_path: Path, c
     assert "not valid TOML" in caplog.text and "safe built-in profile" in caplog.text
 
 
-def test_broken_bundled_catalog_shows_out_of_service(qtbot: QtBot, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_broken_bundled_catalog_shows_out_of_service(
+    qtbot: QtBot, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     paths = copy_resources(tmp_path)
     (paths.catalog / "catalog.json").write_text("{", encoding="utf-8")
     for kiosk in build_kiosk(qtbot, paths, "festival"):

@@ -121,7 +121,9 @@ def test_unknown_related_service(catalog_dir: Path) -> None:
 
 def test_id_must_match_file_name(catalog_dir: Path) -> None:
     path = edit_agency(catalog_dir, "water", lambda d: d.update(id="waterworks"))
-    assert any(p.startswith(f"{path}: id: is 'waterworks' but the file is named water.json") for p in problems_of(catalog_dir))
+    assert any(
+        p.startswith(f"{path}: id: is 'waterworks' but the file is named water.json") for p in problems_of(catalog_dir)
+    )
 
 
 @pytest.mark.parametrize(
@@ -134,13 +136,29 @@ def test_id_must_match_file_name(catalog_dir: Path) -> None:
         (lambda d: d.update(services=[]), "services", "at least 1"),
         (lambda d: d.update(services="none"), "services", "should be a list"),
         (lambda d: d.update(extra=1), "extra", "not a known field"),
-        (lambda d: d["services"][0].update(fee={"kind": "fixed", "rial": "10"}), "services[0].fee.rial", "whole number"),
+        (
+            lambda d: d["services"][0].update(fee={"kind": "fixed", "rial": "10"}),
+            "services[0].fee.rial",
+            "whole number",
+        ),
         (lambda d: d["services"][0].update(fee={"kind": "cheap"}), "services[0].fee.kind", "one of"),
         (lambda d: d["services"][0].update(time={"unit": "day", "min": 0}), "services[0].time.min", "at least 1"),
-        (lambda d: d["services"][0].update(time={"unit": "day", "min": 5, "max": 2}), "services[0].time.max", "less than min"),
-        (lambda d: d["services"][0]["channels"][0].update(address="http://x.ir"), "services[0].channels[0].address", "https://"),
+        (
+            lambda d: d["services"][0].update(time={"unit": "day", "min": 5, "max": 2}),
+            "services[0].time.max",
+            "less than min",
+        ),
+        (
+            lambda d: d["services"][0]["channels"][0].update(address="http://x.ir"),
+            "services[0].channels[0].address",
+            "https://",
+        ),
         (lambda d: d["services"][0]["channels"][1].update(address="*4"), "services[0].channels[1].address", "USSD"),
-        (lambda d: d["services"][0]["channels"][2].update(address="15-22"), "services[0].channels[2].address", "digits"),
+        (
+            lambda d: d["services"][0]["channels"][2].update(address="15-22"),
+            "services[0].channels[2].address",
+            "digits",
+        ),
         (lambda d: d["services"][0].update(channels=[]), "services[0].channels", "at least 1"),
         (lambda d: d["services"][0].update(id="Water.Bill"), "services[0].id", "lower-case"),
         (lambda d: d["services"][0].update(title="پرداخت"), "services[0].title", '{"fa": ..., "en": ...}'),

@@ -72,7 +72,12 @@ def test_profile_fields(library: ProfileLibrary, catalog: Catalog) -> None:
         ('url = "http://127.0.0.1:8765"', 'url = "http://kiosk.example.ir"', "server.url", "https://"),
         ("format = 1", "format = 9", "format", "update the kiosk first"),
         ('currency = "toman"', "", "currency", "is missing"),
-        ('title = { fa = "پیشخوان آزمایشی", en = "Test kiosk" }', 'title = { fa = "پیشخوان" }', "title.en", "is missing"),
+        (
+            'title = { fa = "پیشخوان آزمایشی", en = "Test kiosk" }',
+            'title = { fa = "پیشخوان" }',
+            "title.en",
+            "is missing",
+        ),
         ('mode = "demo"', 'mode = "demo"\ncolour = "red"', "colour", "not a known field"),
     ],
 )

@@ -16,7 +16,7 @@ def search(tmp_path: Path) -> CatalogSearch:
     return CatalogSearch(load_catalog(write_catalog(tmp_path / "catalog")))
 
 
-def ids(result) -> list[str]:  # noqa: ANN001
+def ids(result) -> list[str]:
     return [s.id for s in result.services]
 
 

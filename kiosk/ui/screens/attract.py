@@ -67,15 +67,15 @@ class AttractScreen(QWidget):
         self._slide = 0
         self.retranslate()
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         event.accept()
         self.started.emit()
 
-    def showEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt override
+    def showEvent(self, event) -> None:
         self._timer.start()  # animate only while visible: an idle kiosk must not burn CPU
         super().showEvent(event)
 
-    def hideEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt override
+    def hideEvent(self, event) -> None:
         self._timer.stop()
         super().hideEvent(event)
 

@@ -114,7 +114,7 @@ class HomeScreen(QWidget):
     def agency_tiles(self) -> list[AgencyTile]:
         return list(self._tiles)
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._layout_grid()
 

@@ -165,7 +165,7 @@ class ServiceScreen(QWidget):
         self._section("web", self.tr("Where to do it online"), lines, bullet="›" if lang == "en" else "‹")
 
 
-def _delete_layout(layout) -> None:  # noqa: ANN001
+def _delete_layout(layout) -> None:
     while layout.count():
         item = layout.takeAt(0)
         if item.widget() is not None:

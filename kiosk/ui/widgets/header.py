@@ -58,7 +58,7 @@ class Header(QFrame):
         self._clock.start()
         self._shown_date = QDate()
 
-    def _button(self, name: str, slot) -> QPushButton:  # noqa: ANN001
+    def _button(self, name: str, slot) -> QPushButton:
         button = QPushButton()
         button.setObjectName(name)
         button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -66,7 +66,7 @@ class Header(QFrame):
         button.clicked.connect(slot)
         return button
 
-    def set_profile(self, profile: DemoProfile, logo_path) -> None:  # noqa: ANN001
+    def set_profile(self, profile: DemoProfile, logo_path) -> None:
         self._profile = profile
         if logo_path is not None:
             self.logo.setPixmap(svg_pixmap(logo_path, 72))
@@ -105,4 +105,6 @@ class Header(QFrame):
         other = "en" if language == "fa" else "fa"
         self.language_button.setIcon(self._icons.icon("language", "#ffffff", 36))
         self.language_button.setText(Localizer.language_name(other))
-        self.language_button.setAccessibleName(self.tr("Switch language to %1").replace("%1", Localizer.language_name(other)))
+        self.language_button.setAccessibleName(
+            self.tr("Switch language to %1").replace("%1", Localizer.language_name(other))
+        )
