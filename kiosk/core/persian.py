@@ -77,3 +77,31 @@ def isolate(text: str) -> str:
 def isolate_ltr(text: str) -> str:
     """Wrap text (an address, a code, a number) in a left-to-right isolate."""
     return f"{LRI}{text}{PDI}"
+
+
+# Runs that must read left to right inside a Persian sentence: web addresses and other Latin
+# text, USSD codes (*123#), and digit groups joined by dashes or slashes (021-3322, 1405/09/02).
+_LTR_RUN = re.compile(
+    r"(?:https?://)?[A-Za-z][A-Za-z0-9@._/:?=&%+~-]*(?:[ ][A-Za-z][A-Za-z0-9@._/:?=&%+~-]*)*[A-Za-z0-9/]"
+    r"|[*#][0-9۰-۹٠-٩*#]*#"
+    r"|[0-9۰-۹]+(?:[-/][0-9۰-۹]+)+"
+)
+
+
+def for_persian_display(text: str) -> str:
+    """Persian text ready to show: digits made Persian and left-to-right runs isolated.
+
+    Latin runs keep their own digits (an address like ``site1.ir`` must stay typeable); digits
+    elsewhere become Persian; each left-to-right run is wrapped in LRI..PDI so punctuation around
+    it never jumps to the wrong side.
+    """
+    out: list[str] = []
+    last = 0
+    for match in _LTR_RUN.finditer(text):
+        out.append(to_persian_digits(text[last : match.start()]))
+        run = match.group(0)
+        latin = run[0].isascii() and run[0].isalpha()
+        out.append(isolate_ltr(run if latin else to_persian_digits(run)))
+        last = match.end()
+    out.append(to_persian_digits(text[last:]))
+    return "".join(out)

@@ -29,7 +29,8 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import QApplication
 
 from kiosk.core.catalog import Fee, TypicalTime
-from kiosk.core.persian import isolate_ltr, to_persian_digits
+from kiosk.core.datafile import LocalText
+from kiosk.core.persian import for_persian_display, isolate_ltr, to_persian_digits
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +122,10 @@ class Localizer(QObject):
     @property
     def qlocale(self) -> QLocale:
         return _QT_LOCALES[self.language]
+
+    def text(self, text: LocalText) -> str:
+        """Catalog or profile text in the current language, ready to show (digits, isolates)."""
+        return for_persian_display(text.fa) if self.language == "fa" else text.en
 
     def number(self, value: int) -> str:
         """A whole number with the language's digits and group separators (۱۲٬۵۰۰ or 12,500)."""

@@ -8,6 +8,7 @@ from kiosk.core.persian import (
     FSI,
     LRI,
     PDI,
+    for_persian_display,
     isolate,
     isolate_ltr,
     normalize,
@@ -54,3 +55,21 @@ def test_digit_conversion_round_trip() -> None:
 def test_isolates_wrap_text() -> None:
     assert isolate("abc") == f"{FSI}abc{PDI}"
     assert isolate_ltr("*4#") == f"{LRI}*4#{PDI}"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("به my.gov.ir بروید.", f"به {LRI}my.gov.ir{PDI} بروید."),
+        ("نشانی https://my.tax.gov.ir/login را باز کنید", f"نشانی {LRI}https://my.tax.gov.ir/login{PDI} را باز کنید"),
+        ("کد *4# را بگیرید.", f"کد {LRI}*۴#{PDI} را بگیرید."),
+        ("کد *۱۲۳*۴# را بگیرید", f"کد {LRI}*۱۲۳*۴#{PDI} را بگیرید"),
+        ("تلفن 021-3322 است", f"تلفن {LRI}۰۲۱-۳۳۲۲{PDI} است"),
+        ("ظرف 10 روز", "ظرف ۱۰ روز"),
+        ("اپلیکیشن Bargh-e Man را نصب کنید", f"اپلیکیشن {LRI}Bargh-e Man{PDI} را نصب کنید"),
+        ("سامانه site1.ir", f"سامانه {LRI}site1.ir{PDI}"),
+        ("بدون متن لاتین", "بدون متن لاتین"),
+    ],
+)
+def test_for_persian_display(raw: str, expected: str) -> None:
+    assert for_persian_display(raw) == expected

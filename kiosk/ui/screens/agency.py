@@ -85,10 +85,9 @@ class AgencyScreen(QWidget):
     def retranslate(self) -> None:
         if self.agency is None:
             return
-        language = self._localizer.language
         agency = self.agency
-        self.title.setText(agency.name.get(language))
-        self.about.setText(agency.about.get(language))
+        self.title.setText(self._localizer.text(agency.name))
+        self.about.setText(self._localizer.text(agency.about))
         contact = []
         if agency.phone:
             contact.append(self.tr("Call centre: %1").replace("%1", self._localizer.address(agency.phone)))

@@ -87,19 +87,17 @@ class AttractScreen(QWidget):
     def _show_slide(self) -> None:
         if not self._catalog or not self._catalog.agencies:
             return
-        language = self._localizer.language
         agency = self._catalog.agencies[self._slide % len(self._catalog.agencies)]
         self.icon.setPixmap(self._icons.pixmap(agency.icon, "#ffffff", 120))
-        self.slide_title.setText(agency.name.get(language))
+        self.slide_title.setText(self._localizer.text(agency.name))
         count = self._localizer.number(len(agency.services))
         self.slide_text.setText(
             self.tr("%1 services you can use online, from home, without a visit").replace("%1", count)
         )
 
     def retranslate(self) -> None:
-        language = self._localizer.language
         if self._profile is not None:
-            self.title.setText(self._profile.title.get(language))
+            self.title.setText(self._localizer.text(self._profile.title))
         self.prompt.setText(self.tr("Touch the screen to start"))
         self.setAccessibleDescription(self.prompt.text())
         self._show_slide()

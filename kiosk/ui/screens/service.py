@@ -92,8 +92,8 @@ class ServiceScreen(QWidget):
             return
         lang = self._localizer.language
         service = self.service
-        self.title.setText(service.title.get(lang))
-        self.agency_name.setText(self._agency.name.get(lang))
+        self.title.setText(self._localizer.text(service.title))
+        self.agency_name.setText(self._localizer.text(self._agency.name))
         self.fee_label.setText(self.tr("Fee"))
         self.fee_value.setText(self._localizer.fee(service.fee, self._currency))
         self.time_label.setText(self.tr("Typical time"))
@@ -116,12 +116,12 @@ class ServiceScreen(QWidget):
             elif item.layout() is not None:
                 _delete_layout(item.layout())
         summary = _label("bodyText")
-        summary.setText(service.summary.get(lang))
+        summary.setText(self._localizer.text(service.summary))
         self._body.addWidget(summary)
-        self._section("audience", self.tr("Who it is for"), [service.audience.get(lang)])
-        documents = [d.get(lang) for d in service.documents] or [self.tr("No documents needed")]
+        self._section("audience", self.tr("Who it is for"), [self._localizer.text(service.audience)])
+        documents = [self._localizer.text(d) for d in service.documents] or [self.tr("No documents needed")]
         self._section("documents", self.tr("What to have at hand"), documents, bullet="•")
-        self._section("steps", self.tr("Steps"), [s.get(lang) for s in service.steps], numbered=True)
+        self._section("steps", self.tr("Steps"), [self._localizer.text(s) for s in service.steps], numbered=True)
         self._channels(service.channels, lang)
 
     def _section(self, icon: str, title: str, lines: list[str], bullet: str = "", numbered: bool = False) -> None:
@@ -159,7 +159,7 @@ class ServiceScreen(QWidget):
         }
         lines = []
         for channel in channels:
-            label = channel.label.get(lang) if channel.label else names[channel.kind]
+            label = self._localizer.text(channel.label) if channel.label else names[channel.kind]
             shown = channel.address.removeprefix("https://")
             lines.append(f"{label}: {self._localizer.address(shown)}")
         self._section("web", self.tr("Where to do it online"), lines, bullet="›" if lang == "en" else "‹")

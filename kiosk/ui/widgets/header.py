@@ -90,7 +90,7 @@ class Header(QFrame):
     def retranslate(self) -> None:
         language = self._localizer.language
         if self._profile is not None:
-            self.title.setText(self._profile.title.get(language))
+            self.title.setText(self._localizer.text(self._profile.title))
         self.demo_badge.setText(self.tr("Demo"))
         self.demo_badge.setToolTip(self.tr("Requests filed here are for demonstration only"))
         self._shown_date = QDate()

@@ -66,11 +66,10 @@ class AgencyTile(_Tile):
         self.retranslate()
 
     def retranslate(self) -> None:
-        language = self._localizer.language
-        self._name.setText(self.agency.short_name.get(language))
+        self._name.setText(self._localizer.text(self.agency.short_name))
         count = len(self.agency.services)
         self._count.setText(self.tr("%1 online services").replace("%1", self._localizer.number(count)))
-        self.setAccessibleName(self.agency.name.get(language))
+        self.setAccessibleName(self._localizer.text(self.agency.name))
         self.setAccessibleDescription(self._count.text())
 
 
@@ -113,17 +112,16 @@ class ServiceTile(_Tile):
         self.retranslate()
 
     def retranslate(self) -> None:
-        language = self._localizer.language
         service = self.service
-        self._title.setText(service.title.get(language))
-        summary = service.summary.get(language)
+        self._title.setText(self._localizer.text(service.title))
+        summary = self._localizer.text(service.summary)
         if self._agency is not None:
-            summary = f"{self._agency.short_name.get(language)} · {summary}"
+            summary = f"{self._localizer.text(self._agency.short_name)} · {summary}"
         self._summary.setText(_first_sentence(summary))
         fee = self._localizer.fee(service.fee, self._currency)
         time = self._localizer.typical_time(service.time)
         self._meta.setText(f"{fee}  ·  {time}")
-        self.setAccessibleName(service.title.get(language))
+        self.setAccessibleName(self._localizer.text(service.title))
         self.setAccessibleDescription(f"{summary} {fee}, {time}")
 
 

@@ -1,0 +1,64 @@
+"""Numbers, money, times and dates as a citizen reads them, in Persian and in English."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QDate
+
+from kiosk.core.catalog import Fee, TypicalTime
+from kiosk.core.datafile import LocalText
+from kiosk.core.persian import LRI, PDI
+from kiosk.paths import KioskPaths
+from kiosk.ui.i18n import Localizer
+
+
+@pytest.fixture
+def localizer(qapp, kiosk_paths: KioskPaths) -> Localizer:  # noqa: ANN001
+    return Localizer(kiosk_paths.translations, kiosk_paths.cache)
+
+
+def test_persian_numbers_money_and_times(localizer: Localizer) -> None:
+    localizer.set_language("fa")
+    try:
+        assert localizer.number(1250000) == "۱٬۲۵۰٬۰۰۰"
+        assert localizer.fee(Fee("fixed", rial=1_250_000), "rial") == "۱٬۲۵۰٬۰۰۰ ریال"
+        assert localizer.fee(Fee("fixed", rial=1_250_000), "toman") == "۱۲۵٬۰۰۰ تومان"
+        assert localizer.fee(Fee("fixed", rial=25), "toman") == "۲٫۵ تومان"
+        assert localizer.fee(Fee("free"), "rial") == "رایگان"
+        assert localizer.fee(Fee("variable", note=LocalText("بسته به متراژ", "By area")), "rial") == "بسته به متراژ"
+        assert localizer.typical_time(TypicalTime("instant")) == "فوری و برخط"
+        assert localizer.typical_time(TypicalTime("workday", 3, 7)) == "۳ تا ۷ روز کاری"
+        assert localizer.typical_time(TypicalTime("day", 2, 2)) == "۲ روز"
+        assert localizer.today(QDate(2026, 11, 23)) == "دوشنبه ۲ آذر ۱۴۰۵"
+        assert localizer.today(QDate(2026, 3, 21)) == "شنبه ۱ فروردین ۱۴۰۵"
+        assert localizer.address("*4#") == f"{LRI}*۴#{PDI}"
+        assert localizer.address("my.gov.ir") == f"{LRI}my.gov.ir{PDI}"
+        assert localizer.text(LocalText("کد 10 رقمی", "x")) == "کد ۱۰ رقمی"
+    finally:
+        localizer.detach()
+
+
+def test_english_numbers_money_and_times(localizer: Localizer) -> None:
+    localizer.set_language("en")
+    try:
+        assert localizer.number(1250000) == "1,250,000"
+        assert localizer.fee(Fee("fixed", rial=1_250_000), "toman") == "125,000 Toman"
+        assert localizer.fee(Fee("free"), "rial") == "Free"
+        assert localizer.typical_time(TypicalTime("day", 1, 1)) == "1 day"
+        assert localizer.typical_time(TypicalTime("workday", 3, 7)) == "3–7 working days"
+        assert localizer.typical_time(TypicalTime("hour", 1, 2)) == "1–2 hours"
+        assert localizer.today(QDate(2026, 11, 23)) == "Monday, Azar 2, 1405"
+        assert localizer.address("*4#") == f"{LRI}*4#{PDI}"
+        assert localizer.text(LocalText("x", "10-digit code")) == "10-digit code"
+    finally:
+        localizer.detach()
+
+
+def test_language_names_for_the_switch() -> None:
+    assert Localizer.language_name("fa") == "فارسی"
+    assert Localizer.language_name("en") == "English"
+
+
+def test_unknown_language_is_refused(localizer: Localizer) -> None:
+    with pytest.raises(ValueError, match="unsupported language"):
+        localizer.set_language("de")
