@@ -10,7 +10,9 @@ Run ``python -m kiosk.core.catalog DIR`` (or ``--agency-file FILE``) to check fi
 from __future__ import annotations
 
 import argparse
+import json
 import re
+import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +25,9 @@ from kiosk.core.datafile import (
     Problem,
     Reader,
     read_json,
+    write_atomically,
 )
+from kiosk.core.forms import FormSpec, parse_form
 
 CATALOG_FORMAT = 1
 MANIFEST_NAME = "catalog.json"
@@ -80,6 +84,12 @@ class Service:
     keywords_fa: tuple[str, ...]
     keywords_en: tuple[str, ...]
     related: tuple[str, ...] = ()
+    form: FormSpec | None = None
+
+    @property
+    def accepts_requests(self) -> bool:
+        """Whether a citizen can file a request for this service at the kiosk."""
+        return self.form is not None
 
     @property
     def online_address(self) -> str | None:
@@ -177,6 +187,70 @@ def load_catalog(directory: Path, icons_dir: Path | None = None, source: str = "
     if problems:
         raise DataFileError(problems)
     return build_catalog(version, agencies, manifest_label, source)
+
+
+def catalog_document(directory: Path, icons_dir: Path | None = None) -> dict[str, Any]:
+    """A catalog directory as one JSON document, the form the central server stores and serves.
+
+    The directory is validated first (DataFileError if it is refused), so a document made here is
+    always one ``parse_catalog_document`` accepts.
+    """
+    load_catalog(directory, icons_dir)
+    manifest = read_json(directory / MANIFEST_NAME, str(directory / MANIFEST_NAME))
+    agencies = [
+        read_json(directory / AGENCY_DIR / f"{agency_id}.json", agency_id) for agency_id in manifest["agencies"]
+    ]
+    return {"format": manifest.get("format", CATALOG_FORMAT), "version": manifest["version"], "agencies": agencies}
+
+
+def parse_catalog_document(data: Any, label: str, icons_dir: Path | None = None, source: str = "server") -> Catalog:
+    """Validate a whole catalog sent as one document (``catalog_document``'s form) with the same rules."""
+    reader = Reader(label)
+    obj = reader.obj(data, "")
+    reader.unknown_keys(obj, {"format", "version", "agencies"}, "")
+    _check_format(reader, obj)
+    version = reader.text(obj, "version", "")
+    agencies: list[Agency] = []
+    for place, item in reader.items(obj, "agencies", "", minimum=1):
+        before = len(reader.problems)
+        sub = Reader(label)
+        agency = parse_agency(sub, item, expected_id=None, icons_dir=icons_dir)
+        reader.problems.extend(
+            Problem(label, f"{place}.{p.place}" if p.place else place, p.message) for p in sub.problems
+        )
+        if any(a.id == agency.id for a in agencies):
+            reader.problem(f"{place}.id", f"agency {agency.id!r} appears twice")
+        if len(reader.problems) == before:
+            agencies.append(agency)
+    reader.raise_if_any()
+    return build_catalog(version, agencies, label, source)
+
+
+def write_catalog_directory(document: dict[str, Any], directory: Path) -> None:
+    """Write a validated catalog document as a catalog directory, replacing any older one whole.
+
+    The new files go to a sibling folder first and are swapped in by renames, so a crash leaves
+    the old catalog or the new one, never a mix of both.
+    """
+    staging = directory.with_name(directory.name + ".new")
+    retired = directory.with_name(directory.name + ".old")
+    for leftover in (staging, retired):
+        if leftover.exists():
+            shutil.rmtree(leftover)
+    (staging / AGENCY_DIR).mkdir(parents=True)
+    ids = [agency["id"] for agency in document["agencies"]]
+    for agency in document["agencies"]:
+        write_atomically(staging / AGENCY_DIR / f"{agency['id']}.json", _json_bytes(agency))
+    manifest = {"format": document.get("format", CATALOG_FORMAT), "version": document["version"], "agencies": ids}
+    write_atomically(staging / MANIFEST_NAME, _json_bytes(manifest))
+    if directory.exists():
+        directory.rename(retired)
+    staging.rename(directory)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def _json_bytes(data: Any) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def build_catalog(version: str, agencies: list[Agency], label: str, source: str) -> Catalog:
@@ -294,6 +368,7 @@ def parse_service(reader: Reader, data: Any, place: str, agency_id: str) -> Serv
         keywords_fa=_words(reader, keywords, "fa", f"{place}.keywords") if "keywords" in obj else (),
         keywords_en=_words(reader, keywords, "en", f"{place}.keywords") if "keywords" in obj else (),
         related=tuple(related),
+        form=parse_form(reader, obj["form"], f"{place}.form") if "form" in obj else None,
     )
 
 

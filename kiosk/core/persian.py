@@ -69,6 +69,28 @@ def normalize(text: str) -> str:
     return text.strip().casefold()
 
 
+_LINE_SPACES = re.compile(r"[ \t\u00a0\u202f\u200e\u200f\u2066-\u2069]+")
+_ZWNJ_RUNS = re.compile("[\u200c\u200d]*\u200c[\u200c\u200d]*")
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+
+
+def normalize_for_storage(text: str, keep_lines: bool = False) -> str:
+    """What a citizen typed, in the form it is stored and sent: ``normalize``'s letters and digits.
+
+    Arabic ي/ك become ی/ک, every digit becomes ASCII, tatweel and diacritics go, spaces are
+    folded. Unlike ``normalize`` (which is for matching), the zero-width non-joiner and letter
+    case are kept, because they are part of how a name or address is written; with
+    ``keep_lines`` single line breaks of a long text are kept too.
+    """
+    text = unicodedata.normalize("NFC", text)
+    text = text.translate(_ARABIC_TO_PERSIAN_LETTERS).translate(_TO_ASCII_DIGITS)
+    text = _DIACRITICS.sub("", text.replace(TATWEEL, ""))
+    text = _ZWNJ_RUNS.sub(ZWNJ, text)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n") if keep_lines else [text.replace("\n", " ")]
+    cleaned = "\n".join(_LINE_SPACES.sub(" ", line).strip(" " + ZWNJ) for line in lines)
+    return _BLANK_LINES.sub("\n", cleaned).strip()
+
+
 def isolate(text: str) -> str:
     """Wrap text in first-strong isolates so it keeps its own direction inside any sentence."""
     return f"{FSI}{text}{PDI}"

@@ -72,10 +72,11 @@ class HomeScreen(QWidget):
         self._results = QVBoxLayout(self._results_host)
         self._results.setSpacing(14)
         self._results.setContentsMargins(0, 0, 0, 0)
-        self.no_results = QLabel()
+        self.no_results = QLabel(self._results_host)
         self.no_results.setObjectName("hint")
         self.no_results.setWordWrap(True)
         self.no_results.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.no_results.hide()
 
         self.pages = QStackedWidget()
         self.pages.addWidget(touch_scroll_area(self._grid_host))

@@ -34,7 +34,6 @@ class ServiceScreen(QWidget):
 
         self.title = _label("screenTitle")
         self.agency_name = _label("screenSubtitle")
-        self.summary = _label("bodyText")
 
         card = QFrame()
         card.setObjectName("card")

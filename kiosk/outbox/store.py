@@ -1,0 +1,321 @@
+"""The durable outbox: a SQLite file where every citizen request lives until the server has it.
+
+WAL with ``synchronous=FULL``: a request is on disk (fsync) when ``enqueue`` returns, before the
+citizen sees a tracking code. The schema is versioned (``PRAGMA user_version``): older files are
+backed up and migrated forward; a file from a newer kiosk is refused with a clear message rather
+than damaged. Rows left ``sending`` by a crash go back to ``pending`` when the store opens.
+
+One connection, guarded by a lock: the outbox has a single writer, whichever thread calls it.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from kiosk.core.tracking import make_tracking_code, next_sequence
+
+SCHEMA_VERSION = 1
+STATES = ("pending", "sending", "delivered", "rejected")
+
+# Each entry upgrades the schema from version i to i + 1.
+_MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE requests (
+        id INTEGER PRIMARY KEY,
+        idempotency_key TEXT NOT NULL UNIQUE,
+        tracking_code TEXT NOT NULL UNIQUE,
+        service_id TEXT NOT NULL,
+        agency_id TEXT NOT NULL,
+        mode TEXT NOT NULL CHECK (mode IN ('demo', 'live')),
+        body TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'delivered', 'rejected')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at REAL NOT NULL,
+        last_error TEXT,
+        server_reference TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        delivered_at TEXT
+    );
+    CREATE INDEX requests_due ON requests (state, next_attempt_at);
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    """,
+]
+
+
+class OutboxError(Exception):
+    """The outbox cannot store or read requests; the message is for staff and technicians."""
+
+
+class OutboxVersionError(OutboxError):
+    pass
+
+
+@dataclass(frozen=True)
+class OutboxRequest:
+    id: int
+    idempotency_key: str
+    tracking_code: str
+    service_id: str
+    agency_id: str
+    mode: str
+    body: dict[str, Any]
+    state: str
+    attempts: int
+    next_attempt_at: float
+    last_error: str | None
+    server_reference: str | None
+    created_at: str
+
+
+@dataclass(frozen=True)
+class OutboxHealth:
+    counts: dict[str, int]
+    oldest_pending_seconds: float | None
+    last_error: str | None
+    delivered_today: int
+
+
+def _utc_iso(seconds: float) -> str:
+    return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+class OutboxStore:
+    def __init__(self, path: Path, clock: Callable[[], float] = time.time) -> None:
+        self.path = path
+        self._clock = clock
+        self._lock = threading.Lock()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10)
+            self._db.row_factory = sqlite3.Row
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+            self._release_sending()
+        except sqlite3.DatabaseError as exc:
+            raise OutboxError(f"the outbox {path} cannot be opened: {exc}") from exc
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # --- schema ----------------------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            self._db.close()
+            raise OutboxVersionError(
+                f"the outbox {self.path} was written by a newer kiosk (schema {version}; this kiosk reads "
+                f"up to {SCHEMA_VERSION}). Install the newer kiosk again; the queued requests are kept as they are."
+            )
+        if version == SCHEMA_VERSION:
+            return
+        if version > 0:
+            self._backup(f"v{version}")
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            # executescript commits whatever is open before it runs, so the script carries its
+            # own transaction: the new tables and the version number land together or not at all.
+            try:
+                self._db.executescript(
+                    f"BEGIN IMMEDIATE;\n{_MIGRATIONS[target - 1]}\nPRAGMA user_version = {target};\nCOMMIT;"
+                )
+            except BaseException:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
+
+    def _backup(self, label: str) -> None:
+        target = self.path.with_name(f"{self.path.name}.before-upgrade-{label}")
+        backup = sqlite3.connect(target)
+        try:
+            self._db.backup(backup)
+        finally:
+            backup.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def _release_sending(self) -> None:
+        with self._lock, self._transaction() as db:
+            db.execute("UPDATE requests SET state = 'pending' WHERE state = 'sending'")
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def enqueue(self, kiosk_number: int, service_id: str, agency_id: str, mode: str, body: dict[str, Any]) -> OutboxRequest:
+        """Store a request durably and give it its tracking code and idempotency key.
+
+        Raises OutboxError when it could not be committed (full disk, read-only file): then no
+        tracking code exists and none may be shown.
+        """
+        now = self._clock()
+        key = str(uuid.uuid4())
+        try:
+            with self._lock, self._transaction() as db:
+                row = db.execute("SELECT value FROM meta WHERE key = 'sequence'").fetchone()
+                sequence = next_sequence(int(row[0]) if row else 0, datetime.fromtimestamp(now, UTC))
+                code = make_tracking_code(kiosk_number, sequence)
+                stored = dict(body, tracking_code=code)
+                cursor = db.execute(
+                    "INSERT INTO requests (idempotency_key, tracking_code, service_id, agency_id, mode, body,"
+                    " state, next_attempt_at, created_at, updated_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)",
+                    (key, code, service_id, agency_id, mode, json.dumps(stored, ensure_ascii=False), now,
+                     _utc_iso(now), _utc_iso(now)),
+                )  # fmt: skip
+                db.execute(
+                    "INSERT INTO meta (key, value) VALUES ('sequence', ?)"
+                    " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    (str(sequence),),
+                )
+                request_id = cursor.lastrowid
+        except sqlite3.Error as exc:
+            raise OutboxError(f"the request could not be stored: {exc}") from exc
+        return self.get(int(request_id or 0))
+
+    def claim_due(self, limit: int = 20) -> list[OutboxRequest]:
+        """Pending requests whose time has come, marked ``sending``, oldest first."""
+        now = self._clock()
+        with self._lock, self._transaction() as db:
+            rows = db.execute(
+                "SELECT * FROM requests WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
+                (now, limit),
+            ).fetchall()
+            if rows:
+                marks = ",".join("?" * len(rows))
+                db.execute(
+                    f"UPDATE requests SET state = 'sending', updated_at = ? WHERE id IN ({marks})",
+                    (_utc_iso(now), *[r["id"] for r in rows]),
+                )
+        return [self._request(row, state="sending") for row in rows]
+
+    def mark_delivered(self, request_id: int, reference: str | None) -> None:
+        now = self._clock()
+        self._update(
+            "UPDATE requests SET state = 'delivered', server_reference = ?, last_error = NULL,"
+            " attempts = attempts + 1, delivered_at = ?, updated_at = ? WHERE id = ?",
+            (reference, _utc_iso(now), _utc_iso(now), request_id),
+        )
+
+    def mark_retry(self, request_id: int, error: str, next_attempt_at: float) -> None:
+        self._update(
+            "UPDATE requests SET state = 'pending', last_error = ?, attempts = attempts + 1,"
+            " next_attempt_at = ?, updated_at = ? WHERE id = ?",
+            (error, next_attempt_at, _utc_iso(self._clock()), request_id),
+        )
+
+    def mark_rejected(self, request_id: int, reason: str) -> None:
+        self._update(
+            "UPDATE requests SET state = 'rejected', last_error = ?, attempts = attempts + 1,"
+            " updated_at = ? WHERE id = ?",
+            (reason, _utc_iso(self._clock()), request_id),
+        )
+
+    def release(self, request_ids: list[int]) -> None:
+        """Give claimed requests back untouched (delivery paused, or shutting down)."""
+        if request_ids:
+            marks = ",".join("?" * len(request_ids))
+            self._update(
+                f"UPDATE requests SET state = 'pending' WHERE state = 'sending' AND id IN ({marks})", tuple(request_ids)
+            )
+
+    def _update(self, sql: str, args: tuple[Any, ...]) -> None:
+        with self._lock, self._transaction() as db:
+            db.execute(sql, args)
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def get(self, request_id: int) -> OutboxRequest:
+        with self._lock:
+            row = self._db.execute("SELECT * FROM requests WHERE id = ?", (request_id,)).fetchone()
+        if row is None:
+            raise KeyError(request_id)
+        return self._request(row)
+
+    def find_by_tracking_code(self, code: str) -> OutboxRequest | None:
+        with self._lock:
+            row = self._db.execute("SELECT * FROM requests WHERE tracking_code = ?", (code,)).fetchone()
+        return self._request(row) if row else None
+
+    def next_due_at(self) -> float | None:
+        with self._lock:
+            row = self._db.execute("SELECT MIN(next_attempt_at) FROM requests WHERE state = 'pending'").fetchone()
+        return row[0]
+
+    def health(self) -> OutboxHealth:
+        now = self._clock()
+        midnight = datetime.fromtimestamp(now, UTC).replace(hour=0, minute=0, second=0)
+        with self._lock:
+            counts = {state: 0 for state in STATES}
+            for row in self._db.execute("SELECT state, COUNT(*) FROM requests GROUP BY state"):
+                counts[row[0]] = row[1]
+            oldest = self._db.execute(
+                "SELECT MIN(created_at) FROM requests WHERE state IN ('pending', 'sending')"
+            ).fetchone()[0]
+            error = self._db.execute(
+                "SELECT last_error FROM requests WHERE last_error IS NOT NULL ORDER BY updated_at DESC, id DESC LIMIT 1"
+            ).fetchone()
+            today = self._db.execute(
+                "SELECT COUNT(*) FROM requests WHERE state = 'delivered' AND delivered_at >= ?",
+                (midnight.isoformat(timespec="seconds").replace("+00:00", "Z"),),
+            ).fetchone()[0]
+        age = None
+        if oldest:
+            age = max(0.0, now - datetime.fromisoformat(oldest.replace("Z", "+00:00")).timestamp())
+        return OutboxHealth(counts, age, error[0] if error else None, today)
+
+    def pending(self) -> list[OutboxRequest]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM requests WHERE state IN ('pending', 'sending') ORDER BY id"
+            ).fetchall()
+        return [self._request(row) for row in rows]
+
+    @staticmethod
+    def _request(row: sqlite3.Row, state: str | None = None) -> OutboxRequest:
+        return OutboxRequest(
+            id=row["id"],
+            idempotency_key=row["idempotency_key"],
+            tracking_code=row["tracking_code"],
+            service_id=row["service_id"],
+            agency_id=row["agency_id"],
+            mode=row["mode"],
+            body=json.loads(row["body"]),
+            state=state or row["state"],
+            attempts=row["attempts"],
+            next_attempt_at=row["next_attempt_at"],
+            last_error=row["last_error"],
+            server_reference=row["server_reference"],
+            created_at=row["created_at"],
+        )
+
+
+def keep_aside(path: Path) -> Path:
+    """Move a damaged outbox out of the way (never delete it) so a new one can start."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = path.with_name(f"{path.name}.damaged-{stamp}")
+    for suffix in ("", "-wal", "-shm"):
+        source = Path(str(path) + suffix)
+        if source.exists():
+            shutil.move(source, Path(str(target) + suffix))
+    return target

@@ -1,0 +1,134 @@
+"""kiosk.outbox.store: requests are durable, states move as they should, schemas migrate safely."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from kiosk.core.tracking import is_valid_tracking_code
+from kiosk.outbox.store import SCHEMA_VERSION, OutboxError, OutboxStore, OutboxVersionError, keep_aside
+
+
+class Clock:
+    def __init__(self, now: float = 1_790_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+BODY = {"service_id": "water.bill", "fields": {"national_id": "0012345679"}}
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def store(tmp_path: Path, clock: Clock):  # noqa: ANN201
+    outbox = OutboxStore(tmp_path / "outbox.db", clock)
+    yield outbox
+    outbox.close()
+
+
+def enqueue(store: OutboxStore, n: int = 1) -> list:  # noqa: ANN001
+    return [store.enqueue(7, "water.bill", "water", "demo", BODY) for _ in range(n)]
+
+
+def test_enqueue_gives_unique_valid_codes_and_keys(store: OutboxStore) -> None:
+    requests = enqueue(store, 50)
+    assert len({r.tracking_code for r in requests}) == 50
+    assert len({r.idempotency_key for r in requests}) == 50
+    assert all(is_valid_tracking_code(r.tracking_code) and r.tracking_code.startswith("007") for r in requests)
+    assert requests[0].state == "pending"
+    assert requests[0].body["tracking_code"] == requests[0].tracking_code
+    assert requests[0].body["fields"] == BODY["fields"]
+
+
+def test_wal_and_full_sync(store: OutboxStore, tmp_path: Path) -> None:
+    db = sqlite3.connect(tmp_path / "outbox.db")
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    db.close()
+
+
+def test_claim_deliver_retry_reject(store: OutboxStore, clock: Clock) -> None:
+    a, b, c = enqueue(store, 3)
+    claimed = store.claim_due()
+    assert [r.id for r in claimed] == [a.id, b.id, c.id]
+    assert store.claim_due() == []  # already sending
+    store.mark_delivered(a.id, "srv-1")
+    store.mark_retry(b.id, "HTTP 503", clock.now + 30)
+    store.mark_rejected(c.id, "unknown service")
+    assert store.get(a.id).state == "delivered" and store.get(a.id).server_reference == "srv-1"
+    assert store.get(b.id).state == "pending" and store.get(b.id).attempts == 1
+    assert store.get(c.id).state == "rejected" and store.get(c.id).last_error == "unknown service"
+    assert store.claim_due() == []  # b is not due yet
+    clock.now += 31
+    assert [r.id for r in store.claim_due()] == [b.id]
+    health = store.health()
+    assert health.counts == {"pending": 0, "sending": 1, "delivered": 1, "rejected": 1}
+    assert health.delivered_today == 1
+
+
+def test_sending_goes_back_to_pending_on_restart(tmp_path: Path, clock: Clock) -> None:
+    store = OutboxStore(tmp_path / "o.db", clock)
+    enqueue(store, 2)
+    assert len(store.claim_due()) == 2
+    store.close()  # as if the process died mid-delivery
+    again = OutboxStore(tmp_path / "o.db", clock)
+    assert again.health().counts["pending"] == 2
+    assert len(again.claim_due()) == 2
+    again.close()
+
+
+def test_codes_keep_rising_after_restart(tmp_path: Path, clock: Clock) -> None:
+    store = OutboxStore(tmp_path / "o.db", clock)
+    first = enqueue(store, 3)
+    store.close()
+    clock.now -= 10 * 365 * 86400  # the clock jumped years back
+    again = OutboxStore(tmp_path / "o.db", clock)
+    later = enqueue(again, 1)[0]
+    again.close()
+    assert int(later.tracking_code[3:11]) > int(first[-1].tracking_code[3:11])
+
+
+def test_oldest_pending_age(store: OutboxStore, clock: Clock) -> None:
+    assert store.health().oldest_pending_seconds is None
+    enqueue(store)
+    clock.now += 90
+    assert store.health().oldest_pending_seconds == pytest.approx(90, abs=1)
+
+
+def test_newer_schema_is_refused_and_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "o.db"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE future (x)")
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    db.commit()
+    db.close()
+    with pytest.raises(OutboxVersionError, match="newer kiosk"):
+        OutboxStore(path)
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
+    db.close()
+
+
+def test_a_file_that_is_not_a_database_is_reported_and_can_be_kept_aside(tmp_path: Path) -> None:
+    path = tmp_path / "o.db"
+    path.write_bytes(b"garbage" * 1000)
+    with pytest.raises(OutboxError, match="cannot be opened"):
+        OutboxStore(path)
+    kept = keep_aside(path)
+    assert kept.exists() and not path.exists()
+    OutboxStore(path).close()
+
+
+def test_export_of_pending(store: OutboxStore) -> None:
+    a, b = enqueue(store, 2)
+    store.claim_due(limit=1)
+    store.mark_delivered(a.id, "x")
+    assert [r.id for r in store.pending()] == [b.id]
