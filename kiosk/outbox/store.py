@@ -162,7 +162,9 @@ class OutboxStore:
 
     # --- writing ---------------------------------------------------------------------------
 
-    def enqueue(self, kiosk_number: int, service_id: str, agency_id: str, mode: str, body: dict[str, Any]) -> OutboxRequest:
+    def enqueue(
+        self, kiosk_number: int, service_id: str, agency_id: str, mode: str, body: dict[str, Any]
+    ) -> OutboxRequest:
         """Store a request durably and give it its tracking code and idempotency key.
 
         Raises OutboxError when it could not be committed (full disk, read-only file): then no
@@ -175,7 +177,15 @@ class OutboxStore:
                 row = db.execute("SELECT value FROM meta WHERE key = 'sequence'").fetchone()
                 sequence = next_sequence(int(row[0]) if row else 0, datetime.fromtimestamp(now, UTC))
                 code = make_tracking_code(kiosk_number, sequence)
-                stored = dict(body, tracking_code=code)
+                # The body is sent as it is stored: the central server's request contract (v1).
+                stored = dict(
+                    body,
+                    tracking_code=code,
+                    service_id=service_id,
+                    agency_id=agency_id,
+                    mode=mode,
+                    created_at=_utc_iso(now),
+                )
                 cursor = db.execute(
                     "INSERT INTO requests (idempotency_key, tracking_code, service_id, agency_id, mode, body,"
                     " state, next_attempt_at, created_at, updated_at)"
@@ -193,13 +203,15 @@ class OutboxStore:
             raise OutboxError(f"the request could not be stored: {exc}") from exc
         return self.get(int(request_id or 0))
 
-    def claim_due(self, limit: int = 20) -> list[OutboxRequest]:
-        """Pending requests whose time has come, marked ``sending``, oldest first."""
+    def claim_due(self, limit: int = 20, ignore_schedule: bool = False) -> list[OutboxRequest]:
+        """Pending requests whose time has come (all of them if ``ignore_schedule``), marked
+        ``sending``, oldest first."""
         now = self._clock()
+        before = float("inf") if ignore_schedule else now
         with self._lock, self._transaction() as db:
             rows = db.execute(
                 "SELECT * FROM requests WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
-                (now, limit),
+                (before, limit),
             ).fetchall()
             if rows:
                 marks = ",".join("?" * len(rows))

@@ -1,0 +1,156 @@
+"""The central server's HTTP contract (v1), seen from the kiosk: blocking calls on a requests.Session.
+
+Every call has connect and read timeouts (the qasync loop waits for executor threads on exit, so
+an unbounded call would hang shutdown). The session ignores proxy and CA variables from the
+environment (``trust_env=False``): a kiosk talks to its server directly, with TLS verified.
+Nothing here logs request bodies: they carry personal data.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import requests
+
+from kiosk.outbox.retry import parse_retry_after
+
+CONNECT_TIMEOUT = 5.0
+READ_TIMEOUT = 15.0
+API = "/api/v1"
+
+# What a delivery attempt came to.
+DELIVERED = "delivered"  # the server has it (201 new, 200 replay)
+RETRY = "retry"  # try again later: network trouble, 408, 409, 429, 5xx
+REJECTED = "rejected"  # the server refuses it for good (other 4xx): keep it and show staff
+PAUSED = "paused"  # 401/403: this kiosk is not (or no longer) allowed; stop and alert staff
+
+
+@dataclass(frozen=True)
+class Outcome:
+    kind: str
+    reason: str = ""
+    reference: str | None = None
+    retry_after: float | None = None
+
+
+@dataclass(frozen=True)
+class TrackedStatus:
+    tracking_code: str
+    service_id: str
+    status: str
+    status_changed_at: str
+    reason: str | None
+
+
+class ServerUnreachable(Exception):
+    """The server could not be asked (network error, timeout, 5xx): say "offline", not "not found"."""
+
+
+def classify(status: int, headers: dict[str, str], text: str, now: datetime | None = None) -> Outcome:
+    """Turn the server's answer to ``POST /requests`` into what the outbox does next."""
+    reason = _reason(status, text)
+    if status in (200, 201):
+        try:
+            reference = str(json.loads(text).get("reference") or "") or None
+        except (ValueError, AttributeError):
+            reference = None
+        return Outcome(DELIVERED, reference=reference)
+    if status in (401, 403):
+        return Outcome(PAUSED, reason)
+    retry_after = parse_retry_after(headers.get("Retry-After"), now or datetime.now(UTC))
+    if status in (408, 409, 425, 429) or status >= 500:
+        return Outcome(RETRY, reason, retry_after=retry_after)
+    if 300 <= status < 400:
+        return Outcome(RETRY, f"unexpected redirect ({status}): check the server address")
+    return Outcome(REJECTED, reason)
+
+
+def _reason(status: int, text: str) -> str:
+    """The server's own words for a refusal, shortened; never the request body."""
+    detail: Any = None
+    try:
+        detail = json.loads(text).get("detail")
+    except (ValueError, AttributeError):
+        pass
+    if isinstance(detail, list):
+        detail = "; ".join(
+            f"{'.'.join(str(p) for p in item.get('loc', []))}: {item.get('msg', '')}"
+            if isinstance(item, dict)
+            else str(item)
+            for item in detail[:5]
+        )
+    words = str(detail) if detail else (text.strip()[:200] or "no explanation")
+    return f"HTTP {status}: {words[:300]}"
+
+
+class CentralClient:
+    """One kiosk's connection to its central server."""
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        timeout: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT),
+        session: requests.Session | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._timeout = timeout
+        self._session = session or requests.Session()
+        self._session.trust_env = False
+        self._session.headers.update(
+            {"Authorization": f"Bearer {token}", "Accept": "application/json", "User-Agent": "pishkhan-kiosk"}
+        )
+
+    def close(self) -> None:
+        self._session.close()
+
+    def submit(self, idempotency_key: str, body: dict[str, Any]) -> Outcome:
+        """Deliver one request; never raises for network trouble (that is an Outcome too)."""
+        try:
+            response = self._session.post(
+                f"{self.base_url}{API}/requests",
+                data=json.dumps(body, ensure_ascii=False).encode("utf-8"),
+                headers={"Idempotency-Key": idempotency_key, "Content-Type": "application/json"},
+                timeout=self._timeout,
+                allow_redirects=False,
+            )
+        except requests.Timeout:
+            return Outcome(RETRY, "the server did not answer in time")
+        except requests.RequestException as exc:
+            return Outcome(RETRY, f"cannot reach the server ({type(exc).__name__})")
+        return classify(response.status_code, dict(response.headers), response.text)
+
+    def heartbeat(self, kiosk_number: int, payload: dict[str, Any]) -> bool:
+        """Tell the server this kiosk's health; False when it could not be told (never raises)."""
+        try:
+            response = self._session.post(
+                f"{self.base_url}{API}/kiosks/{kiosk_number}/heartbeat", json=payload, timeout=self._timeout
+            )
+        except requests.RequestException:
+            return False
+        return response.status_code < 300
+
+    def track(self, tracking_code: str) -> TrackedStatus | None:
+        """A request's status on the server; None when the server does not know the code."""
+        try:
+            response = self._session.get(f"{self.base_url}{API}/requests/{tracking_code}", timeout=self._timeout)
+        except requests.RequestException as exc:
+            raise ServerUnreachable(type(exc).__name__) from exc
+        if response.status_code == 404:
+            return None
+        if response.status_code != 200:
+            raise ServerUnreachable(f"HTTP {response.status_code}")
+        try:
+            data = response.json()
+            return TrackedStatus(
+                tracking_code=str(data["tracking_code"]),
+                service_id=str(data["service_id"]),
+                status=str(data["status"]),
+                status_changed_at=str(data["status_changed_at"]),
+                reason=data.get("reason"),
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ServerUnreachable("malformed answer") from exc

@@ -1,0 +1,237 @@
+"""The sync engine: an asyncio task that delivers the outbox to the central server.
+
+It runs on whatever asyncio loop it is started on (the qasync loop in the kiosk, a plain loop in
+``kiosk outbox drain`` and in tests). Blocking work, the HTTP calls and the outbox writes that go
+with them, runs in one worker thread, never on the loop's thread. Delivery is at-least-once with
+an idempotency key per request, so the server stores each exactly once.
+
+What happens to an attempt (``client.classify``): delivered; retried later with backoff and full
+jitter or the server's Retry-After; rejected for good (kept, shown to staff); or, on 401/403,
+delivery pauses until staff fix the token (``resume``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
+
+from kiosk.outbox.client import DELIVERED, PAUSED, REJECTED, RETRY, CentralClient, Outcome
+from kiosk.outbox.retry import next_attempt_delay
+from kiosk.outbox.store import OutboxRequest, OutboxStore
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+BATCH_SIZE = 20
+HEARTBEAT_SECONDS = 60.0
+# Even with nothing due, look again this often (a clock jump, a request added by another tool).
+IDLE_POLL_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    """What staff see about delivery. ``server_reachable`` is None until the first attempt."""
+
+    running: bool = False
+    paused_reason: str | None = None
+    server_reachable: bool | None = None
+    last_result: str = ""
+    last_attempt_at: float | None = None
+    delivered_this_run: int = 0
+
+
+class SyncEngine:
+    def __init__(
+        self,
+        store: OutboxStore,
+        client: CentralClient,
+        *,
+        kiosk_number: int,
+        heartbeat_payload: Callable[[], dict[str, Any]] | None = None,
+        on_status: Callable[[SyncStatus], None] | None = None,
+        clock: Callable[[], float] = time.time,
+        rand: Callable[[], float] = random.random,
+        heartbeat_seconds: float = HEARTBEAT_SECONDS,
+    ) -> None:
+        self._store = store
+        self._client = client
+        self._kiosk_number = kiosk_number
+        self._heartbeat_payload = heartbeat_payload
+        self._on_status = on_status
+        self._clock = clock
+        self._rand = rand
+        self._heartbeat_seconds = heartbeat_seconds
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-sync")
+        self._wake: asyncio.Event | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._next_heartbeat = 0.0
+        self._hold_until = 0.0  # after a failed attempt: wait before asking the server again
+        self.status = SyncStatus()
+
+    # --- control ---------------------------------------------------------------------------
+
+    def start(self) -> asyncio.Task[None]:
+        """Start delivering on the running loop."""
+        self._wake = asyncio.Event()
+        self._task = asyncio.get_running_loop().create_task(self._run(), name="outbox-sync")
+        self._set(running=True)
+        return self._task
+
+    def wake(self) -> None:
+        """A new request was committed, or staff pressed "sync now": try at once."""
+        self._hold_until = 0.0
+        if self._wake is not None:
+            self._wake.set()
+
+    def resume(self) -> None:
+        """After a pause (401/403): staff changed the token or the server was fixed."""
+        self._set(paused_reason=None)
+        self.wake()
+
+    async def stop(self) -> None:
+        """Stop after the attempt under way (bounded by the HTTP timeouts); nothing is lost."""
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+            self._task = None
+        await asyncio.get_running_loop().run_in_executor(None, self._worker.shutdown, True)
+        self._set(running=False)
+
+    def hold_seconds(self) -> float:
+        """How long the engine waits before asking the server again after a failure."""
+        return max(0.0, self._hold_until - self._clock())
+
+    @property
+    def paused(self) -> bool:
+        return self.status.paused_reason is not None
+
+    # --- the loop --------------------------------------------------------------------------
+
+    async def _run(self) -> None:
+        assert self._wake is not None
+        while True:
+            self._wake.clear()
+            await self._maybe_heartbeat()
+            wait = self._hold_until - self._clock()
+            if not self.paused and wait <= 0:
+                tried, last = await self.deliver_batch()
+                if tried and last not in (RETRY, PAUSED):
+                    continue
+                due = await self._call(self._store.next_due_at)
+                wait = IDLE_POLL_SECONDS if due is None else due - self._clock()
+            elif self.paused:
+                wait = IDLE_POLL_SECONDS
+            wait = max(0.05, min(wait, IDLE_POLL_SECONDS, self._until_heartbeat()))
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=wait)
+            except TimeoutError:
+                pass
+
+    async def deliver_batch(self, ignore_schedule: bool = False) -> tuple[int, str]:
+        """Claim due requests and try each once: (how many were tried, the last outcome's kind)."""
+        batch = await self._call(self._store.claim_due, BATCH_SIZE, ignore_schedule)
+        last = ""
+        for index, request in enumerate(batch):
+            outcome = await self._call(self._client.submit, request.idempotency_key, request.body)
+            await self._call(self._record, request, outcome)
+            self._after(request, outcome)
+            last = outcome.kind
+            if outcome.kind in (RETRY, PAUSED):
+                await self._call(self._store.release, [r.id for r in batch[index + 1 :]])
+                return index + 1, last
+        return len(batch), last
+
+    def _record(self, request: OutboxRequest, outcome: Outcome) -> None:
+        """Write an attempt's outcome to the outbox (worker thread)."""
+        if outcome.kind == DELIVERED:
+            self._store.mark_delivered(request.id, outcome.reference)
+        elif outcome.kind == REJECTED:
+            self._store.mark_rejected(request.id, outcome.reason)
+        elif outcome.kind == PAUSED:
+            self._store.release([request.id])
+        else:
+            delay = next_attempt_delay(request.attempts + 1, outcome.retry_after, self._rand)
+            self._store.mark_retry(request.id, outcome.reason, self._clock() + delay)
+            self._hold_until = self._clock() + delay
+
+    def _after(self, request: OutboxRequest, outcome: Outcome) -> None:
+        """Log the outcome and tell whoever watches (loop thread)."""
+        changes: dict[str, Any] = {"server_reachable": True, "last_attempt_at": self._clock()}
+        if outcome.kind == DELIVERED:
+            changes.update(last_result="delivered", delivered_this_run=self.status.delivered_this_run + 1)
+        elif outcome.kind == REJECTED:
+            log.warning("request %s rejected by the server: %s", request.tracking_code, outcome.reason)
+            changes.update(last_result=outcome.reason)
+        elif outcome.kind == PAUSED:
+            log.error("delivery paused: the server refused this kiosk's token (%s)", outcome.reason)
+            changes.update(last_result=outcome.reason, paused_reason=outcome.reason)
+        else:
+            log.info("delivery will retry in %.1f s: %s", self._hold_until - self._clock(), outcome.reason)
+            answered = outcome.retry_after is not None or outcome.reason.startswith("HTTP")
+            changes.update(last_result=outcome.reason, server_reachable=answered)
+        self._set(**changes)
+
+    # --- heartbeat -------------------------------------------------------------------------
+
+    def _until_heartbeat(self) -> float:
+        return max(0.05, self._next_heartbeat - self._clock())
+
+    async def _maybe_heartbeat(self) -> None:
+        if self._heartbeat_payload is None or self._clock() < self._next_heartbeat:
+            return
+        self._next_heartbeat = self._clock() + self._heartbeat_seconds
+        health = await self._call(self._store.health)
+        payload = dict(
+            self._heartbeat_payload(),
+            queue_depth=health.counts["pending"] + health.counts["sending"],
+            oldest_pending_seconds=health.oldest_pending_seconds,
+            rejected=health.counts["rejected"],
+            last_error=self.status.last_result if self.status.server_reachable is False else health.last_error,
+        )
+        await self._call(self._client.heartbeat, self._kiosk_number, payload)
+
+    # --- plumbing --------------------------------------------------------------------------
+
+    def _publish(self, status: SyncStatus) -> None:
+        self.status = status
+        if self._on_status is not None:
+            self._on_status(status)
+
+    def _set(self, **changes: Any) -> None:
+        self._publish(replace(self.status, **changes))
+
+    async def _call(self, func: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._worker, func, *args)
+
+
+async def drain(engine: SyncEngine, store: OutboxStore, timeout: float, progress: Callable[[int, int], None]) -> bool:
+    """Deliver everything pending now, ignoring backoff schedules; True when nothing is left.
+
+    ``progress(delivered_so_far, still_pending)`` is called after every batch. Stops at the
+    timeout, on a pause (401/403), or when only requests the server keeps refusing remain.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    start = store.health().counts
+    total = start["pending"] + start["sending"]
+    while loop.time() < deadline:
+        tried, last = await engine.deliver_batch(ignore_schedule=True)
+        counts = store.health().counts
+        left = counts["pending"] + counts["sending"]
+        progress(total - left, left)
+        if left == 0:
+            return True
+        if engine.paused:
+            return False
+        if tried == 0 or last == RETRY:
+            await asyncio.sleep(max(0.0, min(engine.hold_seconds(), 5.0, deadline - loop.time())))
+    return False

@@ -1,0 +1,157 @@
+"""The sync engine's decisions, on a plain asyncio loop with a scripted server (no Qt, no network).
+
+The real central server is exercised by the end-to-end tests; here each answer is chosen so every
+branch (delivered, retry with Retry-After, rejected, paused on 401) is seen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kiosk.outbox.client import DELIVERED, PAUSED, REJECTED, RETRY, Outcome
+from kiosk.outbox.store import OutboxStore
+from kiosk.outbox.sync import SyncEngine, SyncStatus, drain
+
+
+class ScriptedServer:
+    """Answers each submit with the next scripted outcome (then 'delivered'), recording keys."""
+
+    def __init__(self, *script: Outcome) -> None:
+        self.script = list(script)
+        self.received: list[str] = []
+        self.stored: dict[str, dict[str, Any]] = {}
+        self.heartbeats: list[dict[str, Any]] = []
+
+    def submit(self, key: str, body: dict[str, Any]) -> Outcome:
+        self.received.append(key)
+        outcome = self.script.pop(0) if self.script else Outcome(DELIVERED, reference=f"ref-{len(self.stored)}")
+        if outcome.kind == DELIVERED:
+            self.stored.setdefault(key, body)
+        return outcome
+
+    def heartbeat(self, number: int, payload: dict[str, Any]) -> bool:
+        self.heartbeats.append(dict(payload, number=number))
+        return True
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[OutboxStore]:
+    outbox = OutboxStore(tmp_path / "outbox.db")
+    yield outbox
+    outbox.close()
+
+
+def fill(store: OutboxStore, n: int) -> None:
+    for i in range(n):
+        store.enqueue(3, "water.bill", "water", "demo", {"profile": "test", "fields": {"n": str(i)}})
+
+
+def engine_for(store: OutboxStore, server: ScriptedServer, statuses: list[SyncStatus] | None = None) -> SyncEngine:
+    return SyncEngine(
+        store,
+        server,  # type: ignore[arg-type]
+        kiosk_number=3,
+        heartbeat_payload=lambda: {"version": "t", "profile": "test"},
+        on_status=statuses.append if statuses is not None else None,
+        rand=lambda: 0.0,
+    )
+
+
+async def until(condition: Any, timeout: float = 5.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        assert loop.time() < deadline, "timed out"
+        await asyncio.sleep(0.01)
+
+
+def test_delivers_everything_once_and_sends_a_heartbeat(store: OutboxStore) -> None:
+    fill(store, 45)
+    server = ScriptedServer()
+    statuses: list[SyncStatus] = []
+
+    async def scenario() -> None:
+        engine = engine_for(store, server, statuses)
+        engine.start()
+        await until(lambda: store.health().counts["delivered"] == 45)
+        await engine.stop()
+
+    asyncio.run(scenario())
+    assert len(server.stored) == 45 and len(server.received) == 45
+    assert server.heartbeats and server.heartbeats[0]["queue_depth"] == 45 and server.heartbeats[0]["number"] == 3
+    assert statuses[-1].running is False and statuses[-2].delivered_this_run == 45
+    body = next(iter(server.stored.values()))
+    assert set(body) >= {"tracking_code", "service_id", "agency_id", "mode", "created_at", "profile", "fields"}
+
+
+def test_retry_after_holds_the_queue_then_delivers(store: OutboxStore) -> None:
+    fill(store, 3)
+    server = ScriptedServer(Outcome(RETRY, "HTTP 429: slow down", retry_after=0.3))
+
+    async def scenario() -> float:
+        engine = engine_for(store, server)
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        engine.start()
+        await until(lambda: store.health().counts["delivered"] == 3)
+        await engine.stop()
+        return loop.time() - started
+
+    elapsed = asyncio.run(scenario())
+    assert elapsed >= 0.3
+    assert len(server.stored) == 3
+    assert len(server.received) == 4  # one refused try, then each once
+
+
+def test_rejected_is_kept_with_the_reason_and_others_go_on(store: OutboxStore) -> None:
+    fill(store, 2)
+    server = ScriptedServer(Outcome(REJECTED, "HTTP 422: unknown service"))
+
+    async def scenario() -> None:
+        engine = engine_for(store, server)
+        engine.start()
+        await until(lambda: store.health().counts["delivered"] == 1)
+        await engine.stop()
+
+    asyncio.run(scenario())
+    health = store.health()
+    assert health.counts["rejected"] == 1
+    assert health.last_error == "HTTP 422: unknown service"
+
+
+def test_401_pauses_until_resumed(store: OutboxStore) -> None:
+    fill(store, 2)
+    server = ScriptedServer(Outcome(PAUSED, "HTTP 401: revoked"))
+
+    async def scenario() -> None:
+        engine = engine_for(store, server)
+        engine.start()
+        await until(lambda: engine.paused)
+        await asyncio.sleep(0.2)
+        assert store.health().counts["pending"] == 2 and len(server.received) == 1
+        engine.resume()
+        await until(lambda: store.health().counts["delivered"] == 2)
+        await engine.stop()
+
+    asyncio.run(scenario())
+
+
+def test_drain_ignores_backoff_and_reports_progress(store: OutboxStore) -> None:
+    fill(store, 30)
+    server = ScriptedServer(Outcome(RETRY, "cannot reach the server (ConnectionError)"))
+    seen: list[tuple[int, int]] = []
+
+    async def scenario() -> bool:
+        engine = engine_for(store, server)
+        ok = await drain(engine, store, timeout=10, progress=lambda done, left: seen.append((done, left)))
+        await engine.stop()
+        return ok
+
+    assert asyncio.run(scenario()) is True
+    assert seen[-1] == (30, 0)
+    assert len(server.stored) == 30
