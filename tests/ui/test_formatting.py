@@ -13,7 +13,7 @@ from kiosk.ui.i18n import Localizer
 
 
 @pytest.fixture
-def localizer(qapp, kiosk_paths: KioskPaths) -> Localizer:  # noqa: ANN001
+def localizer(qapp, kiosk_paths: KioskPaths) -> Localizer:
     return Localizer(kiosk_paths.translations, kiosk_paths.cache)
 
 

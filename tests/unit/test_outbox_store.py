@@ -28,13 +28,13 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def store(tmp_path: Path, clock: Clock):  # noqa: ANN201
+def store(tmp_path: Path, clock: Clock):
     outbox = OutboxStore(tmp_path / "outbox.db", clock)
     yield outbox
     outbox.close()
 
 
-def enqueue(store: OutboxStore, n: int = 1) -> list:  # noqa: ANN001
+def enqueue(store: OutboxStore, n: int = 1) -> list:
     return [store.enqueue(7, "water.bill", "water", "demo", BODY) for _ in range(n)]
 
 
