@@ -8,14 +8,19 @@ import logging.handlers
 import os
 import sys
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from kiosk import __version__
 from kiosk.core.content import DEFAULT_PROFILE, KioskContent, choose_profile, load_best_catalog
 from kiosk.core.datafile import DataFileError
 from kiosk.core.profiles import ProfileLibrary
+from kiosk.core.settings import KioskSettings, load_settings
+from kiosk.outbox.desk import DeskContext, RequestDesk
+from kiosk.outbox.store import OutboxError, OutboxStore, OutboxVersionError, keep_aside
 from kiosk.paths import KioskPaths
 
 if TYPE_CHECKING:
+    from kiosk.outbox.sync import SyncEngine
     from kiosk.ui.i18n import Localizer
     from kiosk.ui.shell import KioskWindow
 
@@ -65,17 +70,52 @@ def load_content(paths: KioskPaths, profile_name: str) -> KioskContent | None:
     return content
 
 
+def open_outbox(paths: KioskPaths) -> tuple[OutboxStore | None, str]:
+    """The outbox, or None and the reason. A damaged file is kept aside (never deleted) and a new
+    one started; a file from a newer kiosk is left alone and requests are refused until it is fixed."""
+    try:
+        return OutboxStore(paths.outbox), ""
+    except OutboxVersionError as exc:
+        log.error("%s", exc)
+        return None, str(exc)
+    except OutboxError as exc:
+        log.error("%s", exc)
+    try:
+        kept = keep_aside(paths.outbox)
+        log.error("the damaged outbox was kept aside as %s; a new one was started", kept)
+        return OutboxStore(paths.outbox), ""
+    except (OSError, OutboxError) as exc:
+        log.error("no outbox can be opened in %s: %s", paths.data, exc)
+        return None, str(exc)
+
+
+def read_settings(paths: KioskPaths, command_line: dict[str, Any] | None = None) -> KioskSettings:
+    try:
+        return load_settings(paths.config_file, os.environ, command_line)
+    except DataFileError as exc:
+        for problem in exc.problems:
+            log.error("kiosk settings refused: %s", problem)
+        log.error("running with default settings (kiosk 1, the profile's server, no token)")
+        return KioskSettings()
+
+
 @dataclass
 class Kiosk:
     """The assembled application: what tests and tools drive, and what ``run`` shows."""
 
     paths: KioskPaths
     content: KioskContent | None
+    settings: KioskSettings
     localizer: Localizer
     window: KioskWindow
+    store: OutboxStore | None
+    desk: RequestDesk | None
+    engine: SyncEngine | None = None
 
     @classmethod
-    def build(cls, paths: KioskPaths, profile_name: str = DEFAULT_PROFILE) -> Kiosk:
+    def build(
+        cls, paths: KioskPaths, profile_name: str = DEFAULT_PROFILE, settings: KioskSettings | None = None
+    ) -> Kiosk:
         """Build the window on an existing QApplication (tests) or the one ``run`` made."""
         from PySide6.QtWidgets import QApplication
 
@@ -89,8 +129,17 @@ class Kiosk:
         for problem in load_fonts(paths.fonts):
             log.error("%s", problem)
         content = load_content(paths, profile_name)
+        settings = settings or read_settings(paths)
+        store, problem = open_outbox(paths) if content is not None else (None, "no catalog")
+        desk = None
+        kiosk: Kiosk | None = None
+        if content is not None:
+            context = DeskContext(
+                settings.kiosk_number, content.profile.name, content.profile.mode, content.catalog.version
+            )
+            desk = RequestDesk(store, context, lambda _r: kiosk and kiosk.wake_sync(), problem)
         localizer = Localizer(paths.translations, paths.cache)
-        window = KioskWindow(localizer, IconSet(paths.icons))
+        window = KioskWindow(localizer, IconSet(paths.icons), desk, paths.receipts)
         if content is None:
             apply_theme(app, paths.styles, "#9b1c1c")
             localizer.set_language("fa")
@@ -100,13 +149,58 @@ class Kiosk:
             logo = paths.resources / content.profile.logo if content.profile.logo else None
             localizer.set_language(content.profile.language)
             window.show_content(content.catalog, content.profile, logo)
-        return cls(paths, content, localizer, window)
+        kiosk = cls(paths, content, settings, localizer, window, store, desk)
+        return kiosk
+
+    # --- delivery --------------------------------------------------------------------------
+
+    def start_sync(self) -> SyncEngine | None:
+        """Start delivering the outbox on the running asyncio loop (the qasync loop in the kiosk)."""
+        if self.store is None or self.content is None:
+            return None
+        profile = self.content.profile
+        url = self.settings.server_for(profile.server_url)
+        if not url or not self.settings.server_token:
+            log.warning("no central server token is set: requests stay in the outbox until a technician sets one")
+            return None
+        # requests and the engine load only now, after the first frame: it does not need them.
+        from kiosk.outbox.client import CentralClient
+        from kiosk.outbox.sync import SyncEngine
+
+        client = CentralClient(url, self.settings.server_token)
+        catalog_version = self.content.catalog.version
+        self.engine = SyncEngine(
+            self.store,
+            client,
+            kiosk_number=self.settings.kiosk_number,
+            heartbeat_payload=lambda: {
+                "version": __version__,
+                "profile": profile.name,
+                "mode": profile.mode,
+                "catalog_version": catalog_version,
+            },
+        )
+        self.engine.start()
+        log.info("delivering to %s as kiosk %d", url, self.settings.kiosk_number)
+        return self.engine
+
+    def wake_sync(self) -> None:
+        if self.engine is not None:
+            self.engine.wake()
+
+    async def stop_sync(self) -> None:
+        if self.engine is not None:
+            await self.engine.stop()
+            self.engine = None
 
     def close(self) -> None:
         """Close the window and take back everything installed application-wide."""
         self.window.close()
         self.window.deleteLater()
         self.localizer.detach()
+        if self.store is not None:
+            self.store.close()
+            self.store = None
 
 
 def run(paths: KioskPaths, profile_name: str, windowed: bool) -> int:
@@ -130,8 +224,15 @@ def run(paths: KioskPaths, profile_name: str, windowed: bool) -> int:
     asyncio.set_event_loop(loop)
     closed = asyncio.Event()
     app.aboutToQuit.connect(closed.set)
+
+    async def main() -> None:
+        kiosk.start_sync()
+        await closed.wait()
+        await kiosk.stop_sync()
+
     with loop:
-        loop.run_until_complete(closed.wait())
+        loop.run_until_complete(main())
+    kiosk.close()
     log.info("kiosk stopped")
     return 0
 

@@ -83,6 +83,20 @@ class KioskPaths:
         return self.data / "last-good" / "profiles"
 
     @property
+    def outbox(self) -> Path:
+        """The durable queue of citizens' requests (SQLite)."""
+        return self.data / "outbox.db"
+
+    @property
+    def config_file(self) -> Path:
+        return self.data / "config.toml"
+
+    @property
+    def receipts(self) -> Path:
+        """Receipts saved as PDF when no printer is connected."""
+        return self.data / "receipts"
+
+    @property
     def logs(self) -> Path:
         return self.data / "logs"
 

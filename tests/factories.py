@@ -124,3 +124,50 @@ agencies = ["water", "civil"]
 [server]
 url = "http://127.0.0.1:8765"
 """
+
+
+def label(fa: str, en: str) -> dict[str, str]:
+    return {"fa": fa, "en": en}
+
+
+# A form with every kind of field, for the request-flow tests.
+EVERY_FIELD_FORM = {
+    "fields": [
+        {"id": "full_name", "kind": "text", "label": label("نام و نام خانوادگی", "Full name"), "max_length": 60},
+        {"id": "national_id", "kind": "national_id", "label": label("کد ملی", "National ID")},
+        {"id": "mobile", "kind": "mobile", "label": label("شماره همراه", "Mobile number")},
+        {"id": "postal_code", "kind": "postal_code", "label": label("کد پستی", "Postal code")},
+        {
+            "id": "address",
+            "kind": "long_text",
+            "label": label("نشانی", "Address"),
+            "required": False,
+            "help": label("محله، خیابان، کوچه و پلاک", "District, street, alley and number"),
+        },
+        {
+            "id": "subscription",
+            "kind": "number",
+            "label": label("شماره اشتراک", "Subscription number"),
+            "min_digits": 6,
+            "max_digits": 10,
+            "required": False,
+        },
+        {
+            "id": "usage",
+            "kind": "choice",
+            "label": label("نوع کاربری", "Use"),
+            "choices": [
+                {"id": "home", "label": label("مسکونی", "Home")},
+                {"id": "business", "label": label("تجاری", "Business")},
+            ],
+        },
+        {"id": "visit_date", "kind": "jalali_date", "label": label("تاریخ بازدید", "Visit date"), "when": "future"},
+        {"id": "agree", "kind": "consent", "label": label("با بازدید مأمور موافقم", "I agree to an inspection visit")},
+    ]
+}
+
+
+def agencies_with_a_form() -> list[dict[str, Any]]:
+    agencies = copy.deepcopy(SAMPLE_AGENCIES)
+    agencies[0]["services"][1]["form"] = copy.deepcopy(EVERY_FIELD_FORM)
+    return agencies

@@ -31,7 +31,112 @@
         </message>
     </context>
     <context>
+        <name>FieldMessages</name>
+        <message>
+            <source>Please fill this in.</source>
+            <translation>Please fill this in.</translation>
+        </message>
+        <message>
+            <source>This is too long: at most %1 characters.</source>
+            <translation>This is too long: at most %1 characters.</translation>
+        </message>
+        <message>
+            <source>This is too short: please write at least %1 letters.</source>
+            <translation>This is too short: please write at least %1 letters.</translation>
+        </message>
+        <message>
+            <source>A national ID has 10 digits. Please check the number on your card.</source>
+            <translation>A national ID has 10 digits. Please check the number on your card.</translation>
+        </message>
+        <message>
+            <source>This national ID is not correct. Please check each digit on your card.</source>
+            <translation>This national ID is not correct. Please check each digit on your card.</translation>
+        </message>
+        <message>
+            <source>This national ID cannot be accepted here. Please ask the booth staff for help.</source>
+            <translation>This national ID cannot be accepted here. Please ask the booth staff for help.</translation>
+        </message>
+        <message>
+            <source>Please use digits only.</source>
+            <translation>Please use digits only.</translation>
+        </message>
+        <message>
+            <source>A mobile number starts with 09.</source>
+            <translation>A mobile number starts with 09.</translation>
+        </message>
+        <message>
+            <source>A mobile number has 11 digits, like 0912 345 6789.</source>
+            <translation>A mobile number has 11 digits, like 0912 345 6789.</translation>
+        </message>
+        <message>
+            <source>A postal code has 10 digits.</source>
+            <translation>A postal code has 10 digits.</translation>
+        </message>
+        <message>
+            <source>This needs at least %1 digits.</source>
+            <translation>This needs at least %1 digits.</translation>
+        </message>
+        <message>
+            <source>This can have at most %1 digits.</source>
+            <translation>This can have at most %1 digits.</translation>
+        </message>
+        <message>
+            <source>Please choose one of the options.</source>
+            <translation>Please choose one of the options.</translation>
+        </message>
+        <message>
+            <source>This date does not exist. Write year/month/day, like 1405/09/02.</source>
+            <translation>This date does not exist. Write year/month/day, like 1405/09/02.</translation>
+        </message>
+        <message>
+            <source>This date cannot be after today.</source>
+            <translation>This date cannot be after today.</translation>
+        </message>
+        <message>
+            <source>This date cannot be before today.</source>
+            <translation>This date cannot be before today.</translation>
+        </message>
+        <message>
+            <source>Please tick this box to go on.</source>
+            <translation>Please tick this box to go on.</translation>
+        </message>
+        <message>
+            <source>Please check this answer.</source>
+            <translation>Please check this answer.</translation>
+        </message>
+    </context>
+    <context>
+        <name>FieldRow</name>
+        <message>
+            <source>%1 (optional)</source>
+            <translation>%1 (optional)</translation>
+        </message>
+    </context>
+    <context>
+        <name>FormScreen</name>
+        <message>
+            <source>%1 answers need a look. They are marked in red.</source>
+            <translation>%1 answers need a look. They are marked in red.</translation>
+        </message>
+        <message>
+            <source>One answer needs a look. It is marked in red.</source>
+            <translation>One answer needs a look. It is marked in red.</translation>
+        </message>
+        <message>
+            <source>Please answer these questions. Tap a box to type; the keyboard appears below.</source>
+            <translation>Please answer these questions. Tap a box to type; the keyboard appears below.</translation>
+        </message>
+        <message>
+            <source>Next: check my answers</source>
+            <translation>Next: check my answers</translation>
+        </message>
+    </context>
+    <context>
         <name>Format</name>
+        <message>
+            <source>%1, at %2</source>
+            <translation>%1, at %2</translation>
+        </message>
         <message>
             <source>Free</source>
             <translation>Free</translation>
@@ -113,6 +218,99 @@ Please ask the booth staff for help.</translation>
         </message>
     </context>
     <context>
+        <name>ReceiptScreen</name>
+        <message>
+            <source>Your request is registered</source>
+            <translation>Your request is registered</translation>
+        </message>
+        <message>
+            <source>Your tracking code</source>
+            <translation>Your tracking code</translation>
+        </message>
+        <message>
+            <source>Tracking code %1</source>
+            <translation>Tracking code %1</translation>
+        </message>
+        <message>
+            <source>%1, for %2</source>
+            <translation>%1, for %2</translation>
+        </message>
+        <message>
+            <source>Keep this code. The kiosk sends your request to the agency, even if the network is down for a while. With the code you can follow it at any kiosk.</source>
+            <translation>Keep this code. The kiosk sends your request to the agency, even if the network is down for a while. With the code you can follow it at any kiosk.</translation>
+        </message>
+        <message>
+            <source>Demonstration: this request is recorded as a demo and no agency acts on it.</source>
+            <translation>Demonstration: this request is recorded as a demo and no agency acts on it.</translation>
+        </message>
+        <message>
+            <source>Photograph this code with your phone to keep it</source>
+            <translation>Photograph this code with your phone to keep it</translation>
+        </message>
+        <message>
+            <source>Print receipt</source>
+            <translation>Print receipt</translation>
+        </message>
+        <message>
+            <source>Done</source>
+            <translation>Done</translation>
+        </message>
+        <message>
+            <source>Done: finish and clear my answers</source>
+            <translation>Done: finish and clear my answers</translation>
+        </message>
+    </context>
+    <context>
+        <name>RequestFlow</name>
+        <message>
+            <source>The receipt could not be printed. Please note the code down.</source>
+            <translation>The receipt could not be printed. Please note the code down.</translation>
+        </message>
+        <message>
+            <source>Printing… please take your receipt from the printer.</source>
+            <translation>Printing… please take your receipt from the printer.</translation>
+        </message>
+        <message>
+            <source>There is no printer here: the receipt was saved for the staff. Please note the code down.</source>
+            <translation>There is no printer here: the receipt was saved for the staff. Please note the code down.</translation>
+        </message>
+    </context>
+    <context>
+        <name>ReviewScreen</name>
+        <message>
+            <source>(not given)</source>
+            <translation>(not given)</translation>
+        </message>
+        <message>
+            <source>Yes</source>
+            <translation>Yes</translation>
+        </message>
+        <message>
+            <source>Check your answers</source>
+            <translation>Check your answers</translation>
+        </message>
+        <message>
+            <source>%1 · %2</source>
+            <translation>%1 · %2</translation>
+        </message>
+        <message>
+            <source>This kiosk is in demonstration mode: the request is recorded as a demo and no agency acts on it.</source>
+            <translation>This kiosk is in demonstration mode: the request is recorded as a demo and no agency acts on it.</translation>
+        </message>
+        <message>
+            <source>I confirm these answers are correct and agree that they are sent to %1.</source>
+            <translation>I confirm these answers are correct and agree that they are sent to %1.</translation>
+        </message>
+        <message>
+            <source>Change an answer</source>
+            <translation>Change an answer</translation>
+        </message>
+        <message>
+            <source>Send my request</source>
+            <translation>Send my request</translation>
+        </message>
+    </context>
+    <context>
         <name>ServiceScreen</name>
         <message>
             <source>Fee</source>
@@ -121,6 +319,14 @@ Please ask the booth staff for help.</translation>
         <message>
             <source>Typical time</source>
             <translation>Typical time</translation>
+        </message>
+        <message>
+            <source>File this request here</source>
+            <translation>File this request here</translation>
+        </message>
+        <message>
+            <source>Fill in a short form now; the kiosk sends it to the agency for you.</source>
+            <translation>Fill in a short form now; the kiosk sends it to the agency for you.</translation>
         </message>
         <message>
             <source>Scan with your phone's camera to continue on your phone</source>
@@ -165,6 +371,25 @@ Please ask the booth staff for help.</translation>
         <message>
             <source>Where to do it online</source>
             <translation>Where to do it online</translation>
+        </message>
+    </context>
+    <context>
+        <name>SubmitFailedScreen</name>
+        <message>
+            <source>We are sorry: your request could not be saved</source>
+            <translation>We are sorry: your request could not be saved</translation>
+        </message>
+        <message>
+            <source>Nothing was sent and no tracking code was issued. Please try once more; if it fails again, ask the booth staff for help or use the agency's website shown on the service page.</source>
+            <translation>Nothing was sent and no tracking code was issued. Please try once more; if it fails again, ask the booth staff for help or use the agency's website shown on the service page.</translation>
+        </message>
+        <message>
+            <source>Try again</source>
+            <translation>Try again</translation>
+        </message>
+        <message>
+            <source>Finish</source>
+            <translation>Finish</translation>
         </message>
     </context>
 </TS>

@@ -31,7 +31,112 @@
         </message>
     </context>
     <context>
+        <name>FieldMessages</name>
+        <message>
+            <source>Please fill this in.</source>
+            <translation>لطفاً این بخش را پر کنید.</translation>
+        </message>
+        <message>
+            <source>This is too long: at most %1 characters.</source>
+            <translation>این پاسخ خیلی بلند است: حداکثر %1 نویسه.</translation>
+        </message>
+        <message>
+            <source>This is too short: please write at least %1 letters.</source>
+            <translation>این پاسخ خیلی کوتاه است: دست‌کم %1 حرف بنویسید.</translation>
+        </message>
+        <message>
+            <source>A national ID has 10 digits. Please check the number on your card.</source>
+            <translation>کد ملی ۱۰ رقم دارد. لطفاً شماره روی کارت خود را دوباره ببینید.</translation>
+        </message>
+        <message>
+            <source>This national ID is not correct. Please check each digit on your card.</source>
+            <translation>این کد ملی درست نیست. لطفاً رقم‌ها را یکی‌یکی با کارت خود مقایسه کنید.</translation>
+        </message>
+        <message>
+            <source>This national ID cannot be accepted here. Please ask the booth staff for help.</source>
+            <translation>این کد ملی در پیشخوان پذیرفته نمی‌شود. لطفاً از کارکنان غرفه کمک بخواهید.</translation>
+        </message>
+        <message>
+            <source>Please use digits only.</source>
+            <translation>لطفاً فقط رقم وارد کنید.</translation>
+        </message>
+        <message>
+            <source>A mobile number starts with 09.</source>
+            <translation>شماره همراه با ۰۹ شروع می‌شود.</translation>
+        </message>
+        <message>
+            <source>A mobile number has 11 digits, like 0912 345 6789.</source>
+            <translation>شماره همراه ۱۱ رقم دارد، مانند ۰۹۱۲ ۳۴۵ ۶۷۸۹.</translation>
+        </message>
+        <message>
+            <source>A postal code has 10 digits.</source>
+            <translation>کد پستی ۱۰ رقم دارد.</translation>
+        </message>
+        <message>
+            <source>This needs at least %1 digits.</source>
+            <translation>دست‌کم %1 رقم لازم است.</translation>
+        </message>
+        <message>
+            <source>This can have at most %1 digits.</source>
+            <translation>حداکثر %1 رقم پذیرفته می‌شود.</translation>
+        </message>
+        <message>
+            <source>Please choose one of the options.</source>
+            <translation>لطفاً یکی از گزینه‌ها را انتخاب کنید.</translation>
+        </message>
+        <message>
+            <source>This date does not exist. Write year/month/day, like 1405/09/02.</source>
+            <translation>چنین تاریخی وجود ندارد. به شکل سال/ماه/روز بنویسید، مانند ۱۴۰۵/۰۹/۰۲.</translation>
+        </message>
+        <message>
+            <source>This date cannot be after today.</source>
+            <translation>این تاریخ نمی‌تواند بعد از امروز باشد.</translation>
+        </message>
+        <message>
+            <source>This date cannot be before today.</source>
+            <translation>این تاریخ نمی‌تواند پیش از امروز باشد.</translation>
+        </message>
+        <message>
+            <source>Please tick this box to go on.</source>
+            <translation>برای ادامه، این گزینه را تیک بزنید.</translation>
+        </message>
+        <message>
+            <source>Please check this answer.</source>
+            <translation>لطفاً این پاسخ را بازبینی کنید.</translation>
+        </message>
+    </context>
+    <context>
+        <name>FieldRow</name>
+        <message>
+            <source>%1 (optional)</source>
+            <translation>%1 (اختیاری)</translation>
+        </message>
+    </context>
+    <context>
+        <name>FormScreen</name>
+        <message>
+            <source>%1 answers need a look. They are marked in red.</source>
+            <translation>%1 پاسخ نیاز به بازبینی دارد. با رنگ قرمز نشان داده شده‌اند.</translation>
+        </message>
+        <message>
+            <source>One answer needs a look. It is marked in red.</source>
+            <translation>یک پاسخ نیاز به بازبینی دارد. با رنگ قرمز نشان داده شده است.</translation>
+        </message>
+        <message>
+            <source>Please answer these questions. Tap a box to type; the keyboard appears below.</source>
+            <translation>لطفاً به این پرسش‌ها پاسخ دهید. برای نوشتن، روی هر کادر بزنید تا صفحه‌کلید پایین صفحه باز شود.</translation>
+        </message>
+        <message>
+            <source>Next: check my answers</source>
+            <translation>بعدی: بازبینی پاسخ‌ها</translation>
+        </message>
+    </context>
+    <context>
         <name>Format</name>
+        <message>
+            <source>%1, at %2</source>
+            <translation>%1، ساعت %2</translation>
+        </message>
         <message>
             <source>Free</source>
             <translation>رایگان</translation>
@@ -113,6 +218,99 @@ Please ask the booth staff for help.</source>
         </message>
     </context>
     <context>
+        <name>ReceiptScreen</name>
+        <message>
+            <source>Your request is registered</source>
+            <translation>درخواست شما ثبت شد</translation>
+        </message>
+        <message>
+            <source>Your tracking code</source>
+            <translation>کد رهگیری شما</translation>
+        </message>
+        <message>
+            <source>Tracking code %1</source>
+            <translation>کد رهگیری %1</translation>
+        </message>
+        <message>
+            <source>%1, for %2</source>
+            <translation>%1، برای %2</translation>
+        </message>
+        <message>
+            <source>Keep this code. The kiosk sends your request to the agency, even if the network is down for a while. With the code you can follow it at any kiosk.</source>
+            <translation>این کد را نگه دارید. پیشخوان درخواست شما را برای دستگاه مربوط می‌فرستد، حتی اگر شبکه مدتی قطع باشد. با این کد می‌توانید وضعیت درخواست را در هر پیشخوانی پیگیری کنید.</translation>
+        </message>
+        <message>
+            <source>Demonstration: this request is recorded as a demo and no agency acts on it.</source>
+            <translation>نمایشی: این درخواست فقط برای نمایش ثبت می‌شود و هیچ دستگاهی به آن رسیدگی نمی‌کند.</translation>
+        </message>
+        <message>
+            <source>Photograph this code with your phone to keep it</source>
+            <translation>برای نگه داشتن کد، از این تصویر با گوشی خود عکس بگیرید</translation>
+        </message>
+        <message>
+            <source>Print receipt</source>
+            <translation>چاپ رسید</translation>
+        </message>
+        <message>
+            <source>Done</source>
+            <translation>پایان</translation>
+        </message>
+        <message>
+            <source>Done: finish and clear my answers</source>
+            <translation>پایان: اتمام کار و پاک شدن پاسخ‌های من</translation>
+        </message>
+    </context>
+    <context>
+        <name>RequestFlow</name>
+        <message>
+            <source>The receipt could not be printed. Please note the code down.</source>
+            <translation>رسید چاپ نشد. لطفاً کد رهگیری را یادداشت کنید.</translation>
+        </message>
+        <message>
+            <source>Printing… please take your receipt from the printer.</source>
+            <translation>در حال چاپ… لطفاً رسید خود را از چاپگر بردارید.</translation>
+        </message>
+        <message>
+            <source>There is no printer here: the receipt was saved for the staff. Please note the code down.</source>
+            <translation>این پیشخوان چاپگر ندارد؛ رسید برای کارکنان ذخیره شد. لطفاً کد رهگیری را یادداشت کنید.</translation>
+        </message>
+    </context>
+    <context>
+        <name>ReviewScreen</name>
+        <message>
+            <source>(not given)</source>
+            <translation>(وارد نشده)</translation>
+        </message>
+        <message>
+            <source>Yes</source>
+            <translation>بله</translation>
+        </message>
+        <message>
+            <source>Check your answers</source>
+            <translation>پاسخ‌های خود را بازبینی کنید</translation>
+        </message>
+        <message>
+            <source>%1 · %2</source>
+            <translation>%1 · %2</translation>
+        </message>
+        <message>
+            <source>This kiosk is in demonstration mode: the request is recorded as a demo and no agency acts on it.</source>
+            <translation>این پیشخوان در حالت نمایشی است: درخواست فقط برای نمایش ثبت می‌شود و هیچ دستگاهی به آن رسیدگی نمی‌کند.</translation>
+        </message>
+        <message>
+            <source>I confirm these answers are correct and agree that they are sent to %1.</source>
+            <translation>درستی این پاسخ‌ها را تأیید می‌کنم و موافقم که برای %1 فرستاده شوند.</translation>
+        </message>
+        <message>
+            <source>Change an answer</source>
+            <translation>اصلاح پاسخ‌ها</translation>
+        </message>
+        <message>
+            <source>Send my request</source>
+            <translation>ارسال درخواست</translation>
+        </message>
+    </context>
+    <context>
         <name>ServiceScreen</name>
         <message>
             <source>Fee</source>
@@ -121,6 +319,14 @@ Please ask the booth staff for help.</source>
         <message>
             <source>Typical time</source>
             <translation>زمان معمول انجام</translation>
+        </message>
+        <message>
+            <source>File this request here</source>
+            <translation>ثبت همین درخواست در پیشخوان</translation>
+        </message>
+        <message>
+            <source>Fill in a short form now; the kiosk sends it to the agency for you.</source>
+            <translation>فرم کوتاهی را همین‌جا پر کنید؛ پیشخوان آن را برای دستگاه مربوط می‌فرستد.</translation>
         </message>
         <message>
             <source>Scan with your phone's camera to continue on your phone</source>
@@ -165,6 +371,25 @@ Please ask the booth staff for help.</source>
         <message>
             <source>Where to do it online</source>
             <translation>راه‌های انجام برخط</translation>
+        </message>
+    </context>
+    <context>
+        <name>SubmitFailedScreen</name>
+        <message>
+            <source>We are sorry: your request could not be saved</source>
+            <translation>پوزش می‌خواهیم: درخواست شما ذخیره نشد</translation>
+        </message>
+        <message>
+            <source>Nothing was sent and no tracking code was issued. Please try once more; if it fails again, ask the booth staff for help or use the agency's website shown on the service page.</source>
+            <translation>چیزی فرستاده نشد و کد رهگیری هم صادر نشد. لطفاً یک بار دیگر امتحان کنید؛ اگر باز هم نشد، از کارکنان غرفه کمک بخواهید یا از وب‌سایت دستگاه که در صفحه خدمت آمده است استفاده کنید.</translation>
+        </message>
+        <message>
+            <source>Try again</source>
+            <translation>تلاش دوباره</translation>
+        </message>
+        <message>
+            <source>Finish</source>
+            <translation>پایان</translation>
         </message>
     </context>
 </TS>

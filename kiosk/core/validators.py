@@ -57,6 +57,7 @@ def normalize_national_id(value: str) -> str:
 
 # --- mobile ------------------------------------------------------------------------------------
 
+
 def normalize_mobile(value: str) -> str:
     """An Iranian mobile number in any common form, as ``09xxxxxxxxx``; ValueError otherwise.
 

@@ -12,6 +12,7 @@ import logging
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from babel import Locale
@@ -19,6 +20,7 @@ from PySide6.QtCore import (
     QCalendar,
     QCoreApplication,
     QDate,
+    QDateTime,
     QLibraryInfo,
     QLocale,
     QObject,
@@ -139,6 +141,12 @@ class Localizer(QObject):
         """Today as a Jalali date: «دوشنبه ۲ آذر ۱۴۰۵» / «Monday, Azar 2, 1405»."""
         return self.qlocale.toString(date or QDate.currentDate(), QLocale.FormatType.LongFormat, _JALALI)
 
+    def date_time(self, moment: QDateTime) -> str:
+        """A moment as a Jalali date and a clock time: «دوشنبه ۲ آذر ۱۴۰۵، ساعت ۱۴:۰۵»."""
+        day = self.qlocale.toString(moment.date(), QLocale.FormatType.LongFormat, _JALALI)
+        clock = self.qlocale.toString(moment.time(), "HH:mm")
+        return QCoreApplication.translate("Format", "%1, at %2").replace("%1", day).replace("%2", clock)
+
     def fee(self, fee: Fee, currency: str) -> str:
         if fee.kind == "free":
             return QCoreApplication.translate("Format", "Free")
@@ -182,7 +190,12 @@ def compile_translation(source: Path, target: Path) -> Path | None:
     if lrelease is None:
         log.error("cannot compile %s: lrelease not found", source)
         return None
-    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        # The data folder is broken; the kiosk must still speak Persian: compile to a temp folder.
+        log.error("cannot write %s (%s); compiling translations to a temporary folder", target.parent, exc)
+        target = Path(tempfile.mkdtemp(prefix="pishkhan-qm-")) / target.name
     result = subprocess.run(
         [lrelease, "-silent", str(source), "-qm", str(target)],
         capture_output=True, text=True, timeout=60, check=False,

@@ -12,8 +12,10 @@ from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget,
 
 from kiosk.core.catalog import Catalog
 from kiosk.core.profiles import DemoProfile
+from kiosk.outbox.desk import RequestDesk
 from kiosk.ui.i18n import Localizer
 from kiosk.ui.icons import IconSet
+from kiosk.ui.request_flow import RequestFlow
 from kiosk.ui.screens.agency import AgencyScreen
 from kiosk.ui.screens.attract import AttractScreen
 from kiosk.ui.screens.home import HomeScreen
@@ -39,6 +41,7 @@ class Page(IntEnum):
     AGENCY = 2
     SERVICE = 3
     OUT_OF_SERVICE = 4
+    REQUEST = 5  # the form, review, receipt or apology of the request being filed
 
 
 class KioskWindow(QMainWindow):
@@ -48,10 +51,18 @@ class KioskWindow(QMainWindow):
     session_ended = Signal()
     page_changed = Signal(int)
 
-    def __init__(self, localizer: Localizer, icons: IconSet, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        localizer: Localizer,
+        icons: IconSet,
+        desk: RequestDesk | None = None,
+        receipts_dir: Path | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("kioskWindow")
         self._localizer = localizer
+        self.requests = RequestFlow(self, localizer, desk, receipts_dir)
         self._catalog: Catalog | None = None
         self._profile: DemoProfile | None = None
         self._history: list[tuple[Page, str]] = []
@@ -67,7 +78,7 @@ class KioskWindow(QMainWindow):
         self.out_of_service.setWordWrap(True)
 
         self.pages = QStackedWidget()
-        for page in (self.attract, self.home, self.agency, self.service, self.out_of_service):
+        for page in (self.attract, self.home, self.agency, self.service, self.out_of_service, self.requests.host):
             self.pages.addWidget(page)
         central = QWidget()
         column = QVBoxLayout(central)
@@ -81,6 +92,7 @@ class KioskWindow(QMainWindow):
         self.home.agency_chosen.connect(self.open_agency)
         self.home.service_chosen.connect(self.open_service)
         self.agency.service_chosen.connect(self.open_service)
+        self.service.request_started.connect(self.open_form)
         self.header.back_requested.connect(self.back)
         self.header.home_requested.connect(self.go_home)
         self.header.language_requested.connect(localizer.set_language)
@@ -130,6 +142,7 @@ class KioskWindow(QMainWindow):
         """Back to the attract loop, forgetting everything this citizen typed or opened."""
         self.idle_timer.stop()
         self._history.clear()
+        self.requests.discard()
         self.home.clear_search()
         if self._profile is not None and self._localizer.language != self._profile.language:
             self._localizer.set_language(self._profile.language)
@@ -144,6 +157,7 @@ class KioskWindow(QMainWindow):
 
     def go_home(self) -> None:
         self._history.clear()
+        self.requests.discard()
         self.home.clear_search()
         self._show(Page.HOME)
 
@@ -160,7 +174,26 @@ class KioskWindow(QMainWindow):
         self.service.show_service(service, self._catalog.agency(service.agency_id), self._profile.currency)
         self._push(Page.SERVICE, service_id)
 
+    def open_form(self, service_id: str) -> None:
+        """Start a request for this service: a fresh form, nothing of anybody before."""
+        if self._catalog is None or self._profile is None:
+            return
+        service = self._catalog.service(service_id)
+        self.requests.start(service, self._catalog.agency(service.agency_id), self._profile.is_demo)
+        self._push(Page.REQUEST, service_id)
+
+    def show_request_step(self, can_go_back: bool) -> None:
+        """The request flow moved on (review, receipt): show it; a receipt cannot go back."""
+        if not can_go_back:
+            self._history = [(Page.REQUEST, "")]
+        self._show(Page.REQUEST)
+        self.header.set_navigation(can_go_back=can_go_back, at_home=False)
+
     def back(self) -> None:
+        if self.current_page == Page.REQUEST:
+            if self.requests.back():  # from the review to the form: the answers are still there
+                return
+            self.requests.discard()
         if self._history:
             self._history.pop()
         if not self._history:
@@ -191,6 +224,7 @@ class KioskWindow(QMainWindow):
         )
         for screen in (self.header, self.attract, self.home, self.agency, self.service):
             screen.retranslate()
+        self.requests.retranslate()
 
 
 class _ActivityWatcher(QObject):

@@ -48,6 +48,7 @@ def stylesheet(styles_dir: Path, accent: str) -> str:
         accent_soft=_mix(color, QColor("#ffffff"), 0.70).name(),
         font=FONT_FAMILY,
         touch=TOUCH_TARGET_PX,
+        check_icon=(styles_dir.parent / "icons" / "check-white.svg").as_posix(),
     )
 
 

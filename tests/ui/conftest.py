@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, QLocale, Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.app import Kiosk
@@ -46,9 +47,27 @@ def kiosk(qtbot: QtBot, kiosk_paths: KioskPaths) -> Iterator[Kiosk]:
 
 
 def click(qtbot: QtBot, widget: QWidget) -> None:
-    """A real tap: press and release at the widget's centre."""
+    """A real tap, as a citizen makes it: scroll the widget into sight if a list hides it, then
+    press and release on the part of it that is on screen."""
     assert widget.isVisible(), f"{widget.objectName()} is not visible"
-    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=widget.rect().center())
+    parent = widget.parentWidget()
+    while parent is not None and not isinstance(parent, QScrollArea):
+        parent = parent.parentWidget()
+    if parent is not None and parent.widget() is not None and parent.widget().isAncestorOf(widget):
+        parent.ensureWidgetVisible(widget, 0, 0)
+    visible = widget.visibleRegion().boundingRect()
+    assert not visible.isEmpty(), f"{widget.objectName()} is out of sight"
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=visible.center())
+
+
+def type_text(widget: QWidget, text: str) -> None:
+    """Key presses carrying any text, as a physical keyboard (Persian or Arabic layout) sends them.
+
+    QTest.keyClicks aborts Qt on letters outside Latin-1, so the events are built here.
+    """
+    for char in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char))
 
 
 def find(window: QWidget, name: str) -> QWidget:

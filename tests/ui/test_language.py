@@ -63,7 +63,7 @@ def test_search_results_follow_the_language(qtbot: QtBot, kiosk: Kiosk) -> None:
     tile = find(window, f"serviceTile:{service.id}")
     assert tile.accessibleName() == service.title.fa
     kiosk.localizer.set_language("en")
-    tile = find(window, f"serviceTile:{service.id}")
+    tile = next(t for t in window.home.result_tiles() if t.objectName() == f"serviceTile:{service.id}")
     assert tile.accessibleName() == service.title.en
     assert window.home.search_field.placeholderText().startswith("Search services")
 

@@ -6,7 +6,7 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.app import Kiosk
 from kiosk.core.persian import to_ascii_digits
-from tests.ui.conftest import click, find
+from tests.ui.conftest import click, find, type_text
 
 
 def result_ids(kiosk: Kiosk) -> list[str]:
@@ -22,14 +22,14 @@ def test_typing_arabic_letters_finds_persian_titles(qtbot: QtBot, kiosk: Kiosk) 
     service = next(s for s in kiosk.content.catalog.services if "ی" in s.title.fa and "ک" in s.title.fa)
     query = arabic_letters(service.title.fa)
     assert query != service.title.fa
-    qtbot.keyClicks(find(kiosk.window, "searchField"), query)
+    type_text(find(kiosk.window, "searchField"), query)
     assert f"serviceTile:{service.id}" in result_ids(kiosk)
 
 
 def test_ascii_digits_find_persian_digits(qtbot: QtBot, kiosk: Kiosk) -> None:
     click(qtbot, kiosk.window.attract)
     service = next(s for s in kiosk.content.catalog.services if any("۰" <= ch <= "۹" for ch in s.title.fa))
-    qtbot.keyClicks(find(kiosk.window, "searchField"), to_ascii_digits(service.title.fa))
+    type_text(find(kiosk.window, "searchField"), to_ascii_digits(service.title.fa))
     assert f"serviceTile:{service.id}" in result_ids(kiosk)
 
 
@@ -37,7 +37,7 @@ def test_tapping_a_result_opens_the_service_and_clearing_shows_agencies(qtbot: Q
     window = kiosk.window
     click(qtbot, window.attract)
     service = kiosk.content.catalog.services[3]
-    qtbot.keyClicks(find(window, "searchField"), service.title.fa)
+    type_text(find(window, "searchField"), service.title.fa)
     click(qtbot, find(window, f"serviceTile:{service.id}"))
     assert window.service.service == service
     click(qtbot, find(window, "backButton"))
@@ -49,7 +49,7 @@ def test_tapping_a_result_opens_the_service_and_clearing_shows_agencies(qtbot: Q
 
 def test_nothing_found_says_so(qtbot: QtBot, kiosk: Kiosk) -> None:
     click(qtbot, kiosk.window.attract)
-    qtbot.keyClicks(find(kiosk.window, "searchField"), "زرافه")
+    type_text(find(kiosk.window, "searchField"), "زرافه")
     assert result_ids(kiosk) == []
     assert kiosk.window.home.no_results.isVisible()
     assert "چیزی پیدا نشد" in kiosk.window.home.no_results.text()

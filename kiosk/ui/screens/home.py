@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -48,6 +49,10 @@ class HomeScreen(QWidget):
         self.search_field.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
         self.search_field.textChanged.connect(self._on_query)
         self.search_field.addAction(icons.icon("search", "#52606d", 32), QLineEdit.ActionPosition.LeadingPosition)
+        for glyph in self.search_field.findChildren(QToolButton):  # the magnifier: a picture, not a button
+            glyph.setObjectName("searchIcon")
+            glyph.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            glyph.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.clear_button = QPushButton()
         self.clear_button.setObjectName("clearSearchButton")
         self.clear_button.setIcon(icons.icon("clear", "#243b53", 32))

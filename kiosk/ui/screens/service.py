@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.core.catalog import Agency, Channel, Service
 from kiosk.ui.i18n import Localizer
@@ -23,6 +23,8 @@ def _label(name: str, wrap: bool = True) -> QLabel:
 
 
 class ServiceScreen(QWidget):
+    request_started = Signal(str)
+
     def __init__(self, localizer: Localizer, icons: IconSet, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("serviceScreen")
@@ -59,6 +61,12 @@ class ServiceScreen(QWidget):
         self.qr_caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.qr_address = _label("channelText")
         self.qr_address.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.request_button = QPushButton()
+        self.request_button.setObjectName("startRequestButton")
+        self.request_button.setProperty("role", "primary")
+        self.request_button.clicked.connect(self._start_request)
+        self.request_note = _label("hint")
+        self.request_note.setMaximumWidth(420)
         for widget in (self.fee_label, self.fee_value, self.time_label, self.time_value):
             side_layout.addWidget(widget)
         side_layout.addSpacing(12)
@@ -75,9 +83,24 @@ class ServiceScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(40, 24, 40, 24)
         layout.setSpacing(10)
-        layout.addWidget(self.title)
-        layout.addWidget(self.agency_name)
+        names = QVBoxLayout()
+        names.setSpacing(4)
+        names.addWidget(self.title)
+        names.addWidget(self.agency_name)
+        action = QVBoxLayout()
+        action.setSpacing(4)
+        action.addWidget(self.request_button)
+        action.addWidget(self.request_note)
+        heading = QHBoxLayout()
+        heading.setSpacing(24)
+        heading.addLayout(names, 1)
+        heading.addLayout(action)
+        layout.addLayout(heading)
         layout.addLayout(columns, 1)
+
+    def _start_request(self) -> None:
+        if self.service is not None:
+            self.request_started.emit(self.service.id)
 
     def show_service(self, service: Service, agency: Agency, currency: str) -> None:
         self.service = service
@@ -97,6 +120,11 @@ class ServiceScreen(QWidget):
         self.fee_value.setText(self._localizer.fee(service.fee, self._currency))
         self.time_label.setText(self.tr("Typical time"))
         self.time_value.setText(self._localizer.typical_time(service.time))
+        self.request_button.setVisible(service.accepts_requests)
+        self.request_note.setVisible(service.accepts_requests)
+        self.request_button.setText(self.tr("File this request here"))
+        self.request_button.setAccessibleName(self.request_button.text())
+        self.request_note.setText(self.tr("Fill in a short form now; the kiosk sends it to the agency for you."))
         online = service.online_address
         self.qr.setVisible(online is not None)
         self.qr_caption.setVisible(online is not None)

@@ -1,0 +1,88 @@
+"""This kiosk's own settings: its number, and which central server it talks to with which token.
+
+Precedence, highest first: the command line, the environment (``KIOSK_NUMBER``,
+``KIOSK_SERVER_URL``, ``KIOSK_SERVER_TOKEN``), the kiosk's config file (``config.toml`` in the
+data folder), then the defaults (kiosk 1, the profile's server, no token). A demo profile works
+with none of them; a live kiosk needs a number and a token from ``kiosk-central kiosk add``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kiosk.core.datafile import DataFileError, Problem, Reader, read_toml
+from kiosk.core.tracking import MAX_KIOSK_NUMBER
+
+CONFIG_NAME = "config.toml"
+ENVIRONMENT = {"kiosk_number": "KIOSK_NUMBER", "server_url": "KIOSK_SERVER_URL", "server_token": "KIOSK_SERVER_TOKEN"}
+
+
+@dataclass(frozen=True)
+class KioskSettings:
+    kiosk_number: int = 1
+    server_url: str | None = None  # None: the profile's server
+    server_token: str | None = None
+    origin: dict[str, str] = field(default_factory=dict, compare=False)  # setting -> where it came from
+
+    def server_for(self, profile_url: str) -> str:
+        return self.server_url or profile_url
+
+    def masked(self) -> dict[str, str]:
+        """The settings for showing on screen or in a terminal: the token never in full."""
+        token = self.server_token
+        return {
+            "kiosk_number": str(self.kiosk_number),
+            "server_url": self.server_url or "(the profile's)",
+            "server_token": f"{token[:4]}…({len(token)} characters)" if token else "(none)",
+        }
+
+
+def load_settings(
+    config_file: Path, environ: Mapping[str, str], command_line: Mapping[str, Any] | None = None
+) -> KioskSettings:
+    """Merge the layers; DataFileError names the file or variable and the problem."""
+    values: dict[str, Any] = {}
+    origin: dict[str, str] = {}
+    problems: list[Problem] = []
+    if config_file.is_file():
+        reader = Reader(str(config_file))
+        data = reader.obj(read_toml(config_file, str(config_file)), "")
+        reader.unknown_keys(data, {"kiosk_number", "server"}, "")
+        if "kiosk_number" in data:
+            values["kiosk_number"] = data["kiosk_number"]
+            origin["kiosk_number"] = str(config_file)
+        server = reader.obj(data.get("server", {}), "server")
+        reader.unknown_keys(server, {"url", "token"}, "server")
+        for key in ("url", "token"):
+            if key in server:
+                values[f"server_{key}"] = server[key]
+                origin[f"server_{key}"] = str(config_file)
+        problems.extend(reader.problems)
+    for name, variable in ENVIRONMENT.items():
+        if environ.get(variable):
+            values[name] = environ[variable]
+            origin[name] = f"environment {variable}"
+    for name, value in (command_line or {}).items():
+        if value is not None:
+            values[name] = value
+            origin[name] = "command line"
+    number = values.get("kiosk_number", 1)
+    try:
+        number = int(number)
+        if isinstance(values.get("kiosk_number"), bool) or not 1 <= number <= MAX_KIOSK_NUMBER:
+            raise ValueError
+    except (TypeError, ValueError):
+        where = origin.get("kiosk_number", "kiosk_number")
+        problems.append(Problem(where, "kiosk_number", f"is {number!r}; it must be a whole number 1 to 999"))
+    url = values.get("server_url")
+    if url is not None and (not isinstance(url, str) or not url.startswith(("http://", "https://"))):
+        problems.append(Problem(origin["server_url"], "server url", f"{url!r} should start with https://"))
+    token = values.get("server_token")
+    if token is not None and (not isinstance(token, str) or not token.strip()):
+        problems.append(Problem(origin["server_token"], "server token", "should be a non-empty text"))
+    if problems:
+        raise DataFileError(problems)
+    return KioskSettings(number, url, token.strip() if token else None, origin)

@@ -1,0 +1,173 @@
+"""Filing a request: form, review, commit to the outbox, then receipt (or an apology).
+
+Every screen of the flow is built for one citizen and destroyed with ``discard``: nothing they
+typed survives in a widget, an undo stack or the clipboard for the next person.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from kiosk.core.catalog import Agency, Service
+from kiosk.outbox.desk import RequestDesk
+from kiosk.outbox.store import OutboxError
+from kiosk.ui.i18n import Localizer
+from kiosk.ui.printing import ReceiptText, print_receipt
+from kiosk.ui.screens.form import FormScreen
+from kiosk.ui.screens.receipt import ReceiptScreen, SubmitFailedScreen
+from kiosk.ui.screens.review import ReviewScreen
+
+if TYPE_CHECKING:
+    from kiosk.ui.shell import KioskWindow
+
+log = logging.getLogger(__name__)
+
+
+class RequestFlow(QObject):
+    def __init__(
+        self, window: KioskWindow, localizer: Localizer, desk: RequestDesk | None, receipts_dir: Path | None
+    ) -> None:
+        super().__init__(window)
+        self._window = window
+        self._localizer = localizer
+        self.desk = desk
+        self._receipts_dir = receipts_dir
+        self.host = QWidget()
+        self.host.setObjectName("requestHost")
+        self._layout = QVBoxLayout(self.host)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self.form: FormScreen | None = None
+        self.review: ReviewScreen | None = None
+        self.receipt: ReceiptScreen | None = None
+        self.failed: SubmitFailedScreen | None = None
+        self._service: Service | None = None
+        self._agency: Agency | None = None
+        self._demo = True
+
+    @property
+    def current(self) -> QWidget | None:
+        return next((w for w in (self.receipt, self.failed, self.review, self.form) if w is not None), None)
+
+    def start(self, service: Service, agency: Agency, demo: bool) -> None:
+        self.discard()
+        self._service, self._agency, self._demo = service, agency, demo
+        self.form = FormScreen(service, agency, self._localizer, date.today())
+        self.form.review_requested.connect(self._to_review)
+        self._show(self.form)
+
+    def back(self) -> bool:
+        """Step back inside the flow; False when there is nothing to go back to (leave the flow)."""
+        if self.review is not None and self.form is not None:
+            self._drop("review")
+            self._show(self.form)
+            return True
+        return False
+
+    def discard(self) -> None:
+        """Destroy every screen of the flow, with all it held."""
+        for name in ("receipt", "failed", "review", "form"):
+            self._drop(name)
+        self._service = self._agency = None
+
+    def retranslate(self) -> None:
+        for screen in (self.form, self.review, self.receipt, self.failed):
+            if screen is not None:
+                screen.retranslate()
+
+    # --- steps -----------------------------------------------------------------------------
+
+    def _to_review(self) -> None:
+        assert self.form is not None and self.form.last_check is not None
+        assert self._service is not None and self._agency is not None
+        self.review = ReviewScreen(
+            self._service, self._agency, self.form.last_check.values, self._localizer, self._demo
+        )
+        self.review.edit_requested.connect(self._window.back)
+        self.review.submit_requested.connect(self._submit)
+        self._show(self.review)
+        self._window.show_request_step(can_go_back=True)
+
+    def _submit(self) -> None:
+        assert self.review is not None and self._service is not None and self._agency is not None
+        service, agency, values = self._service, self._agency, self.review.values
+        try:
+            if self.desk is None:
+                raise OutboxError("this kiosk has no outbox")
+            request = self.desk.submit(service, values)
+        except OutboxError:
+            self.failed = SubmitFailedScreen(self._localizer)
+            self.failed.done.connect(self._window.end_session)
+            self.failed.retry.connect(self._retry)
+            self._show(self.failed)
+            self._window.show_request_step(can_go_back=False)
+            return
+        # Committed: only now does a tracking code exist. The answers go with the form.
+        self._drop("review")
+        self._drop("form")
+        self.receipt = ReceiptScreen(
+            request.tracking_code, request.created_at, service, agency, self._localizer, self._demo
+        )
+        self.receipt.done.connect(self._window.end_session)
+        self.receipt.print_requested.connect(self._print)
+        self._show(self.receipt)
+        self._window.show_request_step(can_go_back=False)
+
+    def _retry(self) -> None:
+        self._drop("failed")
+        if self.review is not None:
+            self._submit()
+
+    def _print(self) -> None:
+        receipt = self.receipt
+        if receipt is None:
+            return
+        text = ReceiptText(
+            title=receipt.title.text(),
+            code_label=receipt.code_label.text(),
+            code=receipt.shown_code,
+            details=receipt.details.text(),
+            when=receipt.when_text(),
+            next_steps=receipt.next_steps.text(),
+            demo_note=receipt.demo_note.text() if self._demo else None,
+            right_to_left=self._localizer.is_rtl,
+        )
+        try:
+            result = print_receipt(
+                text, receipt.qr.modules, self._receipts_dir or Path("receipts"), receipt.tracking_code
+            )
+        except OSError:
+            log.exception("the receipt could not be printed")
+            receipt.show_print_result(self.tr("The receipt could not be printed. Please note the code down."))
+            return
+        if result.printer is not None:
+            receipt.show_print_result(self.tr("Printing… please take your receipt from the printer."))
+        else:
+            receipt.show_print_result(
+                self.tr("There is no printer here: the receipt was saved for the staff. Please note the code down.")
+            )
+
+    # --- plumbing --------------------------------------------------------------------------
+
+    def _show(self, screen: QWidget) -> None:
+        while self._layout.count():
+            item = self._layout.takeAt(0)
+            widget = item.widget()
+            if widget is not None:
+                widget.hide()
+        self._layout.addWidget(screen)
+        screen.show()
+
+    def _drop(self, name: str) -> None:
+        screen = getattr(self, name)
+        if screen is None:
+            return
+        setattr(self, name, None)
+        self._layout.removeWidget(screen)
+        screen.hide()
+        screen.deleteLater()

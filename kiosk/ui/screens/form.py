@@ -1,0 +1,377 @@
+"""A service's request form, built afresh for each citizen and destroyed when their session ends.
+
+Fields come from the catalog (``kiosk.core.forms``); checking is the core's job, this screen only
+shows the result next to each field, in the citizen's language. The on-screen keyboard or keypad
+for the field being edited sits below the form, and the form scrolls so that field stays in view:
+the keyboard never covers what the citizen is typing.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QButtonGroup,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.core.catalog import Agency, Service
+from kiosk.core.forms import FieldProblem, FormCheck, FormField, Value, check_form
+from kiosk.ui.i18n import Localizer
+from kiosk.ui.widgets.checkbox import TouchCheckBox
+from kiosk.ui.widgets.keyboard import Editable, NumericKeypad, OnScreenKeyboard
+from kiosk.ui.widgets.scrolling import touch_scroll_area
+
+# Longest text each keypad field accepts while typing (digits plus a few spaces or dashes).
+_TYPING_LIMITS = {"national_id": 14, "mobile": 18, "postal_code": 14, "jalali_date": 10}
+
+
+class FieldRow(QFrame):
+    """One question: its label, optional help, the input, and the message when the answer is wrong."""
+
+    def __init__(self, spec: FormField, localizer: Localizer, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.spec = spec
+        self._localizer = localizer
+        self.setObjectName(f"fieldRow:{spec.id}")
+        self.setProperty("role", "fieldRow")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 16, 24, 16)
+        layout.setSpacing(8)
+        self.label = QLabel()
+        self.label.setObjectName("fieldLabel")
+        self.label.setWordWrap(True)
+        self.help = QLabel()
+        self.help.setObjectName("fieldHelp")
+        self.help.setWordWrap(True)
+        self.help.setVisible(spec.help is not None)
+        self.error = QLabel()
+        self.error.setObjectName(f"fieldError:{spec.id}")
+        self.error.setProperty("role", "fieldError")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        layout.addWidget(self.label)
+        layout.addWidget(self.help)
+        self.editor: Editable | None = None
+        self.choices: QButtonGroup | None = None
+        self.consent: TouchCheckBox | None = None
+        self._build_input(layout)
+        layout.addWidget(self.error)
+
+    def _build_input(self, layout: QVBoxLayout) -> None:
+        spec = self.spec
+        name = f"field:{spec.id}"
+        if spec.kind == "long_text":
+            editor = QPlainTextEdit()
+            editor.setFixedHeight(130)
+            editor.setTabChangesFocus(True)
+            self.editor = editor
+        elif spec.kind == "choice":
+            self.choices = QButtonGroup(self)
+            self.choices.setExclusive(True)
+            row = QHBoxLayout()
+            row.setSpacing(12)
+            for choice in spec.choices:
+                button = QPushButton()
+                button.setObjectName(f"choice:{spec.id}:{choice.id}")
+                button.setProperty("role", "choice")
+                button.setCheckable(True)
+                button.setProperty("choice_id", choice.id)
+                self.choices.addButton(button)
+                row.addWidget(button)
+            row.addStretch(1)
+            layout.addLayout(row)
+            self.choices.buttonClicked.connect(lambda _b: self.set_problem(None))
+            return
+        elif spec.kind == "consent":
+            self.consent = TouchCheckBox()
+            self.consent.setObjectName(name)
+            self.consent.toggled.connect(lambda _on: self.set_problem(None))
+            layout.addWidget(self.consent)
+            return
+        else:
+            editor = QLineEdit()
+            limit = _TYPING_LIMITS.get(spec.kind)
+            if spec.kind == "number":
+                limit = spec.max_digits + 4
+            elif spec.kind == "text":
+                limit = spec.max_length + 10
+            editor.setMaxLength(limit or 200)
+            if spec.uses_keypad:
+                # Numbers and codes are left-to-right islands in the Persian form.
+                editor.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+                editor.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+            self.editor = editor
+        self.editor.setObjectName(name)
+        self.editor.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        if isinstance(self.editor, QLineEdit):
+            self.editor.textEdited.connect(lambda _t: self.set_problem(None))
+        else:
+            self.editor.textChanged.connect(lambda: self.set_problem(None))
+        layout.addWidget(self.editor)
+
+    def answer(self) -> Value:
+        if self.consent is not None:
+            return self.consent.isChecked()
+        if self.choices is not None:
+            button = self.choices.checkedButton()
+            return str(button.property("choice_id")) if button is not None else ""
+        if isinstance(self.editor, QLineEdit):
+            return self.editor.text()
+        return self.editor.toPlainText() if self.editor is not None else ""
+
+    def focus_target(self) -> QWidget:
+        if self.editor is not None:
+            return self.editor
+        if self.consent is not None:
+            return self.consent
+        assert self.choices is not None
+        return self.choices.buttons()[0]
+
+    def set_problem(self, text: str | None) -> None:
+        self.error.setText(text or "")
+        self.error.setVisible(bool(text))
+        self.setProperty("invalid", bool(text))
+        self.style().unpolish(self)
+        self.style().polish(self)
+
+    def retranslate(self) -> None:
+        spec = self.spec
+        label = self._localizer.text(spec.label)
+        if not spec.required:
+            label = self.tr("%1 (optional)").replace("%1", label)
+        self.label.setText(label)
+        if spec.help is not None:
+            self.help.setText(self._localizer.text(spec.help))
+        if self.consent is not None:
+            self.consent.setText(label)
+            self.label.hide()
+        accessible = self.focus_target()
+        accessible.setAccessibleName(label)
+        if self.choices is not None:
+            for button in self.choices.buttons():
+                choice = spec.choice(str(button.property("choice_id")))
+                assert choice is not None
+                button.setText(self._localizer.text(choice.label))
+                button.setAccessibleName(f"{label}: {button.text()}")
+        if isinstance(self.editor, QLineEdit) and spec.kind == "jalali_date":
+            self.editor.setPlaceholderText(self._localizer.digits("1405/09/02"))
+
+
+class FormScreen(QWidget):
+    """The questions of one service; ``review_requested`` once every answer passes the checks."""
+
+    review_requested = Signal()
+    activity = Signal()
+
+    def __init__(
+        self, service: Service, agency: Agency, localizer: Localizer, today: date, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        assert service.form is not None, "only services with a form open a form screen"
+        self.setObjectName("formScreen")
+        self.service = service
+        self.agency = agency
+        self._localizer = localizer
+        self._today = today
+        self._active: FieldRow | None = None
+        self.last_check: FormCheck | None = None
+
+        self.title = QLabel()
+        self.title.setObjectName("screenTitle")
+        self.title.setWordWrap(True)
+        self.intro = QLabel()
+        self.intro.setObjectName("screenSubtitle")
+        self.intro.setWordWrap(True)
+
+        host = QWidget()
+        column = QVBoxLayout(host)
+        column.setContentsMargins(0, 0, 12, 0)
+        column.setSpacing(14)
+        self.rows: list[FieldRow] = []
+        for spec in service.form.fields:
+            row = FieldRow(spec, localizer, host)
+            column.addWidget(row)
+            self.rows.append(row)
+            row.focus_target().installEventFilter(self)
+            if isinstance(row.editor, QPlainTextEdit):  # its taps land on its viewport
+                row.editor.viewport().installEventFilter(self)
+            if row.choices is not None:
+                for button in row.choices.buttons():
+                    button.installEventFilter(self)
+        self.summary = QLabel()
+        self.summary.setObjectName("formSummary")
+        self.summary.setWordWrap(True)
+        self.summary.hide()
+        self.review_button = QPushButton()
+        self.review_button.setObjectName("reviewButton")
+        self.review_button.setProperty("role", "primary")
+        self.review_button.clicked.connect(self.submit)
+        column.addStretch(1)
+        self.scroll: QScrollArea = touch_scroll_area(host)
+        # The way on stays in sight above the keyboard, however long the form.
+        bar = QHBoxLayout()
+        bar.setSpacing(16)
+        bar.addWidget(self.summary, 1)
+        bar.addWidget(self.review_button)
+
+        self.keyboard = OnScreenKeyboard()
+        self.keypad = NumericKeypad()
+        self.keypad.setMaximumWidth(560)
+        keypad_host = QWidget()
+        keypad_row = QHBoxLayout(keypad_host)
+        keypad_row.setContentsMargins(0, 0, 0, 0)
+        keypad_row.addStretch(1)
+        keypad_row.addWidget(self.keypad)
+        keypad_row.addStretch(1)
+        self.keys = QStackedWidget()
+        self.keys.setObjectName("keyboardPanel")
+        self.keys.addWidget(QWidget())
+        self.keys.addWidget(self.keyboard)
+        self.keys.addWidget(keypad_host)
+        self.keys.hide()
+        self.keyboard.typed.connect(self.activity)
+        self.keypad.typed.connect(self.activity)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(40, 20, 40, 12)
+        layout.setSpacing(10)
+        layout.addWidget(self.title)
+        layout.addWidget(self.intro)
+        layout.addWidget(self.scroll, 1)
+        layout.addLayout(bar)
+        layout.addWidget(self.keys)
+        self.retranslate()
+
+    # --- editing ---------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.FocusIn, QEvent.Type.MouseButtonPress):
+            row = next((r for r in self.rows if _belongs_to(r, watched)), None)
+            if row is not None and row is not self._active:
+                self.activate(row)
+        return False
+
+    def activate(self, row: FieldRow) -> None:
+        """Point the right keyboard at this field and keep the field in view above it."""
+        self._active = row
+        spec = row.spec
+        self.intro.setVisible(row.editor is None)  # room for the field above the keyboard
+        if row.editor is None:
+            self.keys.hide()
+        elif spec.uses_keypad:
+            self.keypad.set_target(row.editor, allow_slash=spec.kind == "jalali_date")
+            self.keypad.set_persian(self._localizer.language == "fa")
+            self.keyboard.set_target(None)
+            self.keys.setCurrentIndex(2)
+            self.keys.show()
+        else:
+            self.keyboard.set_target(row.editor)
+            self.keypad.set_target(None)
+            self.keys.setCurrentIndex(1)
+            self.keys.show()
+        if row.editor is not None and not row.editor.hasFocus():
+            row.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+        # After the keyboard has taken its height, the scroll area has shrunk: scroll then.
+        QTimer.singleShot(0, lambda: self._keep_in_view(row))
+
+    def _keep_in_view(self, row: FieldRow) -> None:
+        self.scroll.ensureWidgetVisible(row, 0, 12)
+
+    @property
+    def active_row(self) -> FieldRow | None:
+        return self._active
+
+    def row(self, field_id: str) -> FieldRow:
+        return next(r for r in self.rows if r.spec.id == field_id)
+
+    # --- checking --------------------------------------------------------------------------
+
+    def answers(self) -> dict[str, Value]:
+        return {row.spec.id: row.answer() for row in self.rows}
+
+    def submit(self) -> None:
+        result = check_form(self.service.form, self.answers(), self._today)  # type: ignore[arg-type]
+        self.last_check = result
+        for row in self.rows:
+            problem = result.problems.get(row.spec.id)
+            row.set_problem(problem_text(problem, self._localizer) if problem else None)
+        if result.ok:
+            self.summary.hide()
+            self.review_requested.emit()
+            return
+        count = len(result.problems)
+        self.summary.setText(
+            self.tr("%1 answers need a look. They are marked in red.").replace("%1", self._localizer.number(count))
+            if count > 1
+            else self.tr("One answer needs a look. It is marked in red.")
+        )
+        self.summary.show()
+        first = next(r for r in self.rows if r.spec.id in result.problems)
+        self.activate(first)
+        first.focus_target().setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def retranslate(self) -> None:
+        self.title.setText(self._localizer.text(self.service.title))
+        self.intro.setText(self.tr("Please answer these questions. Tap a box to type; the keyboard appears below."))
+        self.review_button.setText(self.tr("Next: check my answers"))
+        self.review_button.setAccessibleName(self.review_button.text())
+        self.keypad.set_persian(self._localizer.language == "fa")
+        for row in self.rows:
+            row.retranslate()
+            problem = self.last_check.problems.get(row.spec.id) if self.last_check else None
+            row.set_problem(problem_text(problem, self._localizer) if problem else None)
+
+
+def _belongs_to(row: FieldRow, watched: QObject) -> bool:
+    """Whether a watched widget is (part of) this row's input."""
+    if watched is row.focus_target():
+        return True
+    if isinstance(row.editor, QPlainTextEdit) and watched is row.editor.viewport():
+        return True
+    return row.choices is not None and isinstance(watched, QAbstractButton) and watched in row.choices.buttons()
+
+
+def problem_text(problem: FieldProblem, localizer: Localizer) -> str:
+    """The sentence a citizen reads under a field whose answer was not accepted."""
+    translate = QCoreApplication.translate  # literal contexts and texts, so lupdate finds each one
+    limit = localizer.number(problem.limit)
+    messages = {
+        "required": translate("FieldMessages", "Please fill this in."),
+        "too_long": translate("FieldMessages", "This is too long: at most %1 characters.").replace("%1", limit),
+        "too_short": translate("FieldMessages", "This is too short: please write at least %1 letters.").replace(
+            "%1", limit
+        ),
+        "national_id_format": translate(
+            "FieldMessages", "A national ID has 10 digits. Please check the number on your card."
+        ),
+        "national_id_checksum": translate(
+            "FieldMessages", "This national ID is not correct. Please check each digit on your card."
+        ),
+        "national_id_repeated": translate(
+            "FieldMessages", "This national ID cannot be accepted here. Please ask the booth staff for help."
+        ),
+        "digits_only": translate("FieldMessages", "Please use digits only."),
+        "mobile_prefix": translate("FieldMessages", "A mobile number starts with 09."),
+        "mobile_length": translate("FieldMessages", "A mobile number has 11 digits, like 0912 345 6789."),
+        "postal_code_length": translate("FieldMessages", "A postal code has 10 digits."),
+        "too_few_digits": translate("FieldMessages", "This needs at least %1 digits.").replace("%1", limit),
+        "too_many_digits": translate("FieldMessages", "This can have at most %1 digits.").replace("%1", limit),
+        "choice": translate("FieldMessages", "Please choose one of the options."),
+        "date_invalid": translate("FieldMessages", "This date does not exist. Write year/month/day, like 1405/09/02."),
+        "date_future": translate("FieldMessages", "This date cannot be after today."),
+        "date_past": translate("FieldMessages", "This date cannot be before today."),
+        "consent": translate("FieldMessages", "Please tick this box to go on."),
+    }
+    return messages.get(problem.code, translate("FieldMessages", "Please check this answer."))

@@ -1,0 +1,25 @@
+"""Guards against known faults of the Qt binding that would crash the kiosk, not just a test."""
+
+from __future__ import annotations
+
+import gc
+import sys
+
+from PySide6.QtCore import QObject, Signal
+
+
+class _Emitter(QObject):
+    happened = Signal(int)
+
+
+def test_emitting_a_signal_does_not_release_true() -> None:
+    # PySide6 6.12.0 drops a reference to Python's True on every emit; after a few thousand taps
+    # the interpreter aborts ("bool_dealloc"). pyproject.toml keeps that release out.
+    emitter = _Emitter()
+    emitter.happened.connect(lambda _n: None)
+    gc.collect()
+    before = sys.getrefcount(True)
+    for n in range(200):
+        emitter.happened.emit(n)
+    gc.collect()
+    assert sys.getrefcount(True) - before > -50

@@ -1,0 +1,290 @@
+"""A citizen files a request by touch alone: form, every validation message, review, receipt, reset.
+
+The catalog here is the test sample with a form of every field kind on ``water.connection``; the
+outbox is the real SQLite outbox in this test's data folder.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QWidget
+from pytestqt.qtbot import QtBot
+
+from kiosk.app import Kiosk
+from kiosk.core.forms import FieldProblem, format_jalali
+from kiosk.core.persian import PERSIAN_DIGITS, ZWNJ
+from kiosk.core.tracking import is_valid_tracking_code
+from kiosk.ui.screens.form import FormScreen, problem_text
+from kiosk.ui.shell import Page
+from tests.factories import agencies_with_a_form, write_catalog
+from tests.ui.conftest import build_kiosk, click, find
+from tests.ui.test_startup import copy_resources
+
+SERVICE = "water.connection"
+
+
+@pytest.fixture
+def kiosk(qtbot: QtBot, tmp_path: Path) -> Iterator[Kiosk]:
+    paths = copy_resources(tmp_path)
+    for old in (paths.catalog / "agencies").glob("*.json"):
+        old.unlink()
+    write_catalog(paths.catalog, agencies_with_a_form())
+    yield from build_kiosk(qtbot, paths, "festival")
+
+
+def open_form(qtbot: QtBot, kiosk: Kiosk) -> FormScreen:
+    window = kiosk.window
+    click(qtbot, window.attract)
+    click(qtbot, find(window, "agencyTile:water"))
+    click(qtbot, find(window, f"serviceTile:{SERVICE}"))
+    click(qtbot, find(window, "startRequestButton"))
+    assert window.current_page == Page.REQUEST
+    form = window.requests.form
+    assert form is not None and form.isVisible()
+    return form
+
+
+def tap_text(qtbot: QtBot, form: FormScreen, text: str) -> None:
+    """Type by tapping the on-screen keys the form shows for the active field."""
+    for char in text:
+        if form.keypad.isVisible():
+            digit = PERSIAN_DIGITS.index(char) if char in PERSIAN_DIGITS else char
+            click(qtbot, find(form, "keypad:slash" if char == "/" else f"keypad:{digit}"))
+            continue
+        name = {" ": "key:space", ZWNJ: "key:zwnj"}.get(char, f"key:{char}")
+        key = form.keyboard.keys.get(name)
+        if key is None:  # on the other layer: letters <-> digits and signs
+            click(qtbot, find(form, "key:digits"))
+            key = form.keyboard.keys[name]
+        click(qtbot, key)
+
+
+def fill(qtbot: QtBot, form: FormScreen, field_id: str, text: str) -> None:
+    """Tap the field, clear it with backspace taps, and type the text on the on-screen keys."""
+    editor = form.row(field_id).editor
+    assert editor is not None
+    scroll_to(qtbot, form, editor)
+    tap_visible_part(qtbot, editor)
+    assert form.active_row is form.row(field_id)
+    current = editor.text() if isinstance(editor, QLineEdit) else editor.toPlainText()
+    erase = "keypad:backspace" if form.row(field_id).spec.uses_keypad else "key:backspace"
+    for _ in current:
+        click(qtbot, find(form, erase))
+    tap_text(qtbot, form, text)
+
+
+def scroll_to(qtbot: QtBot, form: FormScreen, widget: QWidget) -> None:
+    """What a citizen does with a finger before tapping a field below the fold."""
+    qtbot.wait(1)  # let the form finish its own scrolling first
+    form.scroll.ensureWidgetVisible(widget, 0, 12)
+    qtbot.wait(1)
+
+
+def tap_visible_part(qtbot: QtBot, widget: QWidget) -> None:
+    """A finger lands on the part of a widget that is on screen, not on its hidden centre."""
+    visible = widget.visibleRegion().boundingRect()
+    assert not visible.isEmpty(), f"{widget.objectName()} is scrolled out of sight"
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=visible.center())
+
+
+def visit_day() -> str:
+    """A Jalali date ten days from now, in Persian digits as the keypad types them."""
+    ascii_date = format_jalali(date.today() + timedelta(days=10))
+    return "".join(PERSIAN_DIGITS[int(c)] if c.isdigit() else c for c in ascii_date)
+
+
+def error_text(form: FormScreen, field_id: str) -> str:
+    label = find(form, f"fieldError:{field_id}")
+    assert isinstance(label, QLabel)
+    return label.text() if label.isVisible() else ""
+
+
+def expect(form: FormScreen, kiosk: Kiosk, field_id: str, code: str, limit: int = 0) -> None:
+    assert error_text(form, field_id) == problem_text(FieldProblem(code, limit), kiosk.localizer)
+
+
+def fill_valid(qtbot: QtBot, form: FormScreen) -> None:
+    fill(qtbot, form, "full_name", f"علی رضا{ZWNJ}زاده")
+    fill(qtbot, form, "national_id", "0012345679")
+    fill(qtbot, form, "mobile", "09123456789")
+    fill(qtbot, form, "postal_code", "4816813311")
+    fill(qtbot, form, "address", "ساری خیابان فرهنگ")
+    scroll_to(qtbot, form, find(form, "choice:usage:home"))
+    tap_visible_part(qtbot, find(form, "choice:usage:home"))
+    fill(qtbot, form, "visit_date", visit_day())
+    scroll_to(qtbot, form, find(form, "field:agree"))
+    tap_visible_part(qtbot, find(form, "field:agree"))
+
+
+def test_every_validation_message_then_submit_and_read_the_code(qtbot: QtBot, kiosk: Kiosk) -> None:
+    form = open_form(qtbot, kiosk)
+    assert form.title.text() == "درخواست انشعاب آب"
+
+    # Nothing filled in: every required field says so, the optional ones stay quiet.
+    click(qtbot, find(form, "reviewButton"))
+    assert kiosk.window.requests.review is None
+    for field_id in ("full_name", "national_id", "mobile", "postal_code", "usage", "visit_date"):
+        expect(form, kiosk, field_id, "required")
+    expect(form, kiosk, "agree", "consent")
+    assert error_text(form, "address") == "" and error_text(form, "subscription") == ""
+    assert "قرمز" in find(form, "formSummary").text()
+
+    wrong = [
+        ("full_name", "ع", "too_short", 2),
+        ("national_id", "12345", "national_id_format", 0),
+        ("national_id", "0012345678", "national_id_checksum", 0),
+        ("national_id", "1111111111", "national_id_repeated", 0),
+        ("mobile", "0812345678", "mobile_prefix", 0),
+        ("mobile", "091234567", "mobile_length", 11),
+        ("postal_code", "123456789", "postal_code_length", 10),
+        ("subscription", "12345", "too_few_digits", 6),
+        ("subscription", "12345678901", "too_many_digits", 10),
+        ("visit_date", "۱۴۰۵/۱۳/۰۱", "date_invalid", 0),
+        ("visit_date", "۱۴۰۰/۰۱/۰۱", "date_past", 0),
+    ]
+    for field_id, typed, code, limit in wrong:
+        fill(qtbot, form, field_id, typed)
+        click(qtbot, find(form, "reviewButton"))
+        expect(form, kiosk, field_id, code, limit)
+        first_wrong = next(r for r in form.rows if form.last_check and r.spec.id in form.last_check.problems)
+        assert form.active_row is first_wrong, "the first wrong answer gets the keyboard"
+    # A message goes away as soon as the citizen changes that answer.
+    fill(qtbot, form, "subscription", "")
+    assert error_text(form, "subscription") == ""
+
+    fill_valid(qtbot, form)
+    click(qtbot, find(form, "reviewButton"))
+    review = kiosk.window.requests.review
+    assert review is not None and review.isVisible()
+    assert find(review, "reviewValue:national_id").text() == "\u2066۰۰۱۲۳۴۵۶۷۹\u2069"
+    assert find(review, "reviewValue:usage").text() == "مسکونی"
+    assert find(review, "reviewValue:full_name").text() == f"علی رضا{ZWNJ}زاده"
+    submit = find(review, "submitButton")
+    assert not submit.isEnabled(), "nothing is sent before the citizen confirms"
+    click(qtbot, find(review, "reviewConsent"))
+    click(qtbot, submit)
+
+    receipt = kiosk.window.requests.receipt
+    assert receipt is not None and receipt.isVisible()
+    assert kiosk.window.requests.form is None and kiosk.window.requests.review is None
+    shown = find(receipt, "trackingCode").text()
+    typed_back = "".join(str(PERSIAN_DIGITS.index(c)) for c in shown if c in PERSIAN_DIGITS)
+    assert is_valid_tracking_code(typed_back) and typed_back == receipt.tracking_code
+    assert receipt.qr.data == typed_back
+    assert "۱۴۰" in find(receipt, "receiptWhen").text()  # a Jalali year, in Persian digits
+    stored = kiosk.store.find_by_tracking_code(typed_back)
+    assert stored is not None and stored.state == "pending" and stored.mode == "demo"
+    assert stored.body["fields"] == {
+        "full_name": f"علی رضا{ZWNJ}زاده",
+        "national_id": "0012345679",
+        "mobile": "09123456789",
+        "postal_code": "4816813311",
+        "address": "ساری خیابان فرهنگ",
+        "usage": "home",
+        "visit_date": (date.today() + timedelta(days=10)).isoformat(),
+        "agree": True,
+    }
+    assert not find(kiosk.window, "backButton").isVisible(), "a receipt cannot be stepped back into"
+
+
+def test_review_can_go_back_to_the_answers(qtbot: QtBot, kiosk: Kiosk) -> None:
+    form = open_form(qtbot, kiosk)
+    fill_valid(qtbot, form)
+    click(qtbot, find(form, "reviewButton"))
+    click(qtbot, find(kiosk.window, "editButton"))
+    assert kiosk.window.requests.form is form and form.isVisible()
+    assert form.row("mobile").answer() == "۰۹۱۲۳۴۵۶۷۸۹"
+
+
+def test_the_keyboard_never_covers_the_field_and_switches_letters(qtbot: QtBot, kiosk: Kiosk) -> None:
+    form = open_form(qtbot, kiosk)
+    for field_id in ("full_name", "national_id", "postal_code", "visit_date", "address"):
+        scroll_to(qtbot, form, form.row(field_id).editor)
+        tap_visible_part(qtbot, form.row(field_id).editor)
+        qtbot.waitUntil(lambda f=field_id: _visible_above_keys(form, f))
+        assert form.keys.isVisible()
+        assert form.keypad.isVisible() == form.row(field_id).spec.uses_keypad
+    scroll_to(qtbot, form, form.row("full_name").editor)
+    tap_visible_part(qtbot, form.row("full_name").editor)
+    click(qtbot, find(form, "key:switch"))
+    tap_text(qtbot, form, "ali")
+    assert form.row("full_name").answer() == "ali"
+    assert find(form, "keypad:slash").isVisible() is False or form.keypad.isVisible() is False
+
+
+def _visible_above_keys(form: FormScreen, field_id: str) -> bool:
+    editor = form.row(field_id).editor
+    viewport = form.scroll.viewport()
+    top_left = editor.mapTo(viewport, editor.rect().topLeft())
+    bottom = editor.mapTo(viewport, editor.rect().bottomLeft()).y()
+    keys_top = form.keys.mapTo(form, form.keys.rect().topLeft()).y()
+    field_bottom_in_form = viewport.mapTo(form, viewport.rect().topLeft()).y() + bottom
+    return top_left.y() >= 0 and bottom <= viewport.height() and field_bottom_in_form <= keys_top
+
+
+def test_done_wipes_everything_the_citizen_typed(qtbot: QtBot, kiosk: Kiosk) -> None:
+    form = open_form(qtbot, kiosk)
+    QGuiApplication.clipboard().setText("0012345679")
+    fill_valid(qtbot, form)
+    click(qtbot, find(form, "reviewButton"))
+    click(qtbot, find(kiosk.window, "reviewConsent"))
+    click(qtbot, find(kiosk.window, "submitButton"))
+    click(qtbot, find(kiosk.window, "doneButton"))
+    assert kiosk.window.current_page == Page.ATTRACT
+    assert_no_trace(qtbot, kiosk)
+
+
+def test_idle_timeout_in_the_middle_of_a_form_wipes_it(qtbot: QtBot, kiosk: Kiosk) -> None:
+    form = open_form(qtbot, kiosk)
+    fill(qtbot, form, "national_id", "0012345679")
+    kiosk.window.idle_timer.setInterval(50)
+    kiosk.window.idle_timer.start()
+    qtbot.waitUntil(lambda: kiosk.window.current_page == Page.ATTRACT, timeout=3000)
+    assert_no_trace(qtbot, kiosk)
+
+
+def assert_no_trace(qtbot: QtBot, kiosk: Kiosk) -> None:
+    qtbot.waitUntil(lambda: not kiosk.window.findChildren(FormScreen))
+    gc.collect()
+    assert QGuiApplication.clipboard().text() == ""
+    for editor in kiosk.window.findChildren(QLineEdit):
+        assert editor.text() == "" and not editor.isUndoAvailable(), editor.objectName()
+    assert not kiosk.window.findChildren(QPlainTextEdit)
+    names = {w.objectName() for w in kiosk.window.findChildren(QWidget)}
+    assert not any(n.startswith(("field:", "reviewValue:")) or n == "trackingCode" for n in names)
+
+
+def test_a_full_disk_shows_an_apology_and_no_code(qtbot: QtBot, kiosk: Kiosk) -> None:
+    assert kiosk.store is not None
+    pages = kiosk.store._db.execute("PRAGMA page_count").fetchone()[0]
+    kiosk.store._db.execute(f"PRAGMA max_page_count = {pages}")  # the database cannot grow: disk full
+    form = open_form(qtbot, kiosk)
+    fill_valid(qtbot, form)
+    click(qtbot, find(form, "reviewButton"))
+    click(qtbot, find(kiosk.window, "reviewConsent"))
+    for _ in range(30):  # enough requests to need a new page
+        if kiosk.window.requests.failed is not None:
+            break
+        click(qtbot, find(kiosk.window, "submitButton"))
+        if kiosk.window.requests.receipt is not None:
+            click(qtbot, find(kiosk.window, "doneButton"))
+            form = open_form(qtbot, kiosk)
+            fill_valid(qtbot, form)
+            click(qtbot, find(form, "reviewButton"))
+            click(qtbot, find(kiosk.window, "reviewConsent"))
+    failed = kiosk.window.requests.failed
+    assert failed is not None and failed.isVisible()
+    assert kiosk.window.requests.receipt is None
+    assert not kiosk.window.findChildren(QWidget, "trackingCode")
+    assert "ذخیره" in failed.title.text()
+    committed = kiosk.store.health().counts["pending"]
+    click(qtbot, find(kiosk.window, "retrySubmitButton"))  # still full: still no code
+    assert kiosk.window.requests.receipt is None
+    assert kiosk.store.health().counts["pending"] == committed
