@@ -15,7 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from kiosk.app import Kiosk
+from kiosk.app import Kiosk, show_full_screen
 from kiosk.paths import KioskPaths, resources_root
 
 OUT = Path(__file__).resolve().parent / "screenshots"
@@ -36,7 +36,7 @@ def main() -> int:
     data = Path(tempfile.mkdtemp(prefix="kiosk-shots-"))
     kiosk = Kiosk.build(KioskPaths(root=resources_root(), data=data), "festival")
     window = kiosk.window
-    window.showFullScreen()
+    show_full_screen(window)
     out = Path(tempfile.mkdtemp(prefix="kiosk-check-")) if "--check" in sys.argv else OUT
     out.mkdir(exist_ok=True)
 
@@ -57,6 +57,9 @@ def main() -> int:
     shoot("agency-fa")
     window.open_service(agency.services[0].id)
     shoot("service-fa")
+    filed = next((s for s in agency.services if s.accepts_requests), None)
+    if filed is not None:
+        shoot_request(window, filed.id, shoot, app)
     window.go_home()
     window.home.search_field.setText("كارت ملي")  # typed with Arabic letters on purpose
     shoot("search-fa")
@@ -65,6 +68,53 @@ def main() -> int:
     shoot("home-en")
     kiosk.close()
     return 0
+
+
+def shoot_request(window, service_id: str, shoot, app: QApplication) -> None:
+    """The form with its keyboard, the review, and the receipt, filled as a citizen would."""
+    from kiosk.core.persian import to_persian_digits
+
+    window.open_form(service_id)
+    form = window.requests.form
+    answers = {
+        "full_name": "زهرا حسین‌زاده",
+        "national_id": "۰۰۱۲۳۴۵۶۷۹",
+        "mobile": "۰۹۱۱۱۲۳۴۵۶۷",
+        "postal_code": "۴۸۱۶۸۱۳۳۱۱",
+        "address": "ساری، خیابان فرهنگ، کوچه ۱۲، پلاک ۸",
+        "description": "کنتور از دیروز صدا می‌دهد.",
+    }
+    for row in form.rows:
+        if row.editor is not None and row.spec.id in answers:
+            if hasattr(row.editor, "setText"):
+                row.editor.setText(answers[row.spec.id])
+            else:
+                row.editor.setPlainText(answers[row.spec.id])
+    first = form.rows[0]
+    form.activate(first)
+    shoot("form-fa")
+    for row in form.rows:
+        if row.choices is not None:
+            row.choices.buttons()[0].setChecked(True)
+        if row.consent is not None:
+            row.consent.setChecked(True)
+        if row.spec.kind == "jalali_date" and row.editor is not None:
+            from datetime import date, timedelta
+
+            from kiosk.core.forms import format_jalali
+
+            delta = -3 if row.spec.when == "past" else 7
+            row.editor.setText(to_persian_digits(format_jalali(date.today() + timedelta(days=delta))))
+        if row.spec.kind == "number" and row.editor is not None:
+            row.editor.setText(to_persian_digits("12345678"[: max(row.spec.min_digits, min(row.spec.max_digits, 3))]))
+    form.submit()
+    if window.requests.review is None:
+        print(f"the sample answers do not fit {service_id}'s form: {form.last_check.problems}")
+        return
+    shoot("review-fa")
+    window.requests.review.confirm.setChecked(True)
+    window.requests.review.submit_button.click()
+    shoot("receipt-fa")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from kiosk import __version__
+from kiosk.paths import KioskPaths
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -21,26 +22,58 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--self-test", action="store_true", help="check catalog, profiles, fonts, translations, data folder"
     )
+    parser.add_argument("--kiosk-number", type=int, default=None, help="this kiosk's number, 1-999 (see config.toml)")
+    parser.add_argument("--server-url", default=None, help="the central server's address (default: the profile's)")
     parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    outbox = commands.add_parser("outbox", help="the queue of citizens' requests: status, drain, export")
+    actions = outbox.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions.add_parser("status", help="counts by state, oldest waiting, last error, rejected requests")
+    drain = actions.add_parser("drain", help="deliver everything waiting now, with a progress bar")
+    drain.add_argument("--timeout", type=float, default=300.0, help="give up after this many seconds (300)")
+    export = actions.add_parser("export", help="write the requests not yet delivered to FILE (for a USB stick)")
+    export.add_argument("file", type=Path)
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    from kiosk.app import configure_logging, list_profiles, run
+    from kiosk.app import configure_logging, list_profiles, read_settings, run
     from kiosk.core.content import DEFAULT_PROFILE
-    from kiosk.paths import KioskPaths
 
     paths = KioskPaths.discover(args.data_dir)
     profile = args.profile or DEFAULT_PROFILE
     if args.list_profiles:
         return list_profiles(paths)
+    if args.command == "outbox":
+        return outbox_command(args, paths, profile)
     if args.self_test:
         from kiosk.selftest import self_test
 
         return self_test(paths, profile)
     configure_logging(paths)
-    return run(paths, profile, windowed=args.windowed)
+    settings = read_settings(paths, {"kiosk_number": args.kiosk_number, "server_url": args.server_url})
+    return run(paths, profile, windowed=args.windowed, settings=settings)
+
+
+def outbox_command(args: argparse.Namespace, paths: KioskPaths, profile_name: str) -> int:
+    from kiosk.app import load_content, read_settings
+    from kiosk.outbox import commands
+
+    store = commands.open_store(paths.outbox, sys.stdout)
+    if store is None:
+        return 0 if args.action == "status" else 1
+    try:
+        settings = read_settings(paths, {"kiosk_number": args.kiosk_number, "server_url": args.server_url})
+        if args.action == "status":
+            return commands.status(store)
+        if args.action == "export":
+            return commands.export(store, args.file, settings.kiosk_number)
+        content = load_content(paths, profile_name)
+        profile_url = content.profile.server_url if content is not None else ""
+        return commands.drain(store, settings, settings.server_for(profile_url), args.timeout, sys.stdout)
+    finally:
+        store.close()
 
 
 if __name__ == "__main__":

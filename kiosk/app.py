@@ -203,20 +203,28 @@ class Kiosk:
             self.store = None
 
 
-def run(paths: KioskPaths, profile_name: str, windowed: bool) -> int:
+def show_full_screen(window: KioskWindow) -> None:
+    """Full screen, also in a bare X session with no window manager to honour the request."""
+    window.showFullScreen()
+    screen = window.screen()
+    if screen is not None:
+        window.setGeometry(screen.geometry())
+
+
+def run(paths: KioskPaths, profile_name: str, windowed: bool, settings: KioskSettings | None = None) -> int:
     os.environ.setdefault("QT_API", "pyside6")  # qasync picks its binding from this at import
     from PySide6.QtWidgets import QApplication
 
     app = QApplication(sys.argv[:1])
     app.setApplicationName("Pishkhan")
     app.setOrganizationName("Mazandaran e-government")
-    kiosk = Kiosk.build(paths, profile_name)
+    kiosk = Kiosk.build(paths, profile_name, settings)
     window = kiosk.window
     if windowed:
         window.resize(*WINDOWED_SIZE)
         window.show()
     else:
-        window.showFullScreen()
+        show_full_screen(window)
 
     import qasync  # after the first frame is queued: it is not needed to paint it
 

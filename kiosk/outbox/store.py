@@ -296,6 +296,12 @@ class OutboxStore:
             age = max(0.0, now - datetime.fromisoformat(oldest.replace("Z", "+00:00")).timestamp())
         return OutboxHealth(counts, age, error[0] if error else None, today)
 
+    def rejected(self) -> list[OutboxRequest]:
+        """Requests the server refused for good, with its reasons, for staff to see."""
+        with self._lock:
+            rows = self._db.execute("SELECT * FROM requests WHERE state = 'rejected' ORDER BY id").fetchall()
+        return [self._request(row) for row in rows]
+
     def pending(self) -> list[OutboxRequest]:
         with self._lock:
             rows = self._db.execute(

@@ -121,16 +121,17 @@ class SyncEngine:
         while True:
             self._wake.clear()
             await self._maybe_heartbeat()
-            wait = self._hold_until - self._clock()
-            if not self.paused and wait <= 0:
-                tried, last = await self.deliver_batch()
-                if tried and last not in (RETRY, PAUSED):
-                    continue
+            if self.paused:
+                wait = IDLE_POLL_SECONDS
+            elif (hold := self._hold_until - self._clock()) > 0:
+                wait = hold
+            else:
+                tried, _last = await self.deliver_batch()
+                if tried:
+                    continue  # more may be due, or a retry's hold has just been set
                 due = await self._call(self._store.next_due_at)
                 wait = IDLE_POLL_SECONDS if due is None else due - self._clock()
-            elif self.paused:
-                wait = IDLE_POLL_SECONDS
-            wait = max(0.05, min(wait, IDLE_POLL_SECONDS, self._until_heartbeat()))
+            wait = max(0.01, min(wait, IDLE_POLL_SECONDS, self._until_heartbeat()))
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=wait)
             except TimeoutError:

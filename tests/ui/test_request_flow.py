@@ -163,7 +163,7 @@ def test_every_validation_message_then_submit_and_read_the_code(qtbot: QtBot, ki
     click(qtbot, find(form, "reviewButton"))
     review = kiosk.window.requests.review
     assert review is not None and review.isVisible()
-    assert find(review, "reviewValue:national_id").text() == "\u2066۰۰۱۲۳۴۵۶۷۹\u2069"
+    assert find(review, "reviewValue:national_id").text() == "\u200f\u2066۰۰۱۲۳۴۵۶۷۹\u2069"
     assert find(review, "reviewValue:usage").text() == "مسکونی"
     assert find(review, "reviewValue:full_name").text() == f"علی رضا{ZWNJ}زاده"
     submit = find(review, "submitButton")
@@ -288,3 +288,16 @@ def test_a_full_disk_shows_an_apology_and_no_code(qtbot: QtBot, kiosk: Kiosk) ->
     click(qtbot, find(kiosk.window, "retrySubmitButton"))  # still full: still no code
     assert kiosk.window.requests.receipt is None
     assert kiosk.store.health().counts["pending"] == committed
+
+
+def test_every_screen_fits_a_1366_by_768_kiosk_screen(qtbot: QtBot, kiosk: Kiosk) -> None:
+    """No screen may ask for more height than the smallest kiosk screen has, keyboard shown."""
+    form = open_form(qtbot, kiosk)
+    form.activate(form.rows[0])
+    fill_valid(qtbot, form)
+    click(qtbot, find(form, "reviewButton"))
+    for name in ("review", "form"):
+        window = kiosk.window
+        window.requests._show(getattr(window.requests, name))
+        hint = window.minimumSizeHint()
+        assert hint.height() <= 768 and hint.width() <= 1366, f"{name}: {hint}"

@@ -42,6 +42,11 @@ def test_bundled_catalog_is_valid_and_big_enough() -> None:
     for service in catalog.services:
         assert service.title.fa and service.title.en
         assert service.online_address or any(c.kind in ("ussd", "phone") for c in service.channels)
+    with_forms = [s for s in catalog.services if s.accepts_requests]
+    assert len(with_forms) >= 15
+    kinds = {f.kind for s in with_forms for f in s.form.fields}
+    assert kinds >= {"text", "long_text", "national_id", "mobile", "postal_code", "number", "choice", "jalali_date"}
+    assert "consent" in kinds
 
 
 def test_sample_loads_with_all_fields(catalog_dir: Path) -> None:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -33,6 +34,7 @@ from kiosk.ui.widgets.checkbox import TouchCheckBox
 from kiosk.ui.widgets.keyboard import Editable, NumericKeypad, OnScreenKeyboard
 from kiosk.ui.widgets.scrolling import touch_scroll_area
 
+CHOICES_PER_LINE = 3
 # Longest text each keypad field accepts while typing (digits plus a few spaces or dashes).
 _TYPING_LIMITS = {"national_id": 14, "mobile": 18, "postal_code": 14, "jalali_date": 10}
 
@@ -80,17 +82,17 @@ class FieldRow(QFrame):
         elif spec.kind == "choice":
             self.choices = QButtonGroup(self)
             self.choices.setExclusive(True)
-            row = QHBoxLayout()
-            row.setSpacing(12)
-            for choice in spec.choices:
+            row = QGridLayout()  # three to a line, so long labels never run off the screen
+            row.setHorizontalSpacing(12)
+            row.setVerticalSpacing(10)
+            for index, choice in enumerate(spec.choices):
                 button = QPushButton()
                 button.setObjectName(f"choice:{spec.id}:{choice.id}")
                 button.setProperty("role", "choice")
                 button.setCheckable(True)
                 button.setProperty("choice_id", choice.id)
                 self.choices.addButton(button)
-                row.addWidget(button)
-            row.addStretch(1)
+                row.addWidget(button, index // CHOICES_PER_LINE, index % CHOICES_PER_LINE)
             layout.addLayout(row)
             self.choices.buttonClicked.connect(lambda _b: self.set_problem(None))
             return
@@ -220,6 +222,7 @@ class FormScreen(QWidget):
         self.review_button.clicked.connect(self.submit)
         column.addStretch(1)
         self.scroll: QScrollArea = touch_scroll_area(host)
+        self.scroll.setMinimumHeight(120)  # the keyboard takes its room; the form scrolls
         # The way on stays in sight above the keyboard, however long the form.
         bar = QHBoxLayout()
         bar.setSpacing(16)

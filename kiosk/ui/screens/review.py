@@ -24,10 +24,13 @@ def display_value(spec: FormField, value: Value | None, localizer: Localizer) ->
     if spec.kind == "choice":
         choice = spec.choice(str(value))
         return localizer.text(choice.label) if choice else str(value)
+    # A number is a left-to-right island; in Persian the line itself stays right-to-left (RLM
+    # first), so it lines up under the other answers instead of jumping to the left edge.
+    line_start = "\u200f" if localizer.language == "fa" else ""
     if spec.kind == "jalali_date":
-        return isolate_ltr(localizer.digits(format_jalali(date.fromisoformat(str(value)))))
+        return line_start + isolate_ltr(localizer.digits(format_jalali(date.fromisoformat(str(value)))))
     if spec.uses_keypad:
-        return isolate_ltr(localizer.digits(str(value)))
+        return line_start + isolate_ltr(localizer.digits(str(value)))
     return for_persian_display(str(value)) if localizer.language == "fa" else str(value)
 
 

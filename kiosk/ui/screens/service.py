@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.core.catalog import Agency, Channel, Service
 from kiosk.ui.i18n import Localizer
@@ -51,6 +60,7 @@ class ServiceScreen(QWidget):
         side = QFrame()
         side.setObjectName("sidePanel")
         side.setFixedWidth(400)
+        side.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Minimum)
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(28, 24, 28, 24)
         side_layout.setSpacing(10)
@@ -78,7 +88,10 @@ class ServiceScreen(QWidget):
         columns = QHBoxLayout()
         columns.setSpacing(24)
         columns.addWidget(touch_scroll_area(content), 1)
-        columns.addWidget(side)
+        # On a short screen the panel scrolls instead of making the window taller than the screen.
+        side_scroll = touch_scroll_area(side)
+        side_scroll.setFixedWidth(side.width() + 20)
+        columns.addWidget(side_scroll, 0, Qt.AlignmentFlag.AlignTop)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(40, 24, 40, 24)

@@ -127,7 +127,7 @@ class OnScreenKeyboard(QWidget):
             line = QHBoxLayout()
             line.setSpacing(6)
             for char in row:
-                line.addWidget(self._key(char, f"key:{char}", char))
+                line.addWidget(self._key(char, f"key:{char}", char), 1)
             if index == 0:
                 line.addWidget(self._key("⌫", "key:backspace", None), 2)
             self._rows.addLayout(line)
