@@ -1,0 +1,220 @@
+"""Screenshots of every dashboard page, taken in headless Chromium (Debian's ``chromium``).
+
+    .venv/bin/python docs/central/screenshots.py            # writes docs/central/*.png
+
+It starts the real central server on 127.0.0.1 with a fresh data folder, seeds it with a catalog,
+kiosks, heartbeats, requests (one possible-duplicate pair, some demo ones) and two weeks of usage,
+logs a staff user in over HTTP, and points Chromium at each page. Chromium's ``--screenshot`` mode
+cannot log in by itself, so it talks to a tiny proxy on another 127.0.0.1 port that adds the
+logged-in session cookie to each request, as the browser would after the login form.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import uuid
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+import httpx  # noqa: E402
+
+from kiosk.core.tracking import make_tracking_code  # noqa: E402
+from tests.support.central_server import RunningCentral, start_central_server  # noqa: E402
+
+OUT = Path(__file__).resolve().parent
+PASSWORD = "screenshot password"
+
+# Real services of the bundled catalog (resources/catalog), which the server publishes first.
+SERVICES = [
+    "mazandaran-water.new-connection", "mazandaran-water.bill-payment", "civil-registration.smart-card-registration",
+    "civil-registration.birth-registration", "sari-municipality.building-permit", "sari-municipality.complaint-137",
+    "post.postal-code-certificate", "mazandaran-power.outage-report", "tax.rent-return",
+]  # fmt: skip
+
+PEOPLE = [
+    ("علی رضایی", "0012345679"), ("زهرا احمدی", "2050123451"), ("محمد حسینی", "4311237894"),
+    ("فاطمه کریمی", "2080564321"), ("رضا موسوی", "0079485123"), ("مریم جعفری", "2162345675"),
+]  # fmt: skip
+
+STATUS_SAMPLES = [
+    ("in_review", None), ("done", None), ("rejected", "تصویر سند مالکیت خوانا نیست."), ("done", None),
+    ("in_review", None), ("done", None), ("rejected", "این خدمت در شهر شما ارائه نمی‌شود."),
+]  # fmt: skip
+
+PAGES = {"login": "/login", "requests": "/requests?mode=all", "fleet": "/fleet", "usage": "/usage?days=14"}
+
+
+def seed(c: RunningCentral) -> tuple[int, str]:
+    """Fill the server; returns (reference of the duplicate request, staff session cookie)."""
+    c.publish_catalog(ROOT / "resources" / "catalog")
+    c.store.add_user("sara", PASSWORD, [], all_agencies=True)
+    rng = random.Random(1405)
+    kiosks = [
+        c.add_kiosk("تالار ورودی استانداری مازندران"),
+        c.add_kiosk("غرفهٔ نمایشگاه بین‌المللی ساری"),
+        c.add_kiosk("دفتر آب و فاضلاب قائم‌شهر"),
+        c.add_kiosk("شهرداری بابل (جمع‌آوری‌شده)"),
+    ]
+    services = [(service_id.split(".")[0], service_id) for service_id in SERVICES]
+    now = datetime.now(UTC)
+    duplicate_reference = 0
+    with httpx.Client(base_url=c.url, timeout=30) as http:
+        beats = [
+            {"version": "0.4.0", "profile": "sari-lobby", "mode": "live", "catalog_version": "1405.09.02-1",
+             "queue_depth": 0, "oldest_pending_seconds": None, "rejected": 0, "last_error": None},
+            {"version": "0.4.0", "profile": "festival", "mode": "demo", "catalog_version": "1405.09.02-1",
+             "queue_depth": 3, "oldest_pending_seconds": 42, "rejected": 0, "last_error": None},
+            {"version": "0.3.2", "profile": "water-booth", "mode": "live", "catalog_version": "1405.08.20-2",
+             "queue_depth": 27, "oldest_pending_seconds": 5400, "rejected": 1,
+             "last_error": "connection timed out after 10 s"},
+        ]  # fmt: skip
+        for (number, token), beat in zip(kiosks, beats, strict=False):
+            http.post(f"/api/v1/kiosks/{number}/heartbeat", json=beat, headers={"Authorization": f"Bearer {token}"})
+        sequence = 5000
+        for index in range(24):
+            number, token = kiosks[index % 3]
+            agency_id, service_id = services[rng.randrange(len(services))]
+            name, national_id = PEOPLE[rng.randrange(len(PEOPLE))]
+            sequence += rng.randrange(1, 40)
+            created = now - timedelta(minutes=rng.randrange(10, 60 * 24 * 5))
+            body = {
+                "tracking_code": make_tracking_code(number, sequence), "service_id": service_id,
+                "agency_id": agency_id, "mode": "demo" if number == 2 else "live",
+                "profile": beats[(number - 1) % 3]["profile"], "catalog_version": "1405.09.02-1",
+                "created_at": created.isoformat().replace("+00:00", "Z"),
+                "fields": {"full_name": name, "national_id": f"{int(national_id) + index:010d}",
+                           "mobile": f"0912{rng.randrange(1000000, 9999999)}", "consent": True},
+            }  # fmt: skip
+            headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())}
+            http.post("/api/v1/requests", json=body, headers=headers).raise_for_status()
+        # A kiosk killed between storing a request and printing its receipt: the citizen files again.
+        number, token = kiosks[0]
+        for minutes, seq in ((18, 9101), (15, 9102)):
+            body = {
+                "tracking_code": make_tracking_code(number, seq), "service_id": "mazandaran-water.new-connection",
+                "agency_id": "mazandaran-water", "mode": "live", "profile": "sari-lobby",
+                "catalog_version": "1405.09.02-1",
+                "created_at": (now - timedelta(minutes=minutes)).isoformat().replace("+00:00", "Z"),
+                "fields": {"full_name": "علی رضایی", "national_id": "0012345679", "mobile": "09121234567",
+                           "address": "ساری، خیابان فرهنگ، کوچهٔ ۱۲، پلاک ۴", "consent": True},
+            }  # fmt: skip
+            headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())}
+            response = http.post("/api/v1/requests", json=body, headers=headers)
+            response.raise_for_status()
+            duplicate_reference = int(response.json()["reference"])
+        _as_if_delivered_over_days(c)
+        rows = c.requests()
+        for row, (status, reason) in zip(rng.sample(rows[:-2], len(STATUS_SAMPLES)), STATUS_SAMPLES, strict=True):
+            c.set_status(row["tracking_code"], status, reason)
+        events = []
+        for day in range(14):
+            at = now - timedelta(days=day, hours=rng.randrange(0, 8))
+            for agency_id, service_id in services:
+                weight = 1 + services.index((agency_id, service_id)) % 4
+                for _ in range(rng.randrange(0, 6 * weight)):
+                    events.append(_event("service_viewed", service_id, agency_id, at))
+                for _ in range(rng.randrange(0, 2 * weight)):
+                    events.append(_event("request_submitted", service_id, agency_id, at))
+        number, token = kiosks[0]
+        for start in range(0, len(events), 500):
+            http.post("/api/v1/usage", json={"events": events[start:start + 500]},
+                      headers={"Authorization": f"Bearer {token}"}).raise_for_status()  # fmt: skip
+        c.revoke_kiosk(kiosks[3][0])
+
+        page = http.get("/login")
+        token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+        response = http.post("/login", data={"username": "sara", "password": PASSWORD, "csrf_token": token})
+        assert response.status_code == 303, response.text
+        cookie = http.cookies["pishkhan_session"]
+    return duplicate_reference, cookie
+
+
+def _as_if_delivered_over_days(central: RunningCentral) -> None:
+    """Seeding happens in a second; a real server receives each request soon after it was filed, and
+    one kiosk has been silent for three hours."""
+    from sqlalchemy import select, update
+
+    from kiosk.central.models import CitizenRequest, Kiosk, StatusChange
+
+    with central.store.db.write() as session:
+        for row in session.scalars(select(CitizenRequest)):
+            row.received_at = row.created_at + timedelta(seconds=4)
+            row.status_changed_at = row.received_at
+        for change in session.scalars(select(StatusChange)):
+            change.at = session.get_one(CitizenRequest, change.request_id).received_at
+        session.execute(
+            update(Kiosk).where(Kiosk.number == 3).values(last_seen_at=datetime.now(UTC) - timedelta(hours=3))
+        )
+
+
+def _event(kind: str, service_id: str, agency_id: str, at: datetime) -> dict[str, object]:
+    return {"kind": kind, "service_id": service_id, "agency_id": agency_id,
+            "at": at.isoformat().replace("+00:00", "Z"), "profile": "sari-lobby", "mode": "live"}  # fmt: skip
+
+
+def cookie_proxy(target: str, cookie: str) -> ThreadingHTTPServer:
+    """127.0.0.1 proxy adding the session cookie (except on /login, shown as a visitor sees it)."""
+    client = httpx.Client(base_url=target, timeout=30)
+
+    class Handler(BaseHTTPRequestHandler):
+        disable_nagle_algorithm = True
+
+        def do_GET(self) -> None:
+            headers = {} if self.path.startswith("/login") else {"Cookie": f"pishkhan_session={cookie}"}
+            response = client.get(self.path, headers=headers)
+            self.send_response(response.status_code)
+            for name in ("content-type", "location"):
+                if name in response.headers:
+                    self.send_header(name, response.headers[name])
+            self.send_header("content-length", str(len(response.content)))
+            self.end_headers()
+            self.wfile.write(response.content)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def shoot(url: str, path: Path, height: int = 900) -> None:
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        raise SystemExit("Debian's chromium is needed: apt-get install -y chromium")
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run(
+            [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+             "--hide-scrollbars", f"--user-data-dir={profile}", f"--screenshot={path}",
+             f"--window-size=1366,{height}", "--virtual-time-budget=3000", url],
+            check=True, capture_output=True, timeout=120,
+        )  # fmt: skip
+    print(f"wrote {path.relative_to(ROOT)}")
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as data, start_central_server(Path(data)) as central:
+        duplicate, cookie = seed(central)
+        proxy = cookie_proxy(central.url, cookie)
+        base = f"http://127.0.0.1:{proxy.server_address[1]}"
+        try:
+            for name, path in PAGES.items():
+                shoot(base + path, OUT / f"{name}.png", height={"requests": 1100, "usage": 1280}.get(name, 900))
+            shoot(f"{base}/requests/{duplicate}", OUT / "request-detail.png", height=1000)
+        finally:
+            proxy.shutdown()
+            proxy.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,215 @@
+"""``kiosk-central`` / ``python -m kiosk.central``: argument parsing and the commands' printing only."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from kiosk.central.settings import Settings, default_data_dir, settings_to_environment
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", type=Path, help="data folder (default: the platform's user data folder)")
+    common.add_argument("--db", metavar="URL", help="database URL (default: SQLite in the data folder); "
+                        "e.g. postgresql+psycopg://user:pass@host/db")  # fmt: skip
+
+    parser = argparse.ArgumentParser(prog="kiosk-central", description="Pishkhan's reference central server.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", parents=[common], help="run the API and the dashboard")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--workers", type=int, default=1, help="server processes (use PostgreSQL for more than one)")
+    serve.add_argument("--rate-per-minute", type=int, default=600, help="API calls per kiosk per minute and process")
+    serve.add_argument("--secure-cookies", action="store_true", help="always mark cookies Secure (behind https)")
+    serve.add_argument("--testing-disable-idempotency", action="store_true", help=argparse.SUPPRESS)
+
+    db = commands.add_parser("db", help="database schema").add_subparsers(dest="action", required=True)
+    db.add_parser("upgrade", parents=[common], help="bring the schema up to date (backs up SQLite first)")
+
+    kiosk = commands.add_parser("kiosk", help="kiosk identities").add_subparsers(dest="action", required=True)
+    add = kiosk.add_parser("add", parents=[common], help="register a kiosk; prints its token once")
+    add.add_argument("name")
+    add.add_argument("--number", type=int, help="kiosk number 1-999 (default: the next free one)")
+    revoke = kiosk.add_parser("revoke", parents=[common], help="revoke a kiosk's token")
+    revoke.add_argument("number", type=int)
+    kiosk.add_parser("list", parents=[common], help="list kiosks")
+
+    user = commands.add_parser("user", help="dashboard users").add_subparsers(dest="action", required=True)
+    uadd = user.add_parser("add", parents=[common], help="add a staff user (asks for the password)")
+    uadd.add_argument("name")
+    scope = uadd.add_mutually_exclusive_group(required=True)
+    scope.add_argument("--agency", action="append", default=[], metavar="ID", help="an agency the user works for")
+    scope.add_argument("--all-agencies", action="store_true")
+    uadd.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+
+    catalog = commands.add_parser("catalog", help="the service catalog").add_subparsers(dest="action", required=True)
+    publish = catalog.add_parser("publish", parents=[common], help="validate and publish a catalog")
+    publish.add_argument("path", type=Path, help="a catalog folder or a catalog .json document")
+
+    imp = commands.add_parser("import", parents=[common], help="import a kiosk's outbox export file")
+    imp.add_argument("file", type=Path)
+    return parser
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    data_dir = args.data_dir or (
+        Path(os.environ["KIOSK_CENTRAL_DATA_DIR"]) if os.environ.get("KIOSK_CENTRAL_DATA_DIR") else default_data_dir()
+    )
+    extra: dict[str, Any] = {}
+    if getattr(args, "command", None) == "serve":
+        extra = {
+            "rate_per_minute": args.rate_per_minute,
+            "enforce_idempotency": not args.testing_disable_idempotency,
+            "secure_cookies": True if args.secure_cookies else None,
+        }
+    return Settings(
+        data_dir=data_dir.expanduser().resolve(), db_url=args.db or os.environ.get("KIOSK_CENTRAL_DB") or None, **extra
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("kiosk.central").setLevel(logging.INFO)
+    settings = settings_from(args)
+    try:
+        return _run(args, settings)
+    except (ValueError, LookupError) as exc:
+        print(f"kiosk-central: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    from kiosk.central.app import open_store
+
+    if args.command == "serve":
+        return _serve(args, settings)
+    store = open_store(settings, migrate=True)
+    try:
+        if args.command == "db":
+            from kiosk.central.db import current_revision
+
+            print(f"database schema is at revision {current_revision(store.db)}")
+            return 0
+        if args.command == "kiosk":
+            return _kiosk(args, store)
+        if args.command == "user":
+            return _user(args, store)
+        if args.command == "catalog":
+            return _publish(args.path, store)
+        if args.command == "import":
+            return _import(args.file, store)
+    finally:
+        store.db.dispose()
+    raise AssertionError(args.command)
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from kiosk.central.app import create_app, open_store
+
+    if settings.enforce_idempotency is False:
+        print("WARNING: idempotency is OFF: every request is stored as new (testing only)", file=sys.stderr)
+    store = open_store(settings, migrate=True)
+    if args.workers > 1:
+        if store.db.dialect == "sqlite":
+            print("note: several workers on SQLite take turns to write; PostgreSQL scales further", file=sys.stderr)
+        store.db.dispose()
+        os.environ.update(settings_to_environment(settings))
+        uvicorn.run(
+            "kiosk.central.app:app_from_environment", factory=True, host=args.host, port=args.port,
+            workers=args.workers, ws="none", proxy_headers=True, log_level="info",
+        )  # fmt: skip
+        return 0
+    uvicorn.run(create_app(settings, store), host=args.host, port=args.port, ws="none", log_level="info")
+    return 0
+
+
+def _kiosk(args: argparse.Namespace, store: Any) -> int:
+    if args.action == "add":
+        number, token = store.add_kiosk(args.name, args.number)
+        print(f"kiosk number: {number:03d}")
+        print(f"token: {token}")
+        print("The token is shown only this once: put it in the kiosk's profile now.")
+        return 0
+    if args.action == "revoke":
+        if not store.revoke_kiosk(args.number):
+            print(f"kiosk-central: no kiosk number {args.number}", file=sys.stderr)
+            return 1
+        print(f"kiosk {args.number:03d} revoked")
+        return 0
+    for kiosk in store.kiosks():
+        state = "revoked" if kiosk.revoked_at else "active"
+        seen = kiosk.last_seen_at.isoformat(timespec="seconds") if kiosk.last_seen_at else "never"
+        print(f"{kiosk.number:03d}  {state:8}  last seen {seen}  {kiosk.name}")
+    return 0
+
+
+def _user(args: argparse.Namespace, store: Any) -> int:
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass("password: ")
+        if getpass.getpass("again: ") != password:
+            print("kiosk-central: the passwords differ", file=sys.stderr)
+            return 1
+    store.add_user(args.name, password, args.agency, args.all_agencies)
+    scope = "all agencies" if args.all_agencies else ", ".join(args.agency)
+    print(f"user {args.name!r} added ({scope})")
+    return 0
+
+
+def load_catalog_document(path: Path) -> dict[str, Any]:
+    """A catalog folder or .json document, validated with the kiosk's own rules (DataFileError if refused)."""
+    from kiosk.core.catalog import catalog_document, parse_catalog_document
+    from kiosk.core.datafile import read_json
+
+    if path.is_dir():
+        document = catalog_document(path)
+    else:
+        document = read_json(path, str(path))
+    parse_catalog_document(document, str(path))
+    return document
+
+
+def _publish(path: Path, store: Any) -> int:
+    from kiosk.core.datafile import DataFileError
+
+    try:
+        document = load_catalog_document(path)
+    except DataFileError as exc:
+        print(f"kiosk-central: the catalog was refused ({len(exc.problems)} problems):", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    release = store.publish_catalog(document)
+    print(f"published catalog {release.catalog_version} as release {release.id} (ETag {release.etag})")
+    return 0
+
+
+def _import(path: Path, store: Any) -> int:
+    from kiosk.central.importer import ExportFileError, import_export
+
+    try:
+        result = import_export(store, path)
+    except ExportFileError as exc:
+        print(f"kiosk-central: {exc}", file=sys.stderr)
+        return 1
+    for line in result.problems:
+        print(f"  refused: {line}", file=sys.stderr)
+    print(
+        f"kiosk {result.kiosk_number:03d}: {result.new} new, {result.already} already there, {result.refused} refused"
+    )
+    return 1 if result.refused else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,218 @@
+"""The kiosk API (v1): the routes DESIGN.md's contract lists, with bearer-token kiosk identity."""
+
+from __future__ import annotations
+
+import hmac
+import threading
+import uuid
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Header, HTTPException, Request, Response
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from kiosk.central import security
+from kiosk.central.ratelimit import RateLimiter
+from kiosk.central.schemas import HeartbeatIn, Problem, RequestIn, RequestReceipt, RequestStatusOut, UsageIn
+from kiosk.central.store import KioskIdentity, Refused, Store, iso
+
+_bearer = HTTPBearer(auto_error=False, description="The kiosk's token, as `kiosk-central kiosk add` printed it")
+
+
+def _problem(description: str) -> dict[str, Any]:
+    return {"description": description, "model": Problem}
+
+
+AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: _problem("Missing, unknown or revoked token"),
+    413: _problem("Body larger than 64 KB"),
+    422: {"description": "Invalid input"},
+    429: _problem("This kiosk exceeded its rate; see Retry-After"),
+    503: _problem("Server overloaded; see Retry-After"),
+}
+
+
+class TokenCache:
+    """Tokens already checked against a stored hash, so scrypt runs once per token and process.
+
+    Keyed by the token's SHA-256 and holding the stored hash it matched: a token re-issued or a
+    kiosk revoked in the database is noticed at once, because every call still reads the kiosk row.
+    """
+
+    def __init__(self, size: int = 4096) -> None:
+        self._verified: OrderedDict[str, str] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def matches(self, token: str, stored_hash: str) -> bool:
+        digest = security.session_digest(token)
+        with self._lock:
+            known = self._verified.get(digest)
+        if known is not None and hmac.compare_digest(known, stored_hash):
+            return True
+        if not security.verify_secret(token, stored_hash):
+            return False
+        with self._lock:
+            self._verified[digest] = stored_hash
+            while len(self._verified) > self._size:
+                self._verified.popitem(last=False)
+        return True
+
+
+@dataclass
+class ApiContext:
+    store: Store
+    limiter: RateLimiter
+    tokens: TokenCache
+
+    def reset(self) -> None:
+        """Forget rates and verified tokens (tests reuse one server for many cases)."""
+        self.limiter = RateLimiter(self.store.settings.rate_per_minute)
+        self.tokens = TokenCache()
+
+
+def _context(request: Request) -> ApiContext:
+    context: ApiContext = request.app.state.api
+    return context
+
+
+def _unauthorized(detail: str) -> HTTPException:
+    return HTTPException(status_code=401, detail=detail, headers={"WWW-Authenticate": "Bearer"})
+
+
+def authenticated_kiosk(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> KioskIdentity:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise _unauthorized("missing bearer token")
+    context = _context(request)
+    token = credentials.credentials
+    parts = security.split_kiosk_token(token)
+    kiosk = context.store.kiosk_by_number(parts[0]) if parts else None
+    if kiosk is None or not context.tokens.matches(token, kiosk.token_hash):
+        raise _unauthorized("unknown token")
+    if kiosk.revoked_at is not None:
+        raise _unauthorized("this kiosk's token has been revoked")
+    wait = context.limiter.acquire(kiosk.id)
+    if wait:
+        raise HTTPException(
+            status_code=429, detail="too many requests from this kiosk", headers={"Retry-After": str(wait)}
+        )
+    return KioskIdentity(id=kiosk.id, number=kiosk.number)
+
+
+Kiosk = Annotated[KioskIdentity, Depends(authenticated_kiosk)]
+
+
+def idempotency_key(
+    key: Annotated[
+        str | None,
+        Header(alias="Idempotency-Key", description="A UUID the kiosk made for this request, the same on every retry"),
+    ] = None,
+) -> str:
+    if key is None:
+        raise HTTPException(status_code=400, detail="the Idempotency-Key header is required")
+    try:
+        parsed = uuid.UUID(key)
+    except ValueError:
+        raise HTTPException(status_code=400, detail="the Idempotency-Key header must be a UUID") from None
+    return str(parsed)
+
+
+router = APIRouter(prefix="/api/v1", tags=["kiosk API"])
+
+
+@router.post(
+    "/requests",
+    status_code=201,
+    response_model=RequestReceipt,
+    responses={
+        **AUTH_RESPONSES,
+        200: {"description": "A replay: the same key and body as a request already stored", "model": RequestReceipt},
+        400: _problem("No Idempotency-Key, or not a UUID"),
+        409: _problem("The first request with this key is still being processed"),
+    },
+)
+def submit_request(
+    kiosk: Kiosk,
+    key: Annotated[str, Depends(idempotency_key)],
+    body: Annotated[RequestIn, Body()],
+    request: Request,
+) -> JSONResponse:
+    """Store a citizen's request once per Idempotency-Key: 201 the first time, 200 for a replay."""
+    try:
+        receipt = _context(request).store.submit(kiosk, key, body)
+    except Refused as refused:
+        return JSONResponse({"detail": refused.detail}, status_code=refused.status)
+    return JSONResponse(receipt.as_json(), status_code=201 if receipt.created else 200)
+
+
+@router.get(
+    "/requests/{tracking_code}",
+    response_model=RequestStatusOut,
+    responses={**AUTH_RESPONSES, 404: _problem("No request has this tracking code")},
+)
+def request_status(tracking_code: str, kiosk: Kiosk, request: Request) -> RequestStatusOut:
+    """A request's status for "track my request": no personal data."""
+    row = _context(request).store.request_status(tracking_code) if len(tracking_code) == 12 else None
+    if row is None:
+        raise HTTPException(status_code=404, detail="not found")
+    return RequestStatusOut(
+        tracking_code=row.tracking_code,
+        service_id=row.service_id,
+        agency_id=row.agency_id,
+        status=row.status,  # type: ignore[arg-type]
+        status_changed_at=iso(row.status_changed_at),
+        reason=row.reason,
+    )
+
+
+@router.get(
+    "/catalog",
+    responses={
+        **AUTH_RESPONSES,
+        200: {"description": "The current catalog document", "content": {"application/json": {}}},
+        304: {"description": "The catalog has not changed since the ETag given in If-None-Match"},
+        404: _problem("No catalog has been published yet"),
+    },
+)
+def catalog(
+    kiosk: Kiosk,
+    request: Request,
+    if_none_match: Annotated[str | None, Header(alias="If-None-Match")] = None,
+) -> Response:
+    """The latest published catalog, with an ETag."""
+    release = _context(request).store.latest_catalog()
+    if release is None:
+        raise HTTPException(status_code=404, detail="no catalog has been published yet")
+    headers = {"ETag": release.etag, "Cache-Control": "no-cache"}
+    if if_none_match is not None and _etag_matches(if_none_match, release.etag):
+        return Response(status_code=304, headers=headers)
+    return Response(release.document.encode("utf-8"), media_type="application/json", headers=headers)
+
+
+def _etag_matches(header: str, etag: str) -> bool:
+    candidates = [part.strip() for part in header.split(",")]
+    return any(c == "*" or c.removeprefix("W/") == etag for c in candidates)
+
+
+@router.post(
+    "/kiosks/{number}/heartbeat",
+    status_code=204,
+    responses={**AUTH_RESPONSES, 403: _problem("The token belongs to another kiosk")},
+)
+def heartbeat(number: int, beat: HeartbeatIn, kiosk: Kiosk, request: Request) -> Response:
+    """Fleet health: queue depth, oldest pending age, version, profile."""
+    if number != kiosk.number:
+        raise HTTPException(status_code=403, detail="this token belongs to another kiosk")
+    _context(request).store.record_heartbeat(kiosk.id, beat)
+    return Response(status_code=204)
+
+
+@router.post("/usage", status_code=204, responses=AUTH_RESPONSES)
+def usage(batch: UsageIn, kiosk: Kiosk, request: Request) -> Response:
+    """Anonymous usage events, batched (at most 500)."""
+    _context(request).store.record_usage(kiosk.id, batch.events)
+    return Response(status_code=204)

@@ -1,0 +1,183 @@
+"""Composition root: builds the FastAPI app from Settings; no module-level state anywhere else.
+
+``create_app(settings)`` is what tests, the helper in tests/support and ``kiosk-central serve``
+use; ``app_from_environment`` is the factory uvicorn's worker processes call.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from kiosk import __version__
+from kiosk.central import dashboard, pages, security
+from kiosk.central import db as database
+from kiosk.central.api import ApiContext, TokenCache
+from kiosk.central.api import router as api_router
+from kiosk.central.ratelimit import RateLimiter
+from kiosk.central.settings import Settings, settings_from_environment
+from kiosk.central.store import Store
+
+log = logging.getLogger(__name__)
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+def open_store(settings: Settings, migrate: bool) -> Store:
+    """The database (migrated, or checked to be current) and the server key, as a Store."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    db = database.connect(settings.database_url)
+    try:
+        if migrate:
+            database.upgrade(db)
+        else:
+            database.require_current(db)
+        store = Store(db, security.load_or_create_secret(settings.secret_file), settings)
+        store.check_secret()
+    except BaseException:
+        db.dispose()
+        raise
+    return store
+
+
+def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
+    store = store or open_store(settings, migrate=settings.migrate_on_start)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        store.db.dispose()
+
+    app = FastAPI(
+        title="Pishkhan central server",
+        version=__version__,
+        summary="Kiosks deliver citizens' requests; agency staff answer them.",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        # Paths are exact: a kiosk asking for /api/v1/requests/ has a bug to see, not a redirect to follow.
+        redirect_slashes=False,
+    )
+    app.state.settings = settings
+    app.state.store = store
+    app.state.api = ApiContext(store=store, limiter=RateLimiter(settings.rate_per_minute), tokens=TokenCache())
+    app.include_router(api_router)
+    dashboard.install(app, settings, store)
+    app.include_router(pages.router)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        # Errors without the echoed input: it may be a citizen's personal data, and it may not be JSON.
+        errors = [
+            {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": e.get("type")} for e in exc.errors()
+        ]
+        return JSONResponse({"detail": jsonable_encoder(errors)}, status_code=422)
+
+    app.add_middleware(
+        GuardMiddleware,
+        max_body=settings.max_body_bytes,
+        max_in_flight=settings.max_in_flight,
+        larger_bodies={"/api/v1/usage": settings.max_usage_body_bytes},
+    )
+    return app
+
+
+class GuardMiddleware:
+    """For /api/: 413 for bodies over the limit (read in full before any route sees them) and 503 when
+    more calls than ``max_in_flight`` are already being handled by this process."""
+
+    def __init__(self, app: ASGIApp, max_body: int, max_in_flight: int, larger_bodies: dict[str, int]) -> None:
+        self.app = app
+        self.max_body = max_body
+        self.larger_bodies = larger_bodies
+        self.max_in_flight = max_in_flight
+        self._in_flight = 0
+        self._lock = threading.Lock()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith("/api/"):
+            await self.app(scope, receive, send)
+            return
+        with self._lock:
+            busy = self._in_flight >= self.max_in_flight
+            if not busy:
+                self._in_flight += 1
+        if busy:
+            await _json(send, 503, {"detail": "the server is busy; try again shortly"}, {"retry-after": "2"})
+            return
+        try:
+            await self._limited(scope, receive, send)
+        finally:
+            with self._lock:
+                self._in_flight -= 1
+
+    async def _limited(self, scope: Scope, receive: Receive, send: Send) -> None:
+        limit = self.larger_bodies.get(scope["path"].rstrip("/"), self.max_body)
+        for name, value in scope.get("headers", []):
+            if name == b"content-length":
+                try:
+                    too_big = int(value) > limit
+                except ValueError:
+                    await _json(send, 400, {"detail": "bad Content-Length"})
+                    return
+                if too_big:
+                    await _json(send, 413, {"detail": f"the body is larger than {limit} bytes"})
+                    return
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                await _json(send, 413, {"detail": f"the body is larger than {limit} bytes"})
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        if body and scope["method"] == "POST":
+            try:
+                body.decode("utf-8")
+            except UnicodeDecodeError:
+                # JSON is UTF-8 (RFC 8259); left to FastAPI this would be an undocumented 400.
+                await _json(send, 422, {"detail": [{"loc": ["body"], "msg": "not UTF-8 text", "type": "json_invalid"}]})
+                return
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+
+async def _json(send: Send, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
+    data = json.dumps(payload).encode("utf-8")
+    raw = [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode())]
+    raw += [(k.encode(), v.encode()) for k, v in (headers or {}).items()]
+    await send({"type": "http.response.start", "status": status, "headers": raw})
+    await send({"type": "http.response.body", "body": data})
+
+
+def app_from_environment() -> FastAPI:
+    """uvicorn's factory for worker processes; ``kiosk-central serve`` migrated the database already."""
+    return create_app(settings_from_environment())

@@ -1,0 +1,230 @@
+"""The central server's tables (SQLAlchemy 2 typed ORM). Alembic migrations in ``migrations/`` create them.
+
+Changing a table here means writing a new migration in ``migrations/versions/``; a test checks that
+the migrations and these models agree.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    text,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+STATUSES = ("received", "in_review", "done", "rejected")
+MODES = ("demo", "live")
+USAGE_KINDS = ("service_viewed", "request_started", "request_submitted", "request_abandoned", "search")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in, aware UTC datetimes out, on SQLite (which keeps no zone) as on PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime(), dict[str, Any]: JSON()}
+
+
+class Kiosk(Base):
+    __tablename__ = "kiosks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    token_hash: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    # The latest heartbeat, kept on the kiosk for the fleet page; history is in `heartbeats`.
+    last_seen_at: Mapped[datetime | None]
+    version: Mapped[str | None] = mapped_column(String(100))
+    profile: Mapped[str | None] = mapped_column(String(100))
+    mode: Mapped[str | None] = mapped_column(String(10))
+    catalog_version: Mapped[str | None] = mapped_column(String(100))
+    queue_depth: Mapped[int | None]
+    oldest_pending_seconds: Mapped[float | None] = mapped_column(Float)
+    rejected: Mapped[int | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class CitizenRequest(Base):
+    """One request a citizen filed at a kiosk, stored exactly once per (kiosk, Idempotency-Key)."""
+
+    __tablename__ = "requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kiosk_id: Mapped[int] = mapped_column(ForeignKey("kiosks.id"))
+    idempotency_key: Mapped[str] = mapped_column(String(36))
+    body_hash: Mapped[str] = mapped_column(String(64))
+    # False only for rows stored with `enforce_idempotency=False` (tests): the unique indexes skip them.
+    enforced: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
+    tracking_code: Mapped[str] = mapped_column(String(12), index=True)
+    service_id: Mapped[str] = mapped_column(String(200))
+    agency_id: Mapped[str] = mapped_column(String(100))
+    mode: Mapped[str] = mapped_column(String(10))
+    profile: Mapped[str] = mapped_column(String(100))
+    catalog_version: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+    received_at: Mapped[datetime]
+    fields: Mapped[dict[str, Any]]
+    # HMAC of the national ID under the server's key; never the ID itself.
+    national_id_hmac: Mapped[str | None] = mapped_column(String(64))
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("requests.id"))
+    status: Mapped[str] = mapped_column(String(20))
+    status_changed_at: Mapped[datetime]
+    reason: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(10))  # "api" or "import"
+
+    kiosk: Mapped[Kiosk] = relationship(lazy="joined")
+    duplicate_of: Mapped[CitizenRequest | None] = relationship(remote_side=[id], lazy="select")
+
+    __table_args__ = (
+        Index(
+            "uq_requests_kiosk_key",
+            "kiosk_id",
+            "idempotency_key",
+            unique=True,
+            sqlite_where=text("enforced"),
+            postgresql_where=text("enforced"),
+        ),
+        Index(
+            "uq_requests_tracking_code",
+            "tracking_code",
+            unique=True,
+            sqlite_where=text("enforced"),
+            postgresql_where=text("enforced"),
+        ),
+        Index("ix_requests_duplicates", "service_id", "national_id_hmac", "created_at"),
+        Index("ix_requests_agency_received", "agency_id", "received_at"),
+        Index("ix_requests_received", "received_at"),
+    )
+
+
+class StatusChange(Base):
+    """Every status a request went through, who set it and why: the audit trail."""
+
+    __tablename__ = "status_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime]
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class Heartbeat(Base):
+    __tablename__ = "heartbeats"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kiosk_id: Mapped[int] = mapped_column(ForeignKey("kiosks.id"))
+    at: Mapped[datetime]
+    version: Mapped[str] = mapped_column(String(100))
+    profile: Mapped[str] = mapped_column(String(100))
+    mode: Mapped[str] = mapped_column(String(10))
+    catalog_version: Mapped[str] = mapped_column(String(100))
+    queue_depth: Mapped[int]
+    oldest_pending_seconds: Mapped[float | None] = mapped_column(Float)
+    rejected: Mapped[int]
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_heartbeats_kiosk_at", "kiosk_id", "at"),)
+
+
+class UsageEvent(Base):
+    __tablename__ = "usage_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kiosk_id: Mapped[int] = mapped_column(ForeignKey("kiosks.id"))
+    kind: Mapped[str] = mapped_column(String(30))
+    service_id: Mapped[str | None] = mapped_column(String(200))
+    agency_id: Mapped[str | None] = mapped_column(String(100))
+    at: Mapped[datetime]
+    # The day in Iran time (YYYY-MM-DD), so per-day charts group portably on both databases.
+    day: Mapped[str] = mapped_column(String(10))
+    profile: Mapped[str] = mapped_column(String(100))
+    mode: Mapped[str] = mapped_column(String(10))
+
+    __table_args__ = (Index("ix_usage_day_kind", "day", "kind"),)
+
+
+class CatalogRelease(Base):
+    __tablename__ = "catalogs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # the release number, 1, 2, ...
+    catalog_version: Mapped[str] = mapped_column(String(100))
+    etag: Mapped[str] = mapped_column(String(100))
+    document: Mapped[str] = mapped_column(Text)  # canonical JSON, served byte for byte
+    published_at: Mapped[datetime]
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    all_agencies: Mapped[bool] = mapped_column(Boolean)
+    # Agency ids this user works for (ignored when all_agencies).
+    agencies: Mapped[list[str]] = mapped_column(JSON)
+    created_at: Mapped[datetime]
+    disabled_at: Mapped[datetime | None]
+
+
+class StaffSession(Base):
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+
+
+class ServerSetting(Base):
+    """Small facts the servers sharing a database agree on (e.g. the secret's fingerprint)."""
+
+    __tablename__ = "server_settings"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,287 @@
+"""The staff dashboard's work pages: requests (list, CSV, detail, status changes), fleet, usage.
+
+Login, sessions, CSRF and rendering are in ``dashboard``; every route here needs a logged-in
+``StaffUser`` and shows only the agencies that user works for.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import func, or_, select
+
+from kiosk.central import jalali
+from kiosk.central.dashboard import Dashboard, StaffUser, board_of, check_csrf, security_headers
+from kiosk.central.models import STATUSES, CitizenRequest, Kiosk, StatusChange, UsageEvent, User
+from kiosk.central.store import iso, utcnow, visible_to
+from kiosk.core.persian import to_ascii_digits
+
+PAGE_SIZE = 50
+# A kiosk whose last heartbeat is older than this is marked as silent on the fleet page.
+STALE_AFTER = timedelta(minutes=10)
+
+router = APIRouter(include_in_schema=False)
+
+
+@dataclass
+class Filters:
+    agency: str = ""
+    service: str = ""
+    mode: str = "live"
+    status: str = ""
+    date_from: str = ""
+    date_to: str = ""
+    code: str = ""
+    duplicates: bool = False
+    page: int = 1
+
+    def query(self, **changes: Any) -> str:
+        values = {
+            "agency": self.agency, "service": self.service, "mode": self.mode, "status": self.status,
+            "from": self.date_from, "to": self.date_to, "code": self.code,
+            "duplicates": "1" if self.duplicates else "", "page": str(self.page),
+        }  # fmt: skip
+        values.update({k: str(v) for k, v in changes.items()})
+        return urlencode({k: v for k, v in values.items() if v and not (k == "page" and v == "1")})
+
+
+def request_filters(
+    agency: Annotated[str, Query(max_length=100)] = "",
+    service: Annotated[str, Query(max_length=200)] = "",
+    mode: Annotated[str, Query(max_length=10)] = "live",
+    status: Annotated[str, Query(max_length=20)] = "",
+    date_from: Annotated[str, Query(alias="from", max_length=20)] = "",
+    date_to: Annotated[str, Query(alias="to", max_length=20)] = "",
+    code: Annotated[str, Query(max_length=40)] = "",
+    duplicates: Annotated[str, Query(max_length=5)] = "",
+    page: Annotated[int, Query(ge=1, le=100000)] = 1,
+) -> Filters:
+    return Filters(
+        agency=agency, service=service, mode=mode if mode in ("live", "demo", "all") else "live",
+        status=status if status in STATUSES else "", date_from=date_from, date_to=date_to,
+        code=code, duplicates=duplicates == "1", page=page,
+    )  # fmt: skip
+
+
+def _day_start(text: str, offset: int, plus_days: int = 0) -> tuple[datetime | None, str | None]:
+    if not text.strip():
+        return None, None
+    try:
+        day = jalali.parse_jalali(text) + timedelta(days=plus_days)
+    except ValueError:
+        return None, f"تاریخ «{text}» درست نیست؛ به شکل ۱۴۰۵/۰۹/۰۲ بنویسید."
+    return datetime.combine(day, time(), tzinfo=jalali.local_zone(offset)).astimezone(UTC), None
+
+
+def _filtered(board: Dashboard, user: User, filters: Filters) -> tuple[Any, list[str]]:
+    offset = board.settings.display_utc_offset_minutes
+    errors: list[str] = []
+    query = select(CitizenRequest).where(visible_to(user))
+    if filters.agency:
+        query = query.where(CitizenRequest.agency_id == filters.agency)
+    if filters.service:
+        query = query.where(CitizenRequest.service_id == filters.service)
+    if filters.mode != "all":
+        query = query.where(CitizenRequest.mode == filters.mode)
+    if filters.status:
+        query = query.where(CitizenRequest.status == filters.status)
+    if filters.duplicates:
+        query = query.where(CitizenRequest.duplicate_of_id.is_not(None))
+    if filters.code.strip():
+        digits = to_ascii_digits(filters.code).replace(" ", "").replace("-", "")
+        query = query.where(CitizenRequest.tracking_code == digits)
+    start, error = _day_start(filters.date_from, offset)
+    if error:
+        errors.append(error)
+    elif start:
+        query = query.where(CitizenRequest.received_at >= start)
+    end, error = _day_start(filters.date_to, offset, plus_days=1)
+    if error:
+        errors.append(error)
+    elif end:
+        query = query.where(CitizenRequest.received_at < end)
+    return query, errors
+
+
+@router.get("/requests")
+def requests_page(
+    request: Request, staff: StaffUser, filters: Annotated[Filters, Depends(request_filters)]
+) -> Response:
+    board = board_of(request)
+    query, errors = _filtered(board, staff.user, filters)
+    with board.store.db.read() as session:
+        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        rows = list(
+            session.scalars(
+                query.order_by(CitizenRequest.received_at.desc(), CitizenRequest.id.desc())
+                .offset((filters.page - 1) * PAGE_SIZE)
+                .limit(PAGE_SIZE)
+            )
+        )
+        agencies = sorted(
+            set(session.scalars(select(CitizenRequest.agency_id).where(visible_to(staff.user)).distinct()))
+        )
+        services = sorted(
+            set(session.scalars(select(CitizenRequest.service_id).where(visible_to(staff.user)).distinct()))
+        )
+    if not staff.user.all_agencies:
+        agencies = sorted(set(agencies) | set(staff.user.agencies))
+    pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
+    return board.render(
+        request, "requests.html", staff=staff, rows=rows, total=total, filters=filters, errors=errors,
+        agencies=agencies, services=services, page=filters.page, pages=pages, nav="requests",
+    )  # fmt: skip
+
+
+@router.get("/requests.csv")
+def requests_csv(request: Request, staff: StaffUser, filters: Annotated[Filters, Depends(request_filters)]) -> Response:
+    board = board_of(request)
+    query, _errors = _filtered(board, staff.user, filters)
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # so spreadsheet programs read the Persian text as UTF-8
+    writer = csv.writer(buffer)
+    writer.writerow(
+        ["reference", "tracking_code", "received_at_utc", "received_jalali", "kiosk", "agency_id", "service_id",
+         "mode", "status", "reason", "duplicate_of", "fields"]
+    )  # fmt: skip
+    offset = board.settings.display_utc_offset_minutes
+    with board.store.db.read() as session:
+        for row in session.scalars(query.order_by(CitizenRequest.id).execution_options(yield_per=500)):
+            writer.writerow(
+                _csv_safe(value)
+                for value in (
+                    row.id, row.tracking_code, iso(row.received_at),
+                    to_ascii_digits(jalali.persian_date(row.received_at, offset)), row.kiosk.number, row.agency_id,
+                    row.service_id, row.mode, row.status, row.reason or "", row.duplicate_of_id or "",
+                    json.dumps(row.fields, ensure_ascii=False, sort_keys=True),
+                )
+            )  # fmt: skip
+    stamp = utcnow().strftime("%Y%m%d-%H%M")
+    response = Response(
+        buffer.getvalue().encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="pishkhan-requests-{stamp}.csv"'},
+    )
+    security_headers(response)
+    return response
+
+
+def _csv_safe(value: Any) -> str:
+    """Cells a spreadsheet would run as a formula are prefixed with an apostrophe."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@router.get("/requests/{request_id}")
+def request_detail(request: Request, staff: StaffUser, request_id: int, error: str = "") -> Response:
+    board = board_of(request)
+    with board.store.db.read() as session:
+        row = session.scalar(select(CitizenRequest).where(CitizenRequest.id == request_id, visible_to(staff.user)))
+        if row is None:
+            return board.render(request, "not_found.html", status_code=404, staff=staff, nav="requests")
+        related_ids = {row.duplicate_of_id} if row.duplicate_of_id else set()
+        related = list(
+            session.scalars(
+                select(CitizenRequest)
+                .where(
+                    or_(CitizenRequest.id.in_(related_ids), CitizenRequest.duplicate_of_id == row.id),
+                    CitizenRequest.id != row.id,
+                    visible_to(staff.user),
+                )
+                .order_by(CitizenRequest.id)
+            )
+        )
+        history = list(
+            session.scalars(select(StatusChange).where(StatusChange.request_id == row.id).order_by(StatusChange.id))
+        )
+        users = {u.id: u.name for u in session.scalars(select(User))}
+    return board.render(
+        request, "request_detail.html", staff=staff, row=row, related=related, history=history, users=users,
+        error=error[:200], nav="requests",
+    )  # fmt: skip
+
+
+@router.post("/requests/{request_id}/status")
+def change_status(
+    request: Request,
+    staff: StaffUser,
+    request_id: int,
+    csrf_token: Annotated[str, Form(max_length=100)],
+    status: Annotated[str, Form(max_length=20)],
+    reason: Annotated[str, Form(max_length=1000)] = "",
+) -> Response:
+    check_csrf(request, staff, csrf_token)
+    board = board_of(request)
+    with board.store.db.read() as session:
+        allowed = session.scalar(
+            select(CitizenRequest.id).where(CitizenRequest.id == request_id, visible_to(staff.user))
+        )
+    if allowed is None:
+        return board.render(request, "not_found.html", status_code=404, staff=staff, nav="requests")
+    try:
+        board.store.set_status(request_id, status, reason, staff.user.id)
+    except ValueError:
+        message = "برای رد درخواست، دلیل آن را بنویسید." if status == "rejected" else "وضعیت درست نیست."
+        return RedirectResponse(f"/requests/{request_id}?{urlencode({'error': message})}", status_code=303)
+    return RedirectResponse(f"/requests/{request_id}", status_code=303)
+
+
+@router.get("/fleet")
+def fleet(request: Request, staff: StaffUser) -> Response:
+    board = board_of(request)
+    with board.store.db.read() as session:
+        kiosks = list(session.scalars(select(Kiosk).order_by(Kiosk.number)))
+    now = utcnow()
+    return board.render(request, "fleet.html", staff=staff, kiosks=kiosks, now=now, nav="fleet", stale=STALE_AFTER)
+
+
+@router.get("/usage")
+def usage(request: Request, staff: StaffUser, days: Annotated[int, Query(ge=1, le=90)] = 14) -> Response:
+    from kiosk.central.charts import bar_chart, daily_chart
+
+    board = board_of(request)
+    offset = board.settings.display_utc_offset_minutes
+    today = datetime.now(jalali.local_zone(offset)).date()
+    first = today - timedelta(days=days - 1)
+    day_list = [first + timedelta(days=i) for i in range(days)]
+    user = staff.user
+    scope = UsageEvent.agency_id.in_(user.agencies) if not user.all_agencies else None
+    with board.store.db.read() as session:
+        base = select(UsageEvent.day, UsageEvent.kind, func.count()).where(UsageEvent.day >= first.isoformat())
+        if scope is not None:
+            base = base.where(scope)
+        per_day = session.execute(base.group_by(UsageEvent.day, UsageEvent.kind)).all()
+        top: dict[str, list[tuple[str, int]]] = {}
+        for kind in ("service_viewed", "request_submitted"):
+            q = (
+                select(UsageEvent.service_id, func.count())
+                .where(UsageEvent.day >= first.isoformat(), UsageEvent.kind == kind, UsageEvent.service_id.is_not(None))
+                .group_by(UsageEvent.service_id)
+                .order_by(func.count().desc(), UsageEvent.service_id)
+                .limit(10)
+            )
+            if scope is not None:
+                q = q.where(scope)
+            top[kind] = [(str(s), int(c)) for s, c in session.execute(q).all()]
+    counts: dict[tuple[str, str], int] = {(d, k): int(c) for d, k, c in per_day}
+    board.names.refresh()
+    series = {
+        "service_viewed": [counts.get((d.isoformat(), "service_viewed"), 0) for d in day_list],
+        "request_submitted": [counts.get((d.isoformat(), "request_submitted"), 0) for d in day_list],
+    }
+    daily = daily_chart([jalali.persian_day_label(d) for d in day_list], series)
+    viewed = bar_chart([(board.names.service(s), c) for s, c in top["service_viewed"]])
+    requested = bar_chart([(board.names.service(s), c) for s, c in top["request_submitted"]])
+    totals = {kind: sum(values) for kind, values in series.items()}
+    return board.render(
+        request, "usage.html", staff=staff, days=days, daily=daily, viewed=viewed, requested=requested,
+        totals=totals, first=first, today=today, nav="usage",
+    )  # fmt: skip

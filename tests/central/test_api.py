@@ -1,0 +1,439 @@
+"""The kiosk API against the real server on 127.0.0.1, over SQLite and PostgreSQL: every status code
+the contract names, and what is stored behind each."""
+
+from __future__ import annotations
+
+import copy
+import json
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import create_engine, text
+
+from kiosk.core.tracking import make_tracking_code
+from tests.central.conftest import KioskClient, kiosk_client
+from tests.factories import write_catalog
+from tests.support.central_server import RunningCentral, start_central_server
+
+
+def heartbeat_body(**overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "version": "0.1.0", "profile": "festival", "mode": "demo", "catalog_version": "test-1",
+        "queue_depth": 3, "oldest_pending_seconds": 12.5, "rejected": 0, "last_error": None,
+    }  # fmt: skip
+    data.update(overrides)
+    return data
+
+
+# --- POST /api/v1/requests ----------------------------------------------------------------------
+
+
+def test_new_request_is_201_and_stored(central: RunningCentral, kiosk: KioskClient) -> None:
+    body = kiosk.body()
+    response = kiosk.submit(body, key="5a0f7d1c-9a2b-4c3d-8e4f-0123456789ab")
+    assert response.status_code == 201, response.text
+    answer = response.json()
+    assert set(answer) == {"reference", "tracking_code", "status", "received_at"}
+    assert answer["tracking_code"] == body["tracking_code"]
+    assert answer["status"] == "received"
+    assert answer["received_at"].endswith("Z")
+    [row] = central.requests()
+    assert row["reference"] == answer["reference"]
+    assert row["idempotency_key"] == "5a0f7d1c-9a2b-4c3d-8e4f-0123456789ab"
+    assert row["fields"] == body["fields"]
+    assert row["is_duplicate"] is False
+
+
+def test_replay_with_the_same_key_and_body_is_200_with_the_first_answer(
+    central: RunningCentral, kiosk: KioskClient
+) -> None:
+    body = kiosk.body()
+    key = str(uuid.uuid4())
+    first = kiosk.submit(body, key=key)
+    # The same JSON with another key order and spacing is the same body.
+    reordered = json.dumps(dict(reversed(list(body.items()))), ensure_ascii=False, indent=3)
+    again = kiosk.http.post(
+        "/api/v1/requests",
+        content=reordered.encode("utf-8"),
+        headers={**kiosk.auth, "Idempotency-Key": key, "Content-Type": "application/json"},
+    )
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json() == first.json()
+    assert len(central.requests()) == 1
+
+
+def test_same_key_with_another_body_is_422(central: RunningCentral, kiosk: KioskClient) -> None:
+    body = kiosk.body()
+    key = str(uuid.uuid4())
+    assert kiosk.submit(body, key=key).status_code == 201
+    changed = copy.deepcopy(body)
+    changed["fields"]["full_name"] = "زهرا احمدی"
+    response = kiosk.submit(changed, key=key)
+    assert response.status_code == 422
+    assert "Idempotency-Key" in response.json()["detail"]
+    assert len(central.requests()) == 1
+
+
+def test_same_tracking_code_under_another_key_is_422(central: RunningCentral, kiosk: KioskClient) -> None:
+    body = kiosk.body()
+    assert kiosk.submit(body).status_code == 201
+    response = kiosk.submit(body)
+    assert response.status_code == 422
+    assert "tracking_code" in response.json()["detail"]
+    assert len(central.requests()) == 1
+
+
+@pytest.mark.parametrize("headers", [{}, {"Idempotency-Key": "not-a-uuid"}, {"Idempotency-Key": ""}])
+def test_missing_or_malformed_idempotency_key_is_400(kiosk: KioskClient, headers: dict[str, str]) -> None:
+    response = kiosk.http.post("/api/v1/requests", json=kiosk.body(), headers={**kiosk.auth, **headers})
+    assert response.status_code == 400
+    assert "Idempotency-Key" in response.json()["detail"]
+
+
+def _bad_bodies(kiosk: KioskClient) -> list[tuple[str, dict[str, Any]]]:
+    good = kiosk.body()
+    code = good["tracking_code"]
+    wrong_digit = code[:-1] + str((int(code[-1]) + 1) % 10)
+    other_kiosk = make_tracking_code(kiosk.number + 1, 5000)
+    cases: list[tuple[str, dict[str, Any]]] = [
+        ("unknown top-level key", {**good, "priority": "high"}),
+        ("missing key", {k: v for k, v in good.items() if k != "mode"}),
+        ("mode not demo/live", {**good, "mode": "test"}),
+        ("code with a wrong check digit", {**good, "tracking_code": wrong_digit}),
+        ("code of another kiosk", {**good, "tracking_code": other_kiosk}),
+        ("code with Persian digits", {**good, "tracking_code": "۰۰۱۰۰۰۰۰۱۰۰۱"}),
+        ("code as a number", {**good, "tracking_code": int(code)}),
+        ("fields not an object", {**good, "fields": ["a"]}),
+        ("a field value that is a number", {**good, "fields": {"age": 30}}),
+        ("a field value that is null", {**good, "fields": {"age": None}}),
+        ("a field value that is an object", {**good, "fields": {"a": {"b": "c"}}}),
+        ("a field over 2000 characters", {**good, "fields": {"note": "x" * 2001}}),
+        ("41 fields", {**good, "fields": {f"f{i}": "x" for i in range(41)}}),
+        ("created_at without a zone", {**good, "created_at": "2026-11-23T14:00:00"}),
+        ("created_at not a date", {**good, "created_at": "yesterday"}),
+        ("service of another agency", {**good, "service_id": "civil.birth"}),
+        ("service_id not an id", {**good, "service_id": "WATER/connection"}),
+        ("profile empty", {**good, "profile": ""}),
+        ("body a list", [good]),  # type: ignore[list-item]
+        ("body a string", "hello"),  # type: ignore[list-item]
+    ]
+    return cases
+
+
+def test_invalid_bodies_are_422_never_500(central: RunningCentral, kiosk: KioskClient) -> None:
+    for label, body in _bad_bodies(kiosk):
+        response = kiosk.submit(body)
+        assert response.status_code == 422, (label, response.status_code, response.text)
+        assert "detail" in response.json(), label
+    for raw in (b"{not json", b"", b"\xff\xfe", b"null", b"\xc3\x28", '{"a": "\u00e9"}'.encode("latin-1")):
+        response = kiosk.http.post(
+            "/api/v1/requests",
+            content=raw,
+            headers={**kiosk.auth, "Idempotency-Key": str(uuid.uuid4()), "Content-Type": "application/json"},
+        )
+        assert response.status_code == 422, (raw, response.text)
+    assert central.requests() == []
+
+
+def test_exactly_40_fields_of_2000_characters_are_accepted(kiosk: KioskClient) -> None:
+    body = kiosk.body(fields={f"f{i}": "ی" * 1500 for i in range(40)})
+    assert kiosk.submit(body).status_code == 413  # 40 x 1500 Persian letters is over 64 KB of UTF-8 ...
+    body = kiosk.body(fields={f"f{i}": "x" * 1500 for i in range(40)})
+    assert kiosk.submit(body).status_code == 201  # ... 60 KB of ASCII is not
+
+
+def test_body_over_64_kb_is_413(central: RunningCentral, kiosk: KioskClient) -> None:
+    body = kiosk.body(fields={"note": "x" * (70 * 1024)})
+    assert kiosk.submit(body).status_code == 413
+
+    def chunks() -> Any:  # no Content-Length: the server counts what arrives
+        for _ in range(70):
+            yield b"x" * 1024
+
+    response = kiosk.http.post(
+        "/api/v1/requests", content=chunks(), headers={**kiosk.auth, "Idempotency-Key": str(uuid.uuid4())}
+    )
+    assert response.status_code == 413
+    assert central.requests() == []
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    [None, "", "Bearer", "Basic dXNlcjpwYXNz", "Bearer 001.not-the-token", "Bearer 999.x", "Bearer junk"],
+)
+def test_missing_or_unknown_token_is_401(kiosk: KioskClient, authorization: str | None) -> None:
+    headers = {"Idempotency-Key": str(uuid.uuid4())}
+    if authorization is not None:
+        headers["Authorization"] = authorization
+    response = kiosk.http.post("/api/v1/requests", json=kiosk.body(), headers=headers)
+    assert response.status_code == 401
+    assert isinstance(response.json()["detail"], str)
+    for path in ("/api/v1/catalog", "/api/v1/requests/001000100011"):
+        assert kiosk.http.get(path, headers=headers).status_code == 401
+
+
+def test_revoked_kiosk_is_401_everywhere(central: RunningCentral, kiosk: KioskClient) -> None:
+    assert kiosk.submit(kiosk.body()).status_code == 201  # the token is cached as good ...
+    central.revoke_kiosk(kiosk.number)
+    response = kiosk.submit(kiosk.body())  # ... and still refused at once after revocation
+    assert response.status_code == 401
+    assert "revoked" in response.json()["detail"]
+    beat = kiosk.http.post(f"/api/v1/kiosks/{kiosk.number}/heartbeat", json=heartbeat_body(), headers=kiosk.auth)
+    assert beat.status_code == 401
+
+
+def test_a_token_does_not_work_for_another_kiosk_number(central: RunningCentral, kiosk: KioskClient) -> None:
+    other_number, _ = central.add_kiosk("Other")
+    secret = kiosk.token.split(".", 1)[1]
+    forged = {"Authorization": f"Bearer {other_number:03d}.{secret}"}
+    assert kiosk.http.get("/api/v1/catalog", headers=forged).status_code == 401
+
+
+# --- rate and load ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("central_settings", [{"rate_per_minute": 3}])
+def test_a_kiosk_over_its_rate_gets_429_with_retry_after(central: RunningCentral, kiosk: KioskClient) -> None:
+    statuses = [kiosk.submit(kiosk.body()).status_code for _ in range(4)]
+    assert statuses == [201, 201, 201, 429]
+    limited = kiosk.submit(kiosk.body())
+    assert limited.status_code == 429
+    assert 1 <= int(limited.headers["Retry-After"]) <= 60
+    with kiosk_client(central, "Another") as other:  # the limit is per kiosk
+        assert other.submit(other.body()).status_code == 201
+
+
+@pytest.mark.parametrize("central_settings", [{"max_in_flight": 0}])
+def test_an_overloaded_server_answers_503_with_retry_after(kiosk: KioskClient) -> None:
+    response = kiosk.submit(kiosk.body())
+    assert response.status_code == 503
+    assert int(response.headers["Retry-After"]) >= 1
+    assert kiosk.http.get("/login").status_code == 200  # the dashboard is not throttled
+
+
+# --- possible duplicates and the testing switch -------------------------------------------------
+
+
+def test_same_service_and_national_id_within_24_hours_is_flagged_never_dropped(
+    central: RunningCentral, kiosk: KioskClient
+) -> None:
+    first = kiosk.body(created_at="2026-11-23T10:00:00Z")
+    again = kiosk.body(created_at="2026-11-23T10:03:00Z")  # the citizen filed again: new key, new code
+    again["fields"]["national_id"] = "۰۰۱۲۳۴۵۶۷۹"  # the same ID, typed with Persian digits
+    other_service = kiosk.body(service_id="water.bill", created_at="2026-11-23T10:05:00Z")
+    next_week = kiosk.body(created_at="2026-11-30T10:00:00Z")
+    for body in (first, again, other_service, next_week):
+        assert kiosk.submit(body).status_code == 201
+    rows = {row["tracking_code"]: row for row in central.requests()}
+    assert len(rows) == 4
+    assert rows[first["tracking_code"]]["is_duplicate"] is False
+    assert rows[again["tracking_code"]]["is_duplicate"] is True
+    assert rows[again["tracking_code"]]["duplicate_of"] == rows[first["tracking_code"]]["reference"]
+    assert rows[other_service["tracking_code"]]["is_duplicate"] is False
+    assert rows[next_week["tracking_code"]]["is_duplicate"] is False
+
+
+def test_national_ids_are_stored_only_as_keyed_hashes(central: RunningCentral, kiosk: KioskClient) -> None:
+    assert kiosk.submit(kiosk.body()).status_code == 201
+    engine = create_engine(central.settings.database_url)
+    try:
+        with engine.connect() as connection:
+            [digest] = connection.execute(text("SELECT national_id_hmac FROM requests")).scalars()
+    finally:
+        engine.dispose()
+    assert digest is not None and len(digest) == 64
+    assert "0012345679" not in digest
+    import hashlib
+
+    assert digest != hashlib.sha256(b"0012345679").hexdigest()  # keyed, not a plain hash
+
+
+@pytest.mark.parametrize("central_settings", [{"enforce_idempotency": False}])
+def test_with_idempotency_off_every_post_is_stored(central: RunningCentral, kiosk: KioskClient) -> None:
+    body = kiosk.body()
+    key = str(uuid.uuid4())
+    statuses = [kiosk.submit(body, key=key).status_code for _ in range(3)]
+    assert statuses == [201, 201, 201]
+    rows = central.requests()
+    assert [r["idempotency_key"] for r in rows] == [key] * 3
+    assert [r["is_duplicate"] for r in rows] == [False, True, True]
+
+
+def test_idempotency_is_on_by_default(tmp_path: Path) -> None:
+    from kiosk.central.settings import Settings
+
+    assert Settings(data_dir=tmp_path).enforce_idempotency is True
+
+
+# --- GET /api/v1/requests/{code} ----------------------------------------------------------------
+
+
+def test_status_lookup_shows_staff_changes_and_no_personal_data(central: RunningCentral, kiosk: KioskClient) -> None:
+    body = kiosk.body()
+    assert kiosk.submit(body).status_code == 201
+    code = body["tracking_code"]
+    answer = kiosk.http.get(f"/api/v1/requests/{code}", headers=kiosk.auth)
+    assert answer.status_code == 200
+    data = answer.json()
+    assert set(data) == {"tracking_code", "service_id", "agency_id", "status", "status_changed_at", "reason"}
+    assert (data["status"], data["reason"]) == ("received", None)
+    assert "0012345679" not in answer.text and "علی" not in answer.text
+    central.set_status(code, "rejected", "مدارک ناقص است")
+    data = kiosk.http.get(f"/api/v1/requests/{code}", headers=kiosk.auth).json()
+    assert (data["status"], data["reason"]) == ("rejected", "مدارک ناقص است")
+    assert data["status_changed_at"].endswith("Z")
+
+
+@pytest.mark.parametrize("code", ["001000100011", "123", "x" * 12, "%E2%80%AE" * 4])
+def test_unknown_tracking_code_is_404(kiosk: KioskClient, code: str) -> None:
+    response = kiosk.http.get(f"/api/v1/requests/{code}", headers=kiosk.auth)
+    assert response.status_code == 404
+    assert response.json() == {"detail": "not found"}
+
+
+# --- GET /api/v1/catalog ------------------------------------------------------------------------
+
+
+def test_catalog_404_then_etag_and_304(central: RunningCentral, kiosk: KioskClient, tmp_path: Path) -> None:
+    assert kiosk.http.get("/api/v1/catalog", headers=kiosk.auth).status_code == 404
+    etag = central.publish_catalog(write_catalog(tmp_path / "catalog"))
+    first = kiosk.http.get("/api/v1/catalog", headers=kiosk.auth)
+    assert first.status_code == 200
+    assert first.headers["ETag"] == etag
+    from kiosk.core.catalog import parse_catalog_document
+
+    catalog = parse_catalog_document(first.json(), "served")
+    assert [a.id for a in catalog.agencies] == ["water", "civil"]
+    for header in (etag, f"W/{etag}", f'"other", {etag}', "*"):
+        cached = kiosk.http.get("/api/v1/catalog", headers={**kiosk.auth, "If-None-Match": header})
+        assert cached.status_code == 304, header
+        assert cached.content == b""
+    stale = kiosk.http.get("/api/v1/catalog", headers={**kiosk.auth, "If-None-Match": '"1-stale"'})
+    assert stale.status_code == 200
+    document = first.json()
+    document["version"] = "test-2"
+    new_etag = central.publish_catalog(document)
+    assert new_etag != etag
+    newer = kiosk.http.get("/api/v1/catalog", headers={**kiosk.auth, "If-None-Match": etag})
+    assert newer.status_code == 200
+    assert newer.headers["ETag"] == new_etag
+    assert newer.json()["version"] == "test-2"
+
+
+# --- heartbeat and usage ------------------------------------------------------------------------
+
+
+def test_heartbeat_is_204_and_recorded(central: RunningCentral, kiosk: KioskClient) -> None:
+    response = kiosk.http.post(f"/api/v1/kiosks/{kiosk.number}/heartbeat", json=heartbeat_body(), headers=kiosk.auth)
+    assert response.status_code == 204
+    assert response.content == b""
+    [beat] = central.heartbeats()
+    assert beat["kiosk_number"] == kiosk.number
+    assert (beat["queue_depth"], beat["oldest_pending_seconds"], beat["version"]) == (3, 12.5, "0.1.0")
+    [row] = [k for k in central.store.kiosks() if k.number == kiosk.number]
+    assert row.queue_depth == 3 and row.last_seen_at is not None
+
+
+def test_heartbeat_for_another_kiosk_is_403_and_bad_ones_422(central: RunningCentral, kiosk: KioskClient) -> None:
+    other, _ = central.add_kiosk("Other")
+    url = f"/api/v1/kiosks/{other}/heartbeat"
+    assert kiosk.http.post(url, json=heartbeat_body(), headers=kiosk.auth).status_code == 403
+    url = f"/api/v1/kiosks/{kiosk.number}/heartbeat"
+    for bad in (
+        heartbeat_body(queue_depth=-1),
+        heartbeat_body(queue_depth="3"),
+        heartbeat_body(queue_depth=1.5),
+        heartbeat_body(mode="staging"),
+        heartbeat_body(oldest_pending_seconds="soon"),
+        heartbeat_body(extra=True),
+        {k: v for k, v in heartbeat_body().items() if k != "version"},
+    ):
+        assert kiosk.http.post(url, json=bad, headers=kiosk.auth).status_code == 422, bad
+    assert kiosk.http.post("/api/v1/kiosks/abc/heartbeat", json=heartbeat_body(), headers=kiosk.auth).status_code == 422
+    assert central.heartbeats() == []
+
+
+def _event(**overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "kind": "service_viewed", "service_id": "water.bill", "agency_id": "water",
+        "at": "2026-11-23T10:00:00Z", "profile": "festival", "mode": "live",
+    }  # fmt: skip
+    data.update(overrides)
+    return data
+
+
+def test_usage_batch_is_204_and_limited_to_500_events(central: RunningCentral, kiosk: KioskClient) -> None:
+    events = [_event(), _event(kind="search", service_id=None, agency_id=None), _event(kind="request_submitted")]
+    assert kiosk.http.post("/api/v1/usage", json={"events": events}, headers=kiosk.auth).status_code == 204
+    assert kiosk.http.post("/api/v1/usage", json={"events": [_event()] * 500}, headers=kiosk.auth).status_code == 204
+    for bad in (
+        {"events": [_event()] * 501},
+        {"events": [_event(kind="clicked")]},
+        {"events": [_event(at="2026-11-23T10:00:00")]},
+        {"events": [{**_event(), "national_id": "0012345679"}]},  # no room for personal data
+        {"events": "all"},
+        {},
+    ):
+        assert kiosk.http.post("/api/v1/usage", json=bad, headers=kiosk.auth).status_code == 422
+    with central.store.db.read() as session:
+        from sqlalchemy import func, select
+
+        from kiosk.central.models import UsageEvent
+
+        assert session.scalar(select(func.count()).select_from(UsageEvent)) == 503
+
+
+# --- the contract document ----------------------------------------------------------------------
+
+
+def test_openapi_document_describes_every_kiosk_call(kiosk: KioskClient) -> None:
+    spec = kiosk.http.get("/openapi.json").json()
+    paths = spec["paths"]
+    assert set(paths) == {
+        "/api/v1/requests", "/api/v1/requests/{tracking_code}", "/api/v1/catalog",
+        "/api/v1/kiosks/{number}/heartbeat", "/api/v1/usage",
+    }  # fmt: skip
+    post = paths["/api/v1/requests"]["post"]
+    assert {"200", "201", "400", "401", "409", "413", "422", "429", "503"} <= set(post["responses"])
+    assert any(p["name"] == "Idempotency-Key" for p in post["parameters"])
+    schema = spec["components"]["schemas"]["RequestIn"]
+    assert schema["additionalProperties"] is False
+    assert spec["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+
+
+def test_dashboard_pages_are_not_part_of_the_api_document(kiosk: KioskClient) -> None:
+    assert not any(
+        path.startswith(("/login", "/requests/", "/fleet")) for path in kiosk.http.get("/openapi.json").json()["paths"]
+    )
+
+
+def test_two_servers_share_one_database(tmp_path: Path, db_url: str | None) -> None:
+    """Several server processes behind a load balancer (one data folder, so one key): the second
+    finds the schema current and answers replays of requests the first stored."""
+    url = db_url or f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+    with (
+        start_central_server(tmp_path / "shared", db_url=url) as a,
+        start_central_server(tmp_path / "shared", db_url=url) as b,
+    ):
+        number, token = a.add_kiosk("Shared")
+        client = KioskClient(number, token, httpx.Client(timeout=30))
+        with client.http:
+            body = client.body()
+            headers = {**client.auth, "Idempotency-Key": str(uuid.uuid4())}
+            first = client.http.post(f"{a.url}/api/v1/requests", json=body, headers=headers)
+            second = client.http.post(f"{b.url}/api/v1/requests", json=body, headers=headers)
+        assert (first.status_code, second.status_code) == (201, 200)
+        assert first.json() == second.json()
+        assert len(b.requests()) == 1
+
+
+def test_a_server_with_another_key_refuses_to_share_the_database(tmp_path: Path, db_url: str | None) -> None:
+    # Different keys would hash the same national ID differently and miss every duplicate.
+    url = db_url or f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+    with start_central_server(tmp_path / "a", db_url=url):
+        with pytest.raises(RuntimeError, match="secret key differs"):
+            with start_central_server(tmp_path / "b", db_url=url):
+                pass

@@ -1,0 +1,92 @@
+"""The kiosk's client and sync engine against the real central server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from pathlib import Path
+
+from kiosk.core.tracking import make_tracking_code
+from kiosk.outbox.client import DELIVERED, PAUSED, REJECTED
+from kiosk.outbox.store import OutboxStore
+from kiosk.outbox.sync import SyncEngine
+from tests.e2e.conftest import RegisteredKiosk
+
+FIELDS = {"full_name": "زهرا حسین‌زاده", "national_id": "0012345679", "mobile": "09111234567", "agree": True}
+
+
+def enqueue(store: OutboxStore, number: int, n: int, service: str = "mazandaran-water.new-connection") -> list:
+    body = {"profile": "festival", "catalog_version": "test-1", "fields": FIELDS}
+    return [store.enqueue(number, service, service.split(".")[0], "demo", body) for _ in range(n)]
+
+
+def test_submit_is_stored_once_and_a_replay_is_recognised(registered: RegisteredKiosk, outbox_path: Path) -> None:
+    store = OutboxStore(outbox_path)
+    (request,) = enqueue(store, registered.number, 1)
+    client = registered.client()
+    first = client.submit(request.idempotency_key, request.body)
+    again = client.submit(request.idempotency_key, request.body)
+    assert first.kind == DELIVERED and again.kind == DELIVERED
+    assert first.reference and first.reference == again.reference
+    rows = registered.central.requests()
+    assert len(rows) == 1
+    assert rows[0]["tracking_code"] == request.tracking_code and rows[0]["fields"] == FIELDS
+    assert rows[0]["mode"] == "demo" and rows[0]["kiosk_number"] == 7
+    store.close()
+
+
+def test_track_shows_the_agency_s_answer_and_nothing_personal(registered: RegisteredKiosk, outbox_path: Path) -> None:
+    store = OutboxStore(outbox_path)
+    (request,) = enqueue(store, registered.number, 1)
+    client = registered.client()
+    assert client.submit(request.idempotency_key, request.body).kind == DELIVERED
+    registered.central.set_status(request.tracking_code, "rejected", "مدارک ناقص است")
+    status = client.track(request.tracking_code)
+    assert status is not None and status.status == "rejected" and status.reason == "مدارک ناقص است"
+    assert "0012345679" not in repr(status)
+    assert client.track(make_tracking_code(7, 5)) is None  # a well-formed code nobody filed
+    store.close()
+
+
+def test_a_refusal_for_good_and_a_revoked_token(registered: RegisteredKiosk, outbox_path: Path) -> None:
+    store = OutboxStore(outbox_path)
+    (request,) = enqueue(store, registered.number, 1)
+    client = registered.client()
+    wrong_kiosk = dict(request.body, tracking_code="0010000000001")
+    refused = client.submit("11111111-1111-4111-8111-111111111111", wrong_kiosk)
+    assert refused.kind == REJECTED and refused.reason.startswith("HTTP 422")
+    registered.central.revoke_kiosk(registered.number)
+    assert client.submit(request.idempotency_key, request.body).kind == PAUSED
+    store.close()
+
+
+def test_the_engine_delivers_a_backlog_exactly_once_with_heartbeats(
+    registered: RegisteredKiosk, outbox_path: Path
+) -> None:
+    store = OutboxStore(outbox_path)
+    requests = enqueue(store, registered.number, 120)
+    client = registered.client()
+    engine = SyncEngine(
+        store,
+        client,
+        kiosk_number=registered.number,
+        heartbeat_payload=lambda: {"version": "t", "profile": "festival", "mode": "demo", "catalog_version": "t"},
+    )
+
+    async def scenario() -> None:
+        engine.start()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 30
+        while store.health().counts["delivered"] < len(requests):
+            assert loop.time() < deadline, store.health()
+            await asyncio.sleep(0.02)
+        await engine.stop()
+
+    asyncio.run(scenario())
+    rows = registered.central.requests()
+    assert Counter(r["tracking_code"] for r in rows) == Counter(r.tracking_code for r in requests)
+    assert {r.server_reference for r in (store.get(q.id) for q in requests)} == {r["reference"] for r in rows}
+    beats = registered.central.heartbeats()
+    assert beats and beats[0]["kiosk_number"] == 7 and beats[0]["queue_depth"] == 120
+    client.close()
+    store.close()
