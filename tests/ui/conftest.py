@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.app import Kiosk
+from kiosk.core.settings import KioskSettings
 from kiosk.paths import KioskPaths
 
 SCREEN_SIZE = (1366, 768)
@@ -30,8 +31,10 @@ def no_leaked_widgets(qapp: QApplication) -> Iterator[None]:
     assert not leaked, f"widgets left behind: {[w.objectName() or type(w).__name__ for w in leaked]}"
 
 
-def build_kiosk(qtbot: QtBot, paths: KioskPaths, profile: str = "festival") -> Iterator[Kiosk]:
-    kiosk = Kiosk.build(paths, profile)
+def build_kiosk(
+    qtbot: QtBot, paths: KioskPaths, profile: str = "festival", settings: KioskSettings | None = None
+) -> Iterator[Kiosk]:
+    kiosk = Kiosk.build(paths, profile, settings)
     window = kiosk.window
     window.resize(*SCREEN_SIZE)
     window.show()
