@@ -163,6 +163,13 @@ EVERY_FIELD_FORM = {
         },
         {"id": "visit_date", "kind": "jalali_date", "label": label("تاریخ بازدید", "Visit date"), "when": "future"},
         {"id": "agree", "kind": "consent", "label": label("با بازدید مأمور موافقم", "I agree to an inspection visit")},
+        {
+            "id": "last_visit",
+            "kind": "jalali_date",
+            "label": label("تاریخ آخرین بازدید", "Date of the last visit"),
+            "when": "past",
+            "required": False,
+        },
     ]
 }
 

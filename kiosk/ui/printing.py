@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QSizeF, QUrl
-from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QTextDocument
+from PySide6.QtGui import QColor, QFont, QImage, QPageLayout, QPageSize, QPainter, QTextDocument
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
 from kiosk.ui.theme import FONT_FAMILY
@@ -61,10 +61,10 @@ def receipt_html(text: ReceiptText) -> str:
     esc = html.escape
     demo = f'<p style="color:#92400e"><b>{esc(text.demo_note)}</b></p>' if text.demo_note else ""
     return f"""<html><body dir="{direction}" style="font-family:'{FONT_FAMILY}'; font-size:11pt">
-<h2>{esc(text.title)}</h2>
+<p style="font-size:14pt"><b>{esc(text.title)}</b></p>
 <p>{esc(text.code_label)}</p>
-<p style="font-size:24pt"><b>{esc(text.code)}</b></p>
-<p><img src="{QR_RESOURCE}" width="140" height="140"></p>
+<p style="font-size:20pt"><b>{esc(text.code)}</b></p>
+<p align="center"><img src="{QR_RESOURCE}" width="140" height="140"></p>
 <p>{esc(text.details)}<br>{esc(text.when)}</p>
 <p>{esc(text.next_steps)}</p>
 {demo}
@@ -77,13 +77,14 @@ def print_receipt(text: ReceiptText, qr_modules: list[list[bool]], pdf_dir: Path
     Raises OSError when neither works (no printer and the folder cannot be written).
     """
     document = QTextDocument()
+    document.setDefaultFont(QFont(FONT_FAMILY, 10))
     document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(QR_RESOURCE), qr_image(qr_modules))
     document.setHtml(receipt_html(text))
 
     default = QPrinterInfo.defaultPrinter()
     if not default.isNull():
         printer = QPrinter(default, QPrinter.PrinterMode.HighResolution)
-        _receipt_page(printer)
+        _receipt_page(printer, document)
         document.print_(printer)
         log.info("receipt printed on %s", default.printerName())
         return PrintResult(default.printerName(), None)
@@ -93,7 +94,7 @@ def print_receipt(text: ReceiptText, qr_modules: list[list[bool]], pdf_dir: Path
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(target))
-    _receipt_page(printer)
+    _receipt_page(printer, document)
     document.print_(printer)
     if not target.is_file():
         raise OSError(f"the receipt could not be written to {target}")
@@ -101,9 +102,12 @@ def print_receipt(text: ReceiptText, qr_modules: list[list[bool]], pdf_dir: Path
     return PrintResult(None, target)
 
 
-def _receipt_page(printer: QPrinter) -> None:
+def _receipt_page(printer: QPrinter, document: QTextDocument) -> None:
     # An 80 mm roll is what kiosk printers use; A-size printers print it at the top of a page.
-    size = QPageSize(QSizeF(80, 160), QPageSize.Unit.Millimeter, "receipt")
+    size = QPageSize(QSizeF(80, 240), QPageSize.Unit.Millimeter, "receipt")
     printer.setPageLayout(
         QPageLayout(size, QPageLayout.Orientation.Portrait, QMarginsF(4, 4, 4, 4), QPageLayout.Unit.Millimeter)
     )
+    # Lay the text out on the printable area in points, so font sizes mean what they say (and Qt
+    # adds no page numbers, which it does when the document has no page size of its own).
+    document.setPageSize(printer.pageRect(QPrinter.Unit.Point).size())

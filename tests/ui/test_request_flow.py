@@ -24,7 +24,7 @@ from kiosk.core.tracking import is_valid_tracking_code
 from kiosk.ui.screens.form import FormScreen, problem_text
 from kiosk.ui.shell import Page
 from tests.factories import agencies_with_a_form, write_catalog
-from tests.ui.conftest import build_kiosk, click, find
+from tests.ui.conftest import build_kiosk, click, find, type_text
 from tests.ui.test_startup import copy_resources
 
 SERVICE = "water.connection"
@@ -148,6 +148,8 @@ def test_every_validation_message_then_submit_and_read_the_code(qtbot: QtBot, ki
         ("subscription", "12345678901", "too_many_digits", 10),
         ("visit_date", "۱۴۰۵/۱۳/۰۱", "date_invalid", 0),
         ("visit_date", "۱۴۰۰/۰۱/۰۱", "date_past", 0),
+        ("last_visit", visit_day(), "date_future", 0),
+        ("full_name", "ا" * 61, "too_long", 60),
     ]
     for field_id, typed, code, limit in wrong:
         fill(qtbot, form, field_id, typed)
@@ -155,6 +157,13 @@ def test_every_validation_message_then_submit_and_read_the_code(qtbot: QtBot, ki
         expect(form, kiosk, field_id, code, limit)
         first_wrong = next(r for r in form.rows if form.last_check and r.spec.id in form.last_check.problems)
         assert form.active_row is first_wrong, "the first wrong answer gets the keyboard"
+    # A physical keyboard (a technician's, or a Persian one plugged in) can type letters into a
+    # number field; the keypad never can.
+    fill(qtbot, form, "mobile", "")
+    type_text(form.row("mobile").editor, "09a")
+    click(qtbot, find(form, "reviewButton"))
+    expect(form, kiosk, "mobile", "digits_only")
+    fill(qtbot, form, "last_visit", "")
     # A message goes away as soon as the citizen changes that answer.
     fill(qtbot, form, "subscription", "")
     assert error_text(form, "subscription") == ""
@@ -301,3 +310,16 @@ def test_every_screen_fits_a_1366_by_768_kiosk_screen(qtbot: QtBot, kiosk: Kiosk
         window.requests._show(getattr(window.requests, name))
         hint = window.minimumSizeHint()
         assert hint.height() <= 768 and hint.width() <= 1366, f"{name}: {hint}"
+
+
+def test_print_without_a_printer_saves_a_pdf_for_the_staff(qtbot: QtBot, kiosk: Kiosk) -> None:
+    form = open_form(qtbot, kiosk)
+    fill_valid(qtbot, form)
+    click(qtbot, find(form, "reviewButton"))
+    click(qtbot, find(kiosk.window, "reviewConsent"))
+    click(qtbot, find(kiosk.window, "submitButton"))
+    receipt = kiosk.window.requests.receipt
+    click(qtbot, find(receipt, "printButton"))
+    pdf = kiosk.paths.receipts / f"{receipt.tracking_code}.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert "چاپگر" in receipt.print_status.text() and receipt.print_status.isVisible()

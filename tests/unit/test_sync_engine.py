@@ -155,3 +155,22 @@ def test_drain_ignores_backoff_and_reports_progress(store: OutboxStore) -> None:
     assert asyncio.run(scenario()) is True
     assert seen[-1] == (30, 0)
     assert len(server.stored) == 30
+
+
+def test_a_new_request_wakes_an_idle_engine_at_once(store: OutboxStore) -> None:
+    server = ScriptedServer()
+
+    async def scenario() -> float:
+        engine = engine_for(store, server)
+        engine.start()
+        await asyncio.sleep(0.2)  # idle: nothing to send, next look in 30 s
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        fill(store, 1)
+        engine.wake()
+        await until(lambda: store.health().counts["delivered"] == 1, timeout=2.0)
+        took = loop.time() - started
+        await engine.stop()
+        return took
+
+    assert asyncio.run(scenario()) < 1.0
