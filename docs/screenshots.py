@@ -60,6 +60,7 @@ def main() -> int:
     filed = next((s for s in agency.services if s.accepts_requests), None)
     if filed is not None:
         shoot_request(window, filed.id, shoot, app)
+    shoot_track(window, shoot)
     window.go_home()
     window.home.search_field.setText("كارت ملي")  # typed with Arabic letters on purpose
     shoot("search-fa")
@@ -115,6 +116,24 @@ def shoot_request(window, service_id: str, shoot, app: QApplication) -> None:
     window.requests.review.confirm.setChecked(True)
     window.requests.review.submit_button.click()
     shoot("receipt-fa")
+
+
+def shoot_track(window, shoot) -> None:
+    """"Track my request" with the answer the server gives for a request under review."""
+    from datetime import UTC, datetime
+
+    from kiosk.core.persian import to_persian_digits
+    from kiosk.core.tracking import format_for_reading, make_tracking_code
+    from kiosk.outbox.lookup import FOUND, LookupAnswer
+
+    window.go_home()
+    window.open_track()
+    screen = window.tracking.screen
+    code = make_tracking_code(10, 28219720)
+    screen.code_field.setText(to_persian_digits(format_for_reading(code)))
+    now = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    screen.show_answer(LookupAnswer(FOUND, code, "mazandaran-water.new-connection", "in_review", now))
+    shoot("track-fa")
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--kiosk-number", type=int, default=None, help="this kiosk's number, 1-999 (see config.toml)")
     parser.add_argument("--server-url", default=None, help="the central server's address (default: the profile's)")
+    parser.add_argument("--print-config", action="store_true", help="show the settings in force, secrets masked")
     parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     outbox = commands.add_parser("outbox", help="the queue of citizens' requests: status, drain, export")
@@ -47,6 +48,11 @@ def main(argv: list[str] | None = None) -> int:
         return list_profiles(paths)
     if args.command == "outbox":
         return outbox_command(args, paths, profile)
+    if args.print_config:
+        from kiosk.config_report import print_config
+
+        command_line = {"kiosk_number": args.kiosk_number, "server_url": args.server_url}
+        return print_config(paths, args.profile, args.data_dir, command_line)
     if args.self_test:
         from kiosk.selftest import self_test
 

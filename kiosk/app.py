@@ -7,19 +7,22 @@ import logging
 import logging.handlers
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from kiosk import __version__
 from kiosk.core.content import DEFAULT_PROFILE, KioskContent, choose_profile, load_best_catalog
 from kiosk.core.datafile import DataFileError
-from kiosk.core.profiles import ProfileLibrary
+from kiosk.core.profiles import ProfileLibrary, profile_problems
 from kiosk.core.settings import KioskSettings, load_settings
 from kiosk.outbox.desk import DeskContext, RequestDesk
+from kiosk.outbox.lookup import RequestLookup
 from kiosk.outbox.store import OutboxError, OutboxStore, OutboxVersionError, keep_aside
 from kiosk.paths import KioskPaths
 
 if TYPE_CHECKING:
+    from kiosk.core.catalog import Catalog
+    from kiosk.outbox.catalog_updates import CatalogUpdater
     from kiosk.outbox.sync import SyncEngine
     from kiosk.ui.i18n import Localizer
     from kiosk.ui.shell import KioskWindow
@@ -111,6 +114,7 @@ class Kiosk:
     store: OutboxStore | None
     desk: RequestDesk | None
     engine: SyncEngine | None = None
+    updater: CatalogUpdater | None = None
 
     @classmethod
     def build(
@@ -149,8 +153,17 @@ class Kiosk:
             logo = paths.resources / content.profile.logo if content.profile.logo else None
             localizer.set_language(content.profile.language)
             window.show_content(content.catalog, content.profile, logo)
+        window.tracking.lookup = RequestLookup(None, store)  # offline until the server is known
         kiosk = cls(paths, content, settings, localizer, window, store, desk)
+        window.catalog_changed.connect(kiosk._catalog_changed)
         return kiosk
+
+    def _catalog_changed(self, catalog: Catalog) -> None:
+        """An updated catalog is on screen now: requests from here on carry its version."""
+        if self.content is not None:
+            self.content = replace(self.content, catalog=catalog)
+        if self.desk is not None:
+            self.desk.context = replace(self.desk.context, catalog_version=catalog.version)
 
     # --- delivery --------------------------------------------------------------------------
 
@@ -164,31 +177,52 @@ class Kiosk:
             log.warning("no central server token is set: requests stay in the outbox until a technician sets one")
             return None
         # requests and the engine load only now, after the first frame: it does not need them.
+        from kiosk.outbox.catalog_updates import CatalogUpdater
         from kiosk.outbox.client import CentralClient
         from kiosk.outbox.sync import SyncEngine
 
         client = CentralClient(url, self.settings.server_token)
-        catalog_version = self.content.catalog.version
         self.engine = SyncEngine(
             self.store,
             client,
             kiosk_number=self.settings.kiosk_number,
-            heartbeat_payload=lambda: {
-                "version": __version__,
-                "profile": profile.name,
-                "mode": profile.mode,
-                "catalog_version": catalog_version,
-            },
+            heartbeat_payload=self._heartbeat,
         )
         self.engine.start()
+        self.window.tracking.lookup = RequestLookup(client, self.store)
+        self.updater = CatalogUpdater(
+            client,
+            self.paths.cached_catalog,
+            self.paths.catalog_etag,
+            icons_dir=self.paths.icons,
+            check_profile=lambda catalog: profile_problems(profile, catalog),
+            on_ready=self.window.offer_catalog,
+            interval_seconds=profile.catalog_refresh_minutes * 60,
+        )
+        self.updater.start()
         log.info("delivering to %s as kiosk %d", url, self.settings.kiosk_number)
         return self.engine
+
+    def _heartbeat(self) -> dict[str, Any]:
+        assert self.content is not None
+        payload: dict[str, Any] = {
+            "version": __version__,
+            "profile": self.content.profile.name,
+            "mode": self.content.profile.mode,
+            "catalog_version": self.content.catalog.version,
+        }
+        if self.updater is not None and self.updater.last_refusal:
+            payload["last_error"] = self.updater.last_refusal
+        return payload
 
     def wake_sync(self) -> None:
         if self.engine is not None:
             self.engine.wake()
 
     async def stop_sync(self) -> None:
+        if self.updater is not None:
+            await self.updater.stop()
+            self.updater = None
         if self.engine is not None:
             await self.engine.stop()
             self.engine = None

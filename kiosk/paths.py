@@ -79,6 +79,11 @@ class KioskPaths:
         return self.data / "catalog"
 
     @property
+    def catalog_etag(self) -> Path:
+        """The server's ETag of the cached catalog, sent back as If-None-Match."""
+        return self.data / "catalog.etag"
+
+    @property
     def last_good_profiles(self) -> Path:
         return self.data / "last-good" / "profiles"
 

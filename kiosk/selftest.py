@@ -1,16 +1,23 @@
 """`kiosk --self-test`: a technician's check of everything the kiosk needs, before the booth opens.
 
-Loads every catalog and profile file, the fonts and the translations, checks the data folder is
-writable, prints a short report and returns non-zero on any failure. A refused file is a failure
-even when the kiosk could run on the last good data, and the report says which data it would use.
+Checks the data folder is writable; in a PyInstaller bundle, every file the build listed in
+``bundle-manifest.json`` (present, same size and SHA-256); then loads every catalog and profile
+file, the stylesheet, every icon and logo, the fonts, the kiosk's translations, Qt's own
+translations and Babel's locale data. It prints a short report, naming each missing or damaged
+file, and returns non-zero on any failure. A refused file is a failure even when the kiosk could
+run on the last good data, and the report says which data it would use.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import sys
 import tempfile
+import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable
+from pathlib import Path, PurePosixPath
 
 from kiosk import __version__
 from kiosk.core.catalog import Catalog
@@ -19,8 +26,17 @@ from kiosk.core.datafile import DataFileError
 from kiosk.core.profiles import ProfileLibrary, check_against_catalog, load_profile_file
 from kiosk.paths import KioskPaths
 
+MANIFEST_NAME = "bundle-manifest.json"
+MANIFEST_KIND = "pishkhan-bundle-manifest"
+
 # A string every translation must carry: if it is missing the file is not the kiosk's.
 _PROBE = ("Header", "Home")
+
+# Icons the screens draw by name (catalog icons and profile logos are checked with their files).
+UI_ICONS = (
+    "search", "clear", "home", "language", "arrow-left", "arrow-right", "info",
+    "audience", "documents", "steps", "web", "check-white",
+)  # fmt: skip
 
 
 class _Report:
@@ -39,16 +55,23 @@ class _Report:
         self.write(f"        {line}")
 
 
+def is_frozen() -> bool:
+    """True in a PyInstaller bundle."""
+    return bool(getattr(sys, "frozen", False))
+
+
 def self_test(paths: KioskPaths, profile_name: str, write: Callable[[str], None] = print) -> int:
     report = _Report(write)
     write(f"Pishkhan kiosk {__version__} self-test")
-    write(f"resources: {paths.root}")
+    write(f"resources: {paths.root}{' (bundle)' if is_frozen() else ''}")
     write(f"data folder: {paths.data}")
     _check_data_folder(paths, report)
+    listed = _check_bundle_manifest(paths, report)
     catalog = _check_catalog(paths, report)
     if catalog is not None:
         _check_profiles(paths, catalog, profile_name, report)
-    _check_fonts_and_translations(paths, report)
+    _check_icons(paths, report)
+    _check_qt_resources(paths, listed, report)
     if report.failures:
         write(f"result: FAILED ({report.failures} problem(s))")
         return 1
@@ -66,6 +89,55 @@ def _check_data_folder(paths: KioskPaths, report: _Report) -> None:
         report.ok("data folder is writable")
     except OSError as exc:
         report.fail("data folder", f"cannot write to {paths.data}: {exc.strerror or exc}")
+
+
+# --- the bundle's own inventory ---------------------------------------------------------------------
+
+
+def _check_bundle_manifest(paths: KioskPaths, report: _Report) -> set[str]:
+    """Every file the build put in the bundle is there, unchanged; returns the names listed."""
+    manifest = paths.root / MANIFEST_NAME
+    if not manifest.is_file():
+        if is_frozen():
+            report.fail("bundle", f"{manifest} is missing: this copy of the kiosk is incomplete; copy the folder again")
+        return set()
+    try:
+        document = json.loads(manifest.read_text(encoding="utf-8"))
+        if document.get("kind") != MANIFEST_KIND:
+            raise ValueError("not a Pishkhan bundle manifest")
+        files = {str(name): (int(entry["size"]), str(entry["sha256"])) for name, entry in document["files"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        report.fail("bundle", f"{manifest} cannot be read ({exc}): this copy of the kiosk is damaged")
+        return set()
+    if document.get("version") != __version__:
+        report.fail("bundle", f"{manifest} lists kiosk {document.get('version')}, this program is {__version__}")
+    problems = 0
+    for name, (size, digest) in files.items():
+        relative = PurePosixPath(name)
+        if relative.is_absolute() or ".." in relative.parts:
+            report.fail("bundle", f"{manifest} lists {name!r}, outside the bundle")
+            problems += 1
+            continue
+        path = paths.root.joinpath(*relative.parts)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            report.fail("missing file", f"{name} (in {paths.root})")
+            problems += 1
+            continue
+        except OSError as exc:
+            report.fail("unreadable file", f"{name} (in {paths.root}): {exc.strerror or exc}")
+            problems += 1
+            continue
+        if len(data) != size or hashlib.sha256(data).hexdigest() != digest:
+            report.fail("damaged file", f"{name} (in {paths.root}) differs from the build ({len(data)} bytes, {size} built)")
+            problems += 1
+    if not problems:
+        report.ok("bundle", f"{len(files)} files as built (kiosk {document.get('version')}, {document.get('platform')})")
+    return set(files)
+
+
+# --- data files -------------------------------------------------------------------------------------
 
 
 def _check_catalog(paths: KioskPaths, report: _Report) -> Catalog | None:
@@ -109,13 +181,36 @@ def _check_profiles(paths: KioskPaths, catalog: Catalog, active: str, report: _R
     report.write(f"active profile: {profile.name} ({profile.mode}, {profile.language}, {shown} agencies shown)")
 
 
-def _check_fonts_and_translations(paths: KioskPaths, report: _Report) -> None:
+def _check_icons(paths: KioskPaths, report: _Report) -> None:
+    """The screens' own icons exist; every icon and logo is well-formed SVG (a cut-off file is not)."""
+    problems = 0
+    for name in UI_ICONS:
+        if not (paths.icons / f"{name}.svg").is_file():
+            report.fail("icon missing", str(paths.icons / f"{name}.svg"))
+            problems += 1
+    svgs = sorted(paths.icons.glob("*.svg")) + sorted((paths.resources / "logos").glob("*.svg"))
+    for svg in svgs:
+        try:
+            root = ElementTree.parse(svg).getroot()
+            if not root.tag.endswith("svg"):
+                raise ValueError(f"its root element is <{root.tag}>, not <svg>")
+        except (OSError, ValueError, ElementTree.ParseError) as exc:
+            report.fail("icon damaged", f"{svg}: {exc}")
+            problems += 1
+    if not problems:
+        report.ok("icons", f"{len(svgs)} SVG files")
+
+
+# --- what Qt and Babel load -------------------------------------------------------------------------
+
+
+def _check_qt_resources(paths: KioskPaths, listed: set[str], report: _Report) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # files are checked, not the screen
-    from PySide6.QtCore import QTranslator
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
     from PySide6.QtGui import QFontDatabase, QGuiApplication
 
     from kiosk.ui.i18n import LANGUAGES, Localizer
-    from kiosk.ui.theme import FONT_FAMILY, FONT_FILES, load_fonts
+    from kiosk.ui.theme import FONT_FAMILY, FONT_FILES, load_fonts, stylesheet
 
     app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
     problems = load_fonts(paths.fonts)
@@ -126,16 +221,36 @@ def _check_fonts_and_translations(paths: KioskPaths, report: _Report) -> None:
             report.ok("fonts", f"{FONT_FAMILY}, {len(FONT_FILES)} weights")
         else:
             report.fail("fonts", f"{FONT_FAMILY} did not register")
+
+    qss = paths.styles / "kiosk.qss"
+    try:
+        stylesheet(paths.styles, "#0f766e")
+        report.ok("stylesheet", qss.name)
+    except (OSError, UnicodeDecodeError, KeyError, ValueError) as exc:
+        report.fail("stylesheet", f"{qss}: {exc.strerror if isinstance(exc, OSError) else exc}")
+
     localizer = Localizer(paths.translations, paths.cache)
+    qt_translations = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     for language in LANGUAGES:
         qm = localizer.compiled_translation(language)
         translator = QTranslator()
         if qm is None or not translator.load(str(qm)):
-            report.fail(
-                f"translation {language}", f"kiosk_{language} could not be compiled or loaded from {paths.translations}"
-            )
+            where = qm or paths.translations / f"kiosk_{language}.qm"
+            report.fail(f"translation {language}", f"{where} is missing or cannot be loaded")
         elif language != "en" and not translator.translate(*_PROBE):
             report.fail(f"translation {language}", f"{qm} does not translate the kiosk's strings")
         else:
             report.ok(f"translation {language}", str(qm.name))
+        qt_own = QTranslator()
+        qt_file = f"qtbase_{language}.qm"
+        if qt_own.load(QLocale(language), "qtbase", "_", qt_translations):
+            report.ok(f"Qt's translation {language}", qt_file)
+        elif any(PurePosixPath(name).name == qt_file for name in listed):
+            report.fail(f"Qt's translation {language}", f"{Path(qt_translations) / qt_file} cannot be loaded")
+        elif language != "en":
+            report.note(f"Qt ships no {qt_file} here: Qt's own dialog buttons stay in English")
+        try:
+            Localizer.language_name(language)
+        except Exception as exc:  # Babel raises several kinds for missing or damaged locale data
+            report.fail(f"Babel locale data {language}", f"{type(exc).__name__}: {exc}")
     del app

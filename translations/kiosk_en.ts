@@ -200,6 +200,14 @@
             <translation>Clear search</translation>
         </message>
         <message>
+            <source>Follow a request</source>
+            <translation>Follow a request</translation>
+        </message>
+        <message>
+            <source>Follow a request you filed, with its tracking code</source>
+            <translation>Follow a request you filed, with its tracking code</translation>
+        </message>
+        <message>
             <source>Nothing found. Try a shorter or different word, or clear the search to see every agency.</source>
             <translation>Nothing found. Try a shorter or different word, or clear the search to see every agency.</translation>
         </message>
@@ -390,6 +398,113 @@ Please ask the booth staff for help.</translation>
         <message>
             <source>Finish</source>
             <translation>Finish</translation>
+        </message>
+    </context>
+    <context>
+        <name>TrackScreen</name>
+        <message>
+            <source>Please type the tracking code first.</source>
+            <translation>Please type the tracking code first.</translation>
+        </message>
+        <message>
+            <source>Looking it up…</source>
+            <translation>Looking it up…</translation>
+        </message>
+        <message>
+            <source>This code is not right: a digit may be mistyped or two digits swapped.</source>
+            <translation>This code is not right: a digit may be mistyped or two digits swapped.</translation>
+        </message>
+        <message>
+            <source>Please read the 12-digit code on your receipt again and type it once more.</source>
+            <translation>Please read the 12-digit code on your receipt again and type it once more.</translation>
+        </message>
+        <message>
+            <source>No request with this code was found.</source>
+            <translation>No request with this code was found.</translation>
+        </message>
+        <message>
+            <source>Please check the code on your receipt. A request filed minutes ago may not be there yet.</source>
+            <translation>Please check the code on your receipt. A request filed minutes ago may not be there yet.</translation>
+        </message>
+        <message>
+            <source>Received: the agency has your request.</source>
+            <translation>Received: the agency has your request.</translation>
+        </message>
+        <message>
+            <source>Being reviewed by the agency.</source>
+            <translation>Being reviewed by the agency.</translation>
+        </message>
+        <message>
+            <source>Done: the agency has completed your request.</source>
+            <translation>Done: the agency has completed your request.</translation>
+        </message>
+        <message>
+            <source>Not accepted by the agency.</source>
+            <translation>Not accepted by the agency.</translation>
+        </message>
+        <message>
+            <source>Status: %1</source>
+            <translation>Status: %1</translation>
+        </message>
+        <message>
+            <source>Last change: %1</source>
+            <translation>Last change: %1</translation>
+        </message>
+        <message>
+            <source>The agency's explanation: %1</source>
+            <translation>The agency's explanation: %1</translation>
+        </message>
+        <message>
+            <source>This kiosk still holds your request and sends it as soon as it can.</source>
+            <translation>This kiosk still holds your request and sends it as soon as it can.</translation>
+        </message>
+        <message>
+            <source>This kiosk is sending your request right now.</source>
+            <translation>This kiosk is sending your request right now.</translation>
+        </message>
+        <message>
+            <source>This kiosk has delivered your request to the agency.</source>
+            <translation>This kiosk has delivered your request to the agency.</translation>
+        </message>
+        <message>
+            <source>The central server did not accept this request. Please ask the booth staff.</source>
+            <translation>The central server did not accept this request. Please ask the booth staff.</translation>
+        </message>
+        <message>
+            <source>The central server cannot be reached right now, so the agency's answer cannot be shown.</source>
+            <translation>The central server cannot be reached right now, so the agency's answer cannot be shown.</translation>
+        </message>
+        <message>
+            <source>Your request has not reached the agency yet.</source>
+            <translation>Your request has not reached the agency yet.</translation>
+        </message>
+        <message>
+            <source>Please try again later, or check the agency's website.</source>
+            <translation>Please try again later, or check the agency's website.</translation>
+        </message>
+        <message>
+            <source>Service: %1</source>
+            <translation>Service: %1</translation>
+        </message>
+        <message>
+            <source>Follow your request</source>
+            <translation>Follow your request</translation>
+        </message>
+        <message>
+            <source>Type the 12-digit tracking code printed on your receipt, then tap Check.</source>
+            <translation>Type the 12-digit tracking code printed on your receipt, then tap Check.</translation>
+        </message>
+        <message>
+            <source>Tracking code</source>
+            <translation>Tracking code</translation>
+        </message>
+        <message>
+            <source>Check</source>
+            <translation>Check</translation>
+        </message>
+        <message>
+            <source>Check this tracking code</source>
+            <translation>Check this tracking code</translation>
         </message>
     </context>
 </TS>

@@ -200,6 +200,14 @@
             <translation>پاک کردن جست‌وجو</translation>
         </message>
         <message>
+            <source>Follow a request</source>
+            <translation>پیگیری درخواست</translation>
+        </message>
+        <message>
+            <source>Follow a request you filed, with its tracking code</source>
+            <translation>پیگیری درخواستی که ثبت کرده‌اید، با کد رهگیری آن</translation>
+        </message>
+        <message>
             <source>Nothing found. Try a shorter or different word, or clear the search to see every agency.</source>
             <translation>چیزی پیدا نشد. واژه کوتاه‌تر یا دیگری را امتحان کنید، یا جست‌وجو را پاک کنید تا همه دستگاه‌ها را ببینید.</translation>
         </message>
@@ -390,6 +398,113 @@ Please ask the booth staff for help.</source>
         <message>
             <source>Finish</source>
             <translation>پایان</translation>
+        </message>
+    </context>
+    <context>
+        <name>TrackScreen</name>
+        <message>
+            <source>Please type the tracking code first.</source>
+            <translation>لطفاً اول کد رهگیری را وارد کنید.</translation>
+        </message>
+        <message>
+            <source>Looking it up…</source>
+            <translation>در حال جست‌وجو…</translation>
+        </message>
+        <message>
+            <source>This code is not right: a digit may be mistyped or two digits swapped.</source>
+            <translation>این کد درست نیست: شاید یک رقم اشتباه وارد شده یا جای دو رقم عوض شده است.</translation>
+        </message>
+        <message>
+            <source>Please read the 12-digit code on your receipt again and type it once more.</source>
+            <translation>لطفاً کد ۱۲ رقمی روی رسید خود را دوباره بخوانید و یک بار دیگر وارد کنید.</translation>
+        </message>
+        <message>
+            <source>No request with this code was found.</source>
+            <translation>درخواستی با این کد پیدا نشد.</translation>
+        </message>
+        <message>
+            <source>Please check the code on your receipt. A request filed minutes ago may not be there yet.</source>
+            <translation>لطفاً کد روی رسید را بررسی کنید. درخواستی که چند دقیقه پیش ثبت شده ممکن است هنوز نرسیده باشد.</translation>
+        </message>
+        <message>
+            <source>Received: the agency has your request.</source>
+            <translation>دریافت شد: درخواست شما به دستگاه مربوط رسیده است.</translation>
+        </message>
+        <message>
+            <source>Being reviewed by the agency.</source>
+            <translation>در حال بررسی در دستگاه مربوط.</translation>
+        </message>
+        <message>
+            <source>Done: the agency has completed your request.</source>
+            <translation>انجام شد: دستگاه مربوط درخواست شما را انجام داده است.</translation>
+        </message>
+        <message>
+            <source>Not accepted by the agency.</source>
+            <translation>درخواست از سوی دستگاه مربوط پذیرفته نشد.</translation>
+        </message>
+        <message>
+            <source>Status: %1</source>
+            <translation>وضعیت: %1</translation>
+        </message>
+        <message>
+            <source>Last change: %1</source>
+            <translation>آخرین تغییر: %1</translation>
+        </message>
+        <message>
+            <source>The agency's explanation: %1</source>
+            <translation>توضیح دستگاه: %1</translation>
+        </message>
+        <message>
+            <source>This kiosk still holds your request and sends it as soon as it can.</source>
+            <translation>درخواست شما در همین پیشخوان نگه داشته شده و در اولین فرصت فرستاده می‌شود.</translation>
+        </message>
+        <message>
+            <source>This kiosk is sending your request right now.</source>
+            <translation>همین پیشخوان در حال فرستادن درخواست شماست.</translation>
+        </message>
+        <message>
+            <source>This kiosk has delivered your request to the agency.</source>
+            <translation>همین پیشخوان درخواست شما را به دستگاه مربوط رسانده است.</translation>
+        </message>
+        <message>
+            <source>The central server did not accept this request. Please ask the booth staff.</source>
+            <translation>سامانه مرکزی این درخواست را نپذیرفت. لطفاً از کارکنان غرفه کمک بخواهید.</translation>
+        </message>
+        <message>
+            <source>The central server cannot be reached right now, so the agency's answer cannot be shown.</source>
+            <translation>سامانه مرکزی اکنون در دسترس نیست؛ برای همین پاسخ دستگاه را نمی‌توان نشان داد.</translation>
+        </message>
+        <message>
+            <source>Your request has not reached the agency yet.</source>
+            <translation>درخواست شما هنوز به دستگاه مربوط نرسیده است.</translation>
+        </message>
+        <message>
+            <source>Please try again later, or check the agency's website.</source>
+            <translation>لطفاً بعداً دوباره امتحان کنید یا وب‌سایت دستگاه را ببینید.</translation>
+        </message>
+        <message>
+            <source>Service: %1</source>
+            <translation>خدمت: %1</translation>
+        </message>
+        <message>
+            <source>Follow your request</source>
+            <translation>پیگیری درخواست</translation>
+        </message>
+        <message>
+            <source>Type the 12-digit tracking code printed on your receipt, then tap Check.</source>
+            <translation>کد رهگیری ۱۲ رقمی چاپ‌شده روی رسید را وارد کنید و «بررسی» را بزنید.</translation>
+        </message>
+        <message>
+            <source>Tracking code</source>
+            <translation>کد رهگیری</translation>
+        </message>
+        <message>
+            <source>Check</source>
+            <translation>بررسی</translation>
+        </message>
+        <message>
+            <source>Check this tracking code</source>
+            <translation>بررسی این کد رهگیری</translation>
         </message>
     </context>
 </TS>

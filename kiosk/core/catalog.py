@@ -138,6 +138,9 @@ class Catalog:
     def has_agency(self, agency_id: str) -> bool:
         return agency_id in self._by_agency
 
+    def has_service(self, service_id: str) -> bool:
+        return service_id in self._by_service
+
     def restricted_to(self, agency_ids: tuple[str, ...] | None) -> Catalog:
         """The same catalog showing only these agencies, in this order (None: all of them)."""
         if agency_ids is None:

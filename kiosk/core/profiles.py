@@ -32,6 +32,7 @@ MODES = ("demo", "live")
 CURRENCIES = ("rial", "toman")
 MIN_IDLE_SECONDS = 15
 MAX_IDLE_SECONDS = 3600
+DEFAULT_CATALOG_REFRESH_MINUTES = 60
 
 _KEYS = {
     "format", "title", "accent", "logo", "language", "idle_timeout_seconds", "mode",
@@ -54,6 +55,7 @@ class DemoProfile:
     agencies: tuple[str, ...] | None  # None: every agency in the catalog
     server_url: str
     source: str = ""
+    catalog_refresh_minutes: int = DEFAULT_CATALOG_REFRESH_MINUTES  # how often to ask the server for news
 
     @property
     def is_demo(self) -> bool:
@@ -82,8 +84,13 @@ def parse_profile(data: Any, name: str, label: str, resources_dir: Path | None =
         reader.problem("idle_timeout_seconds", f"is {idle}; at most {MAX_IDLE_SECONDS} (an hour) is allowed")
     agencies = _agencies(reader, reader.field(obj, "agencies", ""))
     server = reader.obj(reader.field(obj, "server", "") or {}, "server")
-    reader.unknown_keys(server, {"url"}, "server")
+    reader.unknown_keys(server, {"url", "catalog_refresh_minutes"}, "server")
     url = reader.text(server, "url", "server") if "server" in obj else ""
+    refresh = DEFAULT_CATALOG_REFRESH_MINUTES
+    if "catalog_refresh_minutes" in server:
+        refresh = reader.integer(server, "catalog_refresh_minutes", "server", minimum=1)
+        if refresh > 7 * 24 * 60:
+            reader.problem("server.catalog_refresh_minutes", f"is {refresh}; at most a week (10080) is allowed")
     if url and not url.startswith(("https://", "http://127.", "http://localhost")):
         reader.problem("server.url", f"{url!r} should start with https:// (plain http only on this machine)")
     profile = DemoProfile(
@@ -98,6 +105,7 @@ def parse_profile(data: Any, name: str, label: str, resources_dir: Path | None =
         agencies=agencies,
         server_url=url.rstrip("/"),
         source=label,
+        catalog_refresh_minutes=refresh,
     )
     reader.raise_if_any()
     return profile
@@ -122,13 +130,18 @@ def _agencies(reader: Reader, value: Any) -> tuple[str, ...] | None:
     return tuple(ids)
 
 
-def check_against_catalog(profile: DemoProfile, catalog: Catalog) -> None:
-    """Refuse a profile that names an agency the catalog does not have."""
-    problems = [
+def profile_problems(profile: DemoProfile, catalog: Catalog) -> list[Problem]:
+    """Each agency the profile shows that the catalog does not have."""
+    return [
         Problem(profile.source, f"agencies[{i}]", f"unknown agency {agency_id!r}: the catalog has no such agency")
         for i, agency_id in enumerate(profile.agencies or ())
         if not catalog.has_agency(agency_id)
     ]
+
+
+def check_against_catalog(profile: DemoProfile, catalog: Catalog) -> None:
+    """Refuse a profile that names an agency the catalog does not have."""
+    problems = profile_problems(profile, catalog)
     if problems:
         raise DataFileError(problems)
 

@@ -71,8 +71,10 @@ def load_settings(
             origin[name] = "command line"
     number = values.get("kiosk_number", 1)
     try:
+        if isinstance(number, bool | float):  # int() would take True as 1 and cut 7.5 down to 7
+            raise ValueError
         number = int(number)
-        if isinstance(values.get("kiosk_number"), bool) or not 1 <= number <= MAX_KIOSK_NUMBER:
+        if not 1 <= number <= MAX_KIOSK_NUMBER:
             raise ValueError
     except (TypeError, ValueError):
         where = origin.get("kiosk_number", "kiosk_number")

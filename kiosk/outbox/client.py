@@ -45,6 +45,19 @@ class TrackedStatus:
     reason: str | None
 
 
+@dataclass(frozen=True)
+class CatalogAnswer:
+    """What ``GET /catalog`` gave: a new document (and its ETag), or nothing new."""
+
+    changed: bool
+    document: Any = None
+    etag: str | None = None
+
+
+class CatalogRefused(Exception):
+    """The server sent something that cannot be a catalog (too large, not JSON): refused unread."""
+
+
 class ServerUnreachable(Exception):
     """The server could not be asked (network error, timeout, 5xx): say "offline", not "not found"."""
 
@@ -132,6 +145,35 @@ class CentralClient:
         except requests.RequestException:
             return False
         return response.status_code < 300
+
+    def fetch_catalog(self, etag: str | None, max_bytes: int) -> CatalogAnswer:
+        """The server's current catalog unless it still has ``etag``; the body is read up to
+        ``max_bytes`` and refused past that (CatalogRefused), so a runaway answer cannot fill memory.
+
+        Raises ServerUnreachable for network trouble, 5xx and 404 (nothing published yet), and
+        CatalogRefused for an answer too large or not JSON.
+        """
+        headers = {"If-None-Match": etag} if etag else {}
+        try:
+            with self._session.get(
+                f"{self.base_url}{API}/catalog", headers=headers, timeout=self._timeout, stream=True
+            ) as response:
+                if response.status_code == 304:
+                    return CatalogAnswer(False, etag=etag)
+                if response.status_code != 200:
+                    raise ServerUnreachable(f"HTTP {response.status_code}")
+                body = bytearray()
+                for chunk in response.iter_content(64 * 1024):
+                    body.extend(chunk)
+                    if len(body) > max_bytes:
+                        raise CatalogRefused(f"the catalog is larger than {max_bytes:,} bytes")
+                new_etag = response.headers.get("ETag")
+        except requests.RequestException as exc:
+            raise ServerUnreachable(type(exc).__name__) from exc
+        try:
+            return CatalogAnswer(True, json.loads(body.decode("utf-8")), new_etag)
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise CatalogRefused(f"the catalog is not valid JSON: {exc}") from exc
 
     def track(self, tracking_code: str) -> TrackedStatus | None:
         """A request's status on the server; None when the server does not know the code."""

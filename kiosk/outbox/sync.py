@@ -191,12 +191,13 @@ class SyncEngine:
             return
         self._next_heartbeat = self._clock() + self._heartbeat_seconds
         health = await self._call(self._store.health)
-        payload = dict(
-            self._heartbeat_payload(),
+        payload = self._heartbeat_payload()
+        delivery_error = self.status.last_result if self.status.server_reachable is False else health.last_error
+        payload.update(
             queue_depth=health.counts["pending"] + health.counts["sending"],
             oldest_pending_seconds=health.oldest_pending_seconds,
             rejected=health.counts["rejected"],
-            last_error=self.status.last_result if self.status.server_reachable is False else health.last_error,
+            last_error=(payload.get("last_error") or delivery_error or "")[:1000] or None,
         )
         await self._call(self._client.heartbeat, self._kiosk_number, payload)
 

@@ -20,6 +20,7 @@ from kiosk.ui.screens.agency import AgencyScreen
 from kiosk.ui.screens.attract import AttractScreen
 from kiosk.ui.screens.home import HomeScreen
 from kiosk.ui.screens.service import ServiceScreen
+from kiosk.ui.track_flow import TrackFlow
 from kiosk.ui.widgets.header import Header
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ class Page(IntEnum):
     SERVICE = 3
     OUT_OF_SERVICE = 4
     REQUEST = 5  # the form, review, receipt or apology of the request being filed
+    TRACK = 6  # "track my request"
 
 
 class KioskWindow(QMainWindow):
@@ -49,6 +51,7 @@ class KioskWindow(QMainWindow):
 
     session_started = Signal()
     session_ended = Signal()
+    catalog_changed = Signal(object)  # the Catalog now shown, after an update was swapped in
     page_changed = Signal(int)
 
     def __init__(
@@ -63,7 +66,11 @@ class KioskWindow(QMainWindow):
         self.setObjectName("kioskWindow")
         self._localizer = localizer
         self.requests = RequestFlow(self, localizer, desk, receipts_dir)
+        self.tracking = TrackFlow(localizer, self)
+        self._pending_catalog: Catalog | None = None
+        self._logo: Path | None = None
         self._catalog: Catalog | None = None
+        self._full_catalog: Catalog | None = None
         self._profile: DemoProfile | None = None
         self._history: list[tuple[Page, str]] = []
 
@@ -78,7 +85,15 @@ class KioskWindow(QMainWindow):
         self.out_of_service.setWordWrap(True)
 
         self.pages = QStackedWidget()
-        for page in (self.attract, self.home, self.agency, self.service, self.out_of_service, self.requests.host):
+        for page in (
+            self.attract,
+            self.home,
+            self.agency,
+            self.service,
+            self.out_of_service,
+            self.requests.host,
+            self.tracking.host,
+        ):
             self.pages.addWidget(page)
         central = QWidget()
         column = QVBoxLayout(central)
@@ -93,6 +108,7 @@ class KioskWindow(QMainWindow):
         self.home.service_chosen.connect(self.open_service)
         self.agency.service_chosen.connect(self.open_service)
         self.service.request_started.connect(self.open_form)
+        self.home.track_requested.connect(self.open_track)
         self.header.back_requested.connect(self.back)
         self.header.home_requested.connect(self.go_home)
         self.header.language_requested.connect(localizer.set_language)
@@ -111,8 +127,10 @@ class KioskWindow(QMainWindow):
 
     def show_content(self, catalog: Catalog, profile: DemoProfile, logo: Path | None) -> None:
         """Show this catalog under this profile, starting from the attract loop."""
+        self._full_catalog = catalog
         self._catalog = catalog.restricted_to(profile.agencies)
         self._profile = profile
+        self._logo = logo
         self.header.set_profile(profile, logo)
         self.idle_timer.setInterval(profile.idle_timeout_seconds * 1000)
         if self._localizer.language != profile.language:
@@ -143,7 +161,13 @@ class KioskWindow(QMainWindow):
         self.idle_timer.stop()
         self._history.clear()
         self.requests.discard()
+        self.tracking.discard()
         self.home.clear_search()
+        if self._pending_catalog is not None and self._profile is not None:
+            catalog, self._pending_catalog = self._pending_catalog, None
+            self.show_content(catalog, self._profile, self._logo)  # comes back here, with nothing pending
+            self.catalog_changed.emit(catalog)
+            return
         if self._profile is not None and self._localizer.language != self._profile.language:
             self._localizer.set_language(self._profile.language)
         focused = QApplication.focusWidget()
@@ -158,6 +182,7 @@ class KioskWindow(QMainWindow):
     def go_home(self) -> None:
         self._history.clear()
         self.requests.discard()
+        self.tracking.discard()
         self.home.clear_search()
         self._show(Page.HOME)
 
@@ -173,6 +198,23 @@ class KioskWindow(QMainWindow):
         service = self._catalog.service(service_id)
         self.service.show_service(service, self._catalog.agency(service.agency_id), self._profile.currency)
         self._push(Page.SERVICE, service_id)
+
+    def offer_catalog(self, catalog: Catalog) -> None:
+        """A newer catalog: shown from the next return to the attract loop, never mid-session."""
+        self._pending_catalog = catalog
+        if self.current_page == Page.ATTRACT:
+            self.end_session()
+
+    @property
+    def catalog(self) -> Catalog | None:
+        """The whole catalog the window runs on (not only the profile's agencies)."""
+        return self._full_catalog
+
+    def open_track(self) -> None:
+        if self._catalog is None:
+            return
+        self.tracking.start(self._catalog)
+        self._push(Page.TRACK, "")
 
     def open_form(self, service_id: str) -> None:
         """Start a request for this service: a fresh form, nothing of anybody before."""
@@ -194,6 +236,8 @@ class KioskWindow(QMainWindow):
             if self.requests.back():  # from the review to the form: the answers are still there
                 return
             self.requests.discard()
+        if self.current_page == Page.TRACK:
+            self.tracking.discard()
         if self._history:
             self._history.pop()
         if not self._history:
@@ -225,6 +269,7 @@ class KioskWindow(QMainWindow):
         for screen in (self.header, self.attract, self.home, self.agency, self.service):
             screen.retranslate()
         self.requests.retranslate()
+        self.tracking.retranslate()
 
 
 class _ActivityWatcher(QObject):

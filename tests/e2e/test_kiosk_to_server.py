@@ -4,6 +4,7 @@ the qasync loop delivers it to the real central server, and the agency's answer 
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 from collections.abc import Iterator
@@ -60,6 +61,10 @@ def run_on_qasync(coroutine_factory) -> None:
     finally:
         loop.close()
         asyncio.set_event_loop(None)
+        # The loop's QTimers must die here, on the GUI thread: left to the garbage collector they
+        # may be collected in a worker thread of the next test ("Timers cannot be stopped...").
+        del loop
+        gc.collect()
 
 
 def test_a_request_filed_on_screen_reaches_the_server_and_nothing_personal_is_logged(

@@ -31,6 +31,7 @@ MAX_SERVICE_RESULTS = 30
 class HomeScreen(QWidget):
     agency_chosen = Signal(str)
     service_chosen = Signal(str)
+    track_requested = Signal()
 
     def __init__(self, localizer: Localizer, icons: IconSet, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,6 +60,12 @@ class HomeScreen(QWidget):
         self.clear_button.setIconSize(QSize(32, 32))
         self.clear_button.clicked.connect(self.clear_search)
         self.clear_button.hide()
+        self.track_button = QPushButton()
+        self.track_button.setObjectName("trackButton")
+        self.track_button.setIcon(icons.icon("steps", "#ffffff", 30))
+        self.track_button.setIconSize(QSize(30, 30))
+        self.track_button.setProperty("role", "primary")
+        self.track_button.clicked.connect(self.track_requested)
 
         self.greeting = QLabel()
         self.greeting.setObjectName("screenSubtitle")
@@ -68,6 +75,7 @@ class HomeScreen(QWidget):
         search_row.setSpacing(12)
         search_row.addWidget(self.search_field, 1)
         search_row.addWidget(self.clear_button)
+        search_row.addWidget(self.track_button)
 
         self._grid_host = QWidget()
         self._grid = QGridLayout(self._grid_host)
@@ -186,6 +194,8 @@ class HomeScreen(QWidget):
         self.search_field.setPlaceholderText(self.tr("Search services, e.g. water bill, passport, postal code"))
         self.search_field.setAccessibleName(self.tr("Search services"))
         self.clear_button.setAccessibleName(self.tr("Clear search"))
+        self.track_button.setText(self.tr("Follow a request"))
+        self.track_button.setAccessibleName(self.tr("Follow a request you filed, with its tracking code"))
         self.no_results.setText(
             self.tr("Nothing found. Try a shorter or different word, or clear the search to see every agency.")
         )

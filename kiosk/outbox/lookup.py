@@ -1,0 +1,66 @@
+""" "Track my request": what the server says about a tracking code, or what this kiosk knows.
+
+The code is checked (its check digit) before anyone is asked. The server's answer carries no
+personal data; offline, the kiosk's own outbox can still say whether a request it issued is
+queued, delivered or held. Blocking HTTP runs in a worker thread, never on the loop's thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from kiosk.core.tracking import normalize_tracking_code
+from kiosk.outbox.client import CentralClient, ServerUnreachable
+from kiosk.outbox.store import OutboxStore
+
+INVALID = "invalid"  # the check digit does not match: a typing mistake
+FOUND = "found"  # the server knows it: status, when it last changed, the agency's reason
+NOT_FOUND = "not_found"  # nobody filed this code (or not yet delivered from another kiosk)
+OFFLINE = "offline"  # the server cannot be asked now; ``local_state`` may still say something
+
+
+@dataclass(frozen=True)
+class LookupAnswer:
+    kind: str
+    tracking_code: str = ""
+    service_id: str | None = None
+    status: str | None = None  # received, in_review, done, rejected
+    changed_at: str | None = None  # ISO 8601 UTC
+    reason: str | None = None
+    local_state: str | None = None  # this kiosk's outbox: pending, sending, delivered, rejected
+
+
+class RequestLookup:
+    def __init__(self, client: CentralClient | None, store: OutboxStore | None) -> None:
+        self._client = client
+        self._store = store
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="request-lookup")
+
+    def close(self) -> None:
+        self._worker.shutdown(wait=False, cancel_futures=True)
+
+    async def lookup(self, typed: str) -> LookupAnswer:
+        try:
+            code = normalize_tracking_code(typed)
+        except ValueError:
+            return LookupAnswer(INVALID)
+        return await asyncio.get_running_loop().run_in_executor(self._worker, self._ask, code)
+
+    def _ask(self, code: str) -> LookupAnswer:
+        local = self._store.find_by_tracking_code(code) if self._store is not None else None
+        local_state = local.state if local is not None else None
+        service = local.service_id if local is not None else None
+        if self._client is None:
+            return LookupAnswer(OFFLINE, code, service, local_state=local_state)
+        try:
+            status = self._client.track(code)
+        except ServerUnreachable:
+            return LookupAnswer(OFFLINE, code, service, local_state=local_state)
+        if status is None:
+            # Filed here but still on its way: the outbox knows better than the server.
+            return LookupAnswer(NOT_FOUND, code, service, local_state=local_state)
+        return LookupAnswer(
+            FOUND, code, status.service_id, status.status, status.status_changed_at, status.reason, local_state
+        )

@@ -1,0 +1,212 @@
+"""Catalog updates and "track my request", end to end: the real kiosk window on the qasync loop
+against the real central server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+from collections.abc import Callable, Coroutine, Iterator
+from typing import Any
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from kiosk.app import Kiosk
+from kiosk.core.catalog import catalog_document
+from kiosk.core.settings import KioskSettings
+from kiosk.core.tracking import make_tracking_code
+from kiosk.outbox.catalog_updates import OFFLINE, REFUSED, UNCHANGED, UPDATED
+from kiosk.paths import KioskPaths
+from kiosk.ui.shell import Page
+from tests.e2e.conftest import RegisteredKiosk
+from tests.e2e.test_kiosk_to_server import file_a_request, run_on_qasync
+from tests.ui.conftest import build_kiosk, click, find
+
+
+@pytest.fixture
+def connected_kiosk(qtbot: QtBot, kiosk_paths: KioskPaths, registered: RegisteredKiosk) -> Iterator[Kiosk]:
+    settings = KioskSettings(kiosk_number=registered.number, server_url=registered.central.url,
+                             server_token=registered.token)  # fmt: skip
+    yield from build_kiosk(qtbot, kiosk_paths, "festival", settings)
+
+
+def on_loop(kiosk: Kiosk, scenario: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    async def wrapped() -> None:
+        kiosk.start_sync()
+        try:
+            await scenario()
+        finally:
+            await kiosk.stop_sync()
+
+    run_on_qasync(wrapped)
+
+
+async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        assert loop.time() < deadline, "timed out"
+        await asyncio.sleep(0.02)
+
+
+def renamed_catalog(kiosk_paths: KioskPaths, version: str) -> dict[str, Any]:
+    document = catalog_document(kiosk_paths.catalog, kiosk_paths.icons)
+    document["version"] = version
+    water = next(a for a in document["agencies"] if a["id"] == "mazandaran-water")
+    water["short_name"] = {"fa": "آبفای مازندران نو", "en": "Water (new)"}
+    return document
+
+
+def tile_text(kiosk: Kiosk, agency_id: str) -> str:
+    tile = find(kiosk.window, f"agencyTile:{agency_id}")
+    return tile._name.text()
+
+
+def test_a_published_catalog_arrives_between_citizens_not_during_a_session(
+    qtbot: QtBot, connected_kiosk: Kiosk, registered: RegisteredKiosk, kiosk_paths: KioskPaths
+) -> None:
+    kiosk = connected_kiosk
+    window = kiosk.window
+
+    async def scenario() -> None:
+        updater = kiosk.updater
+        assert updater is not None
+        await until(lambda: updater.last_result == OFFLINE)  # nothing published yet: keep the bundled one
+        click(qtbot, window.attract)  # a citizen is at the screen
+        registered.central.publish_catalog(renamed_catalog(kiosk_paths, "e2e-2"))
+        assert await updater.check_once() == UPDATED
+        assert window.current_page == Page.HOME
+        assert tile_text(kiosk, "mazandaran-water") != "آبفای مازندران نو", "swapped in mid-session"
+        assert kiosk.content.catalog.version != "e2e-2"
+        window.idle_timer.setInterval(50)
+        window.idle_timer.start()
+        await until(lambda: window.current_page == Page.ATTRACT)
+        assert kiosk.content.catalog.version == "e2e-2"
+        assert window.catalog.source == "server"
+        click(qtbot, window.attract)
+        assert tile_text(kiosk, "mazandaran-water") == "آبفای مازندران نو"
+        assert kiosk.desk.context.catalog_version == "e2e-2"
+        assert await updater.check_once() == UNCHANGED  # If-None-Match: 304
+
+    on_loop(kiosk, scenario)
+    assert (kiosk_paths.cached_catalog / "catalog.json").is_file(), "kept for the next start, offline too"
+
+
+def without_water(document: dict[str, Any]) -> None:
+    """A valid catalog in itself, but without the agency the water booth's profile shows."""
+    document["agencies"] = [a for a in document["agencies"] if a["id"] != "mazandaran-water"]
+    for agency in document["agencies"]:
+        for service in agency["services"]:
+            if "related" in service:
+                service["related"] = [r for r in service["related"] if not r.startswith("mazandaran-water.")]
+
+
+@pytest.mark.parametrize(
+    ("damage", "words"),
+    [
+        (lambda d: d["agencies"][0]["services"][0].update(related=["nowhere.nothing"]), "unknown service"),
+        (lambda d: d["agencies"][1]["services"][0]["title"].pop("en"), "title.en: is missing"),
+        (without_water, "unknown agency 'mazandaran-water'"),
+        (lambda d: d["agencies"][0].update(about={"fa": "ا" * 9_000_000, "en": "x"}), "larger than"),
+    ],
+    ids=["unknown-reference", "missing-translation", "agency-the-profile-needs", "oversized"],
+)
+def test_a_broken_catalog_from_the_server_is_refused_and_reported(
+    qtbot: QtBot, kiosk_paths: KioskPaths, registered: RegisteredKiosk, damage: Any, words: str
+) -> None:
+    settings = KioskSettings(kiosk_number=registered.number, server_url=registered.central.url,
+                             server_token=registered.token)  # fmt: skip
+    for kiosk in build_kiosk(qtbot, kiosk_paths, "water-booth", settings):
+        before = kiosk.content.catalog.version
+        broken = copy.deepcopy(renamed_catalog(kiosk_paths, "broken-1"))
+        damage(broken)
+        registered.central.store.publish_catalog(broken)  # as a faulty or older server would serve it
+
+        async def scenario(kiosk: Kiosk = kiosk) -> None:
+            updater = kiosk.updater
+            await until(lambda: updater.last_result != "")
+            assert updater.last_result == REFUSED
+            assert words in (updater.last_refusal or "")
+            kiosk.engine._next_heartbeat = 0  # heartbeat now rather than in a minute
+            kiosk.engine.wake()
+            await until(lambda: any(words in (b["last_error"] or "") for b in registered.central.heartbeats()))
+
+        on_loop(kiosk, scenario)
+        kiosk.window.end_session()
+        assert kiosk.content.catalog.version == before, "the last good catalog stays"
+        assert not (kiosk_paths.cached_catalog / "catalog.json").exists()
+
+
+def type_on_keypad(qtbot: QtBot, kiosk: Kiosk, code: str) -> None:
+    screen = kiosk.window.tracking.screen
+    for digit in code:
+        click(qtbot, find(screen, f"keypad:{digit}"))
+
+
+def test_track_my_request_reads_the_agency_s_answer(
+    qtbot: QtBot, connected_kiosk: Kiosk, registered: RegisteredKiosk
+) -> None:
+    kiosk = connected_kiosk
+    window = kiosk.window
+    code = file_a_request(qtbot, kiosk)
+    click(qtbot, find(window, "doneButton"))
+
+    async def scenario() -> None:
+        await until(lambda: kiosk.store.find_by_tracking_code(code).state == "delivered")
+        registered.central.set_status(code, "rejected", "سند مالکیت پیوست نشده است")
+        click(qtbot, window.attract)
+        click(qtbot, find(window, "trackButton"))
+        screen = window.tracking.screen
+        assert window.current_page == Page.TRACK and screen is not None
+
+        # One digit mistyped: caught here, nobody is asked.
+        wrong = code[:5] + str((int(code[5]) + 1) % 10) + code[6:]
+        type_on_keypad(qtbot, kiosk, wrong)
+        click(qtbot, find(screen, "checkCodeButton"))
+        assert "اشتباه" in screen.status.text() or "درست نیست" in screen.status.text()
+        assert "رسید" in screen.details.text()
+
+        for _ in wrong:
+            click(qtbot, find(screen, "keypad:backspace"))
+        type_on_keypad(qtbot, kiosk, code)
+        click(qtbot, find(screen, "checkCodeButton"))
+        await until(lambda: screen.answer is not None and screen.answer.kind == "found")
+        assert "پذیرفته نشد" in screen.status.text()
+        assert "سند مالکیت پیوست نشده است" in screen.details.text()
+        assert "۱۴۰" in screen.details.text()  # the date of the change, Jalali, Persian digits
+        for secret in ("0012345679", "09111234567", "مریم"):
+            assert secret not in screen.details.text() + screen.status.text()
+
+        # A well-formed code nobody filed: "not found", and nothing else.
+        for _ in code:
+            click(qtbot, find(screen, "keypad:backspace"))
+        type_on_keypad(qtbot, kiosk, make_tracking_code(registered.number, 5))
+        click(qtbot, find(screen, "checkCodeButton"))
+        await until(lambda: screen.answer is not None and screen.answer.kind == "not_found")
+        assert "پیدا نشد" in screen.status.text()
+
+    on_loop(kiosk, scenario)
+    window.end_session()
+    assert window.tracking.screen is None, "the typed code goes with the session"
+
+
+def test_track_offline_says_so_and_shows_what_this_kiosk_knows(
+    qtbot: QtBot, kiosk_paths: KioskPaths, registered: RegisteredKiosk
+) -> None:
+    dead = KioskSettings(kiosk_number=registered.number, server_url="http://127.0.0.1:9", server_token="x")
+    for kiosk in build_kiosk(qtbot, kiosk_paths, "festival", dead):
+        code = file_a_request(qtbot, kiosk)
+        click(qtbot, find(kiosk.window, "doneButton"))
+
+        async def scenario(kiosk: Kiosk = kiosk, code: str = code) -> None:
+            click(qtbot, kiosk.window.attract)
+            click(qtbot, find(kiosk.window, "trackButton"))
+            screen = kiosk.window.tracking.screen
+            type_on_keypad(qtbot, kiosk, code)
+            click(qtbot, find(screen, "checkCodeButton"))
+            await until(lambda: screen.answer is not None)
+            assert screen.answer.kind == "offline" and screen.answer.local_state == "pending"
+            assert "دسترس" in screen.status.text()
+            assert "همین پیشخوان" in screen.details.text() or "این پیشخوان" in screen.details.text()
+
+        on_loop(kiosk, scenario)
