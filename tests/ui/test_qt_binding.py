@@ -19,7 +19,10 @@ def test_emitting_a_signal_does_not_release_true() -> None:
     emitter.happened.connect(lambda _n: None)
     gc.collect()
     before = sys.getrefcount(True)
-    for n in range(200):
+    emits = 2000
+    for n in range(emits):
         emitter.happened.emit(n)
     gc.collect()
-    assert sys.getrefcount(True) - before > -50
+    # A faulty binding loses one reference per emit; other threads (a test server) move the count
+    # by a few dozen either way, far from a whole emit's worth each time.
+    assert sys.getrefcount(True) - before > -emits // 2
