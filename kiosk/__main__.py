@@ -57,9 +57,20 @@ def main(argv: list[str] | None = None) -> int:
         from kiosk.selftest import self_test
 
         return self_test(paths, profile)
-    configure_logging(paths)
-    settings = read_settings(paths, {"kiosk_number": args.kiosk_number, "server_url": args.server_url})
-    return run(paths, profile, windowed=args.windowed, settings=settings)
+    from kiosk.single_instance import AlreadyRunning, InstanceLock
+
+    lock = InstanceLock(paths.data)
+    try:
+        lock.acquire()
+    except AlreadyRunning as exc:
+        print(f"kiosk: {exc}", file=sys.stderr)
+        return 3
+    try:
+        configure_logging(paths)
+        settings = read_settings(paths, {"kiosk_number": args.kiosk_number, "server_url": args.server_url})
+        return run(paths, profile, windowed=args.windowed, settings=settings)
+    finally:
+        lock.release()
 
 
 def outbox_command(args: argparse.Namespace, paths: KioskPaths, profile_name: str) -> int:

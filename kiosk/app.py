@@ -229,6 +229,7 @@ class Kiosk:
 
     def close(self) -> None:
         """Close the window and take back everything installed application-wide."""
+        self.window.allow_close()
         self.window.close()
         self.window.deleteLater()
         self.localizer.detach()
@@ -238,7 +239,12 @@ class Kiosk:
 
 
 def show_full_screen(window: KioskWindow) -> None:
-    """Full screen, also in a bare X session with no window manager to honour the request."""
+    """Full screen, frameless, above everything; also in a bare X session with no window manager."""
+    from PySide6.QtCore import Qt
+
+    window.setWindowFlags(
+        window.windowFlags() | Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint
+    )
     window.showFullScreen()
     screen = window.screen()
     if screen is not None:

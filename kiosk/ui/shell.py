@@ -6,8 +6,8 @@ import logging
 from enum import IntEnum
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.core.catalog import Catalog
@@ -15,6 +15,7 @@ from kiosk.core.profiles import DemoProfile
 from kiosk.outbox.desk import RequestDesk
 from kiosk.ui.i18n import Localizer
 from kiosk.ui.icons import IconSet
+from kiosk.ui.lockdown import Guard
 from kiosk.ui.request_flow import RequestFlow
 from kiosk.ui.screens.agency import AgencyScreen
 from kiosk.ui.screens.attract import AttractScreen
@@ -22,19 +23,9 @@ from kiosk.ui.screens.home import HomeScreen
 from kiosk.ui.screens.service import ServiceScreen
 from kiosk.ui.track_flow import TrackFlow
 from kiosk.ui.widgets.header import Header
+from kiosk.ui.widgets.idle_prompt import IdlePrompt
 
 log = logging.getLogger(__name__)
-
-# Input that proves somebody is at the screen.
-_ACTIVITY = {
-    QEvent.Type.MouseButtonPress,
-    QEvent.Type.MouseButtonRelease,
-    QEvent.Type.TouchBegin,
-    QEvent.Type.TouchUpdate,
-    QEvent.Type.KeyPress,
-    QEvent.Type.Wheel,
-}
-
 
 class Page(IntEnum):
     ATTRACT = 0
@@ -52,6 +43,7 @@ class KioskWindow(QMainWindow):
     session_started = Signal()
     session_ended = Signal()
     catalog_changed = Signal(object)  # the Catalog now shown, after an update was swapped in
+    staff_requested = Signal()  # the corner gesture or Ctrl+Alt+Shift+S
     page_changed = Signal(int)
 
     def __init__(
@@ -116,12 +108,38 @@ class KioskWindow(QMainWindow):
 
         self.idle_timer = QTimer(self)
         self.idle_timer.setSingleShot(True)
-        self.idle_timer.timeout.connect(self.end_session)
-        self._activity = _ActivityWatcher(self.idle_timer, self)
+        self.idle_timer.timeout.connect(self._idle)
+        self.idle_prompt = IdlePrompt(localizer, central)
+        self.idle_prompt.expired.connect(self.end_session)
+        self.idle_prompt.still_here.connect(self.idle_timer.start)
+        self.guard = Guard(self, self.idle_timer, parent=self)
+        self.guard.staff_gesture.connect(self.staff_requested)
         app = QApplication.instance()
         if app is not None:
-            app.installEventFilter(self._activity)
+            app.installEventFilter(self.guard)
+        staff_keys = QShortcut(QKeySequence("Ctrl+Alt+Shift+S"), self)
+        staff_keys.setContext(Qt.ShortcutContext.ApplicationShortcut)
+        staff_keys.activated.connect(self.staff_requested)
+        self._may_close = False
         self.retranslate()
+
+    # --- lockdown --------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Alt+F4, the window manager's close button, a stray close(): nothing, for citizens."""
+        if self._may_close:
+            event.accept()
+        else:
+            event.ignore()
+
+    def allow_close(self) -> None:
+        """Only the technician's "exit to desktop" and the application's own shutdown close it."""
+        self._may_close = True
+
+    def _idle(self) -> None:
+        if self.current_page in (Page.ATTRACT, Page.OUT_OF_SERVICE):
+            return
+        self.idle_prompt.start()
 
     # --- content ---------------------------------------------------------------------------
 
@@ -159,6 +177,7 @@ class KioskWindow(QMainWindow):
     def end_session(self) -> None:
         """Back to the attract loop, forgetting everything this citizen typed or opened."""
         self.idle_timer.stop()
+        self.idle_prompt.cancel()
         self._history.clear()
         self.requests.discard()
         self.tracking.discard()
@@ -270,16 +289,3 @@ class KioskWindow(QMainWindow):
             screen.retranslate()
         self.requests.retranslate()
         self.tracking.retranslate()
-
-
-class _ActivityWatcher(QObject):
-    """Restarts the idle timer on any touch, click or key anywhere in the application."""
-
-    def __init__(self, timer: QTimer, parent: QObject) -> None:
-        super().__init__(parent)
-        self._timer = timer
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in _ACTIVITY and self._timer.isActive():
-            self._timer.start()
-        return False

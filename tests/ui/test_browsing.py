@@ -116,10 +116,14 @@ def test_idling_returns_to_the_attract_loop_and_forgets_the_session(qtbot: QtBot
     type_text(find(window, "searchField"), "قبض")
     kiosk.localizer.set_language("en")
     window.idle_timer.setInterval(150)
+    window.idle_prompt.seconds = 1
     click(qtbot, find(window, "searchField"))  # activity restarts the timer at the new interval
+    qtbot.waitUntil(lambda: window.idle_prompt.showing, timeout=3000)
+    assert window.idle_prompt.countdown.text().endswith(": 1"), "the countdown"
+    assert window.current_page == Page.HOME, "nothing is wiped while the prompt asks"
     with qtbot.waitSignal(window.session_ended, timeout=3000):
         pass
-    assert window.current_page == Page.ATTRACT
+    assert window.current_page == Page.ATTRACT and not window.idle_prompt.showing
     assert window.home.search_field.text() == ""
     assert not window.home.search_field.isUndoAvailable()
     assert kiosk.localizer.language == "fa"
@@ -134,3 +138,16 @@ def test_activity_keeps_the_session_alive(qtbot: QtBot, kiosk: Kiosk) -> None:
         qtbot.wait(150)
         click(qtbot, window.home.search_field)
     assert window.current_page == Page.HOME
+
+
+def test_still_here_keeps_the_session(qtbot: QtBot, kiosk: Kiosk) -> None:
+    window = kiosk.window
+    start(qtbot, kiosk)
+    type_text(find(window, "searchField"), "قبض")
+    window.idle_timer.setInterval(100)
+    window.idle_timer.start()
+    qtbot.waitUntil(lambda: window.idle_prompt.showing, timeout=3000)
+    click(qtbot, find(window, "stillHereButton"))
+    assert not window.idle_prompt.showing
+    assert window.current_page == Page.HOME and window.home.search_field.text() == "قبض"
+    assert window.idle_timer.isActive(), "the idle clock starts over"
