@@ -41,7 +41,10 @@ def print_config(
 ) -> int:
     environ = os.environ if environ is None else environ
     refused = 0
-    rows: list[tuple[str, str]] = [("version", __version__), ("resources", f"{paths.root} ({_resources_origin(environ)})")]
+    rows: list[tuple[str, str]] = [
+        ("version", __version__),
+        ("resources", f"{paths.root} ({_resources_origin(environ)})"),
+    ]
     if data_dir_arg is not None:
         data_origin = "from command line --data-dir"
     elif environ.get("KIOSK_DATA_DIR"):
@@ -121,4 +124,3 @@ def _active_profile(paths: KioskPaths, name: str | None) -> tuple[DemoProfile, l
     library = _ReadOnlyProfiles(paths.profiles, paths.last_good_profiles, paths.resources)
     profile, profile_warnings = choose_profile(library, name or DEFAULT_PROFILE, catalog)
     return profile, warnings + profile_warnings
-

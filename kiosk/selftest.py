@@ -16,7 +16,7 @@ import os
 import sys
 import tempfile
 import xml.etree.ElementTree as ElementTree
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path, PurePosixPath
 
 from kiosk import __version__
@@ -94,6 +94,15 @@ def _check_data_folder(paths: KioskPaths, report: _Report) -> None:
 # --- the bundle's own inventory ---------------------------------------------------------------------
 
 
+def build_manifest(files: Mapping[str, Path], **about: object) -> dict[str, object]:
+    """The manifest build.spec writes into the bundle: bundle-relative name -> size and SHA-256."""
+    listed = {}
+    for name, source in sorted(files.items()):
+        data = source.read_bytes()
+        listed[PurePosixPath(name).as_posix()] = {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    return {"format": 1, "kind": MANIFEST_KIND, "version": __version__, **about, "files": listed}
+
+
 def _check_bundle_manifest(paths: KioskPaths, report: _Report) -> set[str]:
     """Every file the build put in the bundle is there, unchanged; returns the names listed."""
     manifest = paths.root / MANIFEST_NAME
@@ -130,10 +139,14 @@ def _check_bundle_manifest(paths: KioskPaths, report: _Report) -> set[str]:
             problems += 1
             continue
         if len(data) != size or hashlib.sha256(data).hexdigest() != digest:
-            report.fail("damaged file", f"{name} (in {paths.root}) differs from the build ({len(data)} bytes, {size} built)")
+            report.fail(
+                "damaged file", f"{name} (in {paths.root}) differs from the build ({len(data)} bytes, {size} built)"
+            )
             problems += 1
     if not problems:
-        report.ok("bundle", f"{len(files)} files as built (kiosk {document.get('version')}, {document.get('platform')})")
+        report.ok(
+            "bundle", f"{len(files)} files as built (kiosk {document.get('version')}, {document.get('platform')})"
+        )
     return set(files)
 
 

@@ -183,6 +183,7 @@ class UsageEvent(Base):
     day: Mapped[str] = mapped_column(String(10))
     profile: Mapped[str] = mapped_column(String(100))
     mode: Mapped[str] = mapped_column(String(10))
+    duration_seconds: Mapped[float | None] = mapped_column(Float)  # session_ended only
 
     __table_args__ = (Index("ix_usage_day_kind", "day", "kind"),)
 

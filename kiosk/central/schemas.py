@@ -24,7 +24,9 @@ MAX_USAGE_EVENTS = 500
 
 Mode = Literal["demo", "live"]
 Status = Literal["received", "in_review", "done", "rejected"]
-UsageKind = Literal["service_viewed", "request_started", "request_submitted", "request_abandoned", "search"]
+UsageKind = Literal[
+    "service_viewed", "request_started", "request_submitted", "request_abandoned", "search", "session_ended"
+]
 
 _ID = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _SERVICE_ID = r"^[a-z0-9]+(?:-[a-z0-9]+)*\.[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -97,6 +99,8 @@ class UsageEventIn(Strict):
     at: AwareDatetime
     profile: Annotated[StrictStr, Field(max_length=100)]
     mode: Mode
+    # session_ended: how long the citizen stayed, in seconds (no more than a day).
+    duration_seconds: Annotated[StrictFloat | StrictInt, Field(ge=0, le=86400, allow_inf_nan=False)] | None = None
 
 
 class UsageIn(Strict):

@@ -333,6 +333,7 @@ class Store:
                     day=event.at.astimezone(zone).date().isoformat(),
                     profile=event.profile,
                     mode=event.mode,
+                    duration_seconds=event.duration_seconds,
                 )
                 for event in events
             )

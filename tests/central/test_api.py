@@ -11,8 +11,9 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
+from kiosk.central.models import UsageEvent
 from kiosk.core.tracking import make_tracking_code
 from tests.central.conftest import KioskClient, kiosk_client
 from tests.factories import write_catalog
@@ -437,3 +438,15 @@ def test_a_server_with_another_key_refuses_to_share_the_database(tmp_path: Path,
         with pytest.raises(RuntimeError, match="secret key differs"):
             with start_central_server(tmp_path / "b", db_url=url):
                 pass
+
+
+
+def test_a_session_length_is_kept_with_its_duration(central: RunningCentral, kiosk: KioskClient) -> None:
+    event = {"kind": "session_ended", "service_id": None, "agency_id": None, "at": "2026-11-23T10:00:00Z",
+             "profile": "festival", "mode": "demo", "duration_seconds": 95.5}  # fmt: skip
+    assert kiosk.http.post("/api/v1/usage", json={"events": [event]}, headers=kiosk.auth).status_code == 204
+    too_long = dict(event, duration_seconds=10**6)
+    assert kiosk.http.post("/api/v1/usage", json={"events": [too_long]}, headers=kiosk.auth).status_code == 422
+    with central.store.db.read() as session:
+        stored = session.scalars(select(UsageEvent)).all()
+    assert [(e.kind, e.duration_seconds) for e in stored] == [("session_ended", 95.5)]

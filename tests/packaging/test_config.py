@@ -58,7 +58,11 @@ def test_the_config_file_overrides_the_defaults(tmp_path: Path) -> None:
 def test_the_environment_overrides_the_config_file(tmp_path: Path) -> None:
     environ = {"KIOSK_NUMBER": "31", "KIOSK_SERVER_URL": "https://env.example", "KIOSK_SERVER_TOKEN": "env-token"}
     settings = load_settings(config(tmp_path), environ)
-    assert (settings.kiosk_number, settings.server_url, settings.server_token) == (31, "https://env.example", "env-token")
+    assert (settings.kiosk_number, settings.server_url, settings.server_token) == (
+        31,
+        "https://env.example",
+        "env-token",
+    )
     assert settings.origin == {
         "kiosk_number": "environment KIOSK_NUMBER",
         "server_url": "environment KIOSK_SERVER_URL",
