@@ -18,6 +18,7 @@ from kiosk.core.settings import KioskSettings, load_settings
 from kiosk.outbox.desk import DeskContext, RequestDesk
 from kiosk.outbox.lookup import RequestLookup
 from kiosk.outbox.store import OutboxError, OutboxStore, OutboxVersionError, keep_aside
+from kiosk.outbox.usage import UsageLog
 from kiosk.paths import KioskPaths
 
 if TYPE_CHECKING:
@@ -154,6 +155,8 @@ class Kiosk:
             localizer.set_language(content.profile.language)
             window.show_content(content.catalog, content.profile, logo)
         window.tracking.lookup = RequestLookup(None, store)  # offline until the server is known
+        if content is not None:
+            window.usage = UsageLog(store, content.profile.name, content.profile.mode)
         kiosk = cls(paths, content, settings, localizer, window, store, desk)
         window.catalog_changed.connect(kiosk._catalog_changed)
         return kiosk

@@ -175,6 +175,14 @@ class CentralClient:
         except (UnicodeDecodeError, ValueError) as exc:
             raise CatalogRefused(f"the catalog is not valid JSON: {exc}") from exc
 
+    def send_usage(self, events: list[dict[str, Any]]) -> bool:
+        """Deliver a batch of anonymous usage events; True when the server has them."""
+        try:
+            response = self._session.post(f"{self.base_url}{API}/usage", json={"events": events}, timeout=self._timeout)
+        except requests.RequestException:
+            return False
+        return response.status_code < 300
+
     def track(self, tracking_code: str) -> TrackedStatus | None:
         """A request's status on the server; None when the server does not know the code."""
         try:

@@ -25,7 +25,7 @@ from typing import Any
 
 from kiosk.core.tracking import make_tracking_code, next_sequence
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 STATES = ("pending", "sending", "delivered", "rejected")
 
 # Each entry upgrades the schema from version i to i + 1.
@@ -50,6 +50,22 @@ _MIGRATIONS: list[str] = [
     );
     CREATE INDEX requests_due ON requests (state, next_attempt_at);
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    """,
+    # 2: anonymous usage events (what was viewed, started, filed, abandoned; session lengths),
+    # kept until the central server has them. No personal data: no answers, no search words.
+    """
+    CREATE TABLE usage_events (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        service_id TEXT,
+        agency_id TEXT,
+        at TEXT NOT NULL,
+        profile TEXT NOT NULL,
+        mode TEXT NOT NULL,
+        duration_seconds REAL,
+        sent INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX usage_unsent ON usage_events (sent, id);
     """,
 ]
 
@@ -295,6 +311,64 @@ class OutboxStore:
         if oldest:
             age = max(0.0, now - datetime.fromisoformat(oldest.replace("Z", "+00:00")).timestamp())
         return OutboxHealth(counts, age, error[0] if error else None, today)
+
+    # --- usage events ------------------------------------------------------------------------
+
+    def record_usage(self, events: list[dict[str, Any]]) -> None:
+        """Keep a session's usage events (one commit for the whole session)."""
+        if not events:
+            return
+        rows = [
+            (e["kind"], e.get("service_id"), e.get("agency_id"), e["at"], e["profile"], e["mode"],
+             e.get("duration_seconds"))
+            for e in events
+        ]  # fmt: skip
+        self._update_many(
+            "INSERT INTO usage_events (kind, service_id, agency_id, at, profile, mode, duration_seconds)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+
+    def unsent_usage(self, limit: int = 500) -> list[tuple[int, dict[str, Any]]]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM usage_events WHERE sent = 0 ORDER BY id LIMIT ?", (limit,)
+            ).fetchall()
+        return [
+            (
+                row["id"],
+                {
+                    "kind": row["kind"], "service_id": row["service_id"], "agency_id": row["agency_id"],
+                    "at": row["at"], "profile": row["profile"], "mode": row["mode"],
+                    "duration_seconds": row["duration_seconds"],
+                },
+            )
+            for row in rows
+        ]  # fmt: skip
+
+    def mark_usage_sent(self, ids: list[int]) -> None:
+        """The server has these; events sent more than 30 days ago are dropped for good."""
+        if not ids:
+            return
+        marks = ",".join("?" * len(ids))
+        month_ago = _utc_iso(self._clock() - 30 * 86400)
+        with self._lock, self._transaction() as db:
+            db.execute(f"UPDATE usage_events SET sent = 1 WHERE id IN ({marks})", tuple(ids))
+            db.execute("DELETE FROM usage_events WHERE sent = 1 AND at < ?", (month_ago,))
+
+    def usage_counts_since(self, since_iso: str, kind: str) -> list[tuple[str, int]]:
+        """(service id, count) of one kind of event since a moment, most first."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT service_id, COUNT(*) AS n FROM usage_events WHERE kind = ? AND at >= ?"
+                " AND service_id IS NOT NULL GROUP BY service_id ORDER BY n DESC, service_id LIMIT 10",
+                (kind, since_iso),
+            ).fetchall()
+        return [(row["service_id"], row["n"]) for row in rows]
+
+    def _update_many(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        with self._lock, self._transaction() as db:
+            db.executemany(sql, rows)
 
     def rejected(self) -> list[OutboxRequest]:
         """Requests the server refused for good, with its reasons, for staff to see."""

@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 BATCH_SIZE = 20
+USAGE_BATCH = 500  # the most /api/v1/usage takes at once
 HEARTBEAT_SECONDS = 60.0
 # Even with nothing due, look again this often (a clock jump, a request added by another tool).
 IDLE_POLL_SECONDS = 30.0
@@ -200,6 +201,15 @@ class SyncEngine:
             last_error=(payload.get("last_error") or delivery_error or "")[:1000] or None,
         )
         await self._call(self._client.heartbeat, self._kiosk_number, payload)
+        await self._call(self._send_usage)
+
+    def _send_usage(self) -> None:
+        """Anonymous usage counters ride along with the heartbeat, a batch at a time."""
+        for _ in range(10):
+            batch = self._store.unsent_usage(USAGE_BATCH)
+            if not batch or not self._client.send_usage([event for _id, event in batch]):
+                return
+            self._store.mark_usage_sent([event_id for event_id, _event in batch])
 
     # --- plumbing --------------------------------------------------------------------------
 

@@ -107,6 +107,7 @@ class RequestFlow(QObject):
             self._show(self.failed)
             self._window.show_request_step(can_go_back=False)
             return
+        self._window.note("request_submitted", service.id, service.agency_id)
         # Committed: only now does a tracking code exist. The answers go with the form.
         self._drop("review")
         self._drop("form")

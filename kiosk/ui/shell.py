@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget,
 from kiosk.core.catalog import Catalog
 from kiosk.core.profiles import DemoProfile
 from kiosk.outbox.desk import RequestDesk
+from kiosk.outbox.usage import UsageLog
 from kiosk.ui.i18n import Localizer
 from kiosk.ui.icons import IconSet
 from kiosk.ui.lockdown import Guard
@@ -121,6 +122,7 @@ class KioskWindow(QMainWindow):
         staff_keys.setContext(Qt.ShortcutContext.ApplicationShortcut)
         staff_keys.activated.connect(self.staff_requested)
         self._may_close = False
+        self.usage: UsageLog | None = None  # set by the app: anonymous counters
         self.retranslate()
 
     # --- lockdown --------------------------------------------------------------------------
@@ -169,6 +171,8 @@ class KioskWindow(QMainWindow):
     # --- navigation ------------------------------------------------------------------------
 
     def start_session(self) -> None:
+        if self.usage is not None:
+            self.usage.session_started()
         self._history.clear()
         self._show(Page.HOME)
         self.idle_timer.start()
@@ -178,6 +182,8 @@ class KioskWindow(QMainWindow):
         """Back to the attract loop, forgetting everything this citizen typed or opened."""
         self.idle_timer.stop()
         self.idle_prompt.cancel()
+        if self.usage is not None:
+            self.usage.session_ended()
         self._history.clear()
         self.requests.discard()
         self.tracking.discard()
@@ -217,6 +223,7 @@ class KioskWindow(QMainWindow):
         service = self._catalog.service(service_id)
         self.service.show_service(service, self._catalog.agency(service.agency_id), self._profile.currency)
         self._push(Page.SERVICE, service_id)
+        self.note("service_viewed", service_id, service.agency_id)
 
     def offer_catalog(self, catalog: Catalog) -> None:
         """A newer catalog: shown from the next return to the attract loop, never mid-session."""
@@ -242,6 +249,12 @@ class KioskWindow(QMainWindow):
         service = self._catalog.service(service_id)
         self.requests.start(service, self._catalog.agency(service.agency_id), self._profile.is_demo)
         self._push(Page.REQUEST, service_id)
+        self.note("request_started", service_id, service.agency_id)
+
+    def note(self, kind: str, service_id: str | None = None, agency_id: str | None = None) -> None:
+        """Count an anonymous usage event (nothing the citizen typed)."""
+        if self.usage is not None:
+            self.usage.note(kind, service_id, agency_id)
 
     def show_request_step(self, can_go_back: bool) -> None:
         """The request flow moved on (review, receipt): show it; a receipt cannot go back."""

@@ -90,3 +90,35 @@ def test_the_engine_delivers_a_backlog_exactly_once_with_heartbeats(
     assert beats and beats[0]["kiosk_number"] == 7 and beats[0]["queue_depth"] == 120
     client.close()
     store.close()
+
+
+def test_usage_counters_reach_the_server_with_the_heartbeat(registered: RegisteredKiosk, outbox_path: Path) -> None:
+    from sqlalchemy import select
+
+    from kiosk.central.models import UsageEvent
+    from kiosk.outbox.usage import UsageLog
+
+    store = OutboxStore(outbox_path)
+    usage = UsageLog(store, "festival", "demo")
+    for _ in range(3):
+        usage.session_started()
+        usage.note("service_viewed", "mazandaran-water.bill-payment", "mazandaran-water")
+        usage.session_ended()
+    engine = SyncEngine(store, registered.client(), kiosk_number=registered.number,
+                        heartbeat_payload=lambda: {"version": "t", "profile": "festival", "mode": "demo",
+                                                   "catalog_version": "t"})  # fmt: skip
+
+    async def scenario() -> None:
+        engine.start()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 10
+        while store.unsent_usage():
+            assert loop.time() < deadline
+            await asyncio.sleep(0.02)
+        await engine.stop()
+
+    asyncio.run(scenario())
+    with registered.central.store.db.read() as session:
+        kinds = sorted(e.kind for e in session.scalars(select(UsageEvent)))
+    assert kinds == ["service_viewed"] * 3 + ["session_ended"] * 3
+    store.close()

@@ -12,12 +12,13 @@ import pytest
 
 from kiosk.__main__ import main
 from kiosk.app import open_outbox
+from kiosk.outbox import store as store_module
 from kiosk.outbox.store import SCHEMA_VERSION, OutboxStore, OutboxVersionError
 from kiosk.paths import KioskPaths, resources_root
 from tests.support.central_server import RunningCentral, start_central_server
 
 KIOSK_NUMBER = 7
-PREVIOUS_SCHEMA = 1  # the schema the shipped 0.1 kiosks write
+PREVIOUS_SCHEMA = 1  # the schema the shipped 0.1 kiosks write (2 adds usage counters)
 FIELDS = {"full_name": "زهرا حسین‌زاده", "national_id": "0012345679", "mobile": "09111234567", "agree": True}
 SERVICE = "mazandaran-water.new-connection"
 
@@ -36,10 +37,14 @@ def user_version(path: Path) -> int:
         db.close()
 
 
-def write_previous_release_outbox(path: Path) -> dict[str, str]:
+def write_previous_release_outbox(path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     """An outbox as a kiosk of the previous release leaves it when it is stopped for the update:
     requests waiting, one caught mid-delivery (``sending``), one refused for good by the server.
-    Returns tracking code -> state as written."""
+    Returns tracking code -> state as written.
+
+    Migrations only ever append, so the store with its schema capped at the previous version
+    writes exactly the file the previous release wrote (its tables, its user_version)."""
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", PREVIOUS_SCHEMA)
     store = OutboxStore(path)
     try:
         body = {"profile": "festival", "catalog_version": "1405.09.02-1", "fields": FIELDS}
@@ -49,6 +54,7 @@ def write_previous_release_outbox(path: Path) -> dict[str, str]:
         assert [r.id for r in claimed] == [requests[1].id]
     finally:
         store.close()  # no call marks it delivered: it stays 'sending' in the file
+        monkeypatch.undo()
     states = {r.tracking_code: "pending" for r in requests}
     states[requests[0].tracking_code] = "rejected"
     states[requests[1].tracking_code] = "sending"
@@ -58,17 +64,17 @@ def write_previous_release_outbox(path: Path) -> dict[str, str]:
 def test_an_outbox_written_by_the_previous_schema_is_opened_and_delivered(
     central: RunningCentral, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # When SCHEMA_VERSION moves on, OutboxStore no longer writes the previous schema: the fixture
-    # must then be a file kept from the previous release (see README, "Updating without losing the queue").
-    assert SCHEMA_VERSION == PREVIOUS_SCHEMA, "schema moved on: build the previous-release outbox from a kept file"
+    assert SCHEMA_VERSION == PREVIOUS_SCHEMA + 1, "a newer schema: test the upgrade from the release before"
     central.reset()
     _number, token = central.add_kiosk("upgraded booth", KIOSK_NUMBER)
     data = tmp_path / "data"
-    written = write_previous_release_outbox(data / "outbox.db")
+    written = write_previous_release_outbox(data / "outbox.db", monkeypatch)
     assert user_version(data / "outbox.db") == PREVIOUS_SCHEMA
     raw = sqlite3.connect(data / "outbox.db")
     assert dict(raw.execute("SELECT tracking_code, state FROM requests").fetchall()) == written
+    tables = {row[0] for row in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     raw.close()
+    assert "usage_events" not in tables, "the previous release had no usage table"
 
     monkeypatch.setenv("KIOSK_SERVER_TOKEN", token)
     code = main(["--data-dir", str(data), "--kiosk-number", str(KIOSK_NUMBER), "--server-url", central.url,
@@ -90,6 +96,8 @@ def test_an_outbox_written_by_the_previous_schema_is_opened_and_delivered(
     finally:
         store.close()
     assert user_version(data / "outbox.db") == SCHEMA_VERSION
+    backups = list(data.glob("outbox.db.before-upgrade-v1"))
+    assert backups and user_version(backups[0]) == PREVIOUS_SCHEMA, "the file as it was is kept before migrating"
 
 
 def make_newer_outbox(path: Path) -> bytes:

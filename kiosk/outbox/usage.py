@@ -1,0 +1,75 @@
+"""Anonymous usage counters: what citizens looked at, started, filed and gave up, and how long
+they stayed. Nothing a citizen typed is ever part of it.
+
+Events are gathered in memory during a session and written in one commit when it ends, so a tap
+never waits for the disk; the sync engine sends them to ``/api/v1/usage`` in batches.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from kiosk.outbox.store import OutboxError, OutboxStore
+
+log = logging.getLogger(__name__)
+
+KINDS = ("service_viewed", "request_started", "request_submitted", "request_abandoned", "session_ended")
+
+
+def _iso(seconds: float) -> str:
+    return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+class UsageLog:
+    def __init__(
+        self, store: OutboxStore | None, profile: str, mode: str, clock: Callable[[], float] = time.time
+    ) -> None:
+        self._store = store
+        self.profile = profile
+        self.mode = mode
+        self._clock = clock
+        self._events: list[dict[str, Any]] = []
+        self._session_started: float | None = None
+        self._open_request: tuple[str, str] | None = None  # a form started, not yet filed
+
+    def session_started(self) -> None:
+        self._session_started = self._clock()
+
+    def note(self, kind: str, service_id: str | None = None, agency_id: str | None = None) -> None:
+        if kind not in KINDS:
+            raise ValueError(f"unknown usage event {kind!r}")
+        if kind == "request_started" and service_id and agency_id:
+            self._open_request = (service_id, agency_id)
+        elif kind == "request_submitted":
+            self._open_request = None
+        self._events.append(self._event(kind, service_id, agency_id))
+
+    def session_ended(self) -> None:
+        """Close the session: an unfinished form counts as abandoned; then everything is stored."""
+        if self._open_request is not None:
+            self._events.append(self._event("request_abandoned", *self._open_request))
+            self._open_request = None
+        if self._session_started is not None:
+            event = self._event("session_ended")
+            event["duration_seconds"] = round(max(0.0, self._clock() - self._session_started), 1)
+            self._events.append(event)
+            self._session_started = None
+        events, self._events = self._events, []
+        if self._store is None or not events:
+            return
+        try:
+            self._store.record_usage(events)
+        except OutboxError as exc:  # counters are never worth an error on screen
+            log.warning("usage counters not kept: %s", exc)
+        except Exception as exc:  # sqlite errors arrive raw from executemany
+            log.warning("usage counters not kept: %s", exc)
+
+    def _event(self, kind: str, service_id: str | None = None, agency_id: str | None = None) -> dict[str, Any]:
+        return {
+            "kind": kind, "service_id": service_id, "agency_id": agency_id, "at": _iso(self._clock()),
+            "profile": self.profile, "mode": self.mode,
+        }  # fmt: skip

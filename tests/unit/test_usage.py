@@ -1,0 +1,49 @@
+"""Anonymous usage counters: gathered per session, stored in one commit, never personal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kiosk.outbox.store import OutboxStore
+from kiosk.outbox.usage import UsageLog
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_795_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_session_s_events_an_abandoned_form_and_its_length(tmp_path: Path) -> None:
+    store = OutboxStore(tmp_path / "outbox.db")
+    clock = Clock()
+    usage = UsageLog(store, "festival", "demo", clock)
+    usage.session_started()
+    usage.note("service_viewed", "water.bill", "water")
+    usage.note("request_started", "water.connection", "water")
+    clock.now += 95.25
+    assert store.unsent_usage() == [], "nothing touches the disk during the session"
+    usage.session_ended()
+    events = [e for _id, e in store.unsent_usage()]
+    assert [e["kind"] for e in events] == ["service_viewed", "request_started", "request_abandoned", "session_ended"]
+    assert events[2]["service_id"] == "water.connection"
+    assert events[3]["duration_seconds"] == 95.2 and events[3]["profile"] == "festival"
+    assert set(events[0]) == {"kind", "service_id", "agency_id", "at", "profile", "mode", "duration_seconds"}
+    assert store.usage_counts_since("2000-01-01T00:00:00Z", "service_viewed") == [("water.bill", 1)]
+    store.mark_usage_sent([i for i, _e in store.unsent_usage()])
+    assert store.unsent_usage() == []
+    store.close()
+
+
+def test_a_filed_request_is_not_abandoned(tmp_path: Path) -> None:
+    store = OutboxStore(tmp_path / "outbox.db")
+    usage = UsageLog(store, "festival", "live", Clock())
+    usage.session_started()
+    usage.note("request_started", "water.connection", "water")
+    usage.note("request_submitted", "water.connection", "water")
+    usage.session_ended()
+    kinds = [e["kind"] for _id, e in store.unsent_usage()]
+    assert kinds == ["request_started", "request_submitted", "session_ended"]
+    store.close()
