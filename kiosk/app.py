@@ -23,6 +23,7 @@ from kiosk.paths import KioskPaths
 
 if TYPE_CHECKING:
     from kiosk.core.catalog import Catalog
+    from kiosk.core.profiles import DemoProfile
     from kiosk.outbox.catalog_updates import CatalogUpdater
     from kiosk.outbox.sync import SyncEngine
     from kiosk.ui.i18n import Localizer
@@ -116,6 +117,7 @@ class Kiosk:
     desk: RequestDesk | None
     engine: SyncEngine | None = None
     updater: CatalogUpdater | None = None
+    problems: logging.Handler | None = None
 
     @classmethod
     def build(
@@ -159,7 +161,37 @@ class Kiosk:
             window.usage = UsageLog(store, content.profile.name, content.profile.mode)
         kiosk = cls(paths, content, settings, localizer, window, store, desk)
         window.catalog_changed.connect(kiosk._catalog_changed)
+        if content is not None:
+            from kiosk.staff_actions import KioskStaffActions, RecentProblems
+
+            kiosk.problems = RecentProblems()
+            logging.getLogger().addHandler(kiosk.problems)
+            window.staff.actions = KioskStaffActions(kiosk, kiosk.problems)
         return kiosk
+
+    def apply_profile(self, profile: DemoProfile) -> None:
+        """Staff switched the profile: branding, agencies, language and server change at once;
+        the outbox is untouched (requests filed under the old profile keep their mode)."""
+        from PySide6.QtWidgets import QApplication
+
+        from kiosk.ui.theme import apply_theme
+
+        assert self.content is not None
+        self.content = replace(self.content, profile=profile)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, self.paths.styles, profile.accent)
+        logo = self.paths.resources / profile.logo if profile.logo else None
+        self.window.show_content(self.content.catalog, profile, logo, keep_staff=True)
+        if self.desk is not None:
+            self.desk.context = replace(self.desk.context, profile=profile.name, mode=profile.mode)
+        if self.window.usage is not None:
+            self.window.usage.profile, self.window.usage.mode = profile.name, profile.mode
+
+    async def restart_sync(self) -> None:
+        """The server, token or kiosk number changed: start delivery again with the new ones."""
+        await self.stop_sync()
+        self.start_sync()
 
     def _catalog_changed(self, catalog: Catalog) -> None:
         """An updated catalog is on screen now: requests from here on carry its version."""
@@ -234,6 +266,8 @@ class Kiosk:
         """Close the window and take back everything installed application-wide."""
         self.window.allow_close()
         self.window.close()
+        if self.problems is not None:
+            logging.getLogger().removeHandler(self.problems)
         self.window.deleteLater()
         self.localizer.detach()
         if self.store is not None:

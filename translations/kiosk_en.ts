@@ -138,6 +138,26 @@
             <translation>%1, at %2</translation>
         </message>
         <message>
+            <source>%1 d</source>
+            <translation>%1 d</translation>
+        </message>
+        <message>
+            <source>%1 h</source>
+            <translation>%1 h</translation>
+        </message>
+        <message>
+            <source>%1 min</source>
+            <translation>%1 min</translation>
+        </message>
+        <message>
+            <source>under a minute</source>
+            <translation>under a minute</translation>
+        </message>
+        <message>
+            <source>%1 and %2</source>
+            <translation>%1 and %2</translation>
+        </message>
+        <message>
             <source>Free</source>
             <translation>Free</translation>
         </message>
@@ -213,6 +233,21 @@
         </message>
     </context>
     <context>
+        <name>IdlePrompt</name>
+        <message>
+            <source>Are you still there?</source>
+            <translation>Are you still there?</translation>
+        </message>
+        <message>
+            <source>For your privacy, what you typed will be cleared when this count reaches zero: %1</source>
+            <translation>For your privacy, what you typed will be cleared when this count reaches zero: %1</translation>
+        </message>
+        <message>
+            <source>I'm still here</source>
+            <translation>I'm still here</translation>
+        </message>
+    </context>
+    <context>
         <name>KioskWindow</name>
         <message>
             <source>Pishkhan e-services kiosk</source>
@@ -223,6 +258,49 @@
 Please ask the booth staff for help.</source>
             <translation>This kiosk is out of service for a moment.
 Please ask the booth staff for help.</translation>
+        </message>
+    </context>
+    <context>
+        <name>PinPad</name>
+        <message>
+            <source>Staff mode is not set up on this kiosk. A technician sets the PINs.</source>
+            <translation>Staff mode is not set up on this kiosk. A technician sets the PINs.</translation>
+        </message>
+        <message>
+            <source>Checking…</source>
+            <translation>Checking…</translation>
+        </message>
+        <message>
+            <source>The PIN file cannot be read. A technician must check the kiosk.</source>
+            <translation>The PIN file cannot be read. A technician must check the kiosk.</translation>
+        </message>
+        <message>
+            <source>Wrong PIN.</source>
+            <translation>Wrong PIN.</translation>
+        </message>
+        <message>
+            <source>Too many wrong PINs. The pad opens again in %1 seconds.</source>
+            <translation>Too many wrong PINs. The pad opens again in %1 seconds.</translation>
+        </message>
+        <message>
+            <source>Staff PIN</source>
+            <translation>Staff PIN</translation>
+        </message>
+        <message>
+            <source>Enter</source>
+            <translation>Enter</translation>
+        </message>
+        <message>
+            <source>Enter the PIN</source>
+            <translation>Enter the PIN</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>Cancel</translation>
+        </message>
+        <message>
+            <source>Cancel and go back</source>
+            <translation>Cancel and go back</translation>
         </message>
     </context>
     <context>
@@ -382,6 +460,184 @@ Please ask the booth staff for help.</translation>
         </message>
     </context>
     <context>
+        <name>StaffActions</name>
+        <message>
+            <source>No central server token is set: a technician sets it under Technician.</source>
+            <translation>No central server token is set: a technician sets it under Technician.</translation>
+        </message>
+        <message>
+            <source>Sending now.</source>
+            <translation>Sending now.</translation>
+        </message>
+        <message>
+            <source>There is no outbox on this kiosk.</source>
+            <translation>There is no outbox on this kiosk.</translation>
+        </message>
+        <message>
+            <source>Profile %1 was refused: %2</source>
+            <translation>Profile %1 was refused: %2</translation>
+        </message>
+        <message>
+            <source>Profile %1 is on.</source>
+            <translation>Profile %1 is on.</translation>
+        </message>
+        <message>
+            <source>The kiosk number must be a whole number from 1 to 999.</source>
+            <translation>The kiosk number must be a whole number from 1 to 999.</translation>
+        </message>
+        <message>
+            <source>Not saved: %1</source>
+            <translation>Not saved: %1</translation>
+        </message>
+        <message>
+            <source>Saved. The panel shows whether the server answers.</source>
+            <translation>Saved. The panel shows whether the server answers.</translation>
+        </message>
+        <message>
+            <source>The PIN file cannot be read.</source>
+            <translation>The PIN file cannot be read.</translation>
+        </message>
+        <message>
+            <source>PIN not set: %1</source>
+            <translation>PIN not set: %1</translation>
+        </message>
+        <message>
+            <source>The technician PIN is set.</source>
+            <translation>The technician PIN is set.</translation>
+        </message>
+        <message>
+            <source>The booth staff PIN is set.</source>
+            <translation>The booth staff PIN is set.</translation>
+        </message>
+    </context>
+    <context>
+        <name>StaffPanel</name>
+        <message>
+            <source>technician</source>
+            <translation>technician</translation>
+        </message>
+        <message>
+            <source>booth staff</source>
+            <translation>booth staff</translation>
+        </message>
+        <message>
+            <source>Staff panel (%1)</source>
+            <translation>Staff panel (%1)</translation>
+        </message>
+        <message>
+            <source>Close staff mode</source>
+            <translation>Close staff mode</translation>
+        </message>
+        <message>
+            <source>Requests queue</source>
+            <translation>Requests queue</translation>
+        </message>
+        <message>
+            <source>Send now</source>
+            <translation>Send now</translation>
+        </message>
+        <message>
+            <source>Send waiting requests now</source>
+            <translation>Send waiting requests now</translation>
+        </message>
+        <message>
+            <source>Export waiting requests</source>
+            <translation>Export waiting requests</translation>
+        </message>
+        <message>
+            <source>This kiosk</source>
+            <translation>This kiosk</translation>
+        </message>
+        <message>
+            <source>Run the self-test</source>
+            <translation>Run the self-test</translation>
+        </message>
+        <message>
+            <source>Demo profile</source>
+            <translation>Demo profile</translation>
+        </message>
+        <message>
+            <source>Today</source>
+            <translation>Today</translation>
+        </message>
+        <message>
+            <source>Recent errors</source>
+            <translation>Recent errors</translation>
+        </message>
+        <message>
+            <source>yes</source>
+            <translation>yes</translation>
+        </message>
+        <message>
+            <source>no</source>
+            <translation>no</translation>
+        </message>
+        <message>
+            <source>not asked yet</source>
+            <translation>not asked yet</translation>
+        </message>
+        <message>
+            <source>Waiting: %1</source>
+            <translation>Waiting: %1</translation>
+        </message>
+        <message>
+            <source>Delivered today: %1</source>
+            <translation>Delivered today: %1</translation>
+        </message>
+        <message>
+            <source>Refused by the server: %1</source>
+            <translation>Refused by the server: %1</translation>
+        </message>
+        <message>
+            <source>Oldest waiting: %1</source>
+            <translation>Oldest waiting: %1</translation>
+        </message>
+        <message>
+            <source>Server reachable: %1</source>
+            <translation>Server reachable: %1</translation>
+        </message>
+        <message>
+            <source>Last delivery: %1</source>
+            <translation>Last delivery: %1</translation>
+        </message>
+        <message>
+            <source>Delivery paused: %1</source>
+            <translation>Delivery paused: %1</translation>
+        </message>
+        <message>
+            <source>Version: %1</source>
+            <translation>Version: %1</translation>
+        </message>
+        <message>
+            <source>Kiosk number: %1</source>
+            <translation>Kiosk number: %1</translation>
+        </message>
+        <message>
+            <source>Central server: %1</source>
+            <translation>Central server: %1</translation>
+        </message>
+        <message>
+            <source>Profile: %1</source>
+            <translation>Profile: %1</translation>
+        </message>
+        <message>
+            <source>Catalog: %1</source>
+            <translation>Catalog: %1</translation>
+        </message>
+        <message>
+            <source>Most viewed: %1</source>
+            <translation>Most viewed: %1</translation>
+        </message>
+        <message>
+            <source>Most requested: %1</source>
+            <translation>Most requested: %1</translation>
+        </message>
+        <message>
+            <source>None</source>
+            <translation>None</translation>
+        </message>
+    </context>
+    <context>
         <name>SubmitFailedScreen</name>
         <message>
             <source>We are sorry: your request could not be saved</source>
@@ -398,6 +654,49 @@ Please ask the booth staff for help.</translation>
         <message>
             <source>Finish</source>
             <translation>Finish</translation>
+        </message>
+    </context>
+    <context>
+        <name>TechnicianCard</name>
+        <message>
+            <source>Technician</source>
+            <translation>Technician</translation>
+        </message>
+        <message>
+            <source>Kiosk number</source>
+            <translation>Kiosk number</translation>
+        </message>
+        <message>
+            <source>Server address</source>
+            <translation>Server address</translation>
+        </message>
+        <message>
+            <source>New token</source>
+            <translation>New token</translation>
+        </message>
+        <message>
+            <source>New PIN</source>
+            <translation>New PIN</translation>
+        </message>
+        <message>
+            <source>(unchanged if empty)</source>
+            <translation>(unchanged if empty)</translation>
+        </message>
+        <message>
+            <source>Save connection</source>
+            <translation>Save connection</translation>
+        </message>
+        <message>
+            <source>Set as booth staff PIN</source>
+            <translation>Set as booth staff PIN</translation>
+        </message>
+        <message>
+            <source>Set as technician PIN</source>
+            <translation>Set as technician PIN</translation>
+        </message>
+        <message>
+            <source>Exit to the desktop</source>
+            <translation>Exit to the desktop</translation>
         </message>
     </context>
     <context>

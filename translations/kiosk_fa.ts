@@ -138,6 +138,26 @@
             <translation>%1، ساعت %2</translation>
         </message>
         <message>
+            <source>%1 d</source>
+            <translation>%1 روز</translation>
+        </message>
+        <message>
+            <source>%1 h</source>
+            <translation>%1 ساعت</translation>
+        </message>
+        <message>
+            <source>%1 min</source>
+            <translation>%1 دقیقه</translation>
+        </message>
+        <message>
+            <source>under a minute</source>
+            <translation>کمتر از یک دقیقه</translation>
+        </message>
+        <message>
+            <source>%1 and %2</source>
+            <translation>%1 و %2</translation>
+        </message>
+        <message>
             <source>Free</source>
             <translation>رایگان</translation>
         </message>
@@ -213,6 +233,21 @@
         </message>
     </context>
     <context>
+        <name>IdlePrompt</name>
+        <message>
+            <source>Are you still there?</source>
+            <translation>هنوز اینجا هستید؟</translation>
+        </message>
+        <message>
+            <source>For your privacy, what you typed will be cleared when this count reaches zero: %1</source>
+            <translation>برای حفظ حریم خصوصی شما، وقتی این شمارش به صفر برسد هرچه وارد کرده‌اید پاک می‌شود: %1</translation>
+        </message>
+        <message>
+            <source>I'm still here</source>
+            <translation>بله، هستم</translation>
+        </message>
+    </context>
+    <context>
         <name>KioskWindow</name>
         <message>
             <source>Pishkhan e-services kiosk</source>
@@ -223,6 +258,49 @@
 Please ask the booth staff for help.</source>
             <translation>این پیشخوان لحظاتی از دسترس خارج است.
 لطفاً از کارکنان غرفه کمک بخواهید.</translation>
+        </message>
+    </context>
+    <context>
+        <name>PinPad</name>
+        <message>
+            <source>Staff mode is not set up on this kiosk. A technician sets the PINs.</source>
+            <translation>حالت کارکنان در این پیشخوان راه‌اندازی نشده است. رمزها را کارشناس فنی تعیین می‌کند.</translation>
+        </message>
+        <message>
+            <source>Checking…</source>
+            <translation>در حال بررسی…</translation>
+        </message>
+        <message>
+            <source>The PIN file cannot be read. A technician must check the kiosk.</source>
+            <translation>پرونده رمزها خوانده نمی‌شود. کارشناس فنی باید پیشخوان را بررسی کند.</translation>
+        </message>
+        <message>
+            <source>Wrong PIN.</source>
+            <translation>کد ورود نادرست است.</translation>
+        </message>
+        <message>
+            <source>Too many wrong PINs. The pad opens again in %1 seconds.</source>
+            <translation>رمز نادرست بیش از حد وارد شد. صفحه‌کلید تا %1 ثانیه دیگر دوباره باز می‌شود.</translation>
+        </message>
+        <message>
+            <source>Staff PIN</source>
+            <translation>رمز کارکنان</translation>
+        </message>
+        <message>
+            <source>Enter</source>
+            <translation>ورود</translation>
+        </message>
+        <message>
+            <source>Enter the PIN</source>
+            <translation>ورود با این رمز</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>انصراف</translation>
+        </message>
+        <message>
+            <source>Cancel and go back</source>
+            <translation>انصراف و بازگشت</translation>
         </message>
     </context>
     <context>
@@ -382,6 +460,184 @@ Please ask the booth staff for help.</source>
         </message>
     </context>
     <context>
+        <name>StaffActions</name>
+        <message>
+            <source>No central server token is set: a technician sets it under Technician.</source>
+            <translation>توکن سامانه مرکزی تعیین نشده است؛ کارشناس فنی آن را در بخش «کارشناس فنی» وارد می‌کند.</translation>
+        </message>
+        <message>
+            <source>Sending now.</source>
+            <translation>ارسال آغاز شد.</translation>
+        </message>
+        <message>
+            <source>There is no outbox on this kiosk.</source>
+            <translation>این پیشخوان صف درخواستی ندارد.</translation>
+        </message>
+        <message>
+            <source>Profile %1 was refused: %2</source>
+            <translation>نمایه %1 پذیرفته نشد: %2</translation>
+        </message>
+        <message>
+            <source>Profile %1 is on.</source>
+            <translation>نمایه %1 فعال شد.</translation>
+        </message>
+        <message>
+            <source>The kiosk number must be a whole number from 1 to 999.</source>
+            <translation>شماره پیشخوان باید عددی صحیح از ۱ تا ۹۹۹ باشد.</translation>
+        </message>
+        <message>
+            <source>Not saved: %1</source>
+            <translation>ذخیره نشد: %1</translation>
+        </message>
+        <message>
+            <source>Saved. The panel shows whether the server answers.</source>
+            <translation>ذخیره شد. این پنل نشان می‌دهد سامانه مرکزی پاسخ می‌دهد یا نه.</translation>
+        </message>
+        <message>
+            <source>The PIN file cannot be read.</source>
+            <translation>پرونده رمزها خوانده نمی‌شود.</translation>
+        </message>
+        <message>
+            <source>PIN not set: %1</source>
+            <translation>رمز ثبت نشد: %1</translation>
+        </message>
+        <message>
+            <source>The technician PIN is set.</source>
+            <translation>رمز کارشناس فنی ثبت شد.</translation>
+        </message>
+        <message>
+            <source>The booth staff PIN is set.</source>
+            <translation>رمز کارکنان غرفه ثبت شد.</translation>
+        </message>
+    </context>
+    <context>
+        <name>StaffPanel</name>
+        <message>
+            <source>technician</source>
+            <translation>کارشناس فنی</translation>
+        </message>
+        <message>
+            <source>booth staff</source>
+            <translation>کارکنان غرفه</translation>
+        </message>
+        <message>
+            <source>Staff panel (%1)</source>
+            <translation>پنل کارکنان (%1)</translation>
+        </message>
+        <message>
+            <source>Close staff mode</source>
+            <translation>خروج از حالت کارکنان</translation>
+        </message>
+        <message>
+            <source>Requests queue</source>
+            <translation>صف درخواست‌ها</translation>
+        </message>
+        <message>
+            <source>Send now</source>
+            <translation>ارسال همین حالا</translation>
+        </message>
+        <message>
+            <source>Send waiting requests now</source>
+            <translation>ارسال درخواست‌های در صف همین حالا</translation>
+        </message>
+        <message>
+            <source>Export waiting requests</source>
+            <translation>خروجی گرفتن از درخواست‌های در صف</translation>
+        </message>
+        <message>
+            <source>This kiosk</source>
+            <translation>این پیشخوان</translation>
+        </message>
+        <message>
+            <source>Run the self-test</source>
+            <translation>اجرای خودآزمایی</translation>
+        </message>
+        <message>
+            <source>Demo profile</source>
+            <translation>نمایه پیشخوان</translation>
+        </message>
+        <message>
+            <source>Today</source>
+            <translation>امروز</translation>
+        </message>
+        <message>
+            <source>Recent errors</source>
+            <translation>خطاهای اخیر</translation>
+        </message>
+        <message>
+            <source>yes</source>
+            <translation>بله</translation>
+        </message>
+        <message>
+            <source>no</source>
+            <translation>خیر</translation>
+        </message>
+        <message>
+            <source>not asked yet</source>
+            <translation>هنوز پرسیده نشده</translation>
+        </message>
+        <message>
+            <source>Waiting: %1</source>
+            <translation>در صف: %1</translation>
+        </message>
+        <message>
+            <source>Delivered today: %1</source>
+            <translation>ارسال‌شده امروز: %1</translation>
+        </message>
+        <message>
+            <source>Refused by the server: %1</source>
+            <translation>ردشده از سوی سامانه مرکزی: %1</translation>
+        </message>
+        <message>
+            <source>Oldest waiting: %1</source>
+            <translation>قدیمی‌ترین درخواست در صف: %1</translation>
+        </message>
+        <message>
+            <source>Server reachable: %1</source>
+            <translation>دسترسی به سامانه مرکزی: %1</translation>
+        </message>
+        <message>
+            <source>Last delivery: %1</source>
+            <translation>آخرین ارسال: %1</translation>
+        </message>
+        <message>
+            <source>Delivery paused: %1</source>
+            <translation>ارسال متوقف است: %1</translation>
+        </message>
+        <message>
+            <source>Version: %1</source>
+            <translation>نسخه: %1</translation>
+        </message>
+        <message>
+            <source>Kiosk number: %1</source>
+            <translation>شماره پیشخوان: %1</translation>
+        </message>
+        <message>
+            <source>Central server: %1</source>
+            <translation>سامانه مرکزی: %1</translation>
+        </message>
+        <message>
+            <source>Profile: %1</source>
+            <translation>نمایه: %1</translation>
+        </message>
+        <message>
+            <source>Catalog: %1</source>
+            <translation>فهرست خدمات: %1</translation>
+        </message>
+        <message>
+            <source>Most viewed: %1</source>
+            <translation>پربازدیدترین‌ها: %1</translation>
+        </message>
+        <message>
+            <source>Most requested: %1</source>
+            <translation>پردرخواست‌ترین‌ها: %1</translation>
+        </message>
+        <message>
+            <source>None</source>
+            <translation>هیچ</translation>
+        </message>
+    </context>
+    <context>
         <name>SubmitFailedScreen</name>
         <message>
             <source>We are sorry: your request could not be saved</source>
@@ -398,6 +654,49 @@ Please ask the booth staff for help.</source>
         <message>
             <source>Finish</source>
             <translation>پایان</translation>
+        </message>
+    </context>
+    <context>
+        <name>TechnicianCard</name>
+        <message>
+            <source>Technician</source>
+            <translation>کارشناس فنی</translation>
+        </message>
+        <message>
+            <source>Kiosk number</source>
+            <translation>شماره پیشخوان</translation>
+        </message>
+        <message>
+            <source>Server address</source>
+            <translation>نشانی سامانه مرکزی</translation>
+        </message>
+        <message>
+            <source>New token</source>
+            <translation>توکن تازه</translation>
+        </message>
+        <message>
+            <source>New PIN</source>
+            <translation>رمز تازه</translation>
+        </message>
+        <message>
+            <source>(unchanged if empty)</source>
+            <translation>(اگر خالی بماند تغییر نمی‌کند)</translation>
+        </message>
+        <message>
+            <source>Save connection</source>
+            <translation>ذخیره اتصال</translation>
+        </message>
+        <message>
+            <source>Set as booth staff PIN</source>
+            <translation>ثبت به‌عنوان رمز کارکنان غرفه</translation>
+        </message>
+        <message>
+            <source>Set as technician PIN</source>
+            <translation>ثبت به‌عنوان رمز کارشناس فنی</translation>
+        </message>
+        <message>
+            <source>Exit to the desktop</source>
+            <translation>خروج به میزکار</translation>
         </message>
     </context>
     <context>

@@ -23,7 +23,8 @@ EXPORT_KIND = "pishkhan-outbox-export"
 EXPORT_FORMAT = 1
 
 
-def _age(seconds: float | None) -> str:
+def age_text(seconds: float | None) -> str:
+    """A waiting time as staff read it: '3 min 20 s', '2 h 5 min', '1 d 4 h'."""
     if seconds is None:
         return "none"
     minutes, secs = divmod(int(seconds), 60)
@@ -43,7 +44,7 @@ def status(store: OutboxStore, out: TextIO = sys.stdout) -> int:
     for state in ("pending", "sending", "delivered", "rejected"):
         print(f"  {state:<10} {counts[state]}", file=out)
     print(f"  delivered today: {health.delivered_today}", file=out)
-    print(f"  oldest waiting: {_age(health.oldest_pending_seconds)}", file=out)
+    print(f"  oldest waiting: {age_text(health.oldest_pending_seconds)}", file=out)
     print(f"  last error: {health.last_error or 'none'}", file=out)
     for request in store.rejected():
         print(f"  rejected {request.tracking_code} {request.service_id}: {request.last_error}", file=out)

@@ -147,6 +147,24 @@ class Localizer(QObject):
         clock = self.qlocale.toString(moment.time(), "HH:mm")
         return QCoreApplication.translate("Format", "%1, at %2").replace("%1", day).replace("%2", clock)
 
+    def duration(self, seconds: float | None) -> str:
+        """A waiting time in the language's words, the two largest units: «۳ ساعت و ۵ دقیقه»."""
+        if seconds is None:
+            return "—"
+        hours, minutes = divmod(int(seconds) // 60, 60)
+        days, hours = divmod(hours, 24)
+        units = (
+            (days, QCoreApplication.translate("Format", "%1 d")),
+            (hours, QCoreApplication.translate("Format", "%1 h")),
+            (minutes, QCoreApplication.translate("Format", "%1 min")),
+        )
+        shown = [unit.replace("%1", self.number(value)) for value, unit in units if value][:2]
+        if not shown:
+            return QCoreApplication.translate("Format", "under a minute")
+        if len(shown) == 1:
+            return shown[0]
+        return QCoreApplication.translate("Format", "%1 and %2").replace("%1", shown[0]).replace("%2", shown[1])
+
     def fee(self, fee: Fee, currency: str) -> str:
         if fee.kind == "free":
             return QCoreApplication.translate("Format", "Free")

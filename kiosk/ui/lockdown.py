@@ -45,6 +45,7 @@ class Guard(QObject):
         self._idle_timer = idle_timer
         self._clock = clock
         self._corner_taps: list[float] = []
+        self._last_press: tuple[int, tuple[int, int]] | None = None
         self.extra_activity: list[QTimer] = []  # other timers that any input restarts (staff mode)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -57,10 +58,12 @@ class Guard(QObject):
                     timer.start()
         if kind == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Escape:
             return True
-        # A press reaches the window first, then the widget under the finger: counting only the
-        # window's copy counts each tap once, whatever lies in the corner.
         if kind == QEvent.Type.MouseButtonPress and isinstance(event, QMouseEvent):
-            if watched is self._window.windowHandle():
+            # One tap reaches the window, then the widget under the finger (and its parents): the
+            # same moment and place, counted once.
+            key = (event.timestamp(), event.globalPosition().toPoint().toTuple())
+            if key != self._last_press:
+                self._last_press = key
                 self._corner_tap(event)
         return False
 

@@ -22,11 +22,13 @@ from kiosk.ui.screens.agency import AgencyScreen
 from kiosk.ui.screens.attract import AttractScreen
 from kiosk.ui.screens.home import HomeScreen
 from kiosk.ui.screens.service import ServiceScreen
+from kiosk.ui.staff.mode import StaffMode
 from kiosk.ui.track_flow import TrackFlow
 from kiosk.ui.widgets.header import Header
 from kiosk.ui.widgets.idle_prompt import IdlePrompt
 
 log = logging.getLogger(__name__)
+
 
 class Page(IntEnum):
     ATTRACT = 0
@@ -36,6 +38,7 @@ class Page(IntEnum):
     OUT_OF_SERVICE = 4
     REQUEST = 5  # the form, review, receipt or apology of the request being filed
     TRACK = 6  # "track my request"
+    STAFF = 7  # the staff panel, behind the PIN
 
 
 class KioskWindow(QMainWindow):
@@ -59,6 +62,7 @@ class KioskWindow(QMainWindow):
         self.setObjectName("kioskWindow")
         self._localizer = localizer
         self.requests = RequestFlow(self, localizer, desk, receipts_dir)
+        self.staff = StaffMode(localizer, self, self)  # its PIN pad moves onto the central widget below
         self.tracking = TrackFlow(localizer, self)
         self._pending_catalog: Catalog | None = None
         self._logo: Path | None = None
@@ -86,6 +90,7 @@ class KioskWindow(QMainWindow):
             self.out_of_service,
             self.requests.host,
             self.tracking.host,
+            self.staff.host,
         ):
             self.pages.addWidget(page)
         central = QWidget()
@@ -111,10 +116,16 @@ class KioskWindow(QMainWindow):
         self.idle_timer.setSingleShot(True)
         self.idle_timer.timeout.connect(self._idle)
         self.idle_prompt = IdlePrompt(localizer, central)
+        self.staff.pin_pad.setParent(central)
+        self.staff.pin_pad.hide()
+        self.staff.opened.connect(self._staff_opened)
+        self.staff.closed.connect(self.end_session)
         self.idle_prompt.expired.connect(self.end_session)
         self.idle_prompt.still_here.connect(self.idle_timer.start)
         self.guard = Guard(self, self.idle_timer, parent=self)
         self.guard.staff_gesture.connect(self.staff_requested)
+        self.guard.extra_activity.append(self.staff.idle)
+        self.staff_requested.connect(self.staff.request)
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self.guard)
@@ -138,6 +149,13 @@ class KioskWindow(QMainWindow):
         """Only the technician's "exit to desktop" and the application's own shutdown close it."""
         self._may_close = True
 
+    def _staff_opened(self) -> None:
+        """Staff took over: whatever a citizen left open is wiped first, then the panel shows."""
+        self.end_session(keep_staff=True)
+        self._history.clear()
+        self._show(Page.STAFF)
+        self.header.hide()
+
     def _idle(self) -> None:
         if self.current_page in (Page.ATTRACT, Page.OUT_OF_SERVICE):
             return
@@ -145,8 +163,9 @@ class KioskWindow(QMainWindow):
 
     # --- content ---------------------------------------------------------------------------
 
-    def show_content(self, catalog: Catalog, profile: DemoProfile, logo: Path | None) -> None:
-        """Show this catalog under this profile, starting from the attract loop."""
+    def show_content(self, catalog: Catalog, profile: DemoProfile, logo: Path | None, keep_staff: bool = False) -> None:
+        """Show this catalog under this profile, starting from the attract loop (or staying on the
+        staff panel, when staff switched the profile from there)."""
         self._full_catalog = catalog
         self._catalog = catalog.restricted_to(profile.agencies)
         self._profile = profile
@@ -157,7 +176,10 @@ class KioskWindow(QMainWindow):
             self._localizer.set_language(profile.language)
         self.home.show_content(self._catalog, profile)
         self.attract.show_content(self._catalog, profile)
-        self.end_session()
+        self.end_session(keep_staff=keep_staff)
+        if keep_staff and self.staff.active:
+            self._show(Page.STAFF)
+            self.header.hide()
 
     def show_out_of_service(self) -> None:
         """No usable catalog at all: say so plainly instead of showing an empty kiosk."""
@@ -178,9 +200,12 @@ class KioskWindow(QMainWindow):
         self.idle_timer.start()
         self.session_started.emit()
 
-    def end_session(self) -> None:
-        """Back to the attract loop, forgetting everything this citizen typed or opened."""
+    def end_session(self, keep_staff: bool = False) -> None:
+        """Back to the attract loop, forgetting everything this citizen typed or opened (and
+        closing staff mode, unless it is staff mode that is taking over)."""
         self.idle_timer.stop()
+        if not keep_staff:
+            self.staff.discard()
         self.idle_prompt.cancel()
         if self.usage is not None:
             self.usage.session_ended()
@@ -302,3 +327,4 @@ class KioskWindow(QMainWindow):
             screen.retranslate()
         self.requests.retranslate()
         self.tracking.retranslate()
+        self.staff.retranslate()

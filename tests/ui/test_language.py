@@ -75,3 +75,19 @@ def test_english_profile_starts_left_to_right(qtbot: QtBot, kiosk_paths) -> None
         assert kiosk.localizer.language == "en"
         assert QApplication.layoutDirection() == Qt.LayoutDirection.LeftToRight
         assert kiosk.window.attract.prompt.text() == "Touch the screen to start"
+
+
+def test_every_string_of_the_kiosk_has_a_persian_translation() -> None:
+    import xml.etree.ElementTree as ET
+
+    from kiosk.paths import resources_root
+
+    tree = ET.parse(resources_root() / "translations" / "kiosk_fa.ts")
+    missing = [
+        m.findtext("source")
+        for m in tree.iter("message")
+        if m.find("translation") is None
+        or m.find("translation").get("type") == "unfinished"
+        or not (m.findtext("translation") or "").strip()
+    ]
+    assert not missing, f"untranslated: {missing[:5]}"

@@ -1,4 +1,4 @@
-""""Are you still there?": a countdown over the screen before a walked-away session is wiped."""
+""" "Are you still there?": a countdown over the screen before a walked-away session is wiped."""
 
 from __future__ import annotations
 
