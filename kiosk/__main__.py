@@ -24,6 +24,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--kiosk-number", type=int, default=None, help="this kiosk's number, 1-999 (see config.toml)")
     parser.add_argument("--server-url", default=None, help="the central server's address (default: the profile's)")
+    parser.add_argument(
+        "--hide-cursor", action="store_const", const=True, default=None, help="no mouse pointer (touch screens)"
+    )
     parser.add_argument("--print-config", action="store_true", help="show the settings in force, secrets masked")
     parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -67,7 +70,9 @@ def main(argv: list[str] | None = None) -> int:
         return 3
     try:
         configure_logging(paths)
-        settings = read_settings(paths, {"kiosk_number": args.kiosk_number, "server_url": args.server_url})
+        settings = read_settings(
+            paths, {"kiosk_number": args.kiosk_number, "server_url": args.server_url, "hide_cursor": args.hide_cursor}
+        )
         return run(paths, profile, windowed=args.windowed, settings=settings)
     finally:
         lock.release()

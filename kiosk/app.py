@@ -161,6 +161,7 @@ class Kiosk:
             window.usage = UsageLog(store, content.profile.name, content.profile.mode)
         kiosk = cls(paths, content, settings, localizer, window, store, desk)
         window.catalog_changed.connect(kiosk._catalog_changed)
+        window.accessibility_changed.connect(kiosk._restyle)
         if content is not None:
             from kiosk.staff_actions import KioskStaffActions, RecentProblems
 
@@ -168,6 +169,16 @@ class Kiosk:
             logging.getLogger().addHandler(kiosk.problems)
             window.staff.actions = KioskStaffActions(kiosk, kiosk.problems)
         return kiosk
+
+    def _restyle(self, large_text: bool, high_contrast: bool) -> None:
+        """A citizen asked for larger text or high contrast (for this visit only)."""
+        from PySide6.QtWidgets import QApplication
+
+        from kiosk.ui.theme import apply_theme
+
+        app = QApplication.instance()
+        if self.content is not None and isinstance(app, QApplication):
+            apply_theme(app, self.paths.styles, self.content.profile.accent, large_text, high_contrast)
 
     def apply_profile(self, profile: DemoProfile) -> None:
         """Staff switched the profile: branding, agencies, language and server change at once;
@@ -279,13 +290,51 @@ def show_full_screen(window: KioskWindow) -> None:
     """Full screen, frameless, above everything; also in a bare X session with no window manager."""
     from PySide6.QtCore import Qt
 
-    window.setWindowFlags(
-        window.windowFlags() | Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint
-    )
+    window.setWindowFlags(window.windowFlags() | Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
     window.showFullScreen()
     screen = window.screen()
     if screen is not None:
         window.setGeometry(screen.geometry())
+
+
+class CrashGuard:
+    """An unexpected error is logged (no personal data: a traceback, no values typed) and the kiosk
+    goes back to the attract loop instead of dying; the outbox is never touched. Errors in a
+    burst (the recovery itself failing) end the process, for the service manager to restart it."""
+
+    BURST = 5
+    WINDOW_SECONDS = 10.0
+
+    def __init__(self, kiosk: Kiosk) -> None:
+        self._kiosk = kiosk
+        self._recent: list[float] = []
+
+    def install(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
+        sys.excepthook = self.on_exception
+        if loop is not None:
+            loop.set_exception_handler(self.on_loop_exception)
+
+    def on_exception(self, kind: type[BaseException], value: BaseException, tb: Any) -> None:
+        import time
+
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QApplication
+
+        log.error("unexpected %s; returning to the attract loop", kind.__name__, exc_info=(kind, value, tb))
+        now = time.monotonic()
+        self._recent = [t for t in self._recent if now - t < self.WINDOW_SECONDS] + [now]
+        if len(self._recent) >= self.BURST:
+            log.critical("%d errors in %.0f s: stopping so the kiosk can be restarted", self.BURST, self.WINDOW_SECONDS)
+            QApplication.exit(70)
+            return
+        QTimer.singleShot(0, self._kiosk.window.end_session)
+
+    def on_loop_exception(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        error = context.get("exception")
+        if isinstance(error, BaseException):
+            self.on_exception(type(error), error, error.__traceback__)
+        else:
+            log.error("asyncio: %s", context.get("message"))
 
 
 def run(paths: KioskPaths, profile_name: str, windowed: bool, settings: KioskSettings | None = None) -> int:
@@ -297,6 +346,11 @@ def run(paths: KioskPaths, profile_name: str, windowed: bool, settings: KioskSet
     app.setOrganizationName("Mazandaran e-government")
     kiosk = Kiosk.build(paths, profile_name, settings)
     window = kiosk.window
+    if kiosk.settings.hide_cursor:
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QCursor
+
+        app.setOverrideCursor(QCursor(Qt.CursorShape.BlankCursor))
     if windowed:
         window.resize(*WINDOWED_SIZE)
         window.show()
@@ -307,6 +361,7 @@ def run(paths: KioskPaths, profile_name: str, windowed: bool, settings: KioskSet
 
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
+    CrashGuard(kiosk).install(loop)
     closed = asyncio.Event()
     app.aboutToQuit.connect(closed.set)
 

@@ -224,6 +224,22 @@
             <translation>Follow a request</translation>
         </message>
         <message>
+            <source>Larger text</source>
+            <translation>Larger text</translation>
+        </message>
+        <message>
+            <source>Larger text for this visit</source>
+            <translation>Larger text for this visit</translation>
+        </message>
+        <message>
+            <source>High contrast</source>
+            <translation>High contrast</translation>
+        </message>
+        <message>
+            <source>High contrast colours for this visit</source>
+            <translation>High contrast colours for this visit</translation>
+        </message>
+        <message>
             <source>Follow a request you filed, with its tracking code</source>
             <translation>Follow a request you filed, with its tracking code</translation>
         </message>

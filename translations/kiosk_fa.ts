@@ -224,6 +224,22 @@
             <translation>پیگیری درخواست</translation>
         </message>
         <message>
+            <source>Larger text</source>
+            <translation>متن درشت‌تر</translation>
+        </message>
+        <message>
+            <source>Larger text for this visit</source>
+            <translation>متن درشت‌تر برای همین مراجعه</translation>
+        </message>
+        <message>
+            <source>High contrast</source>
+            <translation>رنگ‌های پرتضاد</translation>
+        </message>
+        <message>
+            <source>High contrast colours for this visit</source>
+            <translation>رنگ‌های پرتضاد برای همین مراجعه</translation>
+        </message>
+        <message>
             <source>Follow a request you filed, with its tracking code</source>
             <translation>پیگیری درخواستی که ثبت کرده‌اید، با کد رهگیری آن</translation>
         </message>

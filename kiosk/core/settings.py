@@ -17,7 +17,12 @@ from kiosk.core.datafile import DataFileError, Problem, Reader, read_toml
 from kiosk.core.tracking import MAX_KIOSK_NUMBER
 
 CONFIG_NAME = "config.toml"
-ENVIRONMENT = {"kiosk_number": "KIOSK_NUMBER", "server_url": "KIOSK_SERVER_URL", "server_token": "KIOSK_SERVER_TOKEN"}
+ENVIRONMENT = {
+    "kiosk_number": "KIOSK_NUMBER",
+    "server_url": "KIOSK_SERVER_URL",
+    "server_token": "KIOSK_SERVER_TOKEN",
+    "hide_cursor": "KIOSK_HIDE_CURSOR",
+}
 
 
 @dataclass(frozen=True)
@@ -25,6 +30,7 @@ class KioskSettings:
     kiosk_number: int = 1
     server_url: str | None = None  # None: the profile's server
     server_token: str | None = None
+    hide_cursor: bool = False  # a touch screen: no arrow in the middle of the screen
     origin: dict[str, str] = field(default_factory=dict, compare=False)  # setting -> where it came from
 
     def server_for(self, profile_url: str) -> str:
@@ -50,10 +56,11 @@ def load_settings(
     if config_file.is_file():
         reader = Reader(str(config_file))
         data = reader.obj(read_toml(config_file, str(config_file)), "")
-        reader.unknown_keys(data, {"kiosk_number", "server"}, "")
-        if "kiosk_number" in data:
-            values["kiosk_number"] = data["kiosk_number"]
-            origin["kiosk_number"] = str(config_file)
+        reader.unknown_keys(data, {"kiosk_number", "hide_cursor", "server"}, "")
+        for key in ("kiosk_number", "hide_cursor"):
+            if key in data:
+                values[key] = data[key]
+                origin[key] = str(config_file)
         server = reader.obj(data.get("server", {}), "server")
         reader.unknown_keys(server, {"url", "token"}, "server")
         for key in ("url", "token"):
@@ -85,6 +92,11 @@ def load_settings(
     token = values.get("server_token")
     if token is not None and (not isinstance(token, str) or not token.strip()):
         problems.append(Problem(origin["server_token"], "server token", "should be a non-empty text"))
+    hide = values.get("hide_cursor", False)
+    if isinstance(hide, str):
+        hide = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}.get(hide.lower(), hide)
+    if not isinstance(hide, bool):
+        problems.append(Problem(origin["hide_cursor"], "hide_cursor", f"is {hide!r}; it must be true or false"))
     if problems:
         raise DataFileError(problems)
-    return KioskSettings(number, url, token.strip() if token else None, origin)
+    return KioskSettings(number, url, token.strip() if token else None, hide is True, origin)

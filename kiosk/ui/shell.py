@@ -48,6 +48,7 @@ class KioskWindow(QMainWindow):
     session_ended = Signal()
     catalog_changed = Signal(object)  # the Catalog now shown, after an update was swapped in
     staff_requested = Signal()  # the corner gesture or Ctrl+Alt+Shift+S
+    accessibility_changed = Signal(bool, bool)  # large text, high contrast: for this session only
     page_changed = Signal(int)
 
     def __init__(
@@ -107,6 +108,7 @@ class KioskWindow(QMainWindow):
         self.agency.service_chosen.connect(self.open_service)
         self.service.request_started.connect(self.open_form)
         self.home.track_requested.connect(self.open_track)
+        self.home.accessibility_requested.connect(self.accessibility_changed)
         self.header.back_requested.connect(self.back)
         self.header.home_requested.connect(self.go_home)
         self.header.language_requested.connect(localizer.set_language)
@@ -213,6 +215,7 @@ class KioskWindow(QMainWindow):
         self.requests.discard()
         self.tracking.discard()
         self.home.clear_search()
+        self.home.reset_accessibility()
         if self._pending_catalog is not None and self._profile is not None:
             catalog, self._pending_catalog = self._pending_catalog, None
             self.show_content(catalog, self._profile, self._logo)  # comes back here, with nothing pending

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from string import Template
 
@@ -31,17 +32,36 @@ def load_fonts(fonts_dir: Path) -> list[str]:
     return problems
 
 
-def apply_theme(app: QApplication, styles_dir: Path, accent: str) -> None:
-    font = QFont(FONT_FAMILY, BASE_POINT_SIZE)
+LARGE_TEXT_SCALE = 1.3
+_POINT_SIZE = re.compile(r"font-size:\s*(\d+)pt")
+
+
+def apply_theme(
+    app: QApplication, styles_dir: Path, accent: str, large_text: bool = False, high_contrast: bool = False
+) -> None:
+    """The kiosk's look; ``large_text`` and ``high_contrast`` are the citizen's own choices on home."""
+    scale = LARGE_TEXT_SCALE if large_text else 1.0
+    font = QFont(FONT_FAMILY, round(BASE_POINT_SIZE * scale))
     font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
     app.setFont(font)
-    app.setStyleSheet(stylesheet(styles_dir, accent))
+    try:
+        sheet = stylesheet(styles_dir, accent, high_contrast)
+    except (OSError, KeyError, ValueError) as exc:
+        # A missing or broken stylesheet must not keep the kiosk from starting: plain Qt looks
+        # worse but works, and the self-test names the file.
+        log.error("stylesheet unusable (%s); running with Qt's plain look", exc)
+        sheet = ""
+    if scale != 1.0:
+        sheet = _POINT_SIZE.sub(lambda m: f"font-size: {round(int(m.group(1)) * scale)}pt", sheet)
+    app.setStyleSheet(sheet)
 
 
-def stylesheet(styles_dir: Path, accent: str) -> str:
+def stylesheet(styles_dir: Path, accent: str, high_contrast: bool = False) -> str:
     color = QColor(accent)
-    template = Template((styles_dir / "kiosk.qss").read_text(encoding="utf-8"))
-    return template.substitute(
+    text = (styles_dir / "kiosk.qss").read_text(encoding="utf-8")
+    if high_contrast:
+        text += "\n" + (styles_dir / "high-contrast.qss").read_text(encoding="utf-8")
+    return Template(text).substitute(
         accent=color.name(),
         accent_dark=color.darker(135).name(),
         accent_light=_mix(color, QColor("#ffffff"), 0.88).name(),

@@ -8,10 +8,20 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QContextMenuEvent, QKeyEvent
 from PySide6.QtPrintSupport import QPrintDialog
-from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QFileDialog, QLineEdit, QMenu, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QDialog,
+    QFileDialog,
+    QLineEdit,
+    QMenu,
+    QPlainTextEdit,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from kiosk.app import Kiosk
+from kiosk.core.persian import to_ascii_digits
 from kiosk.ui.shell import Page
 from tests.ui.conftest import click, find
 
@@ -141,3 +151,42 @@ def test_a_crawl_of_every_screen_finds_no_menu_or_dialog(qtbot: QtBot, kiosk: Ki
             crawled += 1
         assert crawled, f"nothing to tap on {name}"
     assert crawled > 60
+
+
+def test_large_text_and_high_contrast_last_for_the_session_only(qtbot: QtBot, kiosk: Kiosk) -> None:
+    window = kiosk.window
+    click(qtbot, window.attract)
+    normal_size = QApplication.font().pointSize()
+    click(qtbot, find(window, "largeTextButton"))
+    assert QApplication.font().pointSize() > normal_size
+    click(qtbot, find(window, "contrastButton"))
+    assert "#ffd500" in QApplication.instance().styleSheet()
+    window.end_session()
+    assert QApplication.font().pointSize() == normal_size
+    assert "#ffd500" not in QApplication.instance().styleSheet()
+    assert not find(window, "largeTextButton").isChecked()
+
+
+def test_after_the_idle_wipe_no_widget_holds_what_the_citizen_typed(qtbot: QtBot, kiosk: Kiosk) -> None:
+    window = kiosk.window
+    shows = screens(qtbot, kiosk)
+    shows["review"]()  # the form filled with a citizen's answers, now on the review screen
+    typed = ("0012345679", "09111234567", "4816813311", "زهرا حسینی")
+    window.idle_prompt.seconds = 1
+    window.idle_timer.setInterval(50)
+    window.idle_timer.start()
+    qtbot.waitUntil(lambda: window.idle_prompt.showing, timeout=2000)
+    qtbot.waitUntil(lambda: window.current_page == Page.ATTRACT, timeout=4000)
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    for widget in window.findChildren(QWidget):
+        texts = []
+        if isinstance(widget, QLineEdit):
+            texts.append(widget.text())
+            assert not widget.isUndoAvailable(), f"{widget.objectName()} can undo back to the last citizen"
+        elif isinstance(widget, QPlainTextEdit):
+            texts.append(widget.toPlainText())
+        elif hasattr(widget, "text") and callable(widget.text):
+            texts.append(str(widget.text()))
+        shown = to_ascii_digits("".join(c for c in " ".join(texts) if c.isdigit() or c.isalpha() or c == " "))
+        for value in typed:
+            assert value not in shown, f"{widget.objectName() or type(widget).__name__} still shows {value}"

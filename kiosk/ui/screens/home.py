@@ -32,6 +32,7 @@ class HomeScreen(QWidget):
     agency_chosen = Signal(str)
     service_chosen = Signal(str)
     track_requested = Signal()
+    accessibility_requested = Signal(bool, bool)  # large text, high contrast
 
     def __init__(self, localizer: Localizer, icons: IconSet, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -67,6 +68,9 @@ class HomeScreen(QWidget):
         self.track_button.setProperty("role", "primary")
         self.track_button.clicked.connect(self.track_requested)
 
+        self.large_text_button = self._toggle("largeTextButton")
+        self.contrast_button = self._toggle("contrastButton")
+
         self.greeting = QLabel()
         self.greeting.setObjectName("screenSubtitle")
         self.greeting.setWordWrap(True)
@@ -98,7 +102,12 @@ class HomeScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(40, 24, 40, 24)
         layout.setSpacing(18)
-        layout.addWidget(self.greeting)
+        greeting_row = QHBoxLayout()
+        greeting_row.setSpacing(12)
+        greeting_row.addWidget(self.greeting, 1)
+        greeting_row.addWidget(self.large_text_button)
+        greeting_row.addWidget(self.contrast_button)
+        layout.addLayout(greeting_row)
         layout.addLayout(search_row)
         layout.addWidget(self.pages, 1)
 
@@ -119,6 +128,26 @@ class HomeScreen(QWidget):
         self._layout_grid()
         self.clear_search()
         self.retranslate()
+
+    def _toggle(self, name: str) -> QPushButton:
+        button = QPushButton()
+        button.setObjectName(name)
+        button.setProperty("role", "toggle")
+        button.setCheckable(True)
+        button.toggled.connect(self._accessibility_toggled)
+        return button
+
+    def _accessibility_toggled(self) -> None:
+        self.accessibility_requested.emit(self.large_text_button.isChecked(), self.contrast_button.isChecked())
+
+    def reset_accessibility(self) -> None:
+        """Back to the usual look for the next citizen (without announcing it twice)."""
+        if self.large_text_button.isChecked() or self.contrast_button.isChecked():
+            for button in (self.large_text_button, self.contrast_button):
+                button.blockSignals(True)
+                button.setChecked(False)
+                button.blockSignals(False)
+            self._accessibility_toggled()
 
     def clear_search(self) -> None:
         # setText (not clear) also drops the undo history: nothing typed survives for the next person.
@@ -195,6 +224,10 @@ class HomeScreen(QWidget):
         self.search_field.setAccessibleName(self.tr("Search services"))
         self.clear_button.setAccessibleName(self.tr("Clear search"))
         self.track_button.setText(self.tr("Follow a request"))
+        self.large_text_button.setText(self.tr("Larger text"))
+        self.large_text_button.setAccessibleName(self.tr("Larger text for this visit"))
+        self.contrast_button.setText(self.tr("High contrast"))
+        self.contrast_button.setAccessibleName(self.tr("High contrast colours for this visit"))
         self.track_button.setAccessibleName(self.tr("Follow a request you filed, with its tracking code"))
         self.no_results.setText(
             self.tr("Nothing found. Try a shorter or different word, or clear the search to see every agency.")
