@@ -65,7 +65,9 @@ def main() -> int:
     window.home.search_field.setText("كارت ملي")  # typed with Arabic letters on purpose
     shoot("search-fa")
     window.home.clear_search()
+    shoot_staff(kiosk, window, shoot)
     kiosk.localizer.set_language("en")
+    window.start_session()
     shoot("home-en")
     kiosk.close()
     return 0
@@ -134,6 +136,24 @@ def shoot_track(window, shoot) -> None:
     now = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
     screen.show_answer(LookupAnswer(FOUND, code, "mazandaran-water.new-connection", "in_review", now))
     shoot("track-fa")
+
+
+def shoot_staff(kiosk, window, shoot) -> None:  # noqa: ANN001
+    """The PIN pad after a wrong PIN, and the technician's panel."""
+    from kiosk.core.pins import PinVault
+
+    PinVault(kiosk.paths.data / "staff.json", scrypt_n=2**10).set_pin("technician", "7305186")
+    window.end_session()
+    window.staff.request()
+    pad = window.staff.pin_pad
+    pad.field.setText("1111")
+    pad.submit()
+    pad.field.setText("۴۸۲")
+    shoot("pin-pad-fa")
+    pad.hide()
+    window.staff._open("technician")
+    shoot("staff-panel-fa")
+    window.staff.close()
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from kiosk.core.pins import PinFileError, PinVault
 from kiosk.core.profiles import ProfileLibrary
 from kiosk.core.settings import load_settings
 from kiosk.outbox import commands
-from kiosk.ui.staff.panel import StaffView
+from kiosk.ui.staff.panel import NO_TOKEN, StaffView
 
 if TYPE_CHECKING:
     from kiosk.app import Kiosk
@@ -94,13 +94,14 @@ class KioskStaffActions:
             oldest_waiting=oldest,
             last_result=status.last_result if status else "",
             server_reachable=status.server_reachable if status else None,
-            paused=status.paused_reason if status else ("no server token" if not kiosk.settings.server_token else None),
+            paused=status.paused_reason if status else (NO_TOKEN if not kiosk.settings.server_token else None),
             rejected=rejected,
             version=__version__,
             kiosk_number=kiosk.settings.kiosk_number,
             server=kiosk.settings.server_for(content.profile.server_url),
             profile=content.profile.name,
-            catalog=f"{catalog.version} ({catalog.source})",
+            catalog_version=catalog.version,
+            catalog_source=catalog.source,
             profiles=profiles,
             most_viewed=[(self._title(s), n) for s, n in viewed],
             most_requested=[(self._title(s), n) for s, n in requested],

@@ -617,6 +617,10 @@ Please ask the booth staff for help.</translation>
             <translation>Last delivery: %1</translation>
         </message>
         <message>
+            <source>Delivery waits: no central server token is set.</source>
+            <translation>Delivery waits: no central server token is set.</translation>
+        </message>
+        <message>
             <source>Delivery paused: %1</source>
             <translation>Delivery paused: %1</translation>
         </message>
@@ -637,8 +641,20 @@ Please ask the booth staff for help.</translation>
             <translation>Profile: %1</translation>
         </message>
         <message>
-            <source>Catalog: %1</source>
-            <translation>Catalog: %1</translation>
+            <source>Catalog: %1 (%2)</source>
+            <translation>Catalog: %1 (%2)</translation>
+        </message>
+        <message>
+            <source>shipped with the kiosk</source>
+            <translation>shipped with the kiosk</translation>
+        </message>
+        <message>
+            <source>received earlier from the central server</source>
+            <translation>received earlier from the central server</translation>
+        </message>
+        <message>
+            <source>from the central server</source>
+            <translation>from the central server</translation>
         </message>
         <message>
             <source>Most viewed: %1</source>

@@ -617,6 +617,10 @@ Please ask the booth staff for help.</source>
             <translation>آخرین ارسال: %1</translation>
         </message>
         <message>
+            <source>Delivery waits: no central server token is set.</source>
+            <translation>ارسال منتظر است: توکن سامانه مرکزی تعیین نشده است.</translation>
+        </message>
+        <message>
             <source>Delivery paused: %1</source>
             <translation>ارسال متوقف است: %1</translation>
         </message>
@@ -637,8 +641,20 @@ Please ask the booth staff for help.</source>
             <translation>نمایه: %1</translation>
         </message>
         <message>
-            <source>Catalog: %1</source>
-            <translation>فهرست خدمات: %1</translation>
+            <source>Catalog: %1 (%2)</source>
+            <translation>فهرست خدمات: %1 (%2)</translation>
+        </message>
+        <message>
+            <source>shipped with the kiosk</source>
+            <translation>همراه نرم‌افزار پیشخوان</translation>
+        </message>
+        <message>
+            <source>received earlier from the central server</source>
+            <translation>دریافت‌شده پیشین از سامانه مرکزی</translation>
+        </message>
+        <message>
+            <source>from the central server</source>
+            <translation>از سامانه مرکزی</translation>
         </message>
         <message>
             <source>Most viewed: %1</source>

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.app import Kiosk
@@ -151,3 +151,23 @@ def test_still_here_keeps_the_session(qtbot: QtBot, kiosk: Kiosk) -> None:
     assert not window.idle_prompt.showing
     assert window.current_page == Page.HOME and window.home.search_field.text() == "قبض"
     assert window.idle_timer.isActive(), "the idle clock starts over"
+
+
+def test_tab_reaches_every_control_on_home_in_reading_order(qtbot: QtBot, kiosk: Kiosk) -> None:
+    """For a technician's keyboard and for screen readers: every control is reachable with Tab."""
+    window = kiosk.window
+    start(qtbot, kiosk)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    window.home.search_field.setFocus()
+    seen: list[str] = []
+    for _ in range(60):
+        focused = QApplication.focusWidget()
+        if focused is not None and focused.objectName() and focused.objectName() not in seen:
+            seen.append(focused.objectName())
+        qtbot.keyClick(focused or window, Qt.Key.Key_Tab)
+    expected = {"searchField", "trackButton", "largeTextButton", "contrastButton", "languageButton"}
+    expected |= {f"agencyTile:{a.id}" for a in kiosk.content.catalog.agencies}
+    assert expected <= set(seen), f"never reached: {expected - set(seen)}"
+    tiles = [name for name in seen if name.startswith("agencyTile:")]
+    assert tiles == [f"agencyTile:{a.id}" for a in kiosk.content.catalog.agencies], "tiles in catalog order"

@@ -22,9 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.core.persian import isolate, isolate_ltr
 from kiosk.ui.i18n import Localizer
 from kiosk.ui.widgets.keyboard import NumericKeypad, OnScreenKeyboard
 from kiosk.ui.widgets.scrolling import touch_scroll_area
+
+NO_TOKEN = "no-token"  # StaffView.paused: delivery has not started for want of a token
 
 
 @dataclass
@@ -42,7 +45,8 @@ class StaffView:
     kiosk_number: int
     server: str
     profile: str
-    catalog: str  # version and where it came from
+    catalog_version: str
+    catalog_source: str  # bundled, cached or server
     profiles: list[tuple[str, str]]  # name, title
     most_viewed: list[tuple[str, int]]
     most_requested: list[tuple[str, int]]
@@ -242,21 +246,25 @@ class StaffPanel(QWidget):
             self.tr("Refused by the server: %1").replace("%1", n(view.counts.get("rejected", 0))),
             self.tr("Oldest waiting: %1").replace("%1", loc.duration(view.oldest_waiting)),
             self.tr("Server reachable: %1").replace("%1", reachable),
-            self.tr("Last delivery: %1").replace("%1", view.last_result or "—"),
+            self.tr("Last delivery: %1").replace("%1", isolate(view.last_result) if view.last_result else "—"),
         ]
-        if view.paused:
-            facts.append(self.tr("Delivery paused: %1").replace("%1", view.paused))
+        if view.paused == NO_TOKEN:
+            facts.append(self.tr("Delivery waits: no central server token is set."))
+        elif view.paused:
+            facts.append(self.tr("Delivery paused: %1").replace("%1", isolate(view.paused)))
         self.queue_facts.setText("\n".join(facts))
         self.rejected.setText("\n".join(f"{code} · {service}: {reason}" for code, service, reason in view.rejected))
         self.rejected.setVisible(bool(view.rejected))
         self.kiosk_facts.setText(
             "\n".join(
                 [
-                    self.tr("Version: %1").replace("%1", view.version),
+                    self.tr("Version: %1").replace("%1", isolate_ltr(view.version)),
                     self.tr("Kiosk number: %1").replace("%1", n(view.kiosk_number)),
-                    self.tr("Central server: %1").replace("%1", view.server or "—"),
-                    self.tr("Profile: %1").replace("%1", view.profile),
-                    self.tr("Catalog: %1").replace("%1", view.catalog),
+                    self.tr("Central server: %1").replace("%1", isolate_ltr(view.server) if view.server else "—"),
+                    self.tr("Profile: %1").replace("%1", isolate_ltr(view.profile)),
+                    self.tr("Catalog: %1 (%2)")
+                    .replace("%1", isolate_ltr(view.catalog_version))
+                    .replace("%2", self._source_name(view.catalog_source)),
                 ]
             )
         )
@@ -268,6 +276,13 @@ class StaffPanel(QWidget):
             + self.tr("Most requested: %1").replace("%1", requested)
         )
         self.errors.setText("\n".join(view.recent_errors[-10:]) or self.tr("None"))
+
+    def _source_name(self, source: str) -> str:
+        return {
+            "bundled": self.tr("shipped with the kiosk"),
+            "cached": self.tr("received earlier from the central server"),
+            "server": self.tr("from the central server"),
+        }.get(source, source)
 
 
 class TechnicianCard(QFrame):

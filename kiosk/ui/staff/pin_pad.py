@@ -59,6 +59,7 @@ class PinPad(QWidget):
         self.enter_button.clicked.connect(self.submit)
         self.cancel_button = QPushButton()
         self.cancel_button.setObjectName("pinCancelButton")
+        self.cancel_button.setProperty("role", "staffButton")
         self.cancel_button.clicked.connect(self.cancel)
         buttons = QHBoxLayout()
         buttons.addWidget(self.cancel_button)
