@@ -138,7 +138,7 @@ def shoot_track(window, shoot) -> None:
     shoot("track-fa")
 
 
-def shoot_staff(kiosk, window, shoot) -> None:  # noqa: ANN001
+def shoot_staff(kiosk, window, shoot) -> None:
     """The PIN pad after a wrong PIN, and the technician's panel."""
     from kiosk.core.pins import PinVault
 
