@@ -37,7 +37,8 @@ def age_text(seconds: float | None) -> str:
     return f"{minutes} min {secs} s"
 
 
-def status(store: OutboxStore, out: TextIO = sys.stdout) -> int:
+def status(store: OutboxStore, out: TextIO | None = None) -> int:
+    out = out or sys.stdout  # looked up now: a default bound at import would keep an old stream
     health = store.health()
     counts = health.counts
     print(f"outbox: {store.path}", file=out)
@@ -51,8 +52,9 @@ def status(store: OutboxStore, out: TextIO = sys.stdout) -> int:
     return 0
 
 
-def export(store: OutboxStore, target: Path, kiosk_number: int, out: TextIO = sys.stdout) -> int:
+def export(store: OutboxStore, target: Path, kiosk_number: int, out: TextIO | None = None) -> int:
     """Write every request not yet delivered to a file ``kiosk-central import`` takes."""
+    out = out or sys.stdout
     requests = store.pending()
     document = {
         "format": EXPORT_FORMAT,
