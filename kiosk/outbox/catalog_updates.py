@@ -20,6 +20,7 @@ from pathlib import Path
 
 from kiosk.core.catalog import Catalog, parse_catalog_document, write_catalog_directory
 from kiosk.core.datafile import MAX_FILE_BYTES, DataFileError, Problem
+from kiosk.outbox.background import stop_task_and_worker
 from kiosk.outbox.client import CatalogRefused, CentralClient, ServerUnreachable
 
 log = logging.getLogger(__name__)
@@ -61,14 +62,8 @@ class CatalogUpdater:
         return self._task
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
-            self._task = None
-        await asyncio.get_running_loop().run_in_executor(None, self._worker.shutdown, True)
+        task, self._task = self._task, None
+        await stop_task_and_worker(task, self._worker)
 
     async def _run(self) -> None:
         while True:

@@ -21,6 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
+from kiosk.outbox.background import stop_task_and_worker
 from kiosk.outbox.client import DELIVERED, PAUSED, REJECTED, RETRY, CentralClient, Outcome
 from kiosk.outbox.retry import next_attempt_delay
 from kiosk.outbox.store import OutboxRequest, OutboxStore
@@ -97,14 +98,8 @@ class SyncEngine:
 
     async def stop(self) -> None:
         """Stop after the attempt under way (bounded by the HTTP timeouts); nothing is lost."""
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
-            self._task = None
-        await asyncio.get_running_loop().run_in_executor(None, self._worker.shutdown, True)
+        task, self._task = self._task, None
+        await stop_task_and_worker(task, self._worker)
         self._set(running=False)
 
     def hold_seconds(self) -> float:

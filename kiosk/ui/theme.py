@@ -8,7 +8,7 @@ from pathlib import Path
 from string import Template
 
 from PySide6.QtGui import QColor, QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +70,15 @@ def stylesheet(styles_dir: Path, accent: str, high_contrast: bool = False) -> st
         touch=TOUCH_TARGET_PX,
         check_icon=(styles_dir.parent / "icons" / "check-white.svg").as_posix(),
     )
+
+
+def set_style_flags(widget: QWidget, **flags: bool) -> None:
+    """Set properties the stylesheet selects on (``[error="true"]``) and restyle the widget now:
+    Qt does not re-read a stylesheet when a property changes by itself."""
+    for name, value in flags.items():
+        widget.setProperty(name, value)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
 
 
 def tint(color: str, amount: float = 0.88) -> str:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from kiosk.core.catalog import Agency, Service
 from kiosk.core.forms import FieldProblem, FormCheck, FormField, Value, check_form
 from kiosk.ui.i18n import Localizer
+from kiosk.ui.theme import set_style_flags
 from kiosk.ui.widgets.checkbox import TouchCheckBox
 from kiosk.ui.widgets.keyboard import Editable, NumericKeypad, OnScreenKeyboard
 from kiosk.ui.widgets.scrolling import touch_scroll_area
@@ -144,9 +145,7 @@ class FieldRow(QFrame):
     def set_problem(self, text: str | None) -> None:
         self.error.setText(text or "")
         self.error.setVisible(bool(text))
-        self.setProperty("invalid", bool(text))
-        self.style().unpolish(self)
-        self.style().polish(self)
+        set_style_flags(self, invalid=bool(text))
 
     def retranslate(self) -> None:
         spec = self.spec

@@ -17,6 +17,7 @@ from kiosk.core.persian import for_persian_display
 from kiosk.core.tracking import CODE_LENGTH, is_valid_tracking_code
 from kiosk.outbox.lookup import INVALID, NOT_FOUND, OFFLINE, LookupAnswer
 from kiosk.ui.i18n import Localizer
+from kiosk.ui.theme import set_style_flags
 from kiosk.ui.widgets.keyboard import NumericKeypad
 
 
@@ -184,9 +185,7 @@ class TrackScreen(QWidget):
 
     def _show(self, headline: str, details: str, error: bool = False) -> None:
         self.status.setText(headline)
-        self.status.setProperty("error", error)
-        self.status.style().unpolish(self.status)
-        self.status.style().polish(self.status)
+        set_style_flags(self.status, error=error)
         self.details.setText(details)
         self.details.setVisible(bool(details))
         self.result.show()

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.core.persian import isolate, isolate_ltr
 from kiosk.ui.i18n import Localizer
+from kiosk.ui.theme import set_style_flags
 from kiosk.ui.widgets.keyboard import NumericKeypad, OnScreenKeyboard
 from kiosk.ui.widgets.scrolling import touch_scroll_area
 
@@ -193,9 +194,7 @@ class StaffPanel(QWidget):
 
     def show_notice(self, text: str, error: bool = False) -> None:
         self.notice.setText(text)
-        self.notice.setProperty("error", error)
-        self.notice.style().unpolish(self.notice)
-        self.notice.style().polish(self.notice)
+        set_style_flags(self.notice, error=error)
         self.notice.show()
 
     def show_self_test(self, report: str) -> None:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButto
 from kiosk.core.persian import to_ascii_digits
 from kiosk.core.pins import MAX_LENGTH, Attempt, PinFileError, PinVault
 from kiosk.ui.i18n import Localizer
+from kiosk.ui.theme import set_style_flags
 from kiosk.ui.widgets.keyboard import NumericKeypad
 
 
@@ -153,10 +154,7 @@ class PinPad(QWidget):
 
     def _say(self, text: str, error: bool = False, locked: bool = False) -> None:
         self.message.setText(text)
-        self.message.setProperty("error", error)
-        self.message.setProperty("locked", locked)
-        self.message.style().unpolish(self.message)
-        self.message.style().polish(self.message)
+        set_style_flags(self.message, error=error, locked=locked)
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Staff PIN"))
