@@ -227,7 +227,7 @@ class Kiosk:
         from kiosk.outbox.client import CentralClient
         from kiosk.outbox.sync import SyncEngine
 
-        client = CentralClient(url, self.settings.server_token)
+        client = CentralClient(url, self.settings.server_token, proxy=profile.proxy, ca_file=profile.ca_file)
         self.engine = SyncEngine(
             self.store,
             client,

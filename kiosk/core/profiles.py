@@ -56,6 +56,8 @@ class DemoProfile:
     server_url: str
     source: str = ""
     catalog_refresh_minutes: int = DEFAULT_CATALOG_REFRESH_MINUTES  # how often to ask the server for news
+    proxy: str | None = None  # an HTTP(S) proxy to reach the server through (the environment's is ignored)
+    ca_file: str | None = None  # a CA bundle that signs the server's certificate, if not a public CA
 
     @property
     def is_demo(self) -> bool:
@@ -84,7 +86,13 @@ def parse_profile(data: Any, name: str, label: str, resources_dir: Path | None =
         reader.problem("idle_timeout_seconds", f"is {idle}; at most {MAX_IDLE_SECONDS} (an hour) is allowed")
     agencies = _agencies(reader, reader.field(obj, "agencies", ""))
     server = reader.obj(reader.field(obj, "server", "") or {}, "server")
-    reader.unknown_keys(server, {"url", "catalog_refresh_minutes"}, "server")
+    reader.unknown_keys(server, {"url", "catalog_refresh_minutes", "proxy", "ca_file"}, "server")
+    proxy = reader.text(server, "proxy", "server") if "proxy" in server else None
+    if proxy and not proxy.startswith(("http://", "https://")):
+        reader.problem("server.proxy", f"{proxy!r} should be a proxy address starting with http:// or https://")
+    ca_file = reader.text(server, "ca_file", "server") if "ca_file" in server else None
+    if ca_file and resources_dir is not None and not (resources_dir / ca_file).is_file():
+        reader.problem("server.ca_file", f"{ca_file!r}: the file {resources_dir / ca_file} does not exist")
     url = reader.text(server, "url", "server") if "server" in obj else ""
     refresh = DEFAULT_CATALOG_REFRESH_MINUTES
     if "catalog_refresh_minutes" in server:
@@ -106,6 +114,8 @@ def parse_profile(data: Any, name: str, label: str, resources_dir: Path | None =
         server_url=url.rstrip("/"),
         source=label,
         catalog_refresh_minutes=refresh,
+        proxy=proxy or None,
+        ca_file=str(resources_dir / ca_file) if ca_file and resources_dir is not None else (ca_file or None),
     )
     reader.raise_if_any()
     return profile

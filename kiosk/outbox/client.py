@@ -108,11 +108,18 @@ class CentralClient:
         token: str,
         timeout: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT),
         session: requests.Session | None = None,
+        proxy: str | None = None,
+        ca_file: str | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._timeout = timeout
         self._session = session or requests.Session()
+        # Only what the profile names: a kiosk's environment (HTTPS_PROXY, REQUESTS_CA_BUNDLE...)
+        # is not its technician's decision to make silently.
         self._session.trust_env = False
+        if proxy:
+            self._session.proxies = {"http": proxy, "https": proxy}
+        self._session.verify = ca_file or True
         self._session.headers.update(
             {"Authorization": f"Bearer {token}", "Accept": "application/json", "User-Agent": "pishkhan-kiosk"}
         )

@@ -79,6 +79,24 @@ def test_profile_fields(library: ProfileLibrary, catalog: Catalog) -> None:
             "is missing",
         ),
         ('mode = "demo"', 'mode = "demo"\ncolour = "red"', "colour", "not a known field"),
+        (
+            'url = "http://127.0.0.1:8765"',
+            'url = "http://127.0.0.1:8765"\nproxy = "squid:3128"',
+            "server.proxy",
+            "starting with http://",
+        ),
+        (
+            'url = "http://127.0.0.1:8765"',
+            'url = "http://127.0.0.1:8765"\nca_file = "certs/none.pem"',
+            "server.ca_file",
+            "does not exist",
+        ),
+        (
+            'url = "http://127.0.0.1:8765"',
+            'url = "http://127.0.0.1:8765"\ncatalog_refresh_minutes = 0',
+            "server.catalog_refresh_minutes",
+            "at least 1",
+        ),
     ],
 )
 def test_bad_profile_fields(

@@ -73,3 +73,17 @@ def test_outcome_details() -> None:
     refused = classify(422, {}, '{"detail": [{"loc": ["body", "fields", "mobile"], "msg": "too long"}]}', NOW)
     assert refused.reason == "HTTP 422: body.fields.mobile: too long"
     assert classify(413, {}, "<html>too large</html>", NOW).reason.startswith("HTTP 413: <html>")
+
+
+def test_the_client_ignores_the_environment_s_proxy_and_ca_unless_the_profile_names_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from kiosk.outbox.client import CentralClient
+
+    monkeypatch.setenv("HTTPS_PROXY", "http://10.9.9.9:3128")
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/tmp/untrusted.pem")
+    plain = CentralClient("https://kiosk.sari.ir", "007.t")
+    assert plain._session.trust_env is False and plain._session.verify is True and not plain._session.proxies
+    named = CentralClient("https://kiosk.sari.ir", "007.t", proxy="http://127.0.0.1:3128", ca_file="/etc/ca.pem")
+    assert named._session.proxies == {"http": "http://127.0.0.1:3128", "https": "http://127.0.0.1:3128"}
+    assert named._session.verify == "/etc/ca.pem"
