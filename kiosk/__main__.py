@@ -37,6 +37,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     drain.add_argument("--timeout", type=float, default=300.0, help="give up after this many seconds (300)")
     export = actions.add_parser("export", help="write the requests not yet delivered to FILE (for a USB stick)")
     export.add_argument("file", type=Path)
+    pin = commands.add_parser("pin", help="staff PINs: kiosk pin set staff|technician (the PIN is read from input)")
+    pin_actions = pin.add_subparsers(dest="action", metavar="ACTION", required=True)
+    pin_set = pin_actions.add_parser("set", help="set a role's PIN (4-12 digits, not a simple run)")
+    pin_set.add_argument("role", choices=["staff", "technician"])
     return parser.parse_args(argv)
 
 
@@ -51,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
         return list_profiles(paths)
     if args.command == "outbox":
         return outbox_command(args, paths, profile)
+    if args.command == "pin":
+        return pin_command(args.role, paths)
     if args.print_config:
         from kiosk.config_report import print_config
 
@@ -76,6 +82,27 @@ def main(argv: list[str] | None = None) -> int:
         return run(paths, profile, windowed=args.windowed, settings=settings)
     finally:
         lock.release()
+
+
+def pin_command(role: str, paths: KioskPaths) -> int:
+    import getpass
+
+    from kiosk.core.pins import PinFileError, PinVault
+
+    if sys.stdin.isatty():
+        pin = getpass.getpass(f"new {role} PIN: ")
+        if getpass.getpass("once more: ") != pin:
+            print("the two PINs differ; nothing was changed", file=sys.stderr)
+            return 1
+    else:
+        pin = sys.stdin.readline().strip()
+    try:
+        PinVault(paths.data / "staff.json").set_pin(role, pin)
+    except (ValueError, PinFileError) as exc:
+        print(f"kiosk: {exc}", file=sys.stderr)
+        return 1
+    print(f"the {role} PIN is set (only its salted hash is stored, in {paths.data / 'staff.json'})")
+    return 0
 
 
 def outbox_command(args: argparse.Namespace, paths: KioskPaths, profile_name: str) -> int:

@@ -98,3 +98,15 @@ def test_a_damaged_file_is_reported(tmp_path: Path) -> None:
     (tmp_path / "staff.json").write_text('{"format": 9}', encoding="utf-8")
     with pytest.raises(PinFileError, match="format 9"):
         PinVault(tmp_path / "staff.json")
+
+
+def test_the_first_pins_are_set_from_the_command_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from kiosk.__main__ import main
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("1234\n"))
+    assert main(["--data-dir", str(tmp_path), "pin", "set", "staff"]) == 1, "a simple run is refused"
+    monkeypatch.setattr("sys.stdin", io.StringIO("482913\n"))
+    assert main(["--data-dir", str(tmp_path), "pin", "set", "staff"]) == 0
+    assert PinVault(tmp_path / "staff.json").try_pin("482913").role == "staff"
