@@ -63,6 +63,7 @@ def main() -> int:
     shoot_track(window, shoot)
     window.go_home()
     window.home.search_field.setText("كارت ملي")  # typed with Arabic letters on purpose
+    window.home.keyboard.show()
     shoot("search-fa")
     window.home.clear_search()
     shoot_staff(kiosk, window, shoot)

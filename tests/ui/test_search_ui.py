@@ -53,3 +53,18 @@ def test_nothing_found_says_so(qtbot: QtBot, kiosk: Kiosk) -> None:
     assert result_ids(kiosk) == []
     assert kiosk.window.home.no_results.isVisible()
     assert "چیزی پیدا نشد" in kiosk.window.home.no_results.text()
+
+
+def test_a_citizen_searches_on_the_on_screen_keyboard(qtbot: QtBot, kiosk: Kiosk) -> None:
+    window = kiosk.window
+    click(qtbot, window.attract)
+    keyboard = find(window, "searchKeyboard")
+    assert not keyboard.isVisible()
+    click(qtbot, find(window, "searchField"))
+    assert keyboard.isVisible()
+    for letter in "قبض":
+        click(qtbot, find(keyboard, f"key:{letter}"))
+    assert window.home.search_field.text() == "قبض"
+    assert any("bill" in name for name in result_ids(kiosk))
+    click(qtbot, find(window, "clearSearchButton"))
+    assert not keyboard.isVisible() and window.home.search_field.text() == ""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -21,6 +21,7 @@ from kiosk.core.profiles import DemoProfile
 from kiosk.core.search import CatalogSearch
 from kiosk.ui.i18n import Localizer
 from kiosk.ui.icons import IconSet
+from kiosk.ui.widgets.keyboard import OnScreenKeyboard
 from kiosk.ui.widgets.scrolling import touch_scroll_area
 from kiosk.ui.widgets.tiles import AgencyTile, ServiceTile
 
@@ -110,6 +111,13 @@ class HomeScreen(QWidget):
         layout.addLayout(greeting_row)
         layout.addLayout(search_row)
         layout.addWidget(self.pages, 1)
+        # Citizens have no keyboard: tapping the search field brings the on-screen one up.
+        self.keyboard = OnScreenKeyboard()
+        self.keyboard.setObjectName("searchKeyboard")
+        self.keyboard.set_target(self.search_field)
+        self.keyboard.hide()
+        layout.addWidget(self.keyboard)
+        self.search_field.installEventFilter(self)
 
     # --- content ---------------------------------------------------------------------------
 
@@ -152,6 +160,13 @@ class HomeScreen(QWidget):
     def clear_search(self) -> None:
         # setText (not clear) also drops the undo history: nothing typed survives for the next person.
         self.search_field.setText("")
+        self.keyboard.hide()
+        self.keyboard.set_letters("fa")
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.search_field and event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.FocusIn):
+            self.keyboard.show()
+        return False
 
     @property
     def agency_tiles(self) -> list[AgencyTile]:
