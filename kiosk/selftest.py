@@ -235,12 +235,13 @@ def _check_qt_resources(paths: KioskPaths, listed: set[str], report: _Report) ->
         else:
             report.fail("fonts", f"{FONT_FAMILY} did not register")
 
-    qss = paths.styles / "kiosk.qss"
-    try:
-        stylesheet(paths.styles, "#0f766e")
-        report.ok("stylesheet", qss.name)
-    except (OSError, UnicodeDecodeError, KeyError, ValueError) as exc:
-        report.fail("stylesheet", f"{qss}: {exc.strerror if isinstance(exc, OSError) else exc}")
+    for high_contrast, name in ((False, "kiosk.qss"), (True, "high-contrast.qss")):
+        qss = paths.styles / name
+        try:
+            stylesheet(paths.styles, "#0f766e", high_contrast)
+            report.ok("stylesheet", qss.name)
+        except (OSError, UnicodeDecodeError, KeyError, ValueError) as exc:
+            report.fail("stylesheet", f"{qss}: {exc.strerror if isinstance(exc, OSError) else exc}")
 
     localizer = Localizer(paths.translations, paths.cache)
     qt_translations = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
