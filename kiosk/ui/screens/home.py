@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
@@ -16,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.core.catalog import Catalog
+from kiosk.core.catalog import Agency, Catalog, Service
 from kiosk.core.profiles import DemoProfile
 from kiosk.core.search import CatalogSearch
 from kiosk.ui.i18n import Localizer
@@ -27,6 +29,7 @@ from kiosk.ui.widgets.tiles import AgencyTile, ServiceTile
 
 TILE_MIN_WIDTH = 290
 MAX_SERVICE_RESULTS = 30
+RESULT_POOL_SIZE = 120  # result tiles kept for the next keystrokes
 
 
 class HomeScreen(QWidget):
@@ -44,6 +47,7 @@ class HomeScreen(QWidget):
         self._profile: DemoProfile | None = None
         self._search: CatalogSearch | None = None
         self._tiles: list[AgencyTile] = []
+        self._result_pool: dict[str, QPushButton] = {}
         self._columns = 0
 
         self.search_field = QLineEdit()
@@ -125,6 +129,7 @@ class HomeScreen(QWidget):
         self._catalog = catalog
         self._profile = profile
         self._search = CatalogSearch(catalog)
+        self._drop_result_pool()  # tiles of the old catalog (or currency) must not be listed again
         for tile in self._tiles:
             tile.deleteLater()
         self._tiles = []
@@ -199,30 +204,50 @@ class HomeScreen(QWidget):
             return
         result = self._search.search(text, limit=MAX_SERVICE_RESULTS)
         self._clear_results()
+        # Tiles are kept between keystrokes (they hold catalog text, nothing the citizen typed):
+        # typing one more letter mostly re-lists tiles already built, so each tap answers at once.
         for agency in result.agencies:
-            tile = AgencyTile(agency, self._localizer, self._icons)
-            tile.setMinimumHeight(0)
-            tile.clicked.connect(lambda _=False, a=agency.id: self.agency_chosen.emit(a))
-            self._results.addWidget(tile)
+            self._results.addWidget(self._result_tile(f"agency:{agency.id}", lambda a=agency: self._agency_tile(a)))
         for service in result.services:
-            agency = self._catalog.agency(service.agency_id)
-            tile = ServiceTile(service, self._localizer, self._icons, self._profile.currency, agency)
-            tile.clicked.connect(lambda _=False, s=service.id: self.service_chosen.emit(s))
-            self._results.addWidget(tile)
+            self._results.addWidget(self._result_tile(f"service:{service.id}", lambda s=service: self._service_tile(s)))
         if result.empty:
             self._results.addWidget(self.no_results)
             self.no_results.show()
         self._results.addStretch(1)
         self.pages.setCurrentIndex(1)
 
+    def _result_tile(self, key: str, make: Callable[[], QPushButton]) -> QPushButton:
+        tile = self._result_pool.pop(key, None) or make()
+        self._result_pool[key] = tile  # most recently used last
+        tile.show()
+        return tile
+
+    def _agency_tile(self, agency: Agency) -> QPushButton:
+        tile = AgencyTile(agency, self._localizer, self._icons, self._results_host)
+        tile.setMinimumHeight(0)
+        tile.clicked.connect(lambda _=False, a=agency.id: self.agency_chosen.emit(a))
+        return tile
+
+    def _service_tile(self, service: Service) -> QPushButton:
+        assert self._catalog is not None and self._profile is not None
+        agency = self._catalog.agency(service.agency_id)
+        tile = ServiceTile(service, self._localizer, self._icons, self._profile.currency, agency, self._results_host)
+        tile.clicked.connect(lambda _=False, s=service.id: self.service_chosen.emit(s))
+        return tile
+
     def _clear_results(self) -> None:
         while self._results.count():
-            item = self._results.takeAt(0)
-            widget = item.widget()
-            if widget is self.no_results:
+            widget = self._results.takeAt(0).widget()
+            if widget is not None:
                 widget.hide()
-            elif widget is not None:
-                widget.deleteLater()
+        while len(self._result_pool) > RESULT_POOL_SIZE:  # forget the least recently listed
+            self._result_pool.pop(next(iter(self._result_pool))).deleteLater()
+
+    def _drop_result_pool(self) -> None:
+        self._clear_results()
+        for tile in self._result_pool.values():
+            tile.deleteLater()
+        self._result_pool = {}
 
     def result_tiles(self) -> list[QWidget]:
         """Tiles now listed as search results, in order (hidden ones waiting for deletion excluded)."""
@@ -247,7 +272,7 @@ class HomeScreen(QWidget):
         self.no_results.setText(
             self.tr("Nothing found. Try a shorter or different word, or clear the search to see every agency.")
         )
-        for tile in self._tiles:
+        for tile in (*self._tiles, *self._result_pool.values()):
             tile.retranslate()
         if self.search_field.text().strip():
             self._on_query(self.search_field.text())
