@@ -22,6 +22,7 @@ from kiosk.ui.printing import ReceiptText, print_receipt
 from kiosk.ui.screens.form import FormScreen
 from kiosk.ui.screens.receipt import ReceiptScreen, SubmitFailedScreen
 from kiosk.ui.screens.review import ReviewScreen
+from kiosk.ui.widgets.keyboard import NumericKeypad, OnScreenKeyboard
 
 if TYPE_CHECKING:
     from kiosk.ui.shell import KioskWindow
@@ -49,6 +50,8 @@ class RequestFlow(QObject):
         self._service: Service | None = None
         self._agency: Agency | None = None
         self._demo = True
+        self._keyboard: OnScreenKeyboard | None = None
+        self._keypad: NumericKeypad | None = None
 
     @property
     def current(self) -> QWidget | None:
@@ -57,7 +60,7 @@ class RequestFlow(QObject):
     def start(self, service: Service, agency: Agency, demo: bool) -> None:
         self.discard()
         self._service, self._agency, self._demo = service, agency, demo
-        self.form = FormScreen(service, agency, self._localizer, date.today())
+        self.form = FormScreen(service, agency, self._localizer, date.today(), self._keys())
         self.form.review_requested.connect(self._to_review)
         self._show(self.form)
 
@@ -164,11 +167,25 @@ class RequestFlow(QObject):
         self._layout.addWidget(screen)
         screen.show()
 
+    def _keys(self) -> tuple[OnScreenKeyboard, NumericKeypad]:
+        """The keyboard and keypad every form borrows (they hold no text, only a target)."""
+        if self._keyboard is None or self._keypad is None:
+            self._keyboard, self._keypad = OnScreenKeyboard(self.host), NumericKeypad(self.host)
+            self._keyboard.hide()
+            self._keypad.hide()
+        return self._keyboard, self._keypad
+
     def _drop(self, name: str) -> None:
         screen = getattr(self, name)
         if screen is None:
             return
         setattr(self, name, None)
+        if isinstance(screen, FormScreen):  # take the keys back before the form goes
+            for keys in (self._keyboard, self._keypad):
+                if keys is not None:
+                    keys.set_target(None)
+                    keys.hide()
+                    keys.setParent(self.host)
         self._layout.removeWidget(screen)
         screen.hide()
         screen.deleteLater()

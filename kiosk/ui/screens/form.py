@@ -177,8 +177,16 @@ class FormScreen(QWidget):
     activity = Signal()
 
     def __init__(
-        self, service: Service, agency: Agency, localizer: Localizer, today: date, parent: QWidget | None = None
+        self,
+        service: Service,
+        agency: Agency,
+        localizer: Localizer,
+        today: date,
+        keys: tuple[OnScreenKeyboard, NumericKeypad] | None = None,
+        parent: QWidget | None = None,
     ) -> None:
+        """``keys``: a keyboard and keypad to use (kept by the request flow between citizens,
+        since building 50 keys for every form is slow); new ones when not given."""
         super().__init__(parent)
         assert service.form is not None, "only services with a form open a form screen"
         self.setObjectName("formScreen")
@@ -228,8 +236,11 @@ class FormScreen(QWidget):
         bar.addWidget(self.summary, 1)
         bar.addWidget(self.review_button)
 
-        self.keyboard = OnScreenKeyboard()
-        self.keypad = NumericKeypad()
+        self.keyboard, self.keypad = keys or (OnScreenKeyboard(), NumericKeypad())
+        self.keyboard.set_letters("fa")
+        for keys in (self.keyboard, self.keypad):
+            keys.set_target(None)
+            keys.show()  # a borrowed set was hidden between citizens; the panel decides now
         self.keypad.setMaximumWidth(560)
         keypad_host = QWidget()
         keypad_row = QHBoxLayout(keypad_host)

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import functools
+
 import segno
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 QUIET_ZONE = 4  # modules of white border that scanners need
+_CACHE_SIZE = 256  # service addresses and recent tracking codes: encoding one takes ~6 ms
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _modules(data: str) -> tuple[tuple[bool, ...], ...]:
+    qr = segno.make(data, error="m", micro=False)
+    return tuple(tuple(bool(v) for v in row) for row in qr.matrix_iter(scale=1, border=QUIET_ZONE))
 
 
 class QrView(QWidget):
@@ -33,11 +42,7 @@ class QrView(QWidget):
 
     def set_data(self, data: str) -> None:
         self._data = data
-        if data:
-            qr = segno.make(data, error="m", micro=False)
-            self._rows = [[bool(v) for v in row] for row in qr.matrix_iter(scale=1, border=QUIET_ZONE)]
-        else:
-            self._rows = []
+        self._rows = [list(row) for row in _modules(data)] if data else []
         self.setAccessibleName(data)
         self.update()
 
