@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import logging.handlers
 import os
@@ -22,6 +21,8 @@ from kiosk.outbox.usage import UsageLog
 from kiosk.paths import KioskPaths
 
 if TYPE_CHECKING:
+    import asyncio
+
     from kiosk.core.catalog import Catalog
     from kiosk.core.profiles import DemoProfile
     from kiosk.outbox.catalog_updates import CatalogUpdater
@@ -360,6 +361,8 @@ def run(paths: KioskPaths, profile_name: str, windowed: bool, settings: KioskSet
     import qasync  # after the first frame is queued: it is not needed to paint it
 
     loop = qasync.QEventLoop(app)
+    import asyncio
+
     asyncio.set_event_loop(loop)
     CrashGuard(kiosk).install(loop)
     closed = asyncio.Event()

@@ -6,7 +6,6 @@ profiles); the panel only shows the results. Nothing here reads or shows a citiz
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import tomllib
 from collections import deque
@@ -25,6 +24,8 @@ from kiosk.outbox import commands
 from kiosk.ui.staff.panel import NO_TOKEN, StaffView
 
 if TYPE_CHECKING:
+    import asyncio
+
     from kiosk.app import Kiosk
 
 log = logging.getLogger(__name__)
@@ -223,6 +224,8 @@ class KioskStaffActions:
 
     def _restart_sync(self) -> None:
         try:
+            import asyncio
+
             loop = asyncio.get_running_loop()
         except RuntimeError:
             return  # no loop (a tool, a test): the next start picks the settings up

@@ -7,7 +7,6 @@ answers: tracking codes, services, states and the server's reasons only.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
 from collections.abc import Callable
@@ -87,6 +86,8 @@ def progress_bar(out: TextIO) -> Callable[[int, int], None]:
 
 def drain(store: OutboxStore, settings: KioskSettings, server_url: str, timeout: float, out: TextIO) -> int:
     """Deliver everything waiting now; 0 when the outbox is empty at the end."""
+    import asyncio
+
     from kiosk.outbox.client import CentralClient
     from kiosk.outbox.sync import SyncEngine
     from kiosk.outbox.sync import drain as drain_engine

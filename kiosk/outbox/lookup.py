@@ -7,13 +7,15 @@ queued, delivered or held. Blocking HTTP runs in a worker thread, never on the l
 
 from __future__ import annotations
 
-import asyncio
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from kiosk.core.tracking import normalize_tracking_code
-from kiosk.outbox.client import CentralClient, ServerUnreachable
 from kiosk.outbox.store import OutboxStore
+
+if TYPE_CHECKING:  # requests loads only when a server is asked, after the first frame
+    from kiosk.outbox.client import CentralClient
 
 INVALID = "invalid"  # the check digit does not match: a typing mistake
 FOUND = "found"  # the server knows it: status, when it last changed, the agency's reason
@@ -46,9 +48,13 @@ class RequestLookup:
             code = normalize_tracking_code(typed)
         except ValueError:
             return LookupAnswer(INVALID)
+        import asyncio  # loaded once the loop runs, after the first frame
+
         return await asyncio.get_running_loop().run_in_executor(self._worker, self._ask, code)
 
     def _ask(self, code: str) -> LookupAnswer:
+        from kiosk.outbox.client import ServerUnreachable
+
         local = self._store.find_by_tracking_code(code) if self._store is not None else None
         local_state = local.state if local is not None else None
         service = local.service_id if local is not None else None

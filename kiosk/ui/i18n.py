@@ -8,14 +8,15 @@ strings at once, without a restart.
 
 from __future__ import annotations
 
+import functools
 import logging
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
-from babel import Locale
 from PySide6.QtCore import (
     QCalendar,
     QCoreApplication,
@@ -188,7 +189,7 @@ class Localizer(QObject):
             span = low if time.min == time.max else f"{low} تا {high}"
             return f"{span} {unit}"
         one, many = _UNITS_EN[time.unit]
-        unit = one if Locale("en").plural_form(time.max) == "one" else many
+        unit = one if _babel_locale("en").plural_form(time.max) == "one" else many
         span = low if time.min == time.max else f"{low}–{high}"
         return f"{span} {unit}"
 
@@ -199,7 +200,17 @@ class Localizer(QObject):
     @staticmethod
     def language_name(language: str) -> str:
         """A language's name in that language (what a citizen looks for on the switch)."""
-        return Locale(language).languages[language].capitalize()
+        # The two the kiosk speaks, as Babel's CLDR data names them (a test keeps them equal);
+        # spelled out here so the first frame does not wait for Babel to load.
+        return {"fa": "فارسی", "en": "English"}[language]
+
+
+@functools.lru_cache(maxsize=4)
+def _babel_locale(language: str) -> Any:
+    """Babel's locale data, loaded on first use: importing Babel costs ~30 ms the first frame needs not."""
+    from babel import Locale
+
+    return Locale(language)
 
 
 def compile_translation(source: Path, target: Path) -> Path | None:

@@ -18,7 +18,6 @@ from kiosk.core.catalog import Agency, Service
 from kiosk.outbox.desk import RequestDesk
 from kiosk.outbox.store import OutboxError
 from kiosk.ui.i18n import Localizer
-from kiosk.ui.printing import ReceiptText, print_receipt
 from kiosk.ui.screens.form import FormScreen
 from kiosk.ui.screens.receipt import ReceiptScreen, SubmitFailedScreen
 from kiosk.ui.screens.review import ReviewScreen
@@ -128,6 +127,8 @@ class RequestFlow(QObject):
             self._submit()
 
     def _print(self) -> None:
+        from kiosk.ui.printing import ReceiptText, print_receipt  # Qt's print support loads on first use
+
         receipt = self.receipt
         if receipt is None:
             return

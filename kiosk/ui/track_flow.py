@@ -7,8 +7,8 @@ that shows the window without one) the answer is "offline", never a frozen scree
 
 from __future__ import annotations
 
-import asyncio
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QVBoxLayout, QWidget
@@ -17,6 +17,9 @@ from kiosk.core.catalog import Catalog
 from kiosk.outbox.lookup import OFFLINE, LookupAnswer, RequestLookup
 from kiosk.ui.i18n import Localizer
 from kiosk.ui.screens.track import TrackScreen
+
+if TYPE_CHECKING:  # asyncio loads after the first frame (qasync brings it)
+    import asyncio
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +57,8 @@ class TrackFlow(QObject):
     def _look_up(self, code: str) -> None:
         screen = self.screen
         try:
+            import asyncio
+
             loop = asyncio.get_running_loop()
         except RuntimeError:
             loop = None

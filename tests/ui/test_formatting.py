@@ -62,3 +62,10 @@ def test_language_names_for_the_switch() -> None:
 def test_unknown_language_is_refused(localizer: Localizer) -> None:
     with pytest.raises(ValueError, match="unsupported language"):
         localizer.set_language("de")
+
+
+def test_language_names_are_babel_s(localizer: Localizer) -> None:
+    from babel import Locale
+
+    for language in ("fa", "en"):
+        assert localizer.language_name(language) == Locale(language).languages[language].capitalize()

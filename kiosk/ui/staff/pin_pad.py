@@ -6,8 +6,8 @@ kiosk's asyncio loop is running, so the pad keeps answering taps meanwhile.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
@@ -17,6 +17,9 @@ from kiosk.core.pins import MAX_LENGTH, Attempt, PinFileError, PinVault
 from kiosk.ui.i18n import Localizer
 from kiosk.ui.theme import set_style_flags
 from kiosk.ui.widgets.keyboard import NumericKeypad
+
+if TYPE_CHECKING:  # asyncio loads after the first frame (qasync brings it)
+    pass
 
 
 class PinPad(QWidget):
@@ -106,6 +109,8 @@ class PinPad(QWidget):
         self.enter_button.setEnabled(False)
         self._say(self.tr("Checking…"))
         try:
+            import asyncio
+
             loop = asyncio.get_running_loop()
         except RuntimeError:
             loop = None

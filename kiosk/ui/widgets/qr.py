@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 
-import segno
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
@@ -15,6 +14,8 @@ _CACHE_SIZE = 256  # service addresses and recent tracking codes: encoding one t
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
 def _modules(data: str) -> tuple[tuple[bool, ...], ...]:
+    import segno  # not needed for the first frame (and it brings urllib and http.client)
+
     qr = segno.make(data, error="m", micro=False)
     return tuple(tuple(bool(v) for v in row) for row in qr.matrix_iter(scale=1, border=QUIET_ZONE))
 
