@@ -296,7 +296,7 @@ def parse_agency(reader: Reader, data: Any, expected_id: str | None, icons_dir: 
     if agency_id and expected_id is not None and agency_id != expected_id:
         reader.problem("id", f"is {agency_id!r} but the file is named {expected_id}.json; they must match")
     icon = reader.text(obj, "icon", "")
-    if icon and icons_dir is not None and not (icons_dir / f"{icon}.svg").is_file():
+    if icon and icons_dir is not None and not _is_file(icons_dir / f"{icon}.svg"):
         reader.problem("icon", f"no icon {icon!r}: {icons_dir / (icon + '.svg')} does not exist")
     color = reader.text(obj, "color", "")
     if color and not COLOR_PATTERN.match(color):
@@ -431,6 +431,13 @@ def _channel(reader: Reader, data: Any, place: str) -> Channel:
         address = _phone(reader, address, where)
     label = reader.local_text(obj, "label", place) if "label" in obj else None
     return Channel(kind, address, label)
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):  # a name too long, or with a NUL byte: no such icon
+        return False
 
 
 def _https(reader: Reader, value: str, place: str) -> str:

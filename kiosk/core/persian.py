@@ -69,7 +69,7 @@ def normalize(text: str) -> str:
     return text.strip().casefold()
 
 
-_LINE_SPACES = re.compile(r"[ \t\u00a0\u202f\u200e\u200f\u2066-\u2069]+")
+_LINE_SPACES = re.compile(r"(?:[^\S\n]|[\u200e\u200f\u2066-\u2069])+")  # spaces and marks, not line breaks
 _ZWNJ_RUNS = re.compile("[\u200c\u200d]*\u200c[\u200c\u200d]*")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
@@ -86,9 +86,10 @@ def normalize_for_storage(text: str, keep_lines: bool = False) -> str:
     text = text.translate(_ARABIC_TO_PERSIAN_LETTERS).translate(_TO_ASCII_DIGITS)
     text = _DIACRITICS.sub("", text.replace(TATWEEL, ""))
     text = _ZWNJ_RUNS.sub(ZWNJ, text)
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n") if keep_lines else [text.replace("\n", " ")]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n") if keep_lines else [text.replace("\n", " ")]
     cleaned = "\n".join(_LINE_SPACES.sub(" ", line).strip(" " + ZWNJ) for line in lines)
-    return _BLANK_LINES.sub("\n", cleaned).strip()
+    return _BLANK_LINES.sub("\n", cleaned).strip("\n")
 
 
 def isolate(text: str) -> str:

@@ -23,6 +23,9 @@ SEQUENCE_DIGITS = 8
 CODE_LENGTH = KIOSK_DIGITS + SEQUENCE_DIGITS + 1
 MAX_KIOSK_NUMBER = 10**KIOSK_DIGITS - 1
 MAX_SEQUENCE = 10**SEQUENCE_DIGITS - 1
+# The clock may push the sequence up to here, never further: a clock that once reads decades ahead
+# must not use up the codes. The million left are "last + 1" codes, years of a busy kiosk's requests.
+CLOCK_CEILING = MAX_SEQUENCE - 1_000_000
 
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 TICK_SECONDS = 10
@@ -74,7 +77,7 @@ def normalize_tracking_code(code: str) -> str:
 def clock_sequence(now: datetime) -> int:
     """The sequence floor the clock gives: 10-second ticks since the epoch (0 before it)."""
     ticks = int((now - EPOCH).total_seconds()) // TICK_SECONDS
-    return max(0, min(ticks, MAX_SEQUENCE))
+    return max(0, min(ticks, CLOCK_CEILING))
 
 
 def next_sequence(last: int, now: datetime) -> int:

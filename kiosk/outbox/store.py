@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.core.tracking import make_tracking_code, next_sequence
+from kiosk.outbox.retry import MAX_RETRY_AFTER_SECONDS
 
 SCHEMA_VERSION = 2
 STATES = ("pending", "sending", "delivered", "rejected")
@@ -168,9 +169,17 @@ class OutboxStore:
         try:
             yield self._db
         except BaseException:
-            self._db.execute("ROLLBACK")
+            # SQLite has already rolled back by itself on some errors (a full disk): rolling back
+            # again would replace the real reason with "no transaction is active".
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
             raise
-        self._db.execute("COMMIT")
+        try:
+            self._db.execute("COMMIT")
+        except BaseException:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            raise
 
     def _release_sending(self) -> None:
         with self._lock, self._transaction() as db:
@@ -217,6 +226,8 @@ class OutboxStore:
                 request_id = cursor.lastrowid
         except sqlite3.Error as exc:
             raise OutboxError(f"the request could not be stored: {exc}") from exc
+        except OverflowError as exc:  # every tracking code of this kiosk number is used
+            raise OutboxError(f"the request could not be stored: {exc}") from exc
         return self.get(int(request_id or 0))
 
     def claim_due(self, limit: int = 20, ignore_schedule: bool = False) -> list[OutboxRequest]:
@@ -224,10 +235,14 @@ class OutboxStore:
         ``sending``, oldest first."""
         now = self._clock()
         before = float("inf") if ignore_schedule else now
+        # A retry is never scheduled further ahead than the longest wait; one that is, was scheduled
+        # before the clock jumped back, and is due now (else it would wait out the jump).
+        jumped = now + MAX_RETRY_AFTER_SECONDS + 60
         with self._lock, self._transaction() as db:
             rows = db.execute(
-                "SELECT * FROM requests WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
-                (before, limit),
+                "SELECT * FROM requests WHERE state = 'pending' AND (next_attempt_at <= ? OR next_attempt_at > ?)"
+                " ORDER BY id LIMIT ?",
+                (before, jumped, limit),
             ).fetchall()
             if rows:
                 marks = ",".join("?" * len(rows))

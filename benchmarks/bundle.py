@@ -1,0 +1,96 @@
+"""The PyInstaller one-folder bundle: its size, and its start against a start from source.
+
+    .venv/bin/python -m benchmarks.bundle           measures dist/kiosk if it exists
+    KIOSK_BENCH_BUILD=1 .venv/bin/python -m benchmarks.bundle    builds it first (pyinstaller build.spec)
+
+Size: every regular file under ``dist/kiosk``, MiB. Start: the technician's check,
+``kiosk --self-test`` (catalog, every profile, fonts, translations, data folder), frozen
+(``dist/kiosk/kiosk``) and from source (``python -m kiosk``), whole processes in interleaved
+rounds, offscreen, each with a fresh data folder; medians and their ratio. The self-test is the
+one start path the frozen program exposes that ends by itself, so it stands in for the window.
+Without a bundle (and without ``KIOSK_BENCH_BUILD=1``) the figures say "not built".
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.common import ROOT, Figure, quick, summary
+
+DIST = ROOT / "dist" / "kiosk"
+EXE = DIST / ("kiosk-console.exe" if sys.platform == "win32" else "kiosk")
+
+
+def bundle_mib(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink()) / 2**20
+
+
+def build() -> None:
+    subprocess.run(
+        [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN", str(ROOT / "build.spec")],
+        cwd=ROOT, check=True, timeout=1800,
+    )  # fmt: skip
+
+
+def timed(command: list[str]) -> float:
+    with tempfile.TemporaryDirectory() as data:
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", KIOSK_DATA_DIR=data)
+        start = time.perf_counter()
+        done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+        elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed ({done.returncode}): {(done.stdout + done.stderr)[-1500:]}")
+    return elapsed * 1000
+
+
+def measure(runs: int | None = None) -> list[Figure]:
+    if os.environ.get("KIOSK_BENCH_BUILD") == "1":
+        build()
+    if not EXE.is_file():
+        note = "not built (dist/kiosk absent; KIOSK_BENCH_BUILD=1 builds it with pyinstaller build.spec)"
+        return [
+            Figure("bundle_size", "PyInstaller one-folder size", None, "MiB", "<= 120 MiB", 120.0, note=note),
+            Figure("bundle_start", "frozen start vs source start (self-test)", None, "x", "<= 1.3 x", 1.3, note=note),
+        ]
+    runs = runs or (3 if quick() else 9)
+    size = bundle_mib(DIST)
+    frozen: list[float] = []
+    source: list[float] = []
+    for round_ in range(runs):
+        order = [("frozen", [str(EXE), "--self-test"]), ("source", [sys.executable, "-m", "kiosk", "--self-test"])]
+        for name, command in order if round_ % 2 == 0 else order[::-1]:
+            (frozen if name == "frozen" else source).append(timed(command))
+    ratio = statistics.median(frozen) / statistics.median(source)
+    built = time.strftime("%Y-%m-%d %H:%M", time.gmtime(EXE.stat().st_mtime))
+    return [
+        Figure(
+            "bundle_size", "PyInstaller one-folder size", round(size, 1), "MiB", "<= 120 MiB", 120.0,
+            shown=f"{size:.1f} MiB (dist/kiosk built {built} UTC)", details={"folder": str(DIST)},
+        ),
+        Figure(
+            "bundle_start", "frozen start vs source start (self-test)", round(ratio, 2), "x", "<= 1.3 x", 1.3,
+            shown=f"{statistics.median(frozen):.0f} ms vs {statistics.median(source):.0f} ms = {ratio:.2f} x",
+            details={"frozen_ms": summary(frozen, 1), "source_ms": summary(source, 1)},
+        ),
+    ]  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    from benchmarks.__main__ import print_table
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=None)
+    args = parser.parse_args(argv)
+    print_table(measure(args.runs))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
