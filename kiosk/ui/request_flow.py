@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.core.catalog import Agency, Service
 from kiosk.outbox.desk import RequestDesk
@@ -22,6 +22,7 @@ from kiosk.ui.screens.form import FormScreen
 from kiosk.ui.screens.receipt import ReceiptScreen, SubmitFailedScreen
 from kiosk.ui.screens.review import ReviewScreen
 from kiosk.ui.widgets.keyboard import NumericKeypad, OnScreenKeyboard
+from kiosk.ui.widgets.scrolling import give_back
 
 if TYPE_CHECKING:
     from kiosk.ui.shell import KioskWindow
@@ -49,6 +50,8 @@ class RequestFlow(QObject):
         self._service: Service | None = None
         self._agency: Agency | None = None
         self._demo = True
+        self._form_scroll: QScrollArea | None = None
+        self._review_scroll: QScrollArea | None = None
         self._keyboard: OnScreenKeyboard | None = None
         self._keypad: NumericKeypad | None = None
 
@@ -59,7 +62,9 @@ class RequestFlow(QObject):
     def start(self, service: Service, agency: Agency, demo: bool) -> None:
         self.discard()
         self._service, self._agency, self._demo = service, agency, demo
-        self.form = FormScreen(service, agency, self._localizer, date.today(), self._keys())
+        self.form = FormScreen(
+            service, agency, self._localizer, date.today(), self._keys(), self._borrow("_form_scroll")
+        )
         self.form.review_requested.connect(self._to_review)
         self._show(self.form)
 
@@ -88,7 +93,12 @@ class RequestFlow(QObject):
         assert self.form is not None and self.form.last_check is not None
         assert self._service is not None and self._agency is not None
         self.review = ReviewScreen(
-            self._service, self._agency, self.form.last_check.values, self._localizer, self._demo
+            self._service,
+            self._agency,
+            self.form.last_check.values,
+            self._localizer,
+            self._demo,
+            self._borrow("_review_scroll"),
         )
         self.review.edit_requested.connect(self._window.back)
         self.review.submit_requested.connect(self._submit)
@@ -176,11 +186,20 @@ class RequestFlow(QObject):
             self._keypad.hide()
         return self._keyboard, self._keypad
 
+    def _borrow(self, name: str) -> QScrollArea | None:
+        """The scroll area the form (or review) screens share, once one of them has made it."""
+        return getattr(self, name)
+
     def _drop(self, name: str) -> None:
         screen = getattr(self, name)
         if screen is None:
             return
         setattr(self, name, None)
+        # Keep the scroll area for the next citizen's screen, without what this one showed.
+        scroll_name = {"form": "_form_scroll", "review": "_review_scroll"}.get(name)
+        if scroll_name is not None:
+            setattr(self, scroll_name, screen.scroll)
+            give_back(screen.scroll, self.host)
         if isinstance(screen, FormScreen):  # take the keys back before the form goes
             for keys in (self._keyboard, self._keypad):
                 if keys is not None:

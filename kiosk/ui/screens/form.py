@@ -33,7 +33,7 @@ from kiosk.ui.i18n import Localizer
 from kiosk.ui.theme import set_style_flags
 from kiosk.ui.widgets.checkbox import TouchCheckBox
 from kiosk.ui.widgets.keyboard import Editable, NumericKeypad, OnScreenKeyboard
-from kiosk.ui.widgets.scrolling import touch_scroll_area
+from kiosk.ui.widgets.scrolling import reuse_scroll_area
 
 CHOICES_PER_LINE = 3
 # Longest text each keypad field accepts while typing (digits plus a few spaces or dashes).
@@ -183,10 +183,11 @@ class FormScreen(QWidget):
         localizer: Localizer,
         today: date,
         keys: tuple[OnScreenKeyboard, NumericKeypad] | None = None,
+        scroll: QScrollArea | None = None,
         parent: QWidget | None = None,
     ) -> None:
         """``keys``: a keyboard and keypad to use (kept by the request flow between citizens,
-        since building 50 keys for every form is slow); new ones when not given."""
+        since building 50 keys for every form is slow); ``scroll``: likewise a scroll area."""
         super().__init__(parent)
         assert service.form is not None, "only services with a form open a form screen"
         self.setObjectName("formScreen")
@@ -228,7 +229,7 @@ class FormScreen(QWidget):
         self.review_button.setProperty("role", "primary")
         self.review_button.clicked.connect(self.submit)
         column.addStretch(1)
-        self.scroll: QScrollArea = touch_scroll_area(host)
+        self.scroll: QScrollArea = reuse_scroll_area(scroll, host)
         self.scroll.setMinimumHeight(120)  # the keyboard takes its room; the form scrolls
         # The way on stays in sight above the keyboard, however long the form.
         bar = QHBoxLayout()

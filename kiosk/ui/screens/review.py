@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.core.catalog import Agency, Service
 from kiosk.core.forms import FormField, Value, format_jalali
 from kiosk.core.persian import for_persian_display, isolate_ltr
 from kiosk.ui.i18n import Localizer
 from kiosk.ui.widgets.checkbox import TouchCheckBox
-from kiosk.ui.widgets.scrolling import touch_scroll_area
+from kiosk.ui.widgets.scrolling import reuse_scroll_area
 
 
 def display_value(spec: FormField, value: Value | None, localizer: Localizer) -> str:
@@ -47,6 +47,7 @@ class ReviewScreen(QWidget):
         values: dict[str, Value],
         localizer: Localizer,
         demo: bool,
+        scroll: QScrollArea | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -120,7 +121,8 @@ class ReviewScreen(QWidget):
         layout.setSpacing(10)
         layout.addWidget(self.title)
         layout.addWidget(self.subtitle)
-        layout.addWidget(touch_scroll_area(host), 1)
+        self.scroll = reuse_scroll_area(scroll, host)
+        layout.addWidget(self.scroll, 1)
         self._update_submit()
         self.retranslate()
 

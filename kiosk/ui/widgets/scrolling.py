@@ -21,3 +21,29 @@ def touch_scroll_area(content: QWidget, parent: QWidget | None = None) -> QScrol
     properties.setScrollMetric(QScrollerProperties.ScrollMetric.MousePressEventDelay, 0.0)
     scroller.setScrollerProperties(properties)
     return area
+
+
+def reuse_scroll_area(area: QScrollArea | None, content: QWidget) -> QScrollArea:
+    """``content`` in ``area`` (a fresh touch scroll area when None), scrolled to the top.
+
+    Screens built for every citizen borrow one area instead of making their own: each new area
+    registers a gesture recognizer, and PySide6 keeps a new enum class for every one of them.
+    """
+    if area is None:
+        return touch_scroll_area(content)
+    old = area.takeWidget()
+    if old is not None:
+        old.deleteLater()
+    area.setWidget(content)
+    area.verticalScrollBar().setValue(0)
+    area.show()
+    return area
+
+
+def give_back(area: QScrollArea, keeper: QWidget) -> None:
+    """Take a borrowed area back from a screen that is going, destroying what it showed."""
+    old = area.takeWidget()
+    if old is not None:
+        old.deleteLater()
+    area.hide()
+    area.setParent(keeper)
