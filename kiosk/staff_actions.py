@@ -53,6 +53,7 @@ class KioskStaffActions:
         self._problems = problems
         self._vault: PinVault | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        self._titles: tuple[str, list[tuple[str, str]]] | None = None
 
     # --- reading ---------------------------------------------------------------------------------
 
@@ -80,14 +81,6 @@ class KioskStaffActions:
         else:
             counts, delivered, oldest, rejected, viewed, requested = {}, 0, None, [], [], []
         status = kiosk.engine.status if kiosk.engine is not None else None
-        library = self._library()
-        profiles = []
-        for name in library.names():
-            try:
-                profile, _warnings = library.load(name, content.catalog)
-                profiles.append((name, kiosk.localizer.text(profile.title)))
-            except DataFileError:
-                profiles.append((name, name))
         catalog = content.catalog
         return StaffView(
             counts=counts,
@@ -103,7 +96,7 @@ class KioskStaffActions:
             profile=content.profile.name,
             catalog_version=catalog.version,
             catalog_source=catalog.source,
-            profiles=profiles,
+            profiles=self._profile_titles(),
             most_viewed=[(self._title(s), n) for s, n in viewed],
             most_requested=[(self._title(s), n) for s, n in requested],
             recent_errors=list(self._problems.lines),
@@ -114,6 +107,23 @@ class KioskStaffActions:
         if catalog is not None and catalog.has_service(service_id):
             return self._kiosk.localizer.text(catalog.service(service_id).title)
         return service_id
+
+    def _profile_titles(self) -> list[tuple[str, str]]:
+        """(name, title) of every profile, read once per language: each panel refresh needs them."""
+        kiosk = self._kiosk
+        assert kiosk.content is not None
+        language = kiosk.localizer.language
+        if self._titles is None or self._titles[0] != language:
+            library = self._library()
+            titles = []
+            for name in library.names():
+                try:
+                    profile, _warnings = library.load(name, kiosk.content.catalog)
+                    titles.append((name, kiosk.localizer.text(profile.title)))
+                except DataFileError:  # still listed: choosing it shows the reason it is refused
+                    titles.append((name, name))
+            self._titles = (language, titles)
+        return self._titles[1]
 
     def _library(self) -> ProfileLibrary:
         paths = self._kiosk.paths

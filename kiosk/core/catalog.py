@@ -24,6 +24,7 @@ from kiosk.core.datafile import (
     LocalText,
     Problem,
     Reader,
+    file_exists,
     read_json,
     write_atomically,
 )
@@ -157,9 +158,7 @@ def load_catalog(directory: Path, icons_dir: Path | None = None, source: str = "
     data = read_json(directory / MANIFEST_NAME, manifest_label)
     reader = Reader(manifest_label)
     manifest = reader.obj(data, "")
-    reader.unknown_keys(manifest, {"format", "version", "agencies"}, "")
-    _check_format(reader, manifest)
-    version = reader.text(manifest, "version", "")
+    version = _header(reader, manifest)
     order: list[str] = []
     for place, value in reader.items(manifest, "agencies", "", minimum=1):
         if not isinstance(value, str):
@@ -210,9 +209,7 @@ def parse_catalog_document(data: Any, label: str, icons_dir: Path | None = None,
     """Validate a whole catalog sent as one document (``catalog_document``'s form) with the same rules."""
     reader = Reader(label)
     obj = reader.obj(data, "")
-    reader.unknown_keys(obj, {"format", "version", "agencies"}, "")
-    _check_format(reader, obj)
-    version = reader.text(obj, "version", "")
+    version = _header(reader, obj)
     agencies: list[Agency] = []
     for place, item in reader.items(obj, "agencies", "", minimum=1):
         before = len(reader.problems)
@@ -296,7 +293,7 @@ def parse_agency(reader: Reader, data: Any, expected_id: str | None, icons_dir: 
     if agency_id and expected_id is not None and agency_id != expected_id:
         reader.problem("id", f"is {agency_id!r} but the file is named {expected_id}.json; they must match")
     icon = reader.text(obj, "icon", "")
-    if icon and icons_dir is not None and not _is_file(icons_dir / f"{icon}.svg"):
+    if icon and icons_dir is not None and not file_exists(icons_dir / f"{icon}.svg"):
         reader.problem("icon", f"no icon {icon!r}: {icons_dir / (icon + '.svg')} does not exist")
     color = reader.text(obj, "color", "")
     if color and not COLOR_PATTERN.match(color):
@@ -433,13 +430,6 @@ def _channel(reader: Reader, data: Any, place: str) -> Channel:
     return Channel(kind, address, label)
 
 
-def _is_file(path: Path) -> bool:
-    try:
-        return path.is_file()
-    except (OSError, ValueError):  # a name too long, or with a NUL byte: no such icon
-        return False
-
-
 def _https(reader: Reader, value: str, place: str) -> str:
     if value and not _HTTPS.match(value):
         reader.problem(place, f"{value!r} should be a full address starting with https://")
@@ -450,6 +440,13 @@ def _phone(reader: Reader, value: str, place: str) -> str:
     if value and not _PHONE.match(value):
         reader.problem(place, f"{value!r} should be a phone number written in digits only")
     return value
+
+
+def _header(reader: Reader, obj: dict[str, Any]) -> str:
+    """The keys a manifest and a catalog document share: format (checked) and version."""
+    reader.unknown_keys(obj, {"format", "version", "agencies"}, "")
+    _check_format(reader, obj)
+    return reader.text(obj, "version", "")
 
 
 def _check_format(reader: Reader, obj: dict[str, Any]) -> None:

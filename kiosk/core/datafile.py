@@ -219,6 +219,15 @@ def _kind(value: Any) -> str:
     }.get(type(value), type(value).__name__)
 
 
+def file_exists(path: Path) -> bool:
+    """Whether a file a data file names exists; a name the system cannot even look up (too long,
+    a NUL byte) is simply "no", never an exception."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
 def write_atomically(target: Path, data: bytes) -> None:
     """Write a file so that a crash leaves either the old or the new content, never half."""
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")

@@ -21,6 +21,7 @@ from kiosk.core.datafile import (
     LocalText,
     Problem,
     Reader,
+    file_exists,
     read_toml,
     write_atomically,
 )
@@ -79,7 +80,7 @@ def parse_profile(data: Any, name: str, label: str, resources_dir: Path | None =
     if accent and not COLOR_PATTERN.match(accent):
         reader.problem("accent", f"{accent!r} should be a colour written #rrggbb")
     logo = reader.text(obj, "logo", "")
-    if logo and resources_dir is not None and not _is_file(resources_dir / logo):
+    if logo and resources_dir is not None and not file_exists(resources_dir / logo):
         reader.problem("logo", f"{logo!r}: the file {resources_dir / logo} does not exist")
     idle = reader.integer(obj, "idle_timeout_seconds", "", minimum=MIN_IDLE_SECONDS)
     if idle > MAX_IDLE_SECONDS:
@@ -91,7 +92,7 @@ def parse_profile(data: Any, name: str, label: str, resources_dir: Path | None =
     if proxy and not proxy.startswith(("http://", "https://")):
         reader.problem("server.proxy", f"{proxy!r} should be a proxy address starting with http:// or https://")
     ca_file = reader.text(server, "ca_file", "server") if "ca_file" in server else None
-    if ca_file and resources_dir is not None and not _is_file(resources_dir / ca_file):
+    if ca_file and resources_dir is not None and not file_exists(resources_dir / ca_file):
         reader.problem("server.ca_file", f"{ca_file!r}: the file {resources_dir / ca_file} does not exist")
     url = reader.text(server, "url", "server") if "server" in obj else ""
     refresh = DEFAULT_CATALOG_REFRESH_MINUTES
@@ -138,14 +139,6 @@ def _agencies(reader: Reader, value: Any) -> tuple[str, ...] | None:
         else:
             ids.append(item)
     return tuple(ids)
-
-
-def _is_file(path: Path) -> bool:
-    """Whether a file a data file names exists; a name the system cannot even look up is "no"."""
-    try:
-        return path.is_file()
-    except (OSError, ValueError):  # too long, a NUL byte, ...
-        return False
 
 
 def profile_problems(profile: DemoProfile, catalog: Catalog) -> list[Problem]:

@@ -62,9 +62,7 @@ class RequestFlow(QObject):
     def start(self, service: Service, agency: Agency, demo: bool) -> None:
         self.discard()
         self._service, self._agency, self._demo = service, agency, demo
-        self.form = FormScreen(
-            service, agency, self._localizer, date.today(), self._keys(), self._borrow("_form_scroll")
-        )
+        self.form = FormScreen(service, agency, self._localizer, date.today(), self._keys(), self._form_scroll)
         self.form.review_requested.connect(self._to_review)
         self._show(self.form)
 
@@ -98,7 +96,7 @@ class RequestFlow(QObject):
             self.form.last_check.values,
             self._localizer,
             self._demo,
-            self._borrow("_review_scroll"),
+            self._review_scroll,
         )
         self.review.edit_requested.connect(self._window.back)
         self.review.submit_requested.connect(self._submit)
@@ -185,10 +183,6 @@ class RequestFlow(QObject):
             self._keyboard.hide()
             self._keypad.hide()
         return self._keyboard, self._keypad
-
-    def _borrow(self, name: str) -> QScrollArea | None:
-        """The scroll area the form (or review) screens share, once one of them has made it."""
-        return getattr(self, name)
 
     def _drop(self, name: str) -> None:
         screen = getattr(self, name)
