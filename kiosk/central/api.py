@@ -12,10 +12,21 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, Header, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import ValidationError
 
 from kiosk.central import security
 from kiosk.central.ratelimit import RateLimiter
-from kiosk.central.schemas import HeartbeatIn, Problem, RequestIn, RequestReceipt, RequestStatusOut, UsageIn
+from kiosk.central.schemas import (
+    BatchItemOut,
+    HeartbeatIn,
+    Problem,
+    RequestBatchIn,
+    RequestBatchOut,
+    RequestIn,
+    RequestReceipt,
+    RequestStatusOut,
+    UsageIn,
+)
 from kiosk.central.store import KioskIdentity, Refused, Store, iso
 
 _bearer = HTTPBearer(auto_error=False, description="The kiosk's token, as `kiosk-central kiosk add` printed it")
@@ -106,6 +117,11 @@ def authenticated_kiosk(
 Kiosk = Annotated[KioskIdentity, Depends(authenticated_kiosk)]
 
 
+def _parsed_key(key: str) -> str:
+    """A UUID in one spelling; ValueError for anything else."""
+    return str(uuid.UUID(key))
+
+
 def idempotency_key(
     key: Annotated[
         str | None,
@@ -115,10 +131,9 @@ def idempotency_key(
     if key is None:
         raise HTTPException(status_code=400, detail="the Idempotency-Key header is required")
     try:
-        parsed = uuid.UUID(key)
+        return _parsed_key(key)
     except ValueError:
         raise HTTPException(status_code=400, detail="the Idempotency-Key header must be a UUID") from None
-    return str(parsed)
 
 
 router = APIRouter(prefix="/api/v1", tags=["kiosk API"])
@@ -147,6 +162,44 @@ def submit_request(
     except Refused as refused:
         return JSONResponse({"detail": refused.detail}, status_code=refused.status)
     return JSONResponse(receipt.as_json(), status_code=201 if receipt.created else 200)
+
+
+@router.post(
+    "/requests/batch",
+    response_model=RequestBatchOut,
+    responses={**AUTH_RESPONSES, 413: _problem("Body larger than 1 MB")},
+)
+def submit_requests(batch: RequestBatchIn, kiosk: Kiosk, request: Request) -> RequestBatchOut:
+    """Store up to 50 requests in one call and one commit, as if each had been POSTed to /requests
+    with its own Idempotency-Key: each result carries the status that call would have had (201,
+    200 for a replay, 400, 409, 422) and its receipt or its reason. A kiosk with a backlog (after a
+    day offline) delivers it this way; the call counts once against the kiosk's rate."""
+    results: list[BatchItemOut | None] = [None] * len(batch.requests)
+    to_store: list[tuple[int, str, RequestIn]] = []
+    for index, item in enumerate(batch.requests):
+        try:
+            key = _parsed_key(item.idempotency_key)
+        except ValueError:
+            results[index] = BatchItemOut(
+                idempotency_key=item.idempotency_key, status=400, detail="idempotency_key must be a UUID"
+            )
+            continue
+        try:
+            to_store.append((index, key, RequestIn.model_validate(item.request)))
+        except ValidationError as exc:
+            errors = [
+                {"loc": ["request", *e.get("loc", ())], "msg": str(e.get("msg", "")), "type": e.get("type")}
+                for e in exc.errors(include_input=False, include_url=False)
+            ]
+            results[index] = BatchItemOut(idempotency_key=key, status=422, detail=errors)
+    stored = _context(request).store.submit_many(kiosk, [(key, body) for _index, key, body in to_store])
+    for (index, key, _body), outcome in zip(to_store, stored, strict=True):
+        if isinstance(outcome, Refused):
+            results[index] = BatchItemOut(idempotency_key=key, status=outcome.status, detail=outcome.detail)
+        else:
+            receipt = RequestReceipt(**outcome.as_json())
+            results[index] = BatchItemOut(idempotency_key=key, status=201 if outcome.created else 200, receipt=receipt)
+    return RequestBatchOut(results=[r for r in results if r is not None])
 
 
 @router.get(

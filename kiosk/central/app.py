@@ -90,7 +90,10 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         GuardMiddleware,
         max_body=settings.max_body_bytes,
         max_in_flight=settings.max_in_flight,
-        larger_bodies={"/api/v1/usage": settings.max_usage_body_bytes},
+        larger_bodies={
+            "/api/v1/usage": settings.max_usage_body_bytes,
+            "/api/v1/requests/batch": settings.max_batch_body_bytes,
+        },
     )
     return app
 

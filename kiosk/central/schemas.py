@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AwareDatetime,
@@ -21,6 +21,7 @@ from pydantic import (
 MAX_FIELDS = 40
 MAX_FIELD_CHARS = 2000
 MAX_USAGE_EVENTS = 500
+MAX_BATCH_REQUESTS = 50
 
 Mode = Literal["demo", "live"]
 Status = Literal["received", "in_review", "done", "rejected"]
@@ -70,6 +71,28 @@ class RequestReceipt(Strict):
     tracking_code: str
     status: Literal["received"]
     received_at: str
+
+
+class BatchItemIn(Strict):
+    idempotency_key: Annotated[StrictStr, Field(max_length=100, description="As the Idempotency-Key header")]
+    # Checked one by one (as a RequestIn), so that one invalid request is a 422 of its own and
+    # never refuses the others in the batch.
+    request: dict[str, Any]
+
+
+class RequestBatchIn(Strict):
+    requests: Annotated[list[BatchItemIn], Field(min_length=1, max_length=MAX_BATCH_REQUESTS)]
+
+
+class BatchItemOut(Strict):
+    idempotency_key: str
+    status: int = Field(description="What POST /requests would have answered for this request alone")
+    receipt: RequestReceipt | None = None
+    detail: Any = None
+
+
+class RequestBatchOut(Strict):
+    results: list[BatchItemOut]
 
 
 class RequestStatusOut(Strict):

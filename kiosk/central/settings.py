@@ -33,6 +33,8 @@ class Settings:
     max_body_bytes: int = 64 * 1024
     # A usage batch may hold 500 events, more than 64 KB of JSON.
     max_usage_body_bytes: int = 512 * 1024
+    # A batch of requests (a kiosk's backlog) holds up to 50: the kiosk keeps it under 1 MB.
+    max_batch_body_bytes: int = 1024 * 1024
     # More API calls than this being handled at once in one process get 503 + Retry-After.
     max_in_flight: int = 256
     # Staff sessions.

@@ -169,35 +169,187 @@ class Store:
         """Store a request once per (kiosk, key). Raises Refused (422/409) when it cannot be stored,
         pydantic's ValidationError when ``body`` is a dict that is not a valid request."""
         request = body if isinstance(body, RequestIn) else RequestIn.model_validate(body)
-        if not is_valid_tracking_code(request.tracking_code):
-            raise Refused(422, "tracking_code: the check digit does not match")
-        if int(request.tracking_code[:3]) != kiosk.number:
-            raise Refused(422, f"tracking_code: does not start with this kiosk's number {kiosk.number:03d}")
-        # The validated form, so that the API and an import of the same request agree whatever the
-        # spelling of the same instant (Z or +00:00) or the order of keys.
-        body_hash = canonical_hash(request.model_dump(mode="json"))
-        enforce = self.settings.enforce_idempotency
+        body_hash = self._checked_hash(kiosk, request)
         for _attempt in range(3):
             try:
                 with self.db.write() as session:
-                    if enforce:
-                        self._lock_key(session, kiosk.id, key)
-                        existing = self._existing(session, kiosk.id, key, body_hash, request.tracking_code)
-                        if existing is not None:
-                            return existing
-                    row = self._new_row(session, kiosk, key, body_hash, request, source, enforce)
-                    session.flush()
-                    return Receipt(True, str(row.id), row.tracking_code, row.received_at)
+                    return self._store_one(session, kiosk, key, body_hash, request, source)
             except IntegrityError:
                 # Another process stored the same key or code between our check and our insert:
                 # the next attempt finds its row and answers as a replay (or a conflict).
                 continue
         raise Refused(409, "this request is being stored by another call; try again")
 
+    def submit_many(self, kiosk: KioskIdentity, items: list[tuple[str, RequestIn]]) -> list[Receipt | Refused]:
+        """Store several requests in one transaction (one commit, one fsync): each gets what
+        ``submit`` would have given it, a Receipt or a Refused, and one refused request never
+        undoes another.
+
+        The batch is checked with a few queries for all its requests and inserted together; should
+        another process store one of them meanwhile (IntegrityError), the batch is stored again one
+        request at a time, each under a savepoint of its own, where a raced request is a 409 the
+        kiosk retries later."""
+        results: list[Receipt | Refused | None] = [None] * len(items)
+        checked: list[tuple[int, str, RequestIn, str]] = []
+        for index, (key, request) in enumerate(items):
+            try:
+                checked.append((index, key, request, self._checked_hash(kiosk, request)))
+            except Refused as refused:
+                results[index] = refused
+        keys = [key for _i, key, _r, _h in checked]
+        codes = [request.tracking_code for _i, _k, request, _h in checked]
+        together = len(set(keys)) == len(keys) and len(set(codes)) == len(codes)
+        try:
+            if together and checked:
+                with self.db.write() as session:
+                    stored = self._store_together(session, kiosk, checked)
+                for (index, *_rest), outcome in zip(checked, stored, strict=True):
+                    results[index] = outcome
+                checked = []
+        except IntegrityError:
+            pass  # raced by another process: store them one by one below
+        if checked:
+            with self.db.write() as session:
+                for index, key, request, body_hash in checked:
+                    try:
+                        with session.begin_nested():
+                            results[index] = self._store_one(session, kiosk, key, body_hash, request, "api")
+                    except Refused as refused:
+                        results[index] = refused
+                    except IntegrityError:
+                        results[index] = Refused(409, "this request is being stored by another call; try again")
+        return [r if r is not None else Refused(500, "not stored") for r in results]
+
+    def _store_together(
+        self, session: Session, kiosk: KioskIdentity, checked: list[tuple[int, str, RequestIn, str]]
+    ) -> list[Receipt | Refused]:
+        """``_store_one`` for many requests (distinct keys and codes) with a few queries in all."""
+        enforce = self.settings.enforce_idempotency
+        outcomes: dict[str, Receipt | Refused] = {}
+        if enforce:
+            if self.db.dialect == "postgresql":
+                locks = {self._key_lock(kiosk.id, key): key for _i, key, _r, _h in checked}
+                held = session.execute(
+                    text("SELECT k, pg_try_advisory_xact_lock(k) FROM unnest(CAST(:locks AS bigint[])) AS k"),
+                    {"locks": list(locks)},
+                )
+                for lock, got in held:
+                    if not got:
+                        outcomes[locks[lock]] = Refused(
+                            409, "a request with this Idempotency-Key is still being processed"
+                        )
+            by_key = {key: body_hash for _i, key, _r, body_hash in checked}
+            for row in session.execute(
+                select(CitizenRequest.idempotency_key, CitizenRequest.body_hash, CitizenRequest.id,
+                       CitizenRequest.tracking_code, CitizenRequest.received_at)
+                .where(CitizenRequest.kiosk_id == kiosk.id, CitizenRequest.enforced.is_(True),
+                       CitizenRequest.idempotency_key.in_(list(by_key)))
+            ):  # fmt: skip
+                if row.idempotency_key in outcomes:
+                    continue
+                if not secrets.compare_digest(row.body_hash, by_key[row.idempotency_key]):
+                    refused = Refused(422, "this Idempotency-Key was already used with a different request body")
+                    outcomes[row.idempotency_key] = refused
+                else:
+                    receipt = Receipt(False, str(row.id), row.tracking_code, row.received_at)
+                    outcomes[row.idempotency_key] = receipt
+            code_keys = {request.tracking_code: key for _i, key, request, _h in checked if key not in outcomes}
+            for code in session.scalars(
+                select(CitizenRequest.tracking_code).where(
+                    CitizenRequest.tracking_code.in_(list(code_keys)), CitizenRequest.enforced.is_(True)
+                )
+            ):
+                outcomes[code_keys[code]] = Refused(422, "tracking_code: already used by another request")
+        new = [(key, request, body_hash) for _i, key, request, body_hash in checked if key not in outcomes]
+        now = utcnow()
+        digests = [self._national_id_digest(request) for _key, request, _hash in new]
+        earlier = self._earlier_requests(session, [(r, d) for (_k, r, _h), d in zip(new, digests, strict=True)])
+        window = timedelta(hours=self.settings.duplicate_window_hours)
+        rows: list[CitizenRequest] = []
+        in_batch: list[tuple[int, CitizenRequest]] = []  # (row index, the earlier row in this batch)
+        for (key, request, body_hash), digest in zip(new, digests, strict=True):
+            duplicate_of = None
+            if digest is not None:
+                close = [
+                    i
+                    for i, at in earlier.get((request.service_id, digest), [])
+                    if abs(at - request.created_at) <= window
+                ]
+                duplicate_of = min(close, default=None)
+                if duplicate_of is None:
+                    first = next(
+                        (row for row in rows if (row.service_id, row.national_id_hmac) == (request.service_id, digest)
+                         and abs(row.created_at - request.created_at) <= window),
+                        None,
+                    )  # fmt: skip
+                    if first is not None:
+                        in_batch.append((len(rows), first))
+            rows.append(self._row(kiosk, key, body_hash, request, "api", enforce, digest, duplicate_of, now))
+        session.add_all(rows)
+        session.flush()
+        for index, first in in_batch:
+            rows[index].duplicate_of_id = first.id
+        session.add_all(
+            StatusChange(request_id=row.id, status="received", reason=None, at=now, user_id=None) for row in rows
+        )
+        session.flush()
+        for row in rows:
+            outcomes[row.idempotency_key] = Receipt(True, str(row.id), row.tracking_code, row.received_at)
+        return [outcomes[key] for _i, key, _r, _h in checked]
+
+    def _earlier_requests(
+        self, session: Session, requests: list[tuple[RequestIn, str | None]]
+    ) -> dict[tuple[str, str], list[tuple[int, datetime]]]:
+        """Stored requests that may be possible duplicates of these: (id, created_at) by (service,
+        national ID digest)."""
+        wanted = [(request, digest) for request, digest in requests if digest is not None]
+        if not wanted:
+            return {}
+        window = timedelta(hours=self.settings.duplicate_window_hours)
+        found: dict[tuple[str, str], list[tuple[int, datetime]]] = {}
+        for row in session.execute(
+            select(CitizenRequest.id, CitizenRequest.service_id, CitizenRequest.national_id_hmac,
+                   CitizenRequest.created_at)
+            .where(
+                CitizenRequest.national_id_hmac.in_({digest for _r, digest in wanted}),
+                CitizenRequest.service_id.in_({request.service_id for request, _d in wanted}),
+                CitizenRequest.created_at >= min(request.created_at for request, _d in wanted) - window,
+                CitizenRequest.created_at <= max(request.created_at for request, _d in wanted) + window,
+            )
+        ):  # fmt: skip
+            found.setdefault((row.service_id, row.national_id_hmac), []).append((row.id, row.created_at))
+        return found
+
+    def _checked_hash(self, kiosk: KioskIdentity, request: RequestIn) -> str:
+        if not is_valid_tracking_code(request.tracking_code):
+            raise Refused(422, "tracking_code: the check digit does not match")
+        if int(request.tracking_code[:3]) != kiosk.number:
+            raise Refused(422, f"tracking_code: does not start with this kiosk's number {kiosk.number:03d}")
+        # The validated form, so that the API and an import of the same request agree whatever the
+        # spelling of the same instant (Z or +00:00) or the order of keys.
+        return canonical_hash(request.model_dump(mode="json"))
+
+    def _store_one(
+        self, session: Session, kiosk: KioskIdentity, key: str, body_hash: str, request: RequestIn, source: str
+    ) -> Receipt:
+        enforce = self.settings.enforce_idempotency
+        if enforce:
+            self._lock_key(session, kiosk.id, key)
+            existing = self._existing(session, kiosk.id, key, body_hash, request.tracking_code)
+            if existing is not None:
+                return existing
+        row = self._new_row(session, kiosk, key, body_hash, request, source, enforce)
+        session.flush()
+        return Receipt(True, str(row.id), row.tracking_code, row.received_at)
+
+    @staticmethod
+    def _key_lock(kiosk_id: int, key: str) -> int:
+        return int.from_bytes(hashlib.sha256(f"{kiosk_id}:{key}".encode()).digest()[:8], "big", signed=True)
+
     def _lock_key(self, session: Session, kiosk_id: int, key: str) -> None:
         if self.db.dialect != "postgresql":
             return
-        lock = int.from_bytes(hashlib.sha256(f"{kiosk_id}:{key}".encode()).digest()[:8], "big", signed=True)
+        lock = self._key_lock(kiosk_id, key)
         if not session.scalar(text("SELECT pg_try_advisory_xact_lock(:lock)"), {"lock": lock}):
             raise Refused(409, "a request with this Idempotency-Key is still being processed")
 
@@ -230,9 +382,7 @@ class Store:
         source: str,
         enforce: bool,
     ) -> CitizenRequest:
-        now = utcnow()
-        national_id = request.fields.get("national_id")
-        digest = security.national_id_digest(self.key, national_id) if isinstance(national_id, str) else None
+        digest = self._national_id_digest(request)
         duplicate_of = None
         if digest is not None:
             window = timedelta(hours=self.settings.duplicate_window_hours)
@@ -247,7 +397,29 @@ class Store:
                 .order_by(CitizenRequest.id)
                 .limit(1)
             )
-        row = CitizenRequest(
+        row = self._row(kiosk, key, body_hash, request, source, enforce, digest, duplicate_of, utcnow())
+        session.add(row)
+        session.flush()
+        session.add(StatusChange(request_id=row.id, status="received", reason=None, at=row.received_at, user_id=None))
+        return row
+
+    def _national_id_digest(self, request: RequestIn) -> str | None:
+        national_id = request.fields.get("national_id")
+        return security.national_id_digest(self.key, national_id) if isinstance(national_id, str) else None
+
+    @staticmethod
+    def _row(
+        kiosk: KioskIdentity,
+        key: str,
+        body_hash: str,
+        request: RequestIn,
+        source: str,
+        enforce: bool,
+        digest: str | None,
+        duplicate_of: int | None,
+        now: datetime,
+    ) -> CitizenRequest:
+        return CitizenRequest(
             kiosk_id=kiosk.id,
             idempotency_key=key,
             body_hash=body_hash,
@@ -268,10 +440,6 @@ class Store:
             reason=None,
             source=source,
         )
-        session.add(row)
-        session.flush()
-        session.add(StatusChange(request_id=row.id, status="received", reason=None, at=now, user_id=None))
-        return row
 
     def request_status(self, code: str) -> CitizenRequest | None:
         with self.db.read() as session:

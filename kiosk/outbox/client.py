@@ -9,6 +9,8 @@ Nothing here logs request bodies: they carry personal data.
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -20,6 +22,13 @@ from kiosk.outbox.retry import parse_retry_after
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 15.0
 API = "/api/v1"
+# POST /requests/batch: at most 50 requests and 1 MB a call (the server's limits); kept a little
+# under the byte limit for the envelope.
+BATCH_MAX_REQUESTS = 50
+BATCH_MAX_BYTES = 900 * 1024
+# A server without the batch call (older than this kiosk) is asked one request at a time, and
+# asked again about batches after this long (it may have been upgraded).
+NO_BATCH_RECHECK_SECONDS = 3600.0
 
 # What a delivery attempt came to.
 DELIVERED = "delivered"  # the server has it (201 new, 200 replay)
@@ -81,6 +90,19 @@ def classify(status: int, headers: dict[str, str], text: str, now: datetime | No
     return Outcome(REJECTED, reason)
 
 
+def classify_batch_item(item: Any) -> Outcome:
+    """One result of ``POST /requests/batch``: the status its own POST would have had, classified
+    the same way (a 409 retries, a 422 is refused for good, 200 and 201 are delivered)."""
+    if not isinstance(item, dict) or not isinstance(item.get("status"), int):
+        return Outcome(RETRY, "malformed answer from the server")
+    status = item["status"]
+    if status in (200, 201):
+        receipt = item.get("receipt")
+        reference = receipt.get("reference") if isinstance(receipt, dict) else None
+        return Outcome(DELIVERED, reference=str(reference) if reference else None)
+    return classify(status, {}, json.dumps({"detail": item.get("detail")}, ensure_ascii=False))
+
+
 def _reason(status: int, text: str) -> str:
     """The server's own words for a refusal, shortened; never the request body."""
     detail: Any = None
@@ -99,6 +121,19 @@ def _reason(status: int, text: str) -> str:
     return f"HTTP {status}: {words[:300]}"
 
 
+def submit_each(
+    submit: Callable[[str, dict[str, Any]], Outcome], pending: list[tuple[str, dict[str, Any]]]
+) -> list[Outcome]:
+    """``submit`` each (key, body) of ``pending`` in turn up to the first retry or pause: the server is unwell or
+    refuses this kiosk, and the rest would only add to its trouble."""
+    tried: list[Outcome] = []
+    for key, body in pending:
+        tried.append(submit(key, body))
+        if tried[-1].kind in (RETRY, PAUSED):
+            break
+    return tried
+
+
 class CentralClient:
     """One kiosk's connection to its central server."""
 
@@ -110,9 +145,12 @@ class CentralClient:
         session: requests.Session | None = None,
         proxy: str | None = None,
         ca_file: str | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._timeout = timeout
+        self._clock = clock
+        self._no_batch_until = 0.0
         self._session = session or requests.Session()
         # Only what the profile names: a kiosk's environment (HTTPS_PROXY, REQUESTS_CA_BUNDLE...)
         # is not its technician's decision to make silently.
@@ -142,6 +180,66 @@ class CentralClient:
         except requests.RequestException as exc:
             return Outcome(RETRY, f"cannot reach the server ({type(exc).__name__})")
         return classify(response.status_code, dict(response.headers), response.text)
+
+    def submit_many(self, pending: list[tuple[str, dict[str, Any]]]) -> list[Outcome]:
+        """Deliver a backlog: as many of ``pending`` (key, body) as fit in one batch call, else one
+        at a time. Returns the outcomes of the first ``len(result)`` requests, in order; the rest
+        were not tried (a retry or a pause stops the one-at-a-time path, as it does the engine).
+        Never raises for network trouble."""
+        if not pending:
+            return []
+        if len(pending) > 1 and self._clock() >= self._no_batch_until:
+            outcomes = self._submit_batch(pending)
+            if outcomes is not None:
+                return outcomes
+            self._no_batch_until = self._clock() + NO_BATCH_RECHECK_SECONDS
+        return submit_each(self.submit, pending)
+
+    def _submit_batch(self, pending: list[tuple[str, dict[str, Any]]]) -> list[Outcome] | None:
+        """One ``POST /requests/batch`` for a prefix of ``pending``; None when this server has no
+        batch call (404, 405), so the caller goes one at a time."""
+        items: list[bytes] = []
+        size = 0
+        for key, body in pending[:BATCH_MAX_REQUESTS]:
+            item = json.dumps({"idempotency_key": key, "request": body}, ensure_ascii=False).encode("utf-8")
+            if items and size + len(item) > BATCH_MAX_BYTES:
+                break
+            items.append(item)
+            size += len(item) + 1
+        try:
+            response = self._session.post(
+                f"{self.base_url}{API}/requests/batch",
+                data=b'{"requests":[' + b",".join(items) + b"]}",
+                headers={"Content-Type": "application/json"},
+                timeout=self._timeout,
+                allow_redirects=False,
+            )
+        except requests.Timeout:
+            return [Outcome(RETRY, "the server did not answer in time")] * len(items)
+        except requests.RequestException as exc:
+            return [Outcome(RETRY, f"cannot reach the server ({type(exc).__name__})")] * len(items)
+        if response.status_code in (404, 405, 413):
+            return None
+        if 200 < response.status_code < 400:
+            return [Outcome(RETRY, f"unexpected answer from the server (HTTP {response.status_code})")] * len(items)
+        if response.status_code != 200:
+            # The call as a whole was refused: every request in it shares the answer. A 4xx for
+            # the whole call says nothing about any one request, so none is refused for good.
+            outcome = classify(response.status_code, dict(response.headers), response.text)
+            if outcome.kind == REJECTED:
+                return None
+            return [outcome] * len(items)
+        try:
+            results = response.json()["results"]
+        except (ValueError, KeyError, TypeError):
+            results = None
+        keys = [key for key, _body in pending[: len(items)]]
+        if (
+            not isinstance(results, list)
+            or [r.get("idempotency_key") if isinstance(r, dict) else None for r in results] != keys
+        ):
+            return [Outcome(RETRY, "malformed answer from the server")] * len(items)
+        return [classify_batch_item(item) for item in results]
 
     def heartbeat(self, kiosk_number: int, payload: dict[str, Any]) -> bool:
         """Tell the server this kiosk's health; False when it could not be told (never raises)."""

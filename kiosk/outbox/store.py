@@ -113,6 +113,7 @@ class OutboxStore:
         self.path = path
         self._clock = clock
         self._lock = threading.Lock()
+        self._one_commit_thread: int | None = None  # the thread inside one_commit(), if any
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10)
@@ -282,7 +283,21 @@ class OutboxStore:
                 f"UPDATE requests SET state = 'pending' WHERE state = 'sending' AND id IN ({marks})", tuple(request_ids)
             )
 
+    @contextmanager
+    def one_commit(self) -> Iterator[None]:
+        """The mark_* and release calls made by this thread inside the block share one transaction:
+        a batch's outcomes cost one commit (one fsync), and are all written or none is."""
+        with self._lock, self._transaction():
+            self._one_commit_thread = threading.get_ident()
+            try:
+                yield
+            finally:
+                self._one_commit_thread = None
+
     def _update(self, sql: str, args: tuple[Any, ...]) -> None:
+        if self._one_commit_thread == threading.get_ident():
+            self._db.execute(sql, args)  # inside one_commit(): its lock and transaction are ours
+            return
         with self._lock, self._transaction() as db:
             db.execute(sql, args)
 

@@ -29,7 +29,7 @@ from kiosk.outbox.store import OutboxRequest, OutboxStore
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-BATCH_SIZE = 20
+BATCH_SIZE = 50  # the most one POST /requests/batch takes (client.BATCH_MAX_REQUESTS)
 USAGE_BATCH = 500  # the most /api/v1/usage takes at once
 HEARTBEAT_SECONDS = 60.0
 # Even with nothing due, look again this often (a clock jump, a request added by another tool).
@@ -134,48 +134,59 @@ class SyncEngine:
                 pass
 
     async def deliver_batch(self, ignore_schedule: bool = False) -> tuple[int, str]:
-        """Claim due requests and try each once: (how many were tried, the last outcome's kind)."""
+        """Claim due requests and try each once: (how many were tried, the last outcome's kind).
+
+        The client sends them in one batch call where the server has one, else one at a time up
+        to the first retry or pause; their outcomes are written in one outbox commit, and the
+        requests not tried are given back untouched."""
         batch = await self._call(self._store.claim_due, BATCH_SIZE, ignore_schedule)
-        last = ""
-        for index, request in enumerate(batch):
-            outcome = await self._call(self._client.submit, request.idempotency_key, request.body)
-            await self._call(self._record, request, outcome)
-            self._after(request, outcome)
-            last = outcome.kind
-            if outcome.kind in (RETRY, PAUSED):
-                await self._call(self._store.release, [r.id for r in batch[index + 1 :]])
-                return index + 1, last
-        return len(batch), last
+        if not batch:
+            return 0, ""
+        outcomes = await self._call(self._client.submit_many, [(r.idempotency_key, r.body) for r in batch])
+        await self._call(self._record_all, batch, outcomes)
+        self._after(batch, outcomes)
+        return len(outcomes), outcomes[-1].kind if outcomes else ""
 
-    def _record(self, request: OutboxRequest, outcome: Outcome) -> None:
-        """Write an attempt's outcome to the outbox (worker thread)."""
-        if outcome.kind == DELIVERED:
-            self._store.mark_delivered(request.id, outcome.reference)
-        elif outcome.kind == REJECTED:
-            self._store.mark_rejected(request.id, outcome.reason)
-        elif outcome.kind == PAUSED:
-            self._store.release([request.id])
-        else:
-            delay = next_attempt_delay(request.attempts + 1, outcome.retry_after, self._rand)
-            self._store.mark_retry(request.id, outcome.reason, self._clock() + delay)
-            self._hold_until = self._clock() + delay
+    def _record_all(self, batch: list[OutboxRequest], outcomes: list[Outcome]) -> None:
+        """Write a batch's outcomes, and give back what was not tried, in one commit (worker thread).
+        After retries, the engine holds until the soonest of their new attempt times."""
+        retry_at: list[float] = []
+        with self._store.one_commit():
+            for request, outcome in zip(batch, outcomes, strict=False):
+                if outcome.kind == DELIVERED:
+                    self._store.mark_delivered(request.id, outcome.reference)
+                elif outcome.kind == REJECTED:
+                    self._store.mark_rejected(request.id, outcome.reason)
+                elif outcome.kind == PAUSED:
+                    self._store.release([request.id])
+                else:
+                    delay = next_attempt_delay(request.attempts + 1, outcome.retry_after, self._rand)
+                    retry_at.append(self._clock() + delay)
+                    self._store.mark_retry(request.id, outcome.reason, retry_at[-1])
+            self._store.release([r.id for r in batch[len(outcomes) :]])
+        if retry_at:
+            self._hold_until = min(retry_at)
 
-    def _after(self, request: OutboxRequest, outcome: Outcome) -> None:
-        """Log the outcome and tell whoever watches (loop thread)."""
+    def _after(self, batch: list[OutboxRequest], outcomes: list[Outcome]) -> None:
+        """Log a batch's outcomes and tell whoever watches, once (loop thread)."""
         changes: dict[str, Any] = {"server_reachable": True, "last_attempt_at": self._clock()}
-        if outcome.kind == DELIVERED:
-            changes.update(last_result="delivered", delivered_this_run=self.status.delivered_this_run + 1)
-        elif outcome.kind == REJECTED:
-            log.warning("request %s rejected by the server: %s", request.tracking_code, outcome.reason)
-            changes.update(last_result=outcome.reason)
-        elif outcome.kind == PAUSED:
-            log.error("delivery paused: the server refused this kiosk's token (%s)", outcome.reason)
-            changes.update(last_result=outcome.reason, paused_reason=outcome.reason)
-        else:
-            log.info("delivery will retry in %.1f s: %s", self._hold_until - self._clock(), outcome.reason)
-            answered = outcome.retry_after is not None or outcome.reason.startswith("HTTP")
-            changes.update(last_result=outcome.reason, server_reachable=answered)
-        self._set(**changes)
+        delivered = sum(outcome.kind == DELIVERED for outcome in outcomes)
+        retried = [outcome for outcome in outcomes if outcome.kind == RETRY]
+        for request, outcome in zip(batch, outcomes, strict=False):
+            if outcome.kind == REJECTED:
+                log.warning("request %s rejected by the server: %s", request.tracking_code, outcome.reason)
+            elif outcome.kind == PAUSED:
+                log.error("delivery paused: the server refused this kiosk's token (%s)", outcome.reason)
+                changes.update(paused_reason=outcome.reason)
+        if retried:
+            wait = self._hold_until - self._clock()
+            log.info("%d request(s) will retry, the first in %.1f s: %s", len(retried), wait, retried[-1].reason)
+            answered = retried[-1].retry_after is not None or retried[-1].reason.startswith("HTTP")
+            changes.update(server_reachable=answered or delivered > 0)
+        last = outcomes[-1] if outcomes else None
+        if last is not None:
+            changes.update(last_result="delivered" if last.kind == DELIVERED else last.reason)
+        self._set(delivered_this_run=self.status.delivered_this_run + delivered, **changes)
 
     # --- heartbeat -------------------------------------------------------------------------
 

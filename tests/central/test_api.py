@@ -193,6 +193,105 @@ def test_a_token_does_not_work_for_another_kiosk_number(central: RunningCentral,
     assert kiosk.http.get("/api/v1/catalog", headers=forged).status_code == 401
 
 
+# --- POST /api/v1/requests/batch ----------------------------------------------------------------
+
+
+def _batch(kiosk: KioskClient, items: list[tuple[str, Any]]) -> httpx.Response:
+    body = {"requests": [{"idempotency_key": key, "request": request} for key, request in items]}
+    return kiosk.http.post("/api/v1/requests/batch", json=body, headers=kiosk.auth)
+
+
+def test_a_batch_answers_each_request_as_its_own_post_would(central: RunningCentral, kiosk: KioskClient) -> None:
+    stored_alone = kiosk.body()
+    alone_key = str(uuid.uuid4())
+    assert kiosk.submit(stored_alone, key=alone_key).status_code == 201
+    new = [(str(uuid.uuid4()), kiosk.body()) for _ in range(3)]
+    wrong_digit = kiosk.body()
+    wrong_digit["tracking_code"] = wrong_digit["tracking_code"][:-1] + str(
+        (int(wrong_digit["tracking_code"][-1]) + 1) % 10
+    )
+    not_a_request = {**kiosk.body(), "surprise": 1}
+    items = [
+        new[0],
+        (alone_key, stored_alone),  # a replay of a request the server already has
+        (str(uuid.uuid4()), wrong_digit),
+        new[1],
+        ("not-a-uuid", kiosk.body()),
+        (str(uuid.uuid4()), not_a_request),
+        (alone_key, kiosk.body()),  # the same key with another body
+        new[2],
+    ]
+    response = _batch(kiosk, items)
+    assert response.status_code == 200, response.text
+    results = response.json()["results"]
+    assert [r["status"] for r in results] == [201, 200, 422, 201, 400, 422, 422, 201]
+    assert [r["idempotency_key"] for r in results][:4] == [items[0][0], alone_key, items[2][0], items[3][0]]
+    assert "check digit" in results[2]["detail"]
+    assert results[5]["detail"][0]["loc"] == ["request", "surprise"]
+    assert "input" not in results[5]["detail"][0]  # never echoes what a citizen typed
+    assert "Idempotency-Key" in results[6]["detail"]
+    assert results[1]["receipt"]["tracking_code"] == stored_alone["tracking_code"]
+    stored = {row["tracking_code"]: row for row in central.requests()}
+    assert set(stored) == {stored_alone["tracking_code"], *(body["tracking_code"] for _key, body in new)}
+    for (key, body), result in zip([new[0], new[1], new[2]], [results[0], results[3], results[7]], strict=True):
+        assert result["receipt"]["reference"] == stored[body["tracking_code"]]["reference"]
+        assert stored[body["tracking_code"]]["idempotency_key"] == key
+    # The whole batch again is all replays (or the same refusals), and stores nothing new.
+    again = _batch(kiosk, items).json()["results"]
+    assert [r["status"] for r in again] == [200, 200, 422, 200, 400, 422, 422, 200]
+    assert [again[i]["receipt"] for i in (0, 3, 7)] == [results[i]["receipt"] for i in (0, 3, 7)]
+    assert len(central.requests()) == 4
+
+
+def test_a_batch_that_repeats_a_key_or_a_code_is_stored_one_request_at_a_time(
+    central: RunningCentral, kiosk: KioskClient
+) -> None:
+    body, other = kiosk.body(), kiosk.body()
+    key = str(uuid.uuid4())
+    same_code = {**kiosk.body(), "tracking_code": other["tracking_code"]}
+    items = [(key, body), (key, body), (str(uuid.uuid4()), other), (str(uuid.uuid4()), same_code)]
+    results = _batch(kiosk, items).json()["results"]
+    assert [r["status"] for r in results] == [201, 200, 201, 422]
+    assert results[0]["receipt"] == results[1]["receipt"]
+    assert "tracking_code" in results[3]["detail"]
+    assert sorted(r["tracking_code"] for r in central.requests()) == sorted(
+        [body["tracking_code"], other["tracking_code"]]
+    )
+
+
+def test_a_batch_flags_possible_duplicates_within_itself(central: RunningCentral, kiosk: KioskClient) -> None:
+    first = kiosk.body(created_at="2026-11-23T10:00:00Z")
+    again = kiosk.body(created_at="2026-11-23T10:05:00Z")
+    response = _batch(kiosk, [(str(uuid.uuid4()), first), (str(uuid.uuid4()), again)])
+    assert [r["status"] for r in response.json()["results"]] == [201, 201]
+    flags = {row["tracking_code"]: row["is_duplicate"] for row in central.requests()}
+    assert flags == {first["tracking_code"]: False, again["tracking_code"]: True}
+
+
+def test_a_batch_over_50_requests_or_empty_is_422_and_stores_nothing(
+    central: RunningCentral, kiosk: KioskClient
+) -> None:
+    assert _batch(kiosk, [(str(uuid.uuid4()), kiosk.body()) for _ in range(51)]).status_code == 422
+    assert _batch(kiosk, []).status_code == 422
+    assert central.requests() == []
+    full = _batch(kiosk, [(str(uuid.uuid4()), kiosk.body()) for _ in range(50)])
+    assert [r["status"] for r in full.json()["results"]] == [201] * 50
+
+
+def test_a_batch_needs_a_token_and_counts_once_against_the_rate(kiosk: KioskClient) -> None:
+    body = {"requests": [{"idempotency_key": str(uuid.uuid4()), "request": kiosk.body()}]}
+    assert kiosk.http.post("/api/v1/requests/batch", json=body).status_code == 401
+    too_big = {"requests": [{"idempotency_key": str(uuid.uuid4()), "request": {"x": "ا" * 600_000}}]}
+    assert kiosk.http.post("/api/v1/requests/batch", json=too_big, headers=kiosk.auth).status_code == 413
+
+
+@pytest.mark.parametrize("central_settings", [{"rate_per_minute": 2}])
+def test_a_batch_is_one_call_for_the_rate(central: RunningCentral, kiosk: KioskClient) -> None:
+    statuses = [_batch(kiosk, [(str(uuid.uuid4()), kiosk.body()) for _ in range(20)]).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    assert len(central.requests()) == 40
+
+
 # --- rate and load ------------------------------------------------------------------------------
 
 
@@ -394,9 +493,10 @@ def test_openapi_document_describes_every_kiosk_call(kiosk: KioskClient) -> None
     spec = kiosk.http.get("/openapi.json").json()
     paths = spec["paths"]
     assert set(paths) == {
-        "/api/v1/requests", "/api/v1/requests/{tracking_code}", "/api/v1/catalog",
+        "/api/v1/requests", "/api/v1/requests/batch", "/api/v1/requests/{tracking_code}", "/api/v1/catalog",
         "/api/v1/kiosks/{number}/heartbeat", "/api/v1/usage",
     }  # fmt: skip
+    assert {"200", "401", "413", "422", "429"} <= set(paths["/api/v1/requests/batch"]["post"]["responses"])
     post = paths["/api/v1/requests"]["post"]
     assert {"200", "201", "400", "401", "409", "413", "422", "429", "503"} <= set(post["responses"])
     assert any(p["name"] == "Idempotency-Key" for p in post["parameters"])
@@ -438,7 +538,6 @@ def test_a_server_with_another_key_refuses_to_share_the_database(tmp_path: Path,
         with pytest.raises(RuntimeError, match="secret key differs"):
             with start_central_server(tmp_path / "b", db_url=url):
                 pass
-
 
 
 def test_a_session_length_is_kept_with_its_duration(central: RunningCentral, kiosk: KioskClient) -> None:

@@ -138,3 +138,48 @@ def test_sqlite_write_transactions_take_the_write_lock_first(tmp_path: Path) -> 
         assert mode == "wal"
     finally:
         db.dispose()
+
+
+def test_the_same_batch_sent_8_times_at_once_through_two_servers_stores_each_request_once(
+    tmp_path: Path, db_url: str | None
+) -> None:
+    url = db_url or f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+    with (
+        start_central_server(tmp_path / "shared", db_url=url) as a,
+        start_central_server(tmp_path / "shared", db_url=url) as b,
+    ):
+        number, token = a.add_kiosk("Shared")
+        maker = KioskClient(number, token, httpx.Client())
+        maker.http.close()
+        batch = {"requests": [{"idempotency_key": str(uuid.uuid4()), "request": maker.body()} for _ in range(30)]}
+        senders = 8
+        barrier = threading.Barrier(senders)
+
+        def one(index: int) -> httpx.Response:
+            base = (a, b)[index % 2].url
+            with httpx.Client(timeout=30) as client:
+                client.get(base + "/openapi.json")  # connect before the barrier
+                barrier.wait()
+                return client.post(
+                    base + "/api/v1/requests/batch", json=batch, headers={"Authorization": f"Bearer {token}"}
+                )
+
+        with ThreadPoolExecutor(senders) as pool:
+            responses = list(pool.map(one, range(senders)))
+        assert [r.status_code for r in responses] == [200] * senders
+        per_key: dict[str, list[int]] = {}
+        for response in responses:
+            for result in response.json()["results"]:
+                per_key.setdefault(result["idempotency_key"], []).append(result["status"])
+        for statuses in per_key.values():
+            # Stored by one call; the others replayed it (200) or were told to come back (409).
+            assert statuses.count(201) == 1 and set(statuses) <= {200, 201, 409}, statuses
+        rows = a.requests()
+        assert sorted(r["idempotency_key"] for r in rows) == sorted(
+            item["idempotency_key"] for item in batch["requests"]
+        )
+        with httpx.Client(timeout=30) as client:
+            again = client.post(
+                a.url + "/api/v1/requests/batch", json=batch, headers={"Authorization": f"Bearer {token}"}
+            )
+        assert [r["status"] for r in again.json()["results"]] == [200] * 30

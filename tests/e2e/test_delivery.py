@@ -7,10 +7,11 @@ from collections import Counter
 from pathlib import Path
 
 from kiosk.core.tracking import make_tracking_code
-from kiosk.outbox.client import DELIVERED, PAUSED, REJECTED
+from kiosk.outbox.client import DELIVERED, PAUSED, REJECTED, RETRY
 from kiosk.outbox.store import OutboxStore
 from kiosk.outbox.sync import SyncEngine
 from tests.e2e.conftest import RegisteredKiosk
+from tests.support.faulty_proxy import FaultyProxy, scripted_plan
 
 FIELDS = {"full_name": "زهرا حسین‌زاده", "national_id": "0012345679", "mobile": "09111234567", "agree": True}
 
@@ -32,6 +33,50 @@ def test_submit_is_stored_once_and_a_replay_is_recognised(registered: Registered
     assert len(rows) == 1
     assert rows[0]["tracking_code"] == request.tracking_code and rows[0]["fields"] == FIELDS
     assert rows[0]["mode"] == "demo" and rows[0]["kiosk_number"] == 7
+    store.close()
+
+
+def test_a_backlog_goes_in_batch_calls_each_request_answered_as_its_own(
+    registered: RegisteredKiosk, outbox_path: Path
+) -> None:
+    store = OutboxStore(outbox_path)
+    backlog = enqueue(store, registered.number, 60)
+    client = registered.client()
+    assert client.submit(backlog[1].idempotency_key, backlog[1].body).kind == DELIVERED  # already there
+    refused = dict(backlog[2].body, tracking_code=make_tracking_code(registered.number + 1, 9))
+    pending = [(r.idempotency_key, refused if r is backlog[2] else r.body) for r in backlog]
+    with FaultyProxy(registered.central.url, scripted_plan()) as proxy:
+        first = registered.client(url=proxy.url).submit_many(pending)
+        assert proxy.counts["pass"] == 1  # one call for the first 50
+    assert len(first) == 50
+    assert [o.kind for o in first[:4]] == [DELIVERED, DELIVERED, REJECTED, DELIVERED]
+    assert "kiosk's number" in first[2].reason
+    rest = client.submit_many(pending[50:])
+    assert [o.kind for o in rest] == [DELIVERED] * 10
+    on_server = {row["tracking_code"]: row["reference"] for row in registered.central.requests()}
+    assert len(on_server) == 59 and backlog[2].tracking_code not in on_server
+    assert [o.reference for o in first[:2]] == [on_server[r.tracking_code] for r in backlog[:2]]
+    # Every answer lost: the whole backlog again is all replays, nothing stored twice.
+    again = client.submit_many(pending[:50])
+    assert [o.reference for o in again] == [o.reference for o in first]
+    assert len(registered.central.requests()) == 59
+    store.close()
+
+
+def test_a_server_without_batch_calls_gets_one_request_at_a_time(
+    registered: RegisteredKiosk, outbox_path: Path
+) -> None:
+    store = OutboxStore(outbox_path)
+    backlog = enqueue(store, registered.number, 5)
+    pending = [(r.idempotency_key, r.body) for r in backlog]
+    with FaultyProxy(registered.central.url, scripted_plan("pass", "pass", "503"), batches=False) as proxy:
+        client = registered.client(url=proxy.url)
+        # Two delivered, then the server's 503 stops the round: the rest are not tried.
+        assert [o.kind for o in client.submit_many(pending)] == [DELIVERED, DELIVERED, RETRY]
+        assert [o.kind for o in client.submit_many(pending[3:])] == [DELIVERED, DELIVERED]
+        assert proxy.counts["no-batch"] == 1  # asked about batches once, not before every round
+        assert [o.kind for o in client.submit_many(pending)] == [DELIVERED] * 5  # replays, one at a time
+    assert len(registered.central.requests()) == 5
     store.close()
 
 

@@ -84,14 +84,21 @@ def test_server_down_for_a_long_stretch(registered: RegisteredKiosk, tmp_path: P
 
 
 @pytest.mark.slow
-def test_a_flaky_network_and_a_thousand_requests(registered: RegisteredKiosk, tmp_path: Path) -> None:
-    """30 % 500/503, 10 % answers lost after the server stored them, 5 % stalls past the timeout."""
+@pytest.mark.parametrize(
+    ("batches", "backlog", "least"), [(True, 2000, 4), (False, 300, 8)], ids=["batch-calls", "one-at-a-time"]
+)
+def test_a_flaky_network_and_a_backlog(
+    registered: RegisteredKiosk, tmp_path: Path, batches: bool, backlog: int, least: int
+) -> None:
+    """30 % 500/503, 10 % answers lost after the server stored them, 5 % stalls past the timeout;
+    delivered in batches, and one at a time as to a server without the batch call."""
     store = OutboxStore(tmp_path / "outbox.db")
-    requests = enqueue(store, registered.number, 1000)
+    requests = enqueue(store, registered.number, backlog)
     plan = random_plan(20261123, {"500": 0.15, "503": 0.15, "drop": 0.10, "stall": 0.05})
-    with FaultyProxy(registered.central.url, plan, stall_seconds=0.3) as proxy:
+    with FaultyProxy(registered.central.url, plan, stall_seconds=0.3, batches=batches) as proxy:
         longest_stall = deliver_all(registered, store, proxy, len(requests), read_timeout=0.2)
-        assert min(proxy.counts[f] for f in ("500", "503", "drop", "stall")) > 20, proxy.counts
+        # 2,000 requests are some 80 batch calls; 300 one at a time, 300 calls: each fault hit several times.
+        assert min(proxy.counts[f] for f in ("500", "503", "drop", "stall")) > least, proxy.counts
     assert_exactly_once(registered, requests)
     # The loop (the UI's, in the kiosk) never waited on the network.
     assert longest_stall < 0.25, f"the event loop stalled {longest_stall:.3f} s"

@@ -15,6 +15,9 @@ Every request the kiosk sends goes through ``plan()``, which names what happens 
 - ``stall``: held past the kiosk's read timeout, then forwarded (the server may store it after
   the kiosk gave up).
 
+With ``batches=False`` the proxy plays a server older than the batch call: ``POST
+/api/v1/requests/batch`` is a 404 (counted as ``no-batch``, outside the plan), so the kiosk delivers one at a time.
+
 Only 127.0.0.1 is involved. ``counts`` records what happened, for the test to check its plan ran.
 """
 
@@ -62,8 +65,11 @@ def scripted_plan(*faults: str) -> Callable[[], str]:
 
 
 class FaultyProxy:
-    def __init__(self, upstream: str, plan: Callable[[], str], stall_seconds: float = 1.0) -> None:
+    def __init__(
+        self, upstream: str, plan: Callable[[], str], stall_seconds: float = 1.0, batches: bool = True
+    ) -> None:
         target = urlsplit(upstream)
+        self.batches = batches
         self.upstream = (target.hostname or "127.0.0.1", target.port or 80)
         self.plan = plan
         self.stall_seconds = stall_seconds
@@ -102,6 +108,11 @@ class FaultyProxy:
     # --- one request -------------------------------------------------------------------------
 
     def _handle(self, handler: BaseHTTPRequestHandler, body: bytes) -> None:
+        if not self.batches and handler.path.rstrip("/").endswith("/requests/batch"):
+            with self._lock:
+                self.counts["no-batch"] += 1
+            self._answer(handler, 404, b'{"detail": "Not Found"}')
+            return
         fault = self.plan()
         with self._lock:
             self.counts[fault] += 1

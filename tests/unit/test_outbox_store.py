@@ -74,6 +74,25 @@ def test_claim_deliver_retry_reject(store: OutboxStore, clock: Clock) -> None:
     assert health.delivered_today == 1
 
 
+def test_one_commit_writes_a_batch_s_outcomes_all_together_or_not_at_all(store: OutboxStore, tmp_path: Path) -> None:
+    a, b, c = enqueue(store, 3)
+    store.claim_due()
+    other = sqlite3.connect(tmp_path / "outbox.db")
+    states = lambda: [s for (s,) in other.execute("SELECT state FROM requests ORDER BY id")]  # noqa: E731
+    with store.one_commit():
+        store.mark_delivered(a.id, "srv-1")
+        store.mark_rejected(b.id, "unknown service")
+        store.release([c.id])
+        assert states() == ["sending"] * 3  # nothing seen outside before the commit
+    assert states() == ["delivered", "rejected", "pending"]
+    store.claim_due()
+    with pytest.raises(RuntimeError), store.one_commit():
+        store.mark_delivered(c.id, "srv-3")
+        raise RuntimeError("the worker died half way")
+    assert states() == ["delivered", "rejected", "sending"]
+    other.close()
+
+
 def test_sending_goes_back_to_pending_on_restart(tmp_path: Path, clock: Clock) -> None:
     store = OutboxStore(tmp_path / "o.db", clock)
     enqueue(store, 2)

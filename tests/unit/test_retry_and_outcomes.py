@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from kiosk.outbox.client import DELIVERED, PAUSED, REJECTED, RETRY, classify
+from kiosk.outbox.client import DELIVERED, PAUSED, REJECTED, RETRY, classify, classify_batch_item
 from kiosk.outbox.retry import (
     MAX_DELAY_SECONDS,
     MAX_RETRY_AFTER_SECONDS,
@@ -73,6 +73,19 @@ def test_outcome_details() -> None:
     refused = classify(422, {}, '{"detail": [{"loc": ["body", "fields", "mobile"], "msg": "too long"}]}', NOW)
     assert refused.reason == "HTTP 422: body.fields.mobile: too long"
     assert classify(413, {}, "<html>too large</html>", NOW).reason.startswith("HTTP 413: <html>")
+
+
+def test_a_batch_result_is_classified_as_its_own_post_would_be() -> None:
+    receipt = {"reference": "42", "tracking_code": "007000000011", "status": "received", "received_at": "x"}
+    assert classify_batch_item({"status": 201, "receipt": receipt}) == classify_batch_item(
+        {"status": 200, "receipt": receipt}
+    )
+    assert classify_batch_item({"status": 201, "receipt": receipt}).reference == "42"
+    assert classify_batch_item({"status": 409, "detail": "being stored"}).kind == RETRY
+    refused = classify_batch_item({"status": 422, "detail": [{"loc": ["request", "mode"], "msg": "bad"}]})
+    assert (refused.kind, refused.reason) == (REJECTED, "HTTP 422: request.mode: bad")
+    for malformed in (None, [], {"status": "201"}, {"receipt": receipt}):
+        assert classify_batch_item(malformed).kind == RETRY
 
 
 def test_the_client_ignores_the_environment_s_proxy_and_ca_unless_the_profile_names_them(

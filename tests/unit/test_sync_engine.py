@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from kiosk.outbox.client import DELIVERED, PAUSED, REJECTED, RETRY, Outcome
+from kiosk.outbox.client import DELIVERED, PAUSED, REJECTED, RETRY, Outcome, submit_each
 from kiosk.outbox.store import OutboxStore
 from kiosk.outbox.sync import SyncEngine, SyncStatus, drain
 
@@ -33,6 +33,9 @@ class ScriptedServer:
         if outcome.kind == DELIVERED:
             self.stored.setdefault(key, body)
         return outcome
+
+    def submit_many(self, requests: list[tuple[str, dict[str, Any]]]) -> list[Outcome]:
+        return submit_each(self.submit, requests)  # as CentralClient does with a server without batches
 
     def heartbeat(self, number: int, payload: dict[str, Any]) -> bool:
         self.heartbeats.append(dict(payload, number=number))
