@@ -5,8 +5,9 @@
 The real central server (``kiosk-central serve``, SQLite, one process, rate limit lifted) runs as
 a subprocess, as in ``benchmarks/central_load.py``. This process is the kiosk as it runs at a
 booth: the real window (attract loop animating) on the qasync loop, its outbox holding the
-backlog, and ``Kiosk.start_sync`` delivering it with the real sync engine (one HTTP request per
-citizen request, each answered after the server's own commit). A 5 ms Qt timer on the UI thread
+backlog, and ``Kiosk.start_sync`` delivering it with the real sync engine (batch calls of up to
+50 requests, each call answered after the server's own commit, and the outcomes written to the
+outbox in one commit per call). A 5 ms Qt timer on the UI thread
 records every gap between its ticks: the longest gap, less the timer's own interval, is how long
 the UI could not paint a frame. Reports requests/s from the first attempt to the last delivery.
 """

@@ -263,27 +263,19 @@ class Store:
         new = [(key, request, body_hash) for _i, key, request, body_hash in checked if key not in outcomes]
         now = utcnow()
         digests = [self._national_id_digest(request) for _key, request, _hash in new]
-        earlier = self._earlier_requests(session, [(r, d) for (_k, r, _h), d in zip(new, digests, strict=True)])
         window = timedelta(hours=self.settings.duplicate_window_hours)
         rows: list[CitizenRequest] = []
         in_batch: list[tuple[int, CitizenRequest]] = []  # (row index, the earlier row in this batch)
         for (key, request, body_hash), digest in zip(new, digests, strict=True):
-            duplicate_of = None
-            if digest is not None:
-                close = [
-                    i
-                    for i, at in earlier.get((request.service_id, digest), [])
-                    if abs(at - request.created_at) <= window
-                ]
-                duplicate_of = min(close, default=None)
-                if duplicate_of is None:
-                    first = next(
-                        (row for row in rows if (row.service_id, row.national_id_hmac) == (request.service_id, digest)
-                         and abs(row.created_at - request.created_at) <= window),
-                        None,
-                    )  # fmt: skip
-                    if first is not None:
-                        in_batch.append((len(rows), first))
+            duplicate_of = self._first_within_window(session, request, digest)
+            if digest is not None and duplicate_of is None:
+                first = next(
+                    (row for row in rows if (row.service_id, row.national_id_hmac) == (request.service_id, digest)
+                     and abs(row.created_at - request.created_at) <= window),
+                    None,
+                )  # fmt: skip
+                if first is not None:
+                    in_batch.append((len(rows), first))
             rows.append(self._row(kiosk, key, body_hash, request, "api", enforce, digest, duplicate_of, now))
         session.add_all(rows)
         session.flush()
@@ -296,29 +288,6 @@ class Store:
         for row in rows:
             outcomes[row.idempotency_key] = Receipt(True, str(row.id), row.tracking_code, row.received_at)
         return [outcomes[key] for _i, key, _r, _h in checked]
-
-    def _earlier_requests(
-        self, session: Session, requests: list[tuple[RequestIn, str | None]]
-    ) -> dict[tuple[str, str], list[tuple[int, datetime]]]:
-        """Stored requests that may be possible duplicates of these: (id, created_at) by (service,
-        national ID digest)."""
-        wanted = [(request, digest) for request, digest in requests if digest is not None]
-        if not wanted:
-            return {}
-        window = timedelta(hours=self.settings.duplicate_window_hours)
-        found: dict[tuple[str, str], list[tuple[int, datetime]]] = {}
-        for row in session.execute(
-            select(CitizenRequest.id, CitizenRequest.service_id, CitizenRequest.national_id_hmac,
-                   CitizenRequest.created_at)
-            .where(
-                CitizenRequest.national_id_hmac.in_({digest for _r, digest in wanted}),
-                CitizenRequest.service_id.in_({request.service_id for request, _d in wanted}),
-                CitizenRequest.created_at >= min(request.created_at for request, _d in wanted) - window,
-                CitizenRequest.created_at <= max(request.created_at for request, _d in wanted) + window,
-            )
-        ):  # fmt: skip
-            found.setdefault((row.service_id, row.national_id_hmac), []).append((row.id, row.created_at))
-        return found
 
     def _checked_hash(self, kiosk: KioskIdentity, request: RequestIn) -> str:
         if not is_valid_tracking_code(request.tracking_code):
@@ -383,25 +352,31 @@ class Store:
         enforce: bool,
     ) -> CitizenRequest:
         digest = self._national_id_digest(request)
-        duplicate_of = None
-        if digest is not None:
-            window = timedelta(hours=self.settings.duplicate_window_hours)
-            duplicate_of = session.scalar(
-                select(CitizenRequest.id)
-                .where(
-                    CitizenRequest.service_id == request.service_id,
-                    CitizenRequest.national_id_hmac == digest,
-                    CitizenRequest.created_at >= request.created_at - window,
-                    CitizenRequest.created_at <= request.created_at + window,
-                )
-                .order_by(CitizenRequest.id)
-                .limit(1)
-            )
+        duplicate_of = self._first_within_window(session, request, digest)
         row = self._row(kiosk, key, body_hash, request, source, enforce, digest, duplicate_of, utcnow())
         session.add(row)
         session.flush()
         session.add(StatusChange(request_id=row.id, status="received", reason=None, at=row.received_at, user_id=None))
         return row
+
+    def _first_within_window(self, session: Session, request: RequestIn, digest: str | None) -> int | None:
+        """The earliest stored request for the same service and national ID created within the
+        duplicate window of this one (one range read on ix_requests_duplicates, however many the
+        same person, or a demo's sample ID, has filed)."""
+        if digest is None:
+            return None
+        window = timedelta(hours=self.settings.duplicate_window_hours)
+        return session.scalar(
+            select(CitizenRequest.id)
+            .where(
+                CitizenRequest.service_id == request.service_id,
+                CitizenRequest.national_id_hmac == digest,
+                CitizenRequest.created_at >= request.created_at - window,
+                CitizenRequest.created_at <= request.created_at + window,
+            )
+            .order_by(CitizenRequest.created_at, CitizenRequest.id)
+            .limit(1)
+        )
 
     def _national_id_digest(self, request: RequestIn) -> str | None:
         national_id = request.fields.get("national_id")
