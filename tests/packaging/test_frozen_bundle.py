@@ -28,9 +28,10 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 # On Windows kiosk.exe has no console; kiosk-console.exe is the same program for the technician's commands.
 EXE_NAME = "kiosk-console.exe" if sys.platform == "win32" else "kiosk"
-# A regression guard, not the measurement (that is printed and goes in the README): the default
-# build is ~190 MiB, the lean one ~125 MiB on Linux; the GTK stack or QtQml coming back fails this.
-MAX_BUNDLE_MIB = 140
+# Issue 8's size target, and a regression guard (the measurement is printed and goes in the README):
+# the default build is ~190 MiB, the lean one 118 MiB on Linux; the GTK stack, QtQml or the bundled
+# CUPS client coming back fails this.
+MAX_BUNDLE_MIB = 120
 
 
 @dataclass
@@ -170,6 +171,9 @@ def test_the_bundle_is_lean(bundle: Bundle) -> None:
     for unwanted in ("libgtk-3.so.0", "libQt6Qml.so.6", "libQt6Quick.so.6", "libQt6Network.so.6",
                      "QtNetwork.abi3.so", "QtQml.abi3.so", "libqgtk3.so", "libqeglfs.so"):  # fmt: skip
         assert unwanted not in names, f"{unwanted} is in the bundle"
+    if sys.platform.startswith("linux"):  # the booth's own CUPS client is used (build.spec says why)
+        assert "libcupsprintersupport.so" in names
+        assert not names & {"libcups.so.2", "libgnutls.so.30", "libkrb5.so.3", "libp11-kit.so.0"}
     qt_translations = {Path(f).name for f in files if f.startswith("PySide6/") and f.endswith(".qm")}
     assert qt_translations <= {"qtbase_fa.qm", "qtbase_en.qm"} and "qtbase_fa.qm" in qt_translations
     locales = {Path(f).stem.split("_")[0] for f in files if f.startswith("babel/locale-data/")}
@@ -186,7 +190,8 @@ def test_the_bundle_is_lean(bundle: Bundle) -> None:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ldd is Linux's")
 def test_every_bundled_library_finds_its_dependencies(bundle: Bundle) -> None:
-    """Trimming must not cut a library something kept still links to (that fails only when loaded)."""
+    """Trimming must not cut a library something kept still links to (that fails only when loaded).
+    The print plugin's libcups2 is the system's, as on a booth with a printer (.ci/run installs it)."""
     elves = [p for p in bundle.folder.rglob("*") if p.is_file() and p.read_bytes()[:4] == b"\x7fELF"]
     env = dict(os.environ, LD_LIBRARY_PATH=f"{bundle.internal}:{bundle.internal / 'PySide6' / 'Qt' / 'lib'}")
     missing = {}
