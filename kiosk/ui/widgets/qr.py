@@ -9,15 +9,17 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 QUIET_ZONE = 4  # modules of white border that scanners need
-_CACHE_SIZE = 256  # service addresses and recent tracking codes: encoding one takes ~6 ms
+# Service addresses (a catalog has ~100) and the last few tracking codes: encoding one takes ~6 ms.
+# Rows are kept as bytes (one per module): ~2 KiB an entry, where tuples of bools took ~16 KiB.
+_CACHE_SIZE = 128
 
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
-def _modules(data: str) -> tuple[tuple[bool, ...], ...]:
+def _modules(data: str) -> tuple[bytes, ...]:
     import segno  # not needed for the first frame (and it brings urllib and http.client)
 
     qr = segno.make(data, error="m", micro=False)
-    return tuple(tuple(bool(v) for v in row) for row in qr.matrix_iter(scale=1, border=QUIET_ZONE))
+    return tuple(bytes(1 if v else 0 for v in row) for row in qr.matrix_iter(scale=1, border=QUIET_ZONE))
 
 
 class QrView(QWidget):
@@ -29,7 +31,7 @@ class QrView(QWidget):
         self.setFixedSize(QSize(size, size))
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self._data = ""
-        self._rows: list[list[bool]] = []
+        self._rows: tuple[bytes, ...] = ()
         self.set_data(data)
 
     @property
@@ -39,11 +41,11 @@ class QrView(QWidget):
     @property
     def modules(self) -> list[list[bool]]:
         """The code's dark/light modules including the quiet zone (for tests and printing)."""
-        return self._rows
+        return [[bool(v) for v in row] for row in self._rows]
 
     def set_data(self, data: str) -> None:
         self._data = data
-        self._rows = [list(row) for row in _modules(data)] if data else []
+        self._rows = _modules(data) if data else ()
         self.setAccessibleName(data)
         self.update()
 
