@@ -243,10 +243,6 @@
             <source>Follow a request you filed, with its tracking code</source>
             <translation>Follow a request you filed, with its tracking code</translation>
         </message>
-        <message>
-            <source>Nothing found. Try a shorter or different word, or clear the search to see every agency.</source>
-            <translation>Nothing found. Try a shorter or different word, or clear the search to see every agency.</translation>
-        </message>
     </context>
     <context>
         <name>IdlePrompt</name>
@@ -410,6 +406,17 @@ Please ask the booth staff for help.</translation>
         <message>
             <source>Send my request</source>
             <translation>Send my request</translation>
+        </message>
+    </context>
+    <context>
+        <name>SearchResults</name>
+        <message>
+            <source>Nothing found. Try a shorter or different word, or clear the search to see every agency.</source>
+            <translation>Nothing found. Try a shorter or different word, or clear the search to see every agency.</translation>
+        </message>
+        <message>
+            <source>%1 more found. Type a few more letters to narrow the list.</source>
+            <translation>%1 more found. Type a few more letters to narrow the list.</translation>
         </message>
     </context>
     <context>
@@ -836,6 +843,13 @@ Please ask the booth staff for help.</translation>
         <message>
             <source>Check this tracking code</source>
             <translation>Check this tracking code</translation>
+        </message>
+    </context>
+    <context>
+        <name>_AgencyResult</name>
+        <message>
+            <source>%1 online services</source>
+            <translation>%1 online services</translation>
         </message>
     </context>
 </TS>

@@ -243,10 +243,6 @@
             <source>Follow a request you filed, with its tracking code</source>
             <translation>پیگیری درخواستی که ثبت کرده‌اید، با کد رهگیری آن</translation>
         </message>
-        <message>
-            <source>Nothing found. Try a shorter or different word, or clear the search to see every agency.</source>
-            <translation>چیزی پیدا نشد. واژه کوتاه‌تر یا دیگری را امتحان کنید، یا جست‌وجو را پاک کنید تا همه دستگاه‌ها را ببینید.</translation>
-        </message>
     </context>
     <context>
         <name>IdlePrompt</name>
@@ -410,6 +406,17 @@ Please ask the booth staff for help.</source>
         <message>
             <source>Send my request</source>
             <translation>ارسال درخواست</translation>
+        </message>
+    </context>
+    <context>
+        <name>SearchResults</name>
+        <message>
+            <source>Nothing found. Try a shorter or different word, or clear the search to see every agency.</source>
+            <translation>چیزی پیدا نشد. واژه کوتاه‌تر یا دیگری را امتحان کنید، یا جست‌وجو را پاک کنید تا همه دستگاه‌ها را ببینید.</translation>
+        </message>
+        <message>
+            <source>%1 more found. Type a few more letters to narrow the list.</source>
+            <translation>%1 مورد دیگر هم پیدا شد. برای کوتاه‌تر شدن فهرست، چند حرف دیگر بنویسید.</translation>
         </message>
     </context>
     <context>
@@ -836,6 +843,13 @@ Please ask the booth staff for help.</source>
         <message>
             <source>Check this tracking code</source>
             <translation>بررسی این کد رهگیری</translation>
+        </message>
+    </context>
+    <context>
+        <name>_AgencyResult</name>
+        <message>
+            <source>%1 online services</source>
+            <translation>%1 خدمت الکترونیک</translation>
         </message>
     </context>
 </TS>

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import re
+from itertools import pairwise
+
+from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.app import Kiosk
 from kiosk.core.persian import to_ascii_digits
+from kiosk.core.search import CatalogSearch
+from kiosk.ui.shell import Page
+from kiosk.ui.theme import TOUCH_TARGET_PX
+from kiosk.ui.widgets.results import AGENCIES_SHOWN, SHOWN
 from tests.ui.conftest import click, find, type_text
 
 
@@ -68,3 +76,87 @@ def test_a_citizen_searches_on_the_on_screen_keyboard(qtbot: QtBot, kiosk: Kiosk
     assert any("bill" in name for name in result_ids(kiosk))
     click(qtbot, find(window, "clearSearchButton"))
     assert not keyboard.isVisible() and window.home.search_field.text() == ""
+
+
+def test_a_broad_search_shows_the_best_few_and_says_how_many_more(qtbot: QtBot, kiosk: Kiosk) -> None:
+    window = kiosk.window
+    click(qtbot, window.attract)
+    type_text(find(window, "searchField"), "ب")
+    result = CatalogSearch(kiosk.content.catalog).search("ب", limit=100)
+    tiles = window.home.result_tiles()
+    assert len(tiles) == SHOWN < result.agency_matches + result.service_matches
+    agencies = [a.id for a in result.agencies[:AGENCIES_SHOWN]]
+    services = [s.id for s in result.services[: SHOWN - AGENCIES_SHOWN]]
+    assert result_ids(kiosk) == [f"agencyTile:{a}" for a in agencies] + [f"serviceTile:{s}" for s in services]
+    more = window.home.results.more
+    hidden = result.agency_matches + result.service_matches - SHOWN
+    assert more.isVisible() and kiosk.localizer.number(hidden) in more.text()
+    assert not re.search("[0-9]", more.text() + "".join(" ".join(t.lines) for t in tiles)), "Latin digits"
+    for tile in tiles:
+        assert tile.height() >= TOUCH_TARGET_PX and tile.accessibleName()
+
+
+def test_typing_on_narrows_the_same_tiles_to_the_new_results(qtbot: QtBot, kiosk: Kiosk) -> None:
+    window = kiosk.window
+    click(qtbot, window.attract)
+    field = find(window, "searchField")
+    for letter in "بیمه":
+        type_text(field, letter)
+    expected = CatalogSearch(kiosk.content.catalog).search("بیمه", limit=SHOWN + 1)
+    built = window.home.results.findChildren(QPushButton)
+    assert len(built) <= 2 * (SHOWN + 1), "the same few tiles show each keystroke's results"
+    names = [f"agencyTile:{a.id}" for a in expected.agencies] + [f"serviceTile:{s.id}" for s in expected.services]
+    assert result_ids(kiosk) == names[: len(result_ids(kiosk))]
+    listed = [w.objectName() for w in window.home.results.findChildren(QWidget) if ":" in w.objectName()]
+    assert sorted(n for n in listed if not n.endswith(":")) == sorted(result_ids(kiosk)), "no stale names"
+    assert not window.home.results.more.isVisible() or len(result_ids(kiosk)) == SHOWN
+
+
+def test_tapping_an_agency_result_opens_the_agency(qtbot: QtBot, kiosk: Kiosk) -> None:
+    window = kiosk.window
+    click(qtbot, window.attract)
+    agency = kiosk.content.catalog.agencies[0]
+    type_text(find(window, "searchField"), agency.short_name.fa)
+    tile = next(t for t in window.home.result_tiles() if t.objectName() == f"agencyTile:{agency.id}")
+    click(qtbot, tile)
+    assert window.current_page == Page.AGENCY and window.agency.agency == agency
+
+
+def test_results_follow_larger_text_and_high_contrast(qtbot: QtBot, kiosk: Kiosk) -> None:
+    window = kiosk.window
+    click(qtbot, window.attract)
+    type_text(find(window, "searchField"), "قبض")
+    tile = window.home.result_tiles()[0]
+    height = tile.height()
+    click(qtbot, find(window, "largeTextButton"))
+    qtbot.waitUntil(lambda: tile.height() > height, timeout=3000)
+
+    def background() -> int:  # between the tile's border and its first line
+        return tile.grab().toImage().pixelColor(tile.width() // 2, 8).lightness()
+
+    assert background() > 200, "a white tile"
+    click(qtbot, find(window, "contrastButton"))
+    qtbot.waitUntil(lambda: background() < 60, timeout=3000)  # a black one in high contrast
+
+
+def test_the_search_row_fits_its_buttons_in_either_language(qtbot: QtBot, kiosk: Kiosk) -> None:
+    window = kiosk.window
+    home = window.home
+    for language in ("fa", "en", "fa"):
+        window.end_session()  # the language changes while home is off screen
+        kiosk.localizer.set_language(language)
+        window.start_session()
+        qtbot.waitUntil(home.isVisible, timeout=3000)
+        for text in ("", "قبض"):
+            home.search_field.setText(text)
+            QApplication.processEvents()
+            assert home.clear_button.isVisible() == bool(text)
+            shown = [w for w in (home.search_field, home.clear_button, home.track_button) if w.isVisible()]
+            for widget in shown[1:]:
+                assert widget.width() >= widget.sizeHint().width(), f"{widget.objectName()} cut in {language}"
+            order = sorted(shown, key=lambda w: w.x(), reverse=language == "fa")  # reading order
+            assert order == shown, f"reading order in {language}"
+            for left, right in pairwise(order):
+                assert not left.geometry().intersects(right.geometry())
+        home.clear_search()
+        QApplication.processEvents()

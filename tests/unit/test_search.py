@@ -5,9 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kiosk.core.catalog import Catalog, load_catalog
+from kiosk.core.persian import normalize
 from kiosk.core.search import CatalogSearch
+from kiosk.paths import resources_root
 from tests.factories import write_catalog
 
 
@@ -74,3 +78,101 @@ def test_no_match(search: CatalogSearch) -> None:
 
 def test_limit(search: CatalogSearch) -> None:
     assert len(search.search("برخط", limit=2).services) == 2
+
+
+def test_counts_say_how_many_matched_beyond_the_limit(search: CatalogSearch) -> None:
+    everything = search.search("برخط", limit=1000)
+    limited = search.search("برخط", limit=2)
+    assert limited.service_matches == everything.service_matches == len(everything.services) > 2
+    assert limited.agency_matches == everything.agency_matches == len(everything.agencies)
+    assert search.search("هواپیما").service_matches == 0
+
+
+# --- the index answers as a plain scan of every entry would, however the query was typed ------
+#
+# The index narrows each keystroke to what the shorter query matched, remembers recent queries
+# and looks in each distinct text once. None of that may change an answer: this reference scores
+# every entry from scratch, as the search was first written.
+
+BUNDLED = resources_root() / "resources"
+
+
+def reference(catalog: Catalog, query: str, limit: int) -> tuple[list[str], list[str], int, int]:
+    terms = normalize(query).split()
+    if not terms:
+        return [], [], 0, 0
+
+    def fields(*weighted: tuple[list[str], int]) -> list[tuple[str, int]]:
+        return [(normalize(" | ".join(texts)), weight) for texts, weight in weighted]
+
+    def score(entry: list[tuple[str, int]], title: str) -> int:
+        total = 0
+        for term in terms:
+            best = max((weight for text, weight in entry if term in text), default=0)
+            if not best:
+                compact = "".join(terms)
+                squeezed = (weight for text, weight in entry if compact in text.replace(" ", ""))
+                return max(squeezed, default=0) * len(terms)
+            total += best
+        return total + (4 if title.startswith(terms[0]) else 0)
+
+    def ranked(scored: list[tuple[int, str]]) -> tuple[list[str], int]:
+        hits = sorted((-s, order, key) for order, (s, key) in enumerate(scored) if s)
+        return [key for _, _, key in hits[:limit]], len(hits)
+
+    agencies, services = [], []
+    for agency in catalog.agencies:
+        names = [agency.name.fa, agency.name.en, agency.short_name.fa, agency.short_name.en]
+        agencies.append((score(fields((names, 8)), normalize(agency.short_name.fa)), agency.id))
+        for s in agency.services:
+            entry = fields(
+                ([s.title.fa, s.title.en], 8),
+                ([*s.keywords_fa, *s.keywords_en], 4),
+                ([agency.short_name.fa, agency.short_name.en], 2),
+                ([s.summary.fa, s.summary.en], 1),
+            )
+            services.append((score(entry, normalize(s.title.fa)), s.id))
+    agency_ids, agency_count = ranked(agencies)
+    service_ids, service_count = ranked(services)
+    return agency_ids, service_ids, agency_count, service_count
+
+
+def answer(search: CatalogSearch, query: str, limit: int) -> tuple[list[str], list[str], int, int]:
+    result = search.search(query, limit)
+    ids = [a.id for a in result.agencies], [s.id for s in result.services]
+    return (*ids, result.agency_matches, result.service_matches)
+
+
+@pytest.fixture(scope="module")
+def bundled() -> Catalog:
+    return load_catalog(BUNDLED / "catalog", BUNDLED / "icons")
+
+
+TYPED = ("قبض آب", "كد پستي ۱۰", "کارت\u200cملی", "کارتملی", "گذرنامه", "بیمه تامین اجتماعی", "METER", "water bill")
+
+
+@pytest.mark.parametrize("query", TYPED)
+def test_typing_letter_by_letter_answers_as_a_full_scan(bundled: Catalog, query: str) -> None:
+    search = CatalogSearch(bundled)
+    typed = [query[: i + 1] for i in range(len(query))]
+    for text in [*typed, *reversed(typed)]:  # then backspace to nothing, through remembered queries
+        assert answer(search, text, 7) == reference(bundled, text, 7), text
+    search.forget()
+    assert answer(search, query, 40) == reference(bundled, query, 40)
+
+
+letters = sorted({ch for s in TYPED for ch in s} | set("ی ک ي ك\u200c"))
+
+
+@given(
+    st.lists(st.tuples(st.sampled_from(["type", "erase", "space", "forget"]), st.sampled_from(letters)), max_size=30)
+)
+def test_any_editing_answers_as_a_full_scan(bundled: Catalog, edits: list[tuple[str, str]]) -> None:
+    search = CatalogSearch(bundled)
+    text = ""
+    for action, letter in edits:
+        if action == "forget":
+            search.forget()
+            continue
+        text = {"type": text + letter, "erase": text[:-1], "space": text + " "}[action]
+        assert answer(search, text, 7) == reference(bundled, text, 7), text

@@ -2,34 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterable
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
-    QStackedWidget,
+    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from kiosk.core.catalog import Agency, Catalog, Service
+from kiosk.core.catalog import Catalog
 from kiosk.core.profiles import DemoProfile
 from kiosk.core.search import CatalogSearch
 from kiosk.ui.i18n import Localizer
 from kiosk.ui.icons import IconSet
 from kiosk.ui.widgets.keyboard import OnScreenKeyboard
+from kiosk.ui.widgets.results import SHOWN, SearchResults, WrappingLabel
 from kiosk.ui.widgets.scrolling import touch_scroll_area
-from kiosk.ui.widgets.tiles import AgencyTile, ServiceTile
+from kiosk.ui.widgets.tiles import AgencyTile
 
 TILE_MIN_WIDTH = 290
-MAX_SERVICE_RESULTS = 30
-RESULT_POOL_SIZE = 120  # result tiles kept for the next keystrokes
 
 
 class HomeScreen(QWidget):
@@ -47,7 +45,6 @@ class HomeScreen(QWidget):
         self._profile: DemoProfile | None = None
         self._search: CatalogSearch | None = None
         self._tiles: list[AgencyTile] = []
-        self._result_pool: dict[str, QPushButton] = {}
         self._columns = 0
 
         self.search_field = QLineEdit()
@@ -76,33 +73,23 @@ class HomeScreen(QWidget):
         self.large_text_button = self._toggle("largeTextButton")
         self.contrast_button = self._toggle("contrastButton")
 
-        self.greeting = QLabel()
+        self.greeting = WrappingLabel()  # laid out again at each letter typed: shaped once instead
         self.greeting.setObjectName("screenSubtitle")
-        self.greeting.setWordWrap(True)
 
-        search_row = QHBoxLayout()
-        search_row.setSpacing(12)
-        search_row.addWidget(self.search_field, 1)
-        search_row.addWidget(self.clear_button)
-        search_row.addWidget(self.track_button)
+        search_row = _Row(self.search_field, self.clear_button, self.track_button)
 
         self._grid_host = QWidget()
         self._grid = QGridLayout(self._grid_host)
         self._grid.setSpacing(20)
         self._grid.setContentsMargins(0, 0, 0, 0)
-        self._results_host = QWidget()
-        self._results = QVBoxLayout(self._results_host)
-        self._results.setSpacing(14)
-        self._results.setContentsMargins(0, 0, 0, 0)
-        self.no_results = QLabel(self._results_host)
-        self.no_results.setObjectName("hint")
-        self.no_results.setWordWrap(True)
-        self.no_results.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.no_results.hide()
+        # Tiles are kept between keystrokes (they hold catalog text, nothing the citizen typed):
+        # typing one more letter re-fills the same few tiles, so each tap answers at once.
+        self.results = SearchResults(localizer, icons)
+        self.results.agency_chosen.connect(self.agency_chosen)
+        self.results.service_chosen.connect(self.service_chosen)
+        self.no_results = self.results.no_results
 
-        self.pages = QStackedWidget()
-        self.pages.addWidget(touch_scroll_area(self._grid_host))
-        self.pages.addWidget(touch_scroll_area(self._results_host))
+        self.pages = _Pages(touch_scroll_area(self._grid_host), touch_scroll_area(self.results))
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(40, 24, 40, 24)
@@ -113,7 +100,7 @@ class HomeScreen(QWidget):
         greeting_row.addWidget(self.large_text_button)
         greeting_row.addWidget(self.contrast_button)
         layout.addLayout(greeting_row)
-        layout.addLayout(search_row)
+        layout.addWidget(search_row)
         layout.addWidget(self.pages, 1)
         # Citizens have no keyboard: tapping the search field brings the on-screen one up.
         self.keyboard = OnScreenKeyboard()
@@ -129,7 +116,7 @@ class HomeScreen(QWidget):
         self._catalog = catalog
         self._profile = profile
         self._search = CatalogSearch(catalog)
-        self._drop_result_pool()  # tiles of the old catalog (or currency) must not be listed again
+        self.results.set_catalog(catalog, profile.currency)
         for tile in self._tiles:
             tile.deleteLater()
         self._tiles = []
@@ -165,6 +152,8 @@ class HomeScreen(QWidget):
     def clear_search(self) -> None:
         # setText (not clear) also drops the undo history: nothing typed survives for the next person.
         self.search_field.setText("")
+        if self._search is not None:
+            self._search.forget()  # nor does what the search remembers of it
         self.keyboard.hide()
         self.keyboard.set_letters("fa")
 
@@ -202,61 +191,12 @@ class HomeScreen(QWidget):
         if not text.strip() or self._search is None or self._catalog is None or self._profile is None:
             self.pages.setCurrentIndex(0)
             return
-        result = self._search.search(text, limit=MAX_SERVICE_RESULTS)
-        self._clear_results()
-        # Tiles are kept between keystrokes (they hold catalog text, nothing the citizen typed):
-        # typing one more letter mostly re-lists tiles already built, so each tap answers at once.
-        for agency in result.agencies:
-            self._results.addWidget(self._result_tile(f"agency:{agency.id}", lambda a=agency: self._agency_tile(a)))
-        for service in result.services:
-            self._results.addWidget(self._result_tile(f"service:{service.id}", lambda s=service: self._service_tile(s)))
-        if result.empty:
-            self._results.addWidget(self.no_results)
-            self.no_results.show()
-        self._results.addStretch(1)
+        self.results.show_result(self._search.search(text, limit=SHOWN + 1))
         self.pages.setCurrentIndex(1)
 
-    def _result_tile(self, key: str, make: Callable[[], QPushButton]) -> QPushButton:
-        tile = self._result_pool.pop(key, None) or make()
-        self._result_pool[key] = tile  # most recently used last
-        tile.show()
-        return tile
-
-    def _agency_tile(self, agency: Agency) -> QPushButton:
-        tile = AgencyTile(agency, self._localizer, self._icons, self._results_host)
-        tile.setMinimumHeight(0)
-        tile.clicked.connect(lambda _=False, a=agency.id: self.agency_chosen.emit(a))
-        return tile
-
-    def _service_tile(self, service: Service) -> QPushButton:
-        assert self._catalog is not None and self._profile is not None
-        agency = self._catalog.agency(service.agency_id)
-        tile = ServiceTile(service, self._localizer, self._icons, self._profile.currency, agency, self._results_host)
-        tile.clicked.connect(lambda _=False, s=service.id: self.service_chosen.emit(s))
-        return tile
-
-    def _clear_results(self) -> None:
-        while self._results.count():
-            widget = self._results.takeAt(0).widget()
-            if widget is not None:
-                widget.hide()
-        while len(self._result_pool) > RESULT_POOL_SIZE:  # forget the least recently listed
-            self._result_pool.pop(next(iter(self._result_pool))).deleteLater()
-
-    def _drop_result_pool(self) -> None:
-        self._clear_results()
-        for tile in self._result_pool.values():
-            tile.deleteLater()
-        self._result_pool = {}
-
     def result_tiles(self) -> list[QWidget]:
-        """Tiles now listed as search results, in order (hidden ones waiting for deletion excluded)."""
-        tiles = []
-        for index in range(self._results.count()):
-            widget = self._results.itemAt(index).widget()
-            if widget is not None and widget is not self.no_results:
-                tiles.append(widget)
-        return tiles
+        """Tiles now listed as search results, in order."""
+        return self.results.tiles()
 
     def retranslate(self) -> None:
         self.greeting.setText(self.tr("Choose an agency, or search for what you need"))
@@ -269,10 +209,125 @@ class HomeScreen(QWidget):
         self.contrast_button.setText(self.tr("High contrast"))
         self.contrast_button.setAccessibleName(self.tr("High contrast colours for this visit"))
         self.track_button.setAccessibleName(self.tr("Follow a request you filed, with its tracking code"))
-        self.no_results.setText(
-            self.tr("Nothing found. Try a shorter or different word, or clear the search to see every agency.")
-        )
-        for tile in (*self._tiles, *self._result_pool.values()):
+        self.results.retranslate()
+        for tile in self._tiles:
             tile.retranslate()
         if self.search_field.text().strip():
             self._on_query(self.search_field.text())
+
+
+# Showing or hiding a widget in a Qt layout makes Qt lay out every layout above it again, up to
+# the window, whose stack of screens then measures every screen's word-wrapped text: most of a
+# keystroke's time, at the first letter (results replace the agencies, the clear button appears).
+# The two widgets below lay out their children by hand, so what changes inside them stays there.
+
+
+class _Row(QWidget):
+    """Widgets side by side: the first takes the room the others leave (mirrored right to left)."""
+
+    def __init__(self, stretch: QWidget, *others: QWidget, spacing: int = 12) -> None:
+        super().__init__()
+        self._widgets = (stretch, *others)
+        self._spacing = spacing
+        self._hint = QSize()
+        for widget in self._widgets:
+            widget.setParent(self)
+
+    def sizeHint(self) -> QSize:
+        return self._measure(minimum=False)
+
+    def minimumSizeHint(self) -> QSize:
+        return self._measure(minimum=True)
+
+    def _measure(self, minimum: bool) -> QSize:
+        # Hidden ones counted too: the clear button coming and going must not resize the row.
+        sizes = [_size(widget) for widget in self._widgets]
+        if minimum:  # the one that stretches can shrink too
+            sizes[0].setWidth(self._widgets[0].minimumSizeHint().width())
+        width = sum(size.width() for size in sizes) + self._spacing * max(0, len(sizes) - 1)
+        return QSize(width, max((size.height() for size in sizes), default=0))
+
+    def event(self, event: QEvent) -> bool:
+        # A child shown, hidden or resized while this row is on screen posts a layout request; one
+        # changed while it was not (the language switched on another screen) is seen when shown.
+        if event.type() in (QEvent.Type.LayoutRequest, QEvent.Type.Show):
+            self._place()
+            hint = self.sizeHint()
+            if hint != self._hint:
+                self._hint = hint
+                self.updateGeometry()
+        return super().event(event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LayoutDirectionChange:
+            self._place()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place()
+
+    def _place(self) -> None:
+        stretch, *others = self._widgets
+        right = self.width()
+        for widget in reversed(others):
+            if widget.isHidden():
+                continue
+            size = _size(widget)
+            right -= size.width()
+            self._put(widget, right, size)
+            right -= self._spacing
+        self._put(stretch, 0, QSize(max(0, right), _size(stretch).height()))
+
+    def _put(self, widget: QWidget, left: int, size: QSize) -> None:
+        height = min(size.height(), self.height())
+        logical = QRect(left, (self.height() - height) // 2, size.width(), height)
+        widget.setGeometry(QStyle.visualRect(self.layoutDirection(), self.rect(), logical))
+
+
+def _size(widget: QWidget) -> QSize:
+    return widget.sizeHint().expandedTo(widget.minimumSize())
+
+
+class _Pages(QWidget):
+    """Pages in the same place, one of them shown: the agencies, or the search results."""
+
+    def __init__(self, *pages: QWidget) -> None:
+        super().__init__()
+        self._pages = pages
+        self._current = 0
+        for index, page in enumerate(pages):
+            page.setParent(self)
+            page.setVisible(index == 0)
+
+    def currentIndex(self) -> int:
+        return self._current
+
+    def widget(self, index: int) -> QWidget:
+        return self._pages[index]
+
+    def setCurrentIndex(self, index: int) -> None:
+        if index == self._current:
+            return
+        old, new = self._pages[self._current], self._pages[index]
+        self._current = index
+        new.setGeometry(self.rect())
+        new.show()
+        old.hide()
+
+    def sizeHint(self) -> QSize:
+        return _largest(page.sizeHint() for page in self._pages)
+
+    def minimumSizeHint(self) -> QSize:
+        return _largest(page.minimumSizeHint() for page in self._pages)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._pages[self._current].setGeometry(self.rect())
+
+
+def _largest(sizes: Iterable[QSize]) -> QSize:
+    largest = QSize(0, 0)
+    for size in sizes:
+        largest = largest.expandedTo(size)
+    return largest
