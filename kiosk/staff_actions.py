@@ -2,6 +2,8 @@
 
 Everything here works on the objects the composition root built (outbox, sync engine, settings,
 profiles); the panel only shows the results. Nothing here reads or shows a citizen's answers.
+The PIN vault, the panel's types and the outbox commands load when staff first use them, not
+before the kiosk's first frame.
 """
 
 from __future__ import annotations
@@ -17,16 +19,15 @@ from PySide6.QtCore import QCoreApplication
 
 from kiosk import __version__
 from kiosk.core.datafile import DataFileError, write_atomically
-from kiosk.core.pins import PinFileError, PinVault
 from kiosk.core.profiles import ProfileLibrary
 from kiosk.core.settings import load_settings
-from kiosk.outbox import commands
-from kiosk.ui.staff.panel import NO_TOKEN, StaffView
 
 if TYPE_CHECKING:
     import asyncio
 
     from kiosk.app import Kiosk
+    from kiosk.core.pins import PinVault
+    from kiosk.ui.staff.panel import StaffView
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
@@ -58,6 +59,8 @@ class KioskStaffActions:
     # --- reading ---------------------------------------------------------------------------------
 
     def pin_vault(self) -> PinVault | None:
+        from kiosk.core.pins import PinFileError, PinVault
+
         if self._vault is None:
             try:
                 self._vault = PinVault(self._kiosk.paths.data / "staff.json")
@@ -67,6 +70,8 @@ class KioskStaffActions:
         return self._vault
 
     def staff_view(self) -> StaffView:
+        from kiosk.ui.staff.panel import NO_TOKEN, StaffView
+
         kiosk = self._kiosk
         store, content = kiosk.store, kiosk.content
         assert content is not None
@@ -153,6 +158,8 @@ class KioskStaffActions:
             return False, translate("StaffActions", "There is no outbox on this kiosk.")
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         target = kiosk.paths.data / "exports" / f"outbox-{kiosk.settings.kiosk_number:03d}-{stamp}.json"
+        from kiosk.outbox import commands
+
         lines: list[str] = []
         code = commands.export(kiosk.store, target, kiosk.settings.kiosk_number, out=_Lines(lines))
         return code == 0, " ".join(lines)
@@ -212,6 +219,8 @@ class KioskStaffActions:
         return True, translate("StaffActions", "Saved. The panel shows whether the server answers.")
 
     def set_pin(self, role: str, pin: str) -> tuple[bool, str]:
+        from kiosk.core.pins import PinFileError
+
         vault = self.pin_vault()
         if vault is None:
             return False, translate("StaffActions", "The PIN file cannot be read.")

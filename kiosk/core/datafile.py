@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 LANGUAGES = ("fa", "en")
+_LANGUAGE_KEYS = frozenset(LANGUAGES)
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COLOR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -130,15 +131,18 @@ class Reader:
         return None
 
     def text(self, obj: dict[str, Any], key: str, place: str, max_len: int | None = None) -> str:
-        where = self.join(place, key)
-        value = self.field(obj, key, place)
+        # The hottest call of a catalog load (every text of every service): the place is only
+        # spelled out when there is a problem to report.
+        value = obj.get(key)
         if value is None:
+            if key not in obj:
+                self.problem(self.join(place, key), "is missing")
             return ""
         if not isinstance(value, str) or not value.strip():
-            self.problem(where, f"should be a non-empty text, found {_kind(value)}")
+            self.problem(self.join(place, key), f"should be a non-empty text, found {_kind(value)}")
             return ""
         if max_len is not None and len(value) > max_len:
-            self.problem(where, f"is {len(value)} characters long; at most {max_len} fit")
+            self.problem(self.join(place, key), f"is {len(value)} characters long; at most {max_len} fit")
         return value
 
     def local_text(self, obj: dict[str, Any], key: str, place: str, max_len: int | None = None) -> LocalText:
@@ -153,9 +157,11 @@ class Reader:
             self.problem(where, f'should be {{"fa": ..., "en": ...}}, found {_kind(value)}')
             return LocalText("", "")
         texts = [self.text(value, lang, where, max_len) for lang in LANGUAGES]
-        for extra in sorted(set(value) - set(LANGUAGES)):
-            self.problem(self.join(where, extra), "is not a language the kiosk speaks (fa, en)")
-        if texts[0] and any(ch in texts[0] for ch in "\u064a\u0643"):
+        if not value.keys() <= _LANGUAGE_KEYS:
+            for extra in sorted(set(value) - set(LANGUAGES)):
+                self.problem(self.join(where, extra), "is not a language the kiosk speaks (fa, en)")
+        persian = texts[0]
+        if persian and ("\u064a" in persian or "\u0643" in persian):
             self.problem(self.join(where, "fa"), "uses Arabic ي or ك; write Persian ی and ک")
         return LocalText(*texts)
 

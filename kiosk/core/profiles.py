@@ -207,7 +207,19 @@ class ProfileLibrary:
 
     def _keep_copy(self, path: Path, name: str) -> None:
         try:
+            data = path.read_bytes()
+            copy = self.last_good_dir / f"{name}.toml"
+            if _holds(copy, data):  # the usual start: already kept, no write (and no fsync) needed
+                return
             self.last_good_dir.mkdir(parents=True, exist_ok=True)
-            write_atomically(self.last_good_dir / f"{name}.toml", path.read_bytes())
+            write_atomically(copy, data)
         except OSError as exc:  # a full or read-only disk must not stop the kiosk starting
             log.warning("could not keep a last good copy of profile %s: %s", name, exc)
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether the file exists with exactly these bytes."""
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False

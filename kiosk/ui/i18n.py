@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import functools
 import logging
-import shutil
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -215,6 +212,9 @@ def _babel_locale(language: str) -> Any:
 
 def compile_translation(source: Path, target: Path) -> Path | None:
     """Compile a Qt Linguist .ts file with PySide6's lrelease; None (and a log line) on failure."""
+    import subprocess  # only a first start (or a changed .ts) compiles: not on every start's path
+    import tempfile
+
     lrelease = find_lrelease()
     if lrelease is None:
         log.error("cannot compile %s: lrelease not found", source)
@@ -236,6 +236,8 @@ def compile_translation(source: Path, target: Path) -> Path | None:
 
 
 def find_lrelease() -> str | None:
+    import shutil
+
     import PySide6
 
     folder = Path(PySide6.__file__).parent

@@ -1,11 +1,14 @@
 """Filing a request: form, review, commit to the outbox, then receipt (or an apology).
 
 Every screen of the flow is built for one citizen and destroyed with ``discard``: nothing they
-typed survives in a widget, an undo stack or the clipboard for the next person.
+typed survives in a widget, an undo stack or the clipboard for the next person. The screens'
+modules load on the first request (or in idle time after the first frame: ``warm_up``), not
+before the kiosk's first frame.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 from datetime import date
 from pathlib import Path
@@ -18,14 +21,14 @@ from kiosk.core.catalog import Agency, Service
 from kiosk.outbox.desk import RequestDesk
 from kiosk.outbox.store import OutboxError
 from kiosk.ui.i18n import Localizer
-from kiosk.ui.screens.form import FormScreen
-from kiosk.ui.screens.receipt import ReceiptScreen, SubmitFailedScreen
-from kiosk.ui.screens.review import ReviewScreen
-from kiosk.ui.widgets.keyboard import NumericKeypad, OnScreenKeyboard
 from kiosk.ui.widgets.scrolling import give_back
 
 if TYPE_CHECKING:
+    from kiosk.ui.screens.form import FormScreen
+    from kiosk.ui.screens.receipt import ReceiptScreen, SubmitFailedScreen
+    from kiosk.ui.screens.review import ReviewScreen
     from kiosk.ui.shell import KioskWindow
+    from kiosk.ui.widgets.keyboard import NumericKeypad, OnScreenKeyboard
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +62,16 @@ class RequestFlow(QObject):
     def current(self) -> QWidget | None:
         return next((w for w in (self.receipt, self.failed, self.review, self.form) if w is not None), None)
 
+    def warm_up(self) -> None:
+        """Load the flow's screens and build the shared keyboard ahead of the first request."""
+        for name in ("form", "review", "receipt"):
+            importlib.import_module(f"kiosk.ui.screens.{name}")
+        keyboard, _keypad = self._keys()
+        keyboard.keys  # noqa: B018 (its keys are made on first use: now, while nobody waits)
+
     def start(self, service: Service, agency: Agency, demo: bool) -> None:
+        from kiosk.ui.screens.form import FormScreen
+
         self.discard()
         self._service, self._agency, self._demo = service, agency, demo
         self.form = FormScreen(service, agency, self._localizer, date.today(), self._keys(), self._form_scroll)
@@ -88,6 +100,8 @@ class RequestFlow(QObject):
     # --- steps -----------------------------------------------------------------------------
 
     def _to_review(self) -> None:
+        from kiosk.ui.screens.review import ReviewScreen
+
         assert self.form is not None and self.form.last_check is not None
         assert self._service is not None and self._agency is not None
         self.review = ReviewScreen(
@@ -104,6 +118,8 @@ class RequestFlow(QObject):
         self._window.show_request_step(can_go_back=True)
 
     def _submit(self) -> None:
+        from kiosk.ui.screens.receipt import ReceiptScreen, SubmitFailedScreen
+
         assert self.review is not None and self._service is not None and self._agency is not None
         service, agency, values = self._service, self._agency, self.review.values
         try:
@@ -179,6 +195,8 @@ class RequestFlow(QObject):
     def _keys(self) -> tuple[OnScreenKeyboard, NumericKeypad]:
         """The keyboard and keypad every form borrows (they hold no text, only a target)."""
         if self._keyboard is None or self._keypad is None:
+            from kiosk.ui.widgets.keyboard import NumericKeypad, OnScreenKeyboard
+
             self._keyboard, self._keypad = OnScreenKeyboard(self.host), NumericKeypad(self.host)
             self._keyboard.hide()
             self._keypad.hide()
@@ -194,7 +212,7 @@ class RequestFlow(QObject):
         if scroll_name is not None:
             setattr(self, scroll_name, screen.scroll)
             give_back(screen.scroll, self.host)
-        if isinstance(screen, FormScreen):  # take the keys back before the form goes
+        if name == "form":  # take the keys back before the form goes
             for keys in (self._keyboard, self._keypad):
                 if keys is not None:
                     keys.set_target(None)

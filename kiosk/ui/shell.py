@@ -1,12 +1,21 @@
-"""KioskWindow: the one window; it owns navigation, the idle timer and the end of a citizen's session."""
+"""KioskWindow: the one window; it owns navigation, the idle timer and the end of a citizen's session.
+
+What the first frame does not show is built on first use, or in idle time once the first frame
+is painted (``warm_up``), whichever comes first: the agency screen, the PIN pad, the on-screen
+keyboards' keys and the modules of the request and tracking flows. (The service screen is built
+with the window: its side panel keeps the height it is first measured at.) The lockdown guard goes
+on the application when the window is shown (``_FirstFrame``).
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from enum import IntEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
@@ -18,7 +27,6 @@ from kiosk.ui.i18n import Localizer
 from kiosk.ui.icons import IconSet
 from kiosk.ui.lockdown import Guard
 from kiosk.ui.request_flow import RequestFlow
-from kiosk.ui.screens.agency import AgencyScreen
 from kiosk.ui.screens.attract import AttractScreen
 from kiosk.ui.screens.home import HomeScreen
 from kiosk.ui.screens.service import ServiceScreen
@@ -26,6 +34,10 @@ from kiosk.ui.staff.mode import StaffMode
 from kiosk.ui.track_flow import TrackFlow
 from kiosk.ui.widgets.header import Header
 from kiosk.ui.widgets.idle_prompt import IdlePrompt
+from kiosk.ui.widgets.keyboard import OnScreenKeyboard
+
+if TYPE_CHECKING:  # built on first use (see the module's docstring)
+    from kiosk.ui.screens.agency import AgencyScreen
 
 log = logging.getLogger(__name__)
 
@@ -62,8 +74,9 @@ class KioskWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("kioskWindow")
         self._localizer = localizer
+        self._icons = icons
         self.requests = RequestFlow(self, localizer, desk, receipts_dir)
-        self.staff = StaffMode(localizer, self, self)  # its PIN pad moves onto the central widget below
+        self.staff = StaffMode(localizer, self, self)  # its PIN pad goes on the central widget (below)
         self.tracking = TrackFlow(localizer, self)
         self._pending_catalog: Catalog | None = None
         self._logo: Path | None = None
@@ -75,7 +88,8 @@ class KioskWindow(QMainWindow):
         self.header = Header(localizer, icons)
         self.attract = AttractScreen(localizer, icons)
         self.home = HomeScreen(localizer, icons)
-        self.agency = AgencyScreen(localizer, icons)
+        self._agency: AgencyScreen | None = None
+        self._agency_page = _page_slot("agencyPage")
         self.service = ServiceScreen(localizer, icons)
         self.out_of_service = QLabel()
         self.out_of_service.setObjectName("outOfServiceTitle")
@@ -86,7 +100,7 @@ class KioskWindow(QMainWindow):
         for page in (
             self.attract,
             self.home,
-            self.agency,
+            self._agency_page,
             self.service,
             self.out_of_service,
             self.requests.host,
@@ -105,7 +119,6 @@ class KioskWindow(QMainWindow):
         self.attract.started.connect(self.start_session)
         self.home.agency_chosen.connect(self.open_agency)
         self.home.service_chosen.connect(self.open_service)
-        self.agency.service_chosen.connect(self.open_service)
         self.service.request_started.connect(self.open_form)
         self.home.track_requested.connect(self.open_track)
         self.home.accessibility_requested.connect(self.accessibility_changed)
@@ -118,8 +131,7 @@ class KioskWindow(QMainWindow):
         self.idle_timer.setSingleShot(True)
         self.idle_timer.timeout.connect(self._idle)
         self.idle_prompt = IdlePrompt(localizer, central)
-        self.staff.pin_pad.setParent(central)
-        self.staff.pin_pad.hide()
+        self.staff.overlay_parent = central  # the PIN pad covers everything but the window frame
         self.staff.opened.connect(self._staff_opened)
         self.staff.closed.connect(self.end_session)
         self.idle_prompt.expired.connect(self.end_session)
@@ -128,17 +140,73 @@ class KioskWindow(QMainWindow):
         self.guard.staff_gesture.connect(self.staff_requested)
         self.guard.extra_activity.append(self.staff.idle)
         self.staff_requested.connect(self.staff.request)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self.guard)
+        self._guard_armed = False
         staff_keys = QShortcut(QKeySequence("Ctrl+Alt+Shift+S"), self)
         staff_keys.setContext(Qt.ShortcutContext.ApplicationShortcut)
         staff_keys.activated.connect(self.staff_requested)
         self._may_close = False
         self.usage: UsageLog | None = None  # set by the app: anonymous counters
+        self._warm_up_steps: list[Callable[[], object]] = []
+        self._warmed_up = False
+        self._first_frame: _FirstFrame | None = _FirstFrame(self)
         self.retranslate()
 
+    # --- screens built on first use -----------------------------------------------------------
+
+    @property
+    def agency(self) -> AgencyScreen:
+        if self._agency is None:
+            from kiosk.ui.screens.agency import AgencyScreen
+
+            self._agency = AgencyScreen(self._localizer, self._icons)
+            self._agency.service_chosen.connect(self.open_service)
+            self._agency_page.layout().addWidget(self._agency)
+        return self._agency
+
+    def warm_up(self) -> None:
+        """Build, in idle time after the first frame, what the first taps will need: one small
+        step per event-loop turn, so a tap that comes meanwhile is answered at once."""
+        if self._warmed_up:
+            return
+        self._warmed_up = True
+        self._warm_up_steps = [
+            self._warm_search_keyboard,
+            lambda: self.agency,
+            self.requests.warm_up,
+            self.tracking.warm_up,
+            lambda: self.staff.pin_pad,
+        ]
+        QTimer.singleShot(0, self, self._warm_up_step)
+
+    @property
+    def warming_up(self) -> bool:
+        """Whether what the first frame did not need is still to be built (see ``warm_up``)."""
+        return not self._warmed_up or bool(self._warm_up_steps)
+
+    def _warm_search_keyboard(self) -> None:
+        keyboard = getattr(self.home, "keyboard", None)  # home's on-screen keyboard makes its keys on first use
+        if isinstance(keyboard, OnScreenKeyboard):
+            keyboard.keys  # noqa: B018
+
+    def _warm_up_step(self) -> None:
+        if self._warm_up_steps:
+            step = self._warm_up_steps.pop(0)
+            try:
+                step()
+            except Exception:  # whatever failed is built again when first needed, and fails there
+                log.exception("warming up after the first frame failed")
+        if self._warm_up_steps:
+            QTimer.singleShot(0, self, self._warm_up_step)
+
     # --- lockdown --------------------------------------------------------------------------
+
+    def arm_guard(self) -> None:
+        """Put the guard on the whole application (see ``_FirstFrame``): from the moment the
+        window is shown, every touch and key anywhere passes it. Idempotent."""
+        app = QApplication.instance()
+        if app is not None and not self._guard_armed:
+            self._guard_armed = True
+            app.installEventFilter(self.guard)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Alt+F4, the window manager's close button, a stray close(): nothing, for citizens."""
@@ -326,8 +394,53 @@ class KioskWindow(QMainWindow):
         self.out_of_service.setText(
             self.tr("This kiosk is out of service for a moment.\nPlease ask the booth staff for help.")
         )
-        for screen in (self.header, self.attract, self.home, self.agency, self.service):
-            screen.retranslate()
+        for screen in (self.header, self.attract, self.home, self._agency, self.service):
+            if screen is not None:
+                screen.retranslate()
         self.requests.retranslate()
         self.tracking.retranslate()
         self.staff.retranslate()
+
+
+def _page_slot(name: str) -> QWidget:
+    """A page of the stack whose screen is put in on first use (the page indexes never change)."""
+    slot = QWidget()
+    slot.setObjectName(name)
+    layout = QVBoxLayout(slot)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(0)
+    return slot
+
+
+class _FirstFrame(QObject):
+    """Watches the window (only the window) until its first frame: arms the guard when the window
+    is shown, starts the warm-up once the frame is painted, and removes itself.
+
+    The guard is an application-wide event filter, and a Python one: while it is installed, Qt
+    hands PySide every event of every object, and PySide wraps each object the first time it sees
+    one. Building and styling the first frame sends thousands of events (polish, style, font,
+    layout) to a few hundred objects nobody can touch yet, so the guard comes on when the window
+    is shown: nothing can be tapped before, and from then on it sees every input.
+    """
+
+    def __init__(self, window: KioskWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._window:
+            kind = event.type()
+            if kind == QEvent.Type.Show:
+                self._window.arm_guard()
+            elif kind == QEvent.Type.Paint:
+                self._done()
+        return False
+
+    def _done(self) -> None:
+        window = self._window
+        window.removeEventFilter(self)
+        window.arm_guard()
+        QTimer.singleShot(0, window, window.warm_up)
+        window._first_frame = None
+        self.deleteLater()

@@ -16,10 +16,11 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from kiosk.core.catalog import Catalog
 from kiosk.outbox.lookup import OFFLINE, LookupAnswer, RequestLookup
 from kiosk.ui.i18n import Localizer
-from kiosk.ui.screens.track import TrackScreen
 
-if TYPE_CHECKING:  # asyncio loads after the first frame (qasync brings it)
-    import asyncio
+if TYPE_CHECKING:
+    import asyncio  # loads after the first frame (qasync brings it)
+
+    from kiosk.ui.screens.track import TrackScreen  # loads on first use or in ``warm_up``
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,13 @@ class TrackFlow(QObject):
         self.screen: TrackScreen | None = None
         self._pending: set[asyncio.Task[LookupAnswer]] = set()
 
+    def warm_up(self) -> None:
+        """Load the tracking screen's module ahead of the first citizen who asks for it."""
+        import kiosk.ui.screens.track  # noqa: F401
+
     def start(self, catalog: Catalog) -> TrackScreen:
+        from kiosk.ui.screens.track import TrackScreen
+
         self.discard()
         self.screen = TrackScreen(self._localizer, catalog)
         self.screen.lookup_requested.connect(self._look_up)

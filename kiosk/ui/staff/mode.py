@@ -2,21 +2,24 @@
 
 What staff ask for is done by ``StaffActions`` (the app implements it); this module only shows
 and forwards. Entering staff mode ends any citizen's session first (their answers are wiped), and
-staff mode closes itself after two minutes without a tap.
+staff mode closes itself after two minutes without a tap. The PIN pad and the panel are built
+on first use (the panel's and the PIN check's modules are not needed for the kiosk's first frame).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from kiosk.core.pins import PinVault
 from kiosk.ui.i18n import Localizer
-from kiosk.ui.staff.panel import StaffPanel, StaffView
-from kiosk.ui.staff.pin_pad import PinPad
+
+if TYPE_CHECKING:
+    from kiosk.core.pins import PinVault
+    from kiosk.ui.staff.panel import StaffPanel, StaffView
+    from kiosk.ui.staff.pin_pad import PinPad
 
 STAFF_IDLE_SECONDS = 120
 T = TypeVar("T")
@@ -47,12 +50,22 @@ class StaffMode(QObject):
         self._layout = QVBoxLayout(self.host)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self.panel: StaffPanel | None = None
-        self.pin_pad = PinPad(localizer, self._vault, overlay_parent)
-        self.pin_pad.unlocked.connect(self._open)
+        self.overlay_parent = overlay_parent  # what the PIN pad covers
+        self._pin_pad: PinPad | None = None
         self.idle = QTimer(self)
         self.idle.setSingleShot(True)
         self.idle.setInterval(STAFF_IDLE_SECONDS * 1000)
         self.idle.timeout.connect(self.close)
+
+    @property
+    def pin_pad(self) -> PinPad:
+        """The PIN pad, built the first time it is needed (hidden until ``request``)."""
+        if self._pin_pad is None:
+            from kiosk.ui.staff.pin_pad import PinPad
+
+            self._pin_pad = PinPad(self._localizer, self._vault, self.overlay_parent)
+            self._pin_pad.unlocked.connect(self._open)
+        return self._pin_pad
 
     @property
     def active(self) -> bool:
@@ -67,6 +80,8 @@ class StaffMode(QObject):
         return self.actions.pin_vault() if self.actions is not None else None
 
     def _open(self, role: str) -> None:
+        from kiosk.ui.staff.panel import StaffPanel
+
         self.discard()
         panel = StaffPanel(self._localizer, role)
         panel.close_requested.connect(self.close)
@@ -106,7 +121,8 @@ class StaffMode(QObject):
             panel.deleteLater()
 
     def retranslate(self) -> None:
-        self.pin_pad.retranslate()
+        if self._pin_pad is not None:
+            self._pin_pad.retranslate()
         if self.panel is not None:
             self.panel.retranslate()
 

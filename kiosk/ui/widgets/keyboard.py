@@ -8,7 +8,8 @@ islands in the mirrored UI.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -67,7 +68,9 @@ class OnScreenKeyboard(QWidget):
     """Letters (Persian or English), a layer of digits and punctuation, space, ZWNJ and backspace.
 
     Four rows of keys at most, so the keyboard leaves room for the field being edited on a
-    768-pixel-high screen while every key stays a finger's size.
+    768-pixel-high screen while every key stays a finger's size. The keys are made the first time
+    the keyboard is shown or measured: home's keyboard stays hidden until a citizen taps the search
+    field, and its forty-odd keys are not worth building (and styling) before the first frame.
     """
 
     typed = Signal()  # any key: counts as activity and lets the form clear a stale message
@@ -81,8 +84,34 @@ class OnScreenKeyboard(QWidget):
         self._rows = QVBoxLayout(self)
         self._rows.setContentsMargins(12, 8, 12, 8)
         self._rows.setSpacing(6)
-        self.keys: dict[str, _Key] = {}
-        self._build()
+        self._keys: dict[str, _Key] = {}
+        self._built = False
+
+    @property
+    def keys(self) -> dict[str, _Key]:
+        self._ensure_built()
+        return self._keys
+
+    def _ensure_built(self) -> None:
+        if not self._built:
+            self._build()
+
+    def setVisible(self, visible: bool) -> None:
+        if visible:
+            self._ensure_built()
+        super().setVisible(visible)
+
+    def showEvent(self, event: QShowEvent) -> None:  # shown along with a parent, not by show()
+        self._ensure_built()
+        super().showEvent(event)
+
+    def sizeHint(self) -> QSize:
+        self._ensure_built()
+        return super().sizeHint()
+
+    def minimumSizeHint(self) -> QSize:
+        self._ensure_built()
+        return super().minimumSizeHint()
 
     @property
     def letters(self) -> str:
@@ -99,13 +128,16 @@ class OnScreenKeyboard(QWidget):
         if letters != self._letters or self._digits:
             self._letters = letters
             self._digits = False
-            self._build()
+            if self._built:
+                self._build()
 
     def toggle_digits(self) -> None:
         self._digits = not self._digits
-        self._build()
+        if self._built:
+            self._build()
 
     def _build(self) -> None:
+        self._built = True
         while self._rows.count():
             item = self._rows.takeAt(0)
             if item.layout() is not None:
@@ -114,7 +146,7 @@ class OnScreenKeyboard(QWidget):
                     if widget is not None:
                         widget.deleteLater()
                 item.layout().deleteLater()
-        self.keys = {}
+        self._keys = {}
         persian = self._letters == "fa"
         self.setLayoutDirection(Qt.LayoutDirection.RightToLeft if persian else Qt.LayoutDirection.LeftToRight)
         if self._digits:
@@ -152,7 +184,7 @@ class OnScreenKeyboard(QWidget):
     def _key(self, label: str, name: str, text: str | None) -> _Key:
         key = _Key(label, name, self)
         key.show()  # at once: a layer switch must not leave a frame without keys
-        self.keys[name] = key
+        self._keys[name] = key
         if name == "key:backspace":
             key.clicked.connect(self._erase)
         elif text is not None:
