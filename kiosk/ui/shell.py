@@ -170,6 +170,7 @@ class KioskWindow(QMainWindow):
             return
         self._warmed_up = True
         self._warm_up_steps = [
+            lambda: self.home.search_index,
             self._warm_search_keyboard,
             lambda: self.agency,
             self.requests.warm_up,

@@ -115,7 +115,7 @@ class HomeScreen(QWidget):
     def show_content(self, catalog: Catalog, profile: DemoProfile) -> None:
         self._catalog = catalog
         self._profile = profile
-        self._search = CatalogSearch(catalog)
+        self._search = None  # indexed in idle time after the first frame, or at the first key (search_index)
         self.results.set_catalog(catalog, profile.currency)
         for tile in self._tiles:
             tile.deleteLater()
@@ -148,6 +148,13 @@ class HomeScreen(QWidget):
                 button.setChecked(False)
                 button.blockSignals(False)
             self._accessibility_toggled()
+
+    @property
+    def search_index(self) -> CatalogSearch | None:
+        """The catalog's search index, built on first use (the first frame does not need it)."""
+        if self._search is None and self._catalog is not None:
+            self._search = CatalogSearch(self._catalog)
+        return self._search
 
     def clear_search(self) -> None:
         # setText (not clear) also drops the undo history: nothing typed survives for the next person.
@@ -188,10 +195,11 @@ class HomeScreen(QWidget):
 
     def _on_query(self, text: str) -> None:
         self.clear_button.setVisible(bool(text))
-        if not text.strip() or self._search is None or self._catalog is None or self._profile is None:
+        index = self.search_index if text.strip() else None
+        if index is None or self._profile is None:
             self.pages.setCurrentIndex(0)
             return
-        self.results.show_result(self._search.search(text, limit=SHOWN + 1))
+        self.results.show_result(index.search(text, limit=SHOWN + 1))
         self.pages.setCurrentIndex(1)
 
     def result_tiles(self) -> list[QWidget]:
