@@ -194,6 +194,10 @@ class Localizer(QObject):
         """A web address, USSD code or phone number: always left to right, never reordered."""
         return isolate_ltr(self.digits(text) if text[:1] in "*0123456789" else text)
 
+    def warm_up(self) -> None:
+        """Load Babel's data for the current language (in idle time, so no citizen waits for it)."""
+        _babel_locale(self.language)
+
     @staticmethod
     def language_name(language: str) -> str:
         """A language's name in that language (what a citizen looks for on the switch)."""

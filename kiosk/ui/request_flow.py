@@ -69,6 +69,13 @@ class RequestFlow(QObject):
         keyboard, _keypad = self._keys()
         keyboard.keys  # noqa: B018 (its keys are made on first use: now, while nobody waits)
 
+    @staticmethod
+    def warm_up_receipts() -> None:
+        """Load what the first receipt needs (Qt's print support, the QR encoder): ~20 ms and a few
+        MiB the first citizen would otherwise wait for, loaded while nobody waits."""
+        importlib.import_module("kiosk.ui.printing")
+        importlib.import_module("segno")
+
     def start(self, service: Service, agency: Agency, demo: bool) -> None:
         from kiosk.ui.screens.form import FormScreen
 

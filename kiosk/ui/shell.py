@@ -173,7 +173,9 @@ class KioskWindow(QMainWindow):
             lambda: self.home.search_index,
             self._warm_search_keyboard,
             lambda: self.agency,
+            self._localizer.warm_up,
             self.requests.warm_up,
+            self.requests.warm_up_receipts,
             self.tracking.warm_up,
             lambda: self.staff.pin_pad,
         ]
