@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import threading
 import uuid
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +59,10 @@ def test_the_same_request_sent_20_times_at_once_is_stored_once(central: RunningC
     assert again.json()["reference"] == central.requests()[0]["reference"]
 
 
-def test_through_two_servers_sharing_the_database(tmp_path: Path, db_url: str | None) -> None:
+@contextmanager
+def _two_servers(tmp_path: Path, db_url: str | None) -> Iterator[tuple[RunningCentral, RunningCentral, KioskClient]]:
+    """Two server processes on one database, and a kiosk registered with them (its client closed:
+    the tests send with clients of their own)."""
     url = db_url or f"sqlite:///{tmp_path / 'shared.sqlite3'}"
     with (
         start_central_server(tmp_path / "shared", db_url=url) as a,
@@ -66,6 +71,12 @@ def test_through_two_servers_sharing_the_database(tmp_path: Path, db_url: str | 
         number, token = a.add_kiosk("Shared")
         client = KioskClient(number, token, httpx.Client())
         client.http.close()
+        yield a, b, client
+
+
+def test_through_two_servers_sharing_the_database(tmp_path: Path, db_url: str | None) -> None:
+    with _two_servers(tmp_path, db_url) as (a, b, client):
+        token = client.token
         key = str(uuid.uuid4())
         responses = _send_at_once([a.url, b.url], token, key, client.body())
         _check_stored_once(responses, a.requests(), key)
@@ -143,14 +154,8 @@ def test_sqlite_write_transactions_take_the_write_lock_first(tmp_path: Path) -> 
 def test_the_same_batch_sent_8_times_at_once_through_two_servers_stores_each_request_once(
     tmp_path: Path, db_url: str | None
 ) -> None:
-    url = db_url or f"sqlite:///{tmp_path / 'shared.sqlite3'}"
-    with (
-        start_central_server(tmp_path / "shared", db_url=url) as a,
-        start_central_server(tmp_path / "shared", db_url=url) as b,
-    ):
-        number, token = a.add_kiosk("Shared")
-        maker = KioskClient(number, token, httpx.Client())
-        maker.http.close()
+    with _two_servers(tmp_path, db_url) as (a, b, maker):
+        token = maker.token
         batch = {"requests": [{"idempotency_key": str(uuid.uuid4()), "request": maker.body()} for _ in range(30)]}
         senders = 8
         barrier = threading.Barrier(senders)
