@@ -197,6 +197,7 @@ class OutboxStore:
         tracking code exists and none may be shown.
         """
         now = self._clock()
+        stamp = _utc_iso(now)
         key = str(uuid.uuid4())
         try:
             with self._lock, self._transaction() as db:
@@ -205,31 +206,32 @@ class OutboxStore:
                 code = make_tracking_code(kiosk_number, sequence)
                 # The body is sent as it is stored: the central server's request contract (v1).
                 stored = dict(
-                    body,
-                    tracking_code=code,
-                    service_id=service_id,
-                    agency_id=agency_id,
-                    mode=mode,
-                    created_at=_utc_iso(now),
+                    body, tracking_code=code, service_id=service_id, agency_id=agency_id, mode=mode, created_at=stamp
                 )
+                text = json.dumps(stored, ensure_ascii=False)
                 cursor = db.execute(
                     "INSERT INTO requests (idempotency_key, tracking_code, service_id, agency_id, mode, body,"
                     " state, next_attempt_at, created_at, updated_at)"
                     " VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)",
-                    (key, code, service_id, agency_id, mode, json.dumps(stored, ensure_ascii=False), now,
-                     _utc_iso(now), _utc_iso(now)),
-                )  # fmt: skip
+                    (key, code, service_id, agency_id, mode, text, now, stamp, stamp),
+                )
                 db.execute(
                     "INSERT INTO meta (key, value) VALUES ('sequence', ?)"
                     " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                     (str(sequence),),
                 )
-                request_id = cursor.lastrowid
+                request_id = int(cursor.lastrowid or 0)
         except sqlite3.Error as exc:
             raise OutboxError(f"the request could not be stored: {exc}") from exc
         except OverflowError as exc:  # every tracking code of this kiosk number is used
             raise OutboxError(f"the request could not be stored: {exc}") from exc
-        return self.get(int(request_id or 0))
+        # What was just committed, without reading it back (the body parsed from the text stored,
+        # so the caller's dict is never shared).
+        return OutboxRequest(
+            id=request_id, idempotency_key=key, tracking_code=code, service_id=service_id, agency_id=agency_id,
+            mode=mode, body=json.loads(text), state="pending", attempts=0, next_attempt_at=now, last_error=None,
+            server_reference=None, created_at=stamp,
+        )  # fmt: skip
 
     def claim_due(self, limit: int = 20, ignore_schedule: bool = False) -> list[OutboxRequest]:
         """Pending requests whose time has come (all of them if ``ignore_schedule``), marked

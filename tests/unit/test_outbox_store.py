@@ -151,3 +151,11 @@ def test_export_of_pending(store: OutboxStore) -> None:
     store.claim_due(limit=1)
     store.mark_delivered(a.id, "x")
     assert [r.id for r in store.pending()] == [b.id]
+
+
+def test_enqueue_returns_what_was_stored_without_sharing_the_caller_s_body(store: OutboxStore) -> None:
+    body = {"profile": "test", "fields": {"full_name": "زهرا"}}
+    request = store.enqueue(7, "water.bill", "water", "demo", body)
+    assert request == store.get(request.id)
+    request.body["fields"]["full_name"] = "changed"
+    assert body["fields"]["full_name"] == "زهرا"
