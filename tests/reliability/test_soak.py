@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import math
+import weakref
 from collections import Counter
 from collections.abc import Iterator
 
@@ -44,7 +45,10 @@ def census() -> tuple[Counter[str], Counter[str]]:
     settle()
     gc.collect()
     widgets = Counter(type(w).__name__ for w in QApplication.allWidgets())
-    names = (f"{type(o).__module__}.{type(o).__qualname__}" for o in gc.get_objects())
+    # Dead weak references are not counted: sqlite3 keeps one per cursor a connection made and
+    # drops the dead ones only every 200 cursors, so their number rises and falls with no leak.
+    live = (o for o in gc.get_objects() if not (isinstance(o, weakref.ReferenceType) and o() is None))
+    names = (f"{type(o).__module__}.{type(o).__qualname__}" for o in live)
     objects = Counter(name for name in names if not name.startswith(HARNESS))
     return widgets, objects
 
