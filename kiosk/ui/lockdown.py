@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent
+from PySide6.QtGui import QInputEvent, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QWidget
 
 # Input that proves somebody is at the screen.
@@ -49,6 +49,12 @@ class Guard(QObject):
         self.extra_activity: list[QTimer] = []  # other timers that any input restarts (staff mode)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Every event of every object passes here (thousands per screen change: polish, style,
+        # layout, paint); only input matters, and every input event (touch, mouse, key, wheel,
+        # context menu) is a QInputEvent, which PySide hands over as its own class. Asking for
+        # the type of the others would make a Python enum each time, for nothing.
+        if not isinstance(event, QInputEvent):
+            return False
         kind = event.type()
         if kind == QEvent.Type.ContextMenu:
             return True  # no menu anywhere, ever

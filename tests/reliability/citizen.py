@@ -154,7 +154,7 @@ class Citizen:
                 tap(row.editor)
                 if spec.uses_keypad:
                     for char in keypad_answer(spec, today):
-                        tap(child(form, "keypad:slash" if char == "/" else f"keypad:{char}"))
+                        tap(child(form.keypad, "keypad:slash" if char == "/" else f"keypad:{char}"))
                 else:
                     press_keys(row.editor, TEXT_ANSWERS[spec.kind][: spec.max_length or None])
                     settle()

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QPoint, Qt
-from PySide6.QtGui import QContextMenuEvent, QKeyEvent
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QTimer
+from PySide6.QtGui import QContextMenuEvent, QFocusEvent, QKeyEvent, QMouseEvent, QPaintEvent, QTouchEvent, QWheelEvent
 from PySide6.QtPrintSupport import QPrintDialog
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -141,8 +141,9 @@ def test_a_crawl_of_every_screen_finds_no_menu_or_dialog(qtbot: QtBot, kiosk: Ki
             if where(kiosk) != screen:  # the last tap moved on: come back to this screen
                 show()
                 screen = where(kiosk)
-            widget = window.findChild(QWidget, target)
-            if widget is None or not widget.isVisible() or target in ("homeButton", "languageButton"):
+            # The one on screen: a screen left a moment ago may still hold a hidden one of that name.
+            widget = next((w for w in window.findChildren(QWidget, target) if w.isVisible()), None)
+            if widget is None or target in ("homeButton", "languageButton"):
                 continue
             click(qtbot, widget)
             long_press(widget)
@@ -151,6 +152,55 @@ def test_a_crawl_of_every_screen_finds_no_menu_or_dialog(qtbot: QtBot, kiosk: Ki
             crawled += 1
         assert crawled, f"nothing to tap on {name}"
     assert crawled > 60
+
+
+class _CountingTimer(QTimer):
+    def __init__(self) -> None:
+        super().__init__()
+        self.starts = 0
+
+    def start(self, *args: int) -> None:
+        self.starts += 1
+        super().start(*args)
+
+
+def test_any_input_counts_as_activity_and_nothing_else_does(qtbot: QtBot, kiosk: Kiosk) -> None:
+    """The guard sees every event of the application and ignores all but input, cheaply; touch,
+    mouse, keys and the wheel still restart the idle clocks, and a context menu is still refused."""
+    window = kiosk.window
+    click(qtbot, window.attract)
+    watched = find(window, "searchField")
+    clock = _CountingTimer()
+    clock.start(60_000)
+    window.guard.extra_activity.append(clock)
+    try:
+        centre = QPointF(watched.rect().center())
+        inputs = [
+            QTouchEvent(QEvent.Type.TouchBegin),
+            QMouseEvent(QEvent.Type.MouseButtonRelease, centre, centre, Qt.MouseButton.LeftButton,
+                        Qt.MouseButton.NoButton, NO_MODIFIER),
+            QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_A, NO_MODIFIER, "a"),
+            QWheelEvent(centre, centre, QPoint(), QPoint(0, -120), Qt.MouseButton.NoButton, NO_MODIFIER,
+                        Qt.ScrollPhase.NoScrollPhase, False),
+        ]  # fmt: skip
+        others = [
+            QPaintEvent(watched.rect()),
+            QEvent(QEvent.Type.LayoutRequest),
+            QEvent(QEvent.Type.Polish),
+            QFocusEvent(QEvent.Type.FocusIn),
+            QKeyEvent(QEvent.Type.KeyRelease, Qt.Key.Key_A, NO_MODIFIER, "a"),
+        ]
+        for event in others:
+            assert window.guard.eventFilter(watched, event) is False
+        assert clock.starts == 1, "only input restarts the idle clock"
+        for event in inputs:
+            assert window.guard.eventFilter(watched, event) is False
+        assert clock.starts == 1 + len(inputs)
+        menu = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, QPoint(1, 1), watched.mapToGlobal(QPoint(1, 1)))
+        assert window.guard.eventFilter(watched, menu) is True
+    finally:
+        window.guard.extra_activity.remove(clock)
+        clock.stop()
 
 
 def test_large_text_and_high_contrast_last_for_the_session_only(qtbot: QtBot, kiosk: Kiosk) -> None:

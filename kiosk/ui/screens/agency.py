@@ -9,11 +9,12 @@ from kiosk.core.catalog import Agency
 from kiosk.ui.i18n import Localizer
 from kiosk.ui.icons import IconSet
 from kiosk.ui.theme import tint
+from kiosk.ui.widgets.screen import Screen
 from kiosk.ui.widgets.scrolling import touch_scroll_area
 from kiosk.ui.widgets.tiles import ServiceTile
 
 
-class AgencyScreen(QWidget):
+class AgencyScreen(Screen):
     service_chosen = Signal(str)
 
     def __init__(self, localizer: Localizer, icons: IconSet, parent: QWidget | None = None) -> None:
@@ -23,7 +24,9 @@ class AgencyScreen(QWidget):
         self._icons = icons
         self.agency: Agency | None = None
         self._currency = "rial"
-        self._tiles: list[ServiceTile] = []
+        self._tiles: list[ServiceTile] = []  # the agency's, in order: the first of ``_made``
+        self._made: list[ServiceTile] = []  # every tile made so far, kept for the next agency
+        self._icon_color = ""
 
         self.icon = QLabel()
         self.icon.setFixedSize(96, 96)
@@ -48,10 +51,11 @@ class AgencyScreen(QWidget):
 
         self.list_title = QLabel()
         self.list_title.setObjectName("sectionTitle")
-        host = QWidget()
+        self._list_host = host = QWidget()
         self._list = QVBoxLayout(host)
         self._list.setContentsMargins(0, 0, 0, 0)
         self._list.setSpacing(14)
+        self._list.addStretch(1)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(40, 28, 40, 24)
@@ -63,19 +67,25 @@ class AgencyScreen(QWidget):
     def show_agency(self, agency: Agency, currency: str) -> None:
         self.agency = agency
         self._currency = currency
-        while self._list.count():
-            widget = self._list.takeAt(0).widget()
-            if widget is not None:
-                widget.deleteLater()
-        self._tiles = []
         self.icon.setPixmap(self._icons.pixmap(agency.icon, agency.color, 72))
-        self.icon.setStyleSheet(f"background: {tint(agency.color)}; border-radius: 48px;")
-        for service in agency.services:
-            tile = ServiceTile(service, self._localizer, self._icons, currency)
-            tile.clicked.connect(lambda _=False, s=service.id: self.service_chosen.emit(s))
-            self._list.addWidget(tile)
-            self._tiles.append(tile)
-        self._list.addStretch(1)
+        if agency.color != self._icon_color:  # a widget's own stylesheet restyles it at each call
+            self._icon_color = agency.color
+            self.icon.setStyleSheet(f"background: {tint(agency.color)}; border-radius: 48px;")
+        # The tiles made for an earlier agency show this one's services: making and styling new
+        # tiles (and destroying the old) was most of the time it took to open an agency.
+        for index, service in enumerate(agency.services):
+            if index < len(self._made):
+                tile = self._made[index]
+                tile.show_service(service, currency)
+            else:
+                tile = ServiceTile(service, self._localizer, self._icons, currency, parent=self._list_host)
+                tile.clicked.connect(lambda _=False, t=tile: self.service_chosen.emit(t.service.id))
+                self._list.insertWidget(index, tile)
+                self._made.append(tile)
+            tile.show()
+        for spare in self._made[len(agency.services) :]:
+            spare.hide()
+        self._tiles = self._made[: len(agency.services)]
         self.retranslate()
 
     @property

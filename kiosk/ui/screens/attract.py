@@ -10,11 +10,12 @@ from kiosk.core.catalog import Catalog
 from kiosk.core.profiles import DemoProfile
 from kiosk.ui.i18n import Localizer
 from kiosk.ui.icons import IconSet
+from kiosk.ui.widgets.screen import Screen
 
 SLIDE_MS = 5000
 
 
-class AttractScreen(QWidget):
+class AttractScreen(Screen):
     """Cycles through the agencies on show, one slide every few seconds, inviting a tap."""
 
     started = Signal()

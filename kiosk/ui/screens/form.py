@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QFocusEvent, QMouseEvent, QMoveEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
@@ -33,7 +34,9 @@ from kiosk.ui.i18n import Localizer
 from kiosk.ui.theme import set_style_flags
 from kiosk.ui.widgets.checkbox import TouchCheckBox
 from kiosk.ui.widgets.keyboard import Editable, NumericKeypad, OnScreenKeyboard
-from kiosk.ui.widgets.scrolling import reuse_scroll_area
+from kiosk.ui.widgets.screen import Screen
+from kiosk.ui.widgets.scrolling import dispose_at_once, reuse_scroll_area
+from kiosk.ui.widgets.stand_in import StandIn
 
 CHOICES_PER_LINE = 3
 # Longest text each keypad field accepts while typing (digits plus a few spaces or dashes).
@@ -44,6 +47,8 @@ class FieldRow(QFrame):
     """One question: its label, optional help, the input, and the message when the answer is wrong."""
 
     def __init__(self, spec: FormField, localizer: Localizer, parent: QWidget | None = None) -> None:
+        # Every widget is made with its parent (top down), never put in one afterwards: moving a
+        # widget into another restyles it and everything in it (see ``FormScreen``).
         super().__init__(parent)
         self.spec = spec
         self._localizer = localizer
@@ -52,31 +57,31 @@ class FieldRow(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
         layout.setSpacing(8)
-        self.label = QLabel()
+        self._layout = layout
+        self.label = QLabel(self)
         self.label.setObjectName("fieldLabel")
         self.label.setWordWrap(True)
-        self.help = QLabel()
-        self.help.setObjectName("fieldHelp")
-        self.help.setWordWrap(True)
-        self.help.setVisible(spec.help is not None)
-        self.error = QLabel()
-        self.error.setObjectName(f"fieldError:{spec.id}")
-        self.error.setProperty("role", "fieldError")
-        self.error.setWordWrap(True)
-        self.error.hide()
         layout.addWidget(self.label)
-        layout.addWidget(self.help)
+        # Only the widgets the row needs: every widget a form makes is made, styled and laid out
+        # while the citizen waits for the form. The message label comes with the first message.
+        self.help: QLabel | None = None
+        if spec.help is not None:
+            self.help = QLabel(self)
+            self.help.setObjectName("fieldHelp")
+            self.help.setWordWrap(True)
+            layout.addWidget(self.help)
+        self.error: QLabel | None = None
         self.editor: Editable | None = None
         self.choices: QButtonGroup | None = None
         self.consent: TouchCheckBox | None = None
+        self._invalid = False
         self._build_input(layout)
-        layout.addWidget(self.error)
 
     def _build_input(self, layout: QVBoxLayout) -> None:
         spec = self.spec
         name = f"field:{spec.id}"
         if spec.kind == "long_text":
-            editor = QPlainTextEdit()
+            editor = QPlainTextEdit(self)
             editor.setFixedHeight(130)
             editor.setTabChangesFocus(True)
             self.editor = editor
@@ -87,7 +92,7 @@ class FieldRow(QFrame):
             row.setHorizontalSpacing(12)
             row.setVerticalSpacing(10)
             for index, choice in enumerate(spec.choices):
-                button = QPushButton()
+                button = QPushButton(self)
                 button.setObjectName(f"choice:{spec.id}:{choice.id}")
                 button.setProperty("role", "choice")
                 button.setCheckable(True)
@@ -98,13 +103,13 @@ class FieldRow(QFrame):
             self.choices.buttonClicked.connect(lambda _b: self.set_problem(None))
             return
         elif spec.kind == "consent":
-            self.consent = TouchCheckBox()
+            self.consent = TouchCheckBox(self)
             self.consent.setObjectName(name)
             self.consent.toggled.connect(lambda _on: self.set_problem(None))
             layout.addWidget(self.consent)
             return
         else:
-            editor = QLineEdit()
+            editor = QLineEdit(self)
             limit = _TYPING_LIMITS.get(spec.kind)
             if spec.kind == "number":
                 limit = spec.max_digits + 4
@@ -143,9 +148,18 @@ class FieldRow(QFrame):
         return self.choices.buttons()[0]
 
     def set_problem(self, text: str | None) -> None:
-        self.error.setText(text or "")
-        self.error.setVisible(bool(text))
-        set_style_flags(self, invalid=bool(text))
+        if text and self.error is None:  # below the input, as the last line of the row
+            self.error = QLabel(self)
+            self.error.setObjectName(f"fieldError:{self.spec.id}")
+            self.error.setProperty("role", "fieldError")
+            self.error.setWordWrap(True)
+            self._layout.addWidget(self.error)
+        if self.error is not None:
+            self.error.setText(text or "")
+            self.error.setVisible(bool(text))
+        if bool(text) != self._invalid:  # restyling the row and all in it is not free: only on a change
+            self._invalid = bool(text)
+            set_style_flags(self, invalid=self._invalid)
 
     def retranslate(self) -> None:
         spec = self.spec
@@ -153,7 +167,7 @@ class FieldRow(QFrame):
         if not spec.required:
             label = self.tr("%1 (optional)").replace("%1", label)
         self.label.setText(label)
-        if spec.help is not None:
+        if self.help is not None and spec.help is not None:
             self.help.setText(self._localizer.text(spec.help))
         if self.consent is not None:
             self.consent.setText(label)
@@ -170,7 +184,7 @@ class FieldRow(QFrame):
             self.editor.setPlaceholderText(self._localizer.digits("1405/09/02"))
 
 
-class FormScreen(QWidget):
+class FormScreen(Screen):
     """The questions of one service; ``review_requested`` once every answer passes the checks."""
 
     review_requested = Signal()
@@ -187,7 +201,19 @@ class FormScreen(QWidget):
         parent: QWidget | None = None,
     ) -> None:
         """``keys``: a keyboard and keypad to use (kept by the request flow between citizens,
-        since building 50 keys for every form is slow); ``scroll``: likewise a scroll area."""
+        since building 50 keys for every form is slow); ``scroll``: likewise a scroll area.
+
+        The screen is built top down: each widget is made inside its parent, and the borrowed
+        (already styled) scroll area moves once, empty, straight to its place. With the
+        application's stylesheet, moving a styled widget into another restyles it and everything
+        inside it. The borrowed keys do not move at all: they stay where they are kept, and the
+        keyboard panel's pages hold their place (``StandIn``). For the same reason a screen
+        without a ``parent`` starts where the borrowed parts wait between citizens (the request
+        flow's page): showing it there moves nothing.
+        """
+        if parent is None:
+            borrowed = [w for w in (*(keys or ()), scroll) if w is not None]
+            parent = next((w.parentWidget() for w in borrowed if w.parentWidget() is not None), None)
         super().__init__(parent)
         assert service.form is not None, "only services with a form open a form screen"
         self.setObjectName("formScreen")
@@ -198,17 +224,26 @@ class FormScreen(QWidget):
         self._active: FieldRow | None = None
         self.last_check: FormCheck | None = None
 
-        self.title = QLabel()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(40, 20, 40, 12)
+        layout.setSpacing(10)
+        self.title = QLabel(self)
         self.title.setObjectName("screenTitle")
         self.title.setWordWrap(True)
-        self.intro = QLabel()
+        self.intro = QLabel(self)
         self.intro.setObjectName("screenSubtitle")
         self.intro.setWordWrap(True)
+        layout.addWidget(self.title)
+        layout.addWidget(self.intro)
 
         host = QWidget()
+        dispose_at_once(host)  # the rows only take answers: nothing in them ends the form
         column = QVBoxLayout(host)
         column.setContentsMargins(0, 0, 12, 0)
         column.setSpacing(14)
+        self.scroll: QScrollArea = reuse_scroll_area(scroll, host, self)  # host still empty: nothing to restyle
+        self.scroll.setMinimumHeight(120)  # the keyboard takes its room; the form scrolls
+        layout.addWidget(self.scroll, 1)
         self.rows: list[FieldRow] = []
         for spec in service.form.fields:
             row = FieldRow(spec, localizer, host)
@@ -220,57 +255,67 @@ class FormScreen(QWidget):
             if row.choices is not None:
                 for button in row.choices.buttons():
                     button.installEventFilter(self)
-        self.summary = QLabel()
+        column.addStretch(1)
+
+        # The way on stays in sight above the keyboard, however long the form.
+        self.summary = QLabel(self)
         self.summary.setObjectName("formSummary")
         self.summary.setWordWrap(True)
         self.summary.hide()
-        self.review_button = QPushButton()
+        self.review_button = QPushButton(self)
         self.review_button.setObjectName("reviewButton")
         self.review_button.setProperty("role", "primary")
         self.review_button.clicked.connect(self.submit)
-        column.addStretch(1)
-        self.scroll: QScrollArea = reuse_scroll_area(scroll, host)
-        self.scroll.setMinimumHeight(120)  # the keyboard takes its room; the form scrolls
-        # The way on stays in sight above the keyboard, however long the form.
         bar = QHBoxLayout()
         bar.setSpacing(16)
         bar.addWidget(self.summary, 1)
         bar.addWidget(self.review_button)
+        layout.addLayout(bar)
 
+        self.keys = _KeysPanel(self)
+        self.keys.setObjectName("keyboardPanel")
+        self.keys.hide()
+        layout.addWidget(self.keys)
+        self.keys.addWidget(QWidget(self.keys))
         self.keyboard, self.keypad = keys or (OnScreenKeyboard(), NumericKeypad())
         self.keyboard.set_letters("fa")
-        for keys in (self.keyboard, self.keypad):
-            keys.set_target(None)
-            keys.show()  # a borrowed set was hidden between citizens; the panel decides now
-        self.keypad.setMaximumWidth(560)
-        keypad_host = QWidget()
+        for panel in (self.keyboard, self.keypad):
+            panel.set_target(None)
+            holder = panel.parentWidget()
+            if holder is None or not holder.isAncestorOf(self):
+                panel.setParent(self)  # a set of its own (or one kept out of reach): it lives here
+        # The keys stay where they are kept (see ``StandIn``); the panel's pages hold their place.
+        keyboard_place = StandIn(self.keyboard, self.keys)
+        self.keys.addWidget(keyboard_place)
+        keypad_host = QWidget(self.keys)
         keypad_row = QHBoxLayout(keypad_host)
         keypad_row.setContentsMargins(0, 0, 0, 0)
+        keypad_place = StandIn(self.keypad, keypad_host)
+        keypad_place.setMaximumWidth(560)
         keypad_row.addStretch(1)
-        keypad_row.addWidget(self.keypad)
+        keypad_row.addWidget(keypad_place)
         keypad_row.addStretch(1)
-        self.keys = QStackedWidget()
-        self.keys.setObjectName("keyboardPanel")
-        self.keys.addWidget(QWidget())
-        self.keys.addWidget(self.keyboard)
         self.keys.addWidget(keypad_host)
-        self.keys.hide()
+        self._stand_ins = (keyboard_place, keypad_place)
+        self.keys.moved.connect(self._place_keys)
         self.keyboard.typed.connect(self.activity)
         self.keypad.typed.connect(self.activity)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(40, 20, 40, 12)
-        layout.setSpacing(10)
-        layout.addWidget(self.title)
-        layout.addWidget(self.intro)
-        layout.addWidget(self.scroll, 1)
-        layout.addLayout(bar)
-        layout.addWidget(self.keys)
         self.retranslate()
+
+    def _place_keys(self) -> None:
+        for stand_in in self._stand_ins:
+            stand_in.place()
+
+    def moveEvent(self, event: QMoveEvent) -> None:
+        super().moveEvent(event)
+        self._place_keys()
 
     # --- editing ---------------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Cheap test first (the fields get every paint, move and style event): see ``Guard``.
+        if not isinstance(event, (QFocusEvent, QMouseEvent)):
+            return False
         if event.type() in (QEvent.Type.FocusIn, QEvent.Type.MouseButtonPress):
             row = next((r for r in self.rows if _belongs_to(r, watched)), None)
             if row is not None and row is not self._active:
@@ -297,8 +342,9 @@ class FormScreen(QWidget):
             self.keys.show()
         if row.editor is not None and not row.editor.hasFocus():
             row.editor.setFocus(Qt.FocusReason.OtherFocusReason)
-        # After the keyboard has taken its height, the scroll area has shrunk: scroll then.
-        QTimer.singleShot(0, lambda: self._keep_in_view(row))
+        # After the keyboard has taken its height, the scroll area has shrunk: scroll then (unless
+        # the row is gone by then: the form's rows go at once with the form, see ``give_back``).
+        QTimer.singleShot(0, row, lambda: self._keep_in_view(row))
 
     def _keep_in_view(self, row: FieldRow) -> None:
         self.scroll.ensureWidgetVisible(row, 0, 12)
@@ -346,6 +392,16 @@ class FormScreen(QWidget):
             row.retranslate()
             problem = self.last_check.problems.get(row.spec.id) if self.last_check else None
             row.set_problem(problem_text(problem, self._localizer) if problem else None)
+
+
+class _KeysPanel(QStackedWidget):
+    """The room for the keyboard or keypad below the form; says when it moves (its pages don't)."""
+
+    moved = Signal()
+
+    def moveEvent(self, event: QMoveEvent) -> None:
+        super().moveEvent(event)
+        self.moved.emit()
 
 
 def _belongs_to(row: FieldRow, watched: QObject) -> bool:

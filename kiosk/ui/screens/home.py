@@ -24,13 +24,14 @@ from kiosk.ui.i18n import Localizer
 from kiosk.ui.icons import IconSet
 from kiosk.ui.widgets.keyboard import OnScreenKeyboard
 from kiosk.ui.widgets.results import SHOWN, SearchResults, WrappingLabel
+from kiosk.ui.widgets.screen import Screen
 from kiosk.ui.widgets.scrolling import touch_scroll_area
 from kiosk.ui.widgets.tiles import AgencyTile
 
 TILE_MIN_WIDTH = 290
 
 
-class HomeScreen(QWidget):
+class HomeScreen(Screen):
     agency_chosen = Signal(str)
     service_chosen = Signal(str)
     track_requested = Signal()

@@ -16,6 +16,7 @@ from kiosk.core.persian import isolate_ltr
 from kiosk.core.tracking import format_for_reading
 from kiosk.ui.i18n import Localizer
 from kiosk.ui.widgets.qr import QrView
+from kiosk.ui.widgets.screen import Screen
 
 
 def filed_at(created_at: str) -> QDateTime:
@@ -24,7 +25,7 @@ def filed_at(created_at: str) -> QDateTime:
     return QDateTime.fromSecsSinceEpoch(int(moment.timestamp()), QTimeZone.systemTimeZone())
 
 
-class ReceiptScreen(QWidget):
+class ReceiptScreen(Screen):
     print_requested = Signal()
     done = Signal()
 
@@ -47,55 +48,56 @@ class ReceiptScreen(QWidget):
         self._localizer = localizer
         self._demo = demo
 
-        self.title = QLabel()
+        # Top down: every widget is made inside its parent (see ``FormScreen``).
+        card = QFrame(self)
+        card.setObjectName("card")
+        side = QFrame(self)
+        side.setObjectName("sidePanel")
+        self.title = QLabel(self)
         self.title.setObjectName("screenTitle")
-        self.code_label = QLabel()
+        self.code_label = QLabel(card)
         self.code_label.setObjectName("factLabel")
-        self.code = QLabel()
+        self.code = QLabel(card)
         self.code.setObjectName("trackingCode")
         self.code.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
         self.code.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
-        self.details = QLabel()
+        self.details = QLabel(card)
         self.details.setObjectName("bodyText")
         self.details.setWordWrap(True)
-        self.when_label = QLabel()
+        self.when_label = QLabel(card)
         self.when_label.setObjectName("receiptWhen")
-        self.next_steps = QLabel()
+        self.next_steps = QLabel(card)
         self.next_steps.setObjectName("bodyText")
         self.next_steps.setWordWrap(True)
-        self.demo_note = QLabel()
+        self.demo_note = QLabel(card)
         self.demo_note.setObjectName("demoNote")
         self.demo_note.setWordWrap(True)
         self.demo_note.setVisible(demo)
-        self.print_status = QLabel()
+        self.print_status = QLabel(self)
         self.print_status.setObjectName("hint")
         self.print_status.setWordWrap(True)
         self.print_status.hide()
 
-        self.qr = QrView(tracking_code, size=240)
-        self.qr_caption = QLabel()
+        self.qr = QrView(tracking_code, size=240, parent=side)
+        self.qr_caption = QLabel(side)
         self.qr_caption.setObjectName("qrCaption")
         self.qr_caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.qr_caption.setWordWrap(True)
 
-        self.print_button = QPushButton()
+        self.print_button = QPushButton(self)
         self.print_button.setObjectName("printButton")
         self.print_button.clicked.connect(self.print_requested)
-        self.done_button = QPushButton()
+        self.done_button = QPushButton(self)
         self.done_button.setObjectName("doneButton")
         self.done_button.setProperty("role", "primary")
         self.done_button.clicked.connect(self.done)
 
-        card = QFrame()
-        card.setObjectName("card")
         text = QVBoxLayout(card)
         text.setContentsMargins(32, 24, 32, 24)
         text.setSpacing(10)
         for widget in (self.code_label, self.code, self.details, self.when_label, self.next_steps, self.demo_note):
             text.addWidget(widget)
         text.addStretch(1)
-        side = QFrame()
-        side.setObjectName("sidePanel")
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(24, 24, 24, 24)
         side_layout.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignHCenter)
@@ -157,7 +159,7 @@ class ReceiptScreen(QWidget):
         self.done_button.setAccessibleName(self.tr("Done: finish and clear my answers"))
 
 
-class SubmitFailedScreen(QWidget):
+class SubmitFailedScreen(Screen):
     """The commit failed (full disk, broken outbox): an apology, no code, nothing pretended."""
 
     done = Signal()

@@ -12,6 +12,7 @@ from kiosk.core.forms import FormField, Value, format_jalali
 from kiosk.core.persian import for_persian_display, isolate_ltr
 from kiosk.ui.i18n import Localizer
 from kiosk.ui.widgets.checkbox import TouchCheckBox
+from kiosk.ui.widgets.screen import Screen
 from kiosk.ui.widgets.scrolling import reuse_scroll_area
 
 
@@ -34,7 +35,7 @@ def display_value(spec: FormField, value: Value | None, localizer: Localizer) ->
     return for_persian_display(str(value)) if localizer.language == "fa" else str(value)
 
 
-class ReviewScreen(QWidget):
+class ReviewScreen(Screen):
     """Shows the answers; Submit only once the citizen has ticked the confirmation."""
 
     submit_requested = Signal()
@@ -50,6 +51,10 @@ class ReviewScreen(QWidget):
         scroll: QScrollArea | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        if parent is None and scroll is not None:
+            # Born where the borrowed scroll area waits (see ``FormScreen``): nothing styled moves
+            # when the request flow shows this screen there.
+            parent = scroll.parentWidget()
         super().__init__(parent)
         assert service.form is not None
         self.setObjectName("reviewScreen")
@@ -59,13 +64,26 @@ class ReviewScreen(QWidget):
         self._localizer = localizer
         self._demo = demo
 
-        self.title = QLabel()
+        # Top down: every widget is made inside its parent (see ``FormScreen``).
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(40, 20, 40, 20)
+        layout.setSpacing(10)
+        self.title = QLabel(self)
         self.title.setObjectName("screenTitle")
-        self.subtitle = QLabel()
+        self.subtitle = QLabel(self)
         self.subtitle.setObjectName("screenSubtitle")
         self.subtitle.setWordWrap(True)
+        layout.addWidget(self.title)
+        layout.addWidget(self.subtitle)
 
-        card = QFrame()
+        host = QWidget()
+        column = QVBoxLayout(host)
+        column.setContentsMargins(0, 0, 12, 0)
+        column.setSpacing(16)
+        self.scroll = reuse_scroll_area(scroll, host, self)  # host still empty: nothing to restyle
+        layout.addWidget(self.scroll, 1)
+
+        card = QFrame(host)
         card.setObjectName("card")
         grid = QGridLayout(card)
         grid.setContentsMargins(28, 20, 28, 20)
@@ -74,10 +92,10 @@ class ReviewScreen(QWidget):
         grid.setColumnStretch(1, 1)
         self._rows: list[tuple[FormField, QLabel, QLabel]] = []
         for index, spec in enumerate(service.form.fields):
-            label = QLabel()
+            label = QLabel(card)
             label.setObjectName("factLabel")
             label.setWordWrap(True)
-            value = QLabel()
+            value = QLabel(card)
             value.setObjectName(f"reviewValue:{spec.id}")
             value.setProperty("role", "reviewValue")
             value.setWordWrap(True)
@@ -86,17 +104,17 @@ class ReviewScreen(QWidget):
             grid.addWidget(value, index, 1)
             self._rows.append((spec, label, value))
 
-        self.demo_note = QLabel()
+        self.demo_note = QLabel(host)
         self.demo_note.setObjectName("demoNote")
         self.demo_note.setWordWrap(True)
         self.demo_note.setVisible(demo)
-        self.confirm = TouchCheckBox()
+        self.confirm = TouchCheckBox(host)
         self.confirm.setObjectName("reviewConsent")
         self.confirm.toggled.connect(self._update_submit)
-        self.edit_button = QPushButton()
+        self.edit_button = QPushButton(host)
         self.edit_button.setObjectName("editButton")
         self.edit_button.clicked.connect(self.edit_requested)
-        self.submit_button = QPushButton()
+        self.submit_button = QPushButton(host)
         self.submit_button.setObjectName("submitButton")
         self.submit_button.setProperty("role", "primary")
         self.submit_button.clicked.connect(self._submit)
@@ -106,23 +124,11 @@ class ReviewScreen(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.submit_button)
 
-        host = QWidget()
-        column = QVBoxLayout(host)
-        column.setContentsMargins(0, 0, 12, 0)
-        column.setSpacing(16)
         column.addWidget(card)
         column.addWidget(self.demo_note)
         column.addWidget(self.confirm)
         column.addLayout(buttons)
         column.addStretch(1)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(40, 20, 40, 20)
-        layout.setSpacing(10)
-        layout.addWidget(self.title)
-        layout.addWidget(self.subtitle)
-        self.scroll = reuse_scroll_area(scroll, host)
-        layout.addWidget(self.scroll, 1)
         self._update_submit()
         self.retranslate()
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -18,20 +21,21 @@ from kiosk.core.catalog import Agency, Channel, Service
 from kiosk.ui.i18n import Localizer
 from kiosk.ui.icons import IconSet
 from kiosk.ui.widgets.qr import QrView
+from kiosk.ui.widgets.screen import Screen
 from kiosk.ui.widgets.scrolling import touch_scroll_area
 
 _CHANNEL_ICONS = {"web": "web", "app": "mobile", "ussd": "ussd", "phone": "telecom"}
 
 
-def _label(name: str, wrap: bool = True) -> QLabel:
-    label = QLabel()
+def _label(name: str, wrap: bool = True, parent: QWidget | None = None) -> QLabel:
+    label = QLabel(parent)
     label.setObjectName(name)
     label.setWordWrap(wrap)
     label.setTextFormat(Qt.TextFormat.PlainText)
     return label
 
 
-class ServiceScreen(QWidget):
+class ServiceScreen(Screen):
     request_started = Signal(str)
 
     def __init__(self, localizer: Localizer, icons: IconSet, parent: QWidget | None = None) -> None:
@@ -42,11 +46,13 @@ class ServiceScreen(QWidget):
         self.service: Service | None = None
         self._agency: Agency | None = None
         self._currency = "rial"
+        self._summary: QLabel | None = None
+        self._sections: dict[str, _Section] = {}
 
         self.title = _label("screenTitle")
         self.agency_name = _label("screenSubtitle")
 
-        card = QFrame()
+        self._card = card = QFrame()
         card.setObjectName("card")
         self._body = QVBoxLayout(card)
         self._body.setContentsMargins(32, 28, 32, 28)
@@ -149,15 +155,12 @@ class ServiceScreen(QWidget):
         self._fill_body(service, lang)
 
     def _fill_body(self, service: Service, lang: str) -> None:
-        while self._body.count():
-            item = self._body.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
-            elif item.layout() is not None:
-                _delete_layout(item.layout())
-        summary = _label("bodyText")
-        summary.setText(self._localizer.text(service.summary))
-        self._body.addWidget(summary)
+        # The card's labels are made for the first service shown and kept for the next: making,
+        # styling and destroying two dozen labels was most of the time it took to open a service.
+        if self._summary is None:
+            self._summary = _label("bodyText", parent=self._card)
+            self._body.addWidget(self._summary)
+        self._summary.setText(self._localizer.text(service.summary))
         self._section("audience", self.tr("Who it is for"), [self._localizer.text(service.audience)])
         documents = [self._localizer.text(d) for d in service.documents] or [self.tr("No documents needed")]
         self._section("documents", self.tr("What to have at hand"), documents, bullet="•")
@@ -165,30 +168,11 @@ class ServiceScreen(QWidget):
         self._channels(service.channels, lang)
 
     def _section(self, icon: str, title: str, lines: list[str], bullet: str = "", numbered: bool = False) -> None:
-        heading = QHBoxLayout()
-        heading.setSpacing(10)
-        glyph = QLabel()
-        glyph.setPixmap(self._icons.pixmap(icon, self._agency.color if self._agency else "#334e68", 30))
-        text = _label("sectionTitle", wrap=False)
-        text.setText(title)
-        heading.addWidget(glyph)
-        heading.addWidget(text, 1)
-        self._body.addSpacing(10)
-        self._body.addLayout(heading)
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(12)
-        grid.setVerticalSpacing(8)
-        grid.setColumnStretch(1, 1)
-        for row, line in enumerate(lines):
-            mark = self._localizer.number(row + 1) + "." if numbered else bullet
-            marker = _label("factValue" if numbered else "bodyText", wrap=False)
-            marker.setText(mark)
-            marker.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
-            body = _label("bodyText")
-            body.setText(line)
-            grid.addWidget(marker, row, 0)
-            grid.addWidget(body, row, 1)
-        self._body.addLayout(grid)
+        section = self._sections.get(icon)
+        if section is None:
+            section = self._sections[icon] = _Section(self._card, self._body, numbered)
+        color = self._agency.color if self._agency else "#334e68"
+        section.show(self._icons.pixmap(icon, color, 30), title, lines, bullet, self._localizer.number)
 
     def _channels(self, channels: tuple[Channel, ...], lang: str) -> None:
         names = {
@@ -205,11 +189,44 @@ class ServiceScreen(QWidget):
         self._section("web", self.tr("Where to do it online"), lines, bullet="›" if lang == "en" else "‹")
 
 
-def _delete_layout(layout) -> None:
-    while layout.count():
-        item = layout.takeAt(0)
-        if item.widget() is not None:
-            item.widget().deleteLater()
-        elif item.layout() is not None:
-            _delete_layout(item.layout())
-    layout.deleteLater()
+class _Section:
+    """A heading (icon and title) and its lines, each after a bullet or its number, in the card;
+    kept from one service to the next, its lines made as needed and the spare ones hidden."""
+
+    def __init__(self, card: QFrame, body: QVBoxLayout, numbered: bool) -> None:
+        self._card = card
+        self._numbered = numbered
+        heading = QHBoxLayout()
+        heading.setSpacing(10)
+        self.glyph = QLabel(card)
+        self.title = _label("sectionTitle", wrap=False, parent=card)
+        heading.addWidget(self.glyph)
+        heading.addWidget(self.title, 1)
+        body.addSpacing(10)
+        body.addLayout(heading)
+        self._grid = QGridLayout()
+        self._grid.setHorizontalSpacing(12)
+        self._grid.setVerticalSpacing(8)
+        self._grid.setColumnStretch(1, 1)
+        body.addLayout(self._grid)
+        self._lines: list[tuple[QLabel, QLabel]] = []
+
+    def show(self, glyph: QPixmap, title: str, lines: list[str], bullet: str, number: Callable[[int], str]) -> None:
+        self.glyph.setPixmap(glyph)
+        self.title.setText(title)
+        for row, line in enumerate(lines):
+            if row == len(self._lines):
+                marker = _label("factValue" if self._numbered else "bodyText", wrap=False, parent=self._card)
+                marker.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
+                text = _label("bodyText", parent=self._card)
+                self._grid.addWidget(marker, row, 0)
+                self._grid.addWidget(text, row, 1)
+                self._lines.append((marker, text))
+            marker, text = self._lines[row]
+            marker.setText(number(row + 1) + "." if self._numbered else bullet)
+            text.setText(line)
+            marker.show()
+            text.show()
+        for marker, text in self._lines[len(lines) :]:  # a hidden row takes no room in the grid
+            marker.hide()
+            text.hide()

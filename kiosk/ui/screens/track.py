@@ -19,6 +19,7 @@ from kiosk.outbox.lookup import INVALID, NOT_FOUND, OFFLINE, LookupAnswer
 from kiosk.ui.i18n import Localizer
 from kiosk.ui.theme import set_style_flags
 from kiosk.ui.widgets.keyboard import NumericKeypad
+from kiosk.ui.widgets.screen import Screen
 
 
 def _moment(iso: str) -> QDateTime:
@@ -26,7 +27,7 @@ def _moment(iso: str) -> QDateTime:
     return QDateTime.fromSecsSinceEpoch(int(instant.timestamp()), QTimeZone.systemTimeZone())
 
 
-class TrackScreen(QWidget):
+class TrackScreen(Screen):
     lookup_requested = Signal(str)
 
     def __init__(self, localizer: Localizer, catalog: Catalog, parent: QWidget | None = None) -> None:

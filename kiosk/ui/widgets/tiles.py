@@ -111,6 +111,14 @@ class ServiceTile(_Tile):
         row.addLayout(text, 1)
         self.retranslate()
 
+    def show_service(self, service: Service, currency: str) -> None:
+        """Stand for another service of the same kind of list: the agency screen keeps its tiles
+        from one agency to the next (making and styling new ones is most of opening a list)."""
+        self.service = service
+        self._currency = currency
+        self.setObjectName(f"serviceTile:{service.id}")
+        self.retranslate()
+
     def retranslate(self) -> None:
         service = self.service
         self._title.setText(self._localizer.text(service.title))
