@@ -97,6 +97,10 @@ def shoot_request(window, service_id: str, shoot, app: QApplication) -> None:
     first = form.rows[0]
     form.activate(first)
     shoot("form-fa")
+    numbers = next((row for row in form.rows if row.spec.uses_keypad and row.editor is not None), None)
+    if numbers is not None:  # the keypad a national ID or a mobile number is typed on
+        form.activate(numbers)
+        shoot("form-keypad-fa")
     for row in form.rows:
         if row.choices is not None:
             row.choices.buttons()[0].setChecked(True)

@@ -291,9 +291,9 @@ class FormScreen(Screen):
         keypad_row = QHBoxLayout(keypad_host)
         keypad_row.setContentsMargins(0, 0, 0, 0)
         keypad_place = StandIn(self.keypad, keypad_host)
-        keypad_place.setMaximumWidth(560)
+        keypad_place.setMaximumWidth(560)  # digits large enough for a thumb, centred under the form
         keypad_row.addStretch(1)
-        keypad_row.addWidget(keypad_place)
+        keypad_row.addWidget(keypad_place, 2)
         keypad_row.addStretch(1)
         self.keys.addWidget(keypad_host)
         self._stand_ins = (keyboard_place, keypad_place)
