@@ -94,10 +94,12 @@ class ServiceScreen(Screen):
         columns = QHBoxLayout()
         columns.setSpacing(24)
         columns.addWidget(touch_scroll_area(content), 1)
-        # On a short screen the panel scrolls instead of making the window taller than the screen.
+        # On a short screen the panel scrolls instead of making the window taller than the screen. It
+        # takes the column's whole height: aligned to the top it kept the height QScrollArea measured
+        # first (its size hint is cached), and cut the QR code off at 1366x768.
         side_scroll = touch_scroll_area(side)
         side_scroll.setFixedWidth(side.width() + 20)
-        columns.addWidget(side_scroll, 0, Qt.AlignmentFlag.AlignTop)
+        columns.addWidget(side_scroll, 0)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(40, 24, 40, 24)
