@@ -15,7 +15,6 @@ PyInstaller cannot build (not installed, no ``binutils``), the figures say why.
 
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
 import subprocess
@@ -24,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.common import ROOT, Figure, quick, summary
+from benchmarks.common import ROOT, Figure, quick, run_alone, summary
 
 EXE_NAME = "kiosk-console.exe" if sys.platform == "win32" else "kiosk"
 
@@ -94,15 +93,5 @@ def _measure(bundle: Path, runs: int, built_here: bool) -> list[Figure]:
     ]  # fmt: skip
 
 
-def main(argv: list[str] | None = None) -> int:
-    from benchmarks.__main__ import print_table
-
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--runs", type=int, default=None)
-    args = parser.parse_args(argv)
-    print_table(measure(args.runs))
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_alone(__doc__, measure, "runs"))

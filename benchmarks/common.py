@@ -12,7 +12,7 @@ import os
 import platform
 import statistics
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -171,3 +171,17 @@ def tree_rss_kib(pid: int) -> int:
 
 def mib(kib: float) -> float:
     return round(kib / 1024, 1)
+
+
+def run_alone(
+    doc: str, measure: Callable[[Any], list[Figure]], option: str, kind: type = int, default: Any = None
+) -> int:
+    """``python -m benchmarks.<name> [--<option> N]``: one benchmark on its own, its table printed."""
+    import argparse
+
+    from benchmarks.__main__ import print_table
+
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument(f"--{option}", type=kind, default=default)
+    print_table(measure(getattr(parser.parse_args(), option.replace("-", "_"))))
+    return 0

@@ -14,7 +14,6 @@ the UI could not paint a frame. Reports requests/s from the first attempt to the
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
 import sys
@@ -22,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.common import SCREEN, Figure, quick, summary
+from benchmarks.common import SCREEN, Figure, quick, run_alone, summary
 
 TICK_MS = 5
 
@@ -119,15 +118,5 @@ def measure(backlog: int | None = None) -> list[Figure]:
     ]  # fmt: skip
 
 
-def main(argv: list[str] | None = None) -> int:
-    from benchmarks.__main__ import print_table
-
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--backlog", type=int, default=None)
-    args = parser.parse_args(argv)
-    print_table(measure(args.backlog))
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_alone(__doc__, measure, "backlog"))

@@ -12,7 +12,6 @@ commits, nothing else: the floor for a durable write on this machine.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sqlite3
 import statistics
@@ -22,7 +21,7 @@ import time
 import uuid
 from pathlib import Path
 
-from benchmarks.common import Figure, quick, summary
+from benchmarks.common import Figure, quick, run_alone, summary
 
 BLOCK = 50
 FIELDS = {
@@ -100,15 +99,5 @@ def measure(requests: int | None = None) -> list[Figure]:
     ]  # fmt: skip
 
 
-def main(argv: list[str] | None = None) -> int:
-    from benchmarks.__main__ import print_table
-
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--requests", type=int, default=None)
-    args = parser.parse_args(argv)
-    print_table(measure(args.requests))
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_alone(__doc__, measure, "requests"))

@@ -11,7 +11,6 @@ the compositor's share, which is not the kiosk's.
 
 from __future__ import annotations
 
-import argparse
 import os
 import subprocess
 import sys
@@ -19,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.common import ROOT, Figure, cpu_seconds, quick
+from benchmarks.common import ROOT, Figure, cpu_seconds, quick, run_alone
 
 PROBE = Path(__file__).with_name("first_frame.py")
 SETTLE_SECONDS = 3.0
@@ -66,15 +65,5 @@ def measure(seconds: float | None = None) -> list[Figure]:
     ]  # fmt: skip
 
 
-def main(argv: list[str] | None = None) -> int:
-    from benchmarks.__main__ import print_table
-
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=float, default=None)
-    args = parser.parse_args(argv)
-    print_table(measure(args.seconds))
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_alone(__doc__, measure, "seconds", float))

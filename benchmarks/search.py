@@ -14,7 +14,6 @@ time, with Arabic ي/ك and ZWNJ among them. Two figures:
 
 from __future__ import annotations
 
-import argparse
 import copy
 import sys
 import tempfile
@@ -22,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import SCREEN, Figure, quick, summary
+from benchmarks.common import SCREEN, Figure, quick, run_alone, summary
 
 TOWNS = ("ساری", "بابل", "آمل", "قائم‌شهر", "بهشهر", "نوشهر", "چالوس", "تنکابن", "رامسر", "بابلسر", "نکا", "جویبار")
 TITLE_MAX = 60  # the catalog's limit on a service title
@@ -135,15 +134,5 @@ def measure(services: int = 5000) -> list[Figure]:
     ]  # fmt: skip
 
 
-def main(argv: list[str] | None = None) -> int:
-    from benchmarks.__main__ import print_table
-
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--services", type=int, default=5000)
-    args = parser.parse_args(argv)
-    print_table(measure(args.services))
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_alone(__doc__, measure, "services", default=5000))

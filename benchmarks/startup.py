@@ -27,7 +27,6 @@ and the ratios the issue sets targets for.
 
 from __future__ import annotations
 
-import argparse
 import html
 import os
 import shutil
@@ -39,7 +38,7 @@ import threading
 import time
 from pathlib import Path
 
-from benchmarks.common import ROOT, SCREEN, Figure, mib, quick, summary, tree_rss_kib
+from benchmarks.common import ROOT, SCREEN, Figure, mib, quick, run_alone, summary, tree_rss_kib
 
 PROBE = Path(__file__).with_name("first_frame.py")
 CHROMIUM_FLAGS = [
@@ -251,15 +250,5 @@ def measure(runs: int | None = None) -> list[Figure]:
     return figures
 
 
-def main(argv: list[str] | None = None) -> int:
-    from benchmarks.__main__ import print_table
-
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--runs", type=int, default=None)
-    args = parser.parse_args(argv)
-    print_table(measure(args.runs))
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_alone(__doc__, measure, "runs"))
