@@ -45,7 +45,7 @@ def configure_logging(paths: KioskPaths) -> None:
     formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         paths.logs.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = RotatingLog(paths.logs / "kiosk.log", max_bytes=2_000_000, backups=5)
+        handler = rotating_log(paths.logs / "kiosk.log", max_bytes=2_000_000, backups=5)
     except OSError as exc:
         handler = logging.StreamHandler(sys.stderr)
         print(f"kiosk: cannot write logs to {paths.logs} ({exc.strerror}); logging to the console", file=sys.stderr)
@@ -54,52 +54,12 @@ def configure_logging(paths: KioskPaths) -> None:
     root.addHandler(handler)
 
 
-class RotatingLog(logging.FileHandler):
-    """A log file that rotates as ``logging.handlers.RotatingFileHandler`` rotates it: once the
-    next line would take it to ``max_bytes``, ``.1`` becomes ``.2`` (and so on, the oldest of
-    ``backups`` dropped), the file becomes ``.1`` and a new one is started. Written out here because
-    importing ``logging.handlers`` brings socket, pickle and queue: ~6 ms of every start."""
+def rotating_log(path: Path, max_bytes: int, backups: int) -> logging.Handler:
+    """The kiosk's log file: the standard library's rotation (``.1`` ... ``.<backups>``, the oldest
+    dropped), loaded here rather than at import (its imports cost a few ms of every start)."""
+    import logging.handlers
 
-    def __init__(self, path: Path, max_bytes: int, backups: int) -> None:
-        super().__init__(path, encoding="utf-8")
-        self.max_bytes = max_bytes
-        self.backups = backups
-
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            if self._full(record):
-                self._rotate()
-        except Exception:
-            self.handleError(record)
-            return
-        super().emit(record)
-
-    def _full(self, record: logging.LogRecord) -> bool:
-        if os.path.exists(self.baseFilename) and not os.path.isfile(self.baseFilename):
-            return False  # never rotate a device or a pipe
-        if self.stream is None:
-            self.stream = self._open()
-        self.stream.seek(0, 2)
-        return self.stream.tell() + len(self.format(record)) + len(self.terminator) >= self.max_bytes
-
-    def _rotate(self) -> None:
-        if self.stream is not None:
-            self.stream.close()
-            self.stream = None
-        base = self.baseFilename
-        for index in range(self.backups - 1, 0, -1):
-            older, newer = f"{base}.{index}", f"{base}.{index + 1}"
-            if os.path.exists(older):
-                if os.path.exists(newer):
-                    os.remove(newer)
-                os.rename(older, newer)
-        if self.backups > 0:
-            first = f"{base}.1"
-            if os.path.exists(first):
-                os.remove(first)
-            if os.path.exists(base):
-                os.rename(base, first)
-        self.stream = self._open()
+    return logging.handlers.RotatingFileHandler(path, maxBytes=max_bytes, backupCount=backups, encoding="utf-8")
 
 
 def load_content(paths: KioskPaths, profile_name: str) -> KioskContent | None:

@@ -218,7 +218,9 @@ class Store:
                         results[index] = refused
                     except IntegrityError:
                         results[index] = Refused(409, "this request is being stored by another call; try again")
-        return [r if r is not None else Refused(500, "not stored") for r in results]
+        answered = [r for r in results if r is not None]
+        assert len(answered) == len(items), "every request in a batch gets its answer"
+        return answered
 
     def _store_together(
         self, session: Session, kiosk: KioskIdentity, checked: list[tuple[int, str, RequestIn, str]]

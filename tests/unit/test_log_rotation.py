@@ -1,11 +1,11 @@
-"""The kiosk's log rotates as the standard library's RotatingFileHandler does (without importing it)."""
+"""The kiosk's log rotates: a size limit, a few backups, the oldest dropped, appended across starts."""
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
 
-from kiosk.app import RotatingLog
+from kiosk.app import rotating_log
 
 
 def write(handler: logging.Handler, text: str) -> None:
@@ -14,7 +14,7 @@ def write(handler: logging.Handler, text: str) -> None:
 
 def test_the_log_rotates_before_a_line_would_pass_the_limit_and_keeps_that_many_backups(tmp_path: Path) -> None:
     path = tmp_path / "kiosk.log"
-    handler = RotatingLog(path, max_bytes=100, backups=2)
+    handler = rotating_log(path, max_bytes=100, backups=2)
     try:
         for index in range(8):
             write(handler, f"line {index} " + "x" * 40)  # 48 bytes with the newline: two fit in 100
@@ -30,7 +30,7 @@ def test_the_log_rotates_before_a_line_would_pass_the_limit_and_keeps_that_many_
 def test_a_log_appends_across_starts(tmp_path: Path) -> None:
     path = tmp_path / "kiosk.log"
     for text in ("first start", "second start"):
-        handler = RotatingLog(path, max_bytes=2_000_000, backups=5)
+        handler = rotating_log(path, max_bytes=2_000_000, backups=5)
         write(handler, text)
         handler.close()
     assert path.read_text(encoding="utf-8").splitlines() == ["first start", "second start"]
