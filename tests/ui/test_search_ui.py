@@ -78,6 +78,28 @@ def test_a_citizen_searches_on_the_on_screen_keyboard(qtbot: QtBot, kiosk: Kiosk
     assert not keyboard.isVisible() and window.home.search_field.text() == ""
 
 
+def test_home_with_the_keyboard_up_fits_a_768_pixel_screen(qtbot: QtBot, kiosk: Kiosk) -> None:
+    """The keyboard takes the greeting row's place while a citizen types, so the home screen still
+    fits the smallest kiosk screen (it asked for 778 pixels, and the window grew past the screen),
+    in large text too; in the usual text size a whole row of agencies shows above the keys."""
+    window = kiosk.window
+    click(qtbot, window.attract)
+    for large_text in (False, True):
+        if large_text:
+            click(qtbot, find(window, "largeTextButton"))
+        click(qtbot, find(window, "searchField"))
+        assert find(window, "searchKeyboard").isVisible()
+        assert not window.home.greeting_row.isVisible()
+        assert window.minimumSizeHint().height() <= 768, f"large text: {large_text}"
+        assert window.height() <= 768
+        tile = window.home.agency_tiles[0]
+        if not large_text:
+            assert tile.visibleRegion().boundingRect().height() == tile.height(), "a whole row of agency tiles"
+        click(qtbot, find(window, "key:ب"))
+        click(qtbot, find(window, "clearSearchButton"))
+        assert window.home.greeting_row.isVisible() and not find(window, "searchKeyboard").isVisible()
+
+
 def test_a_broad_search_shows_the_best_few_and_says_how_many_more(qtbot: QtBot, kiosk: Kiosk) -> None:
     window = kiosk.window
     click(qtbot, window.attract)

@@ -95,12 +95,16 @@ class HomeScreen(Screen):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(40, 24, 40, 24)
         layout.setSpacing(18)
-        greeting_row = QHBoxLayout()
+        # The greeting and the accessibility toggles make way for the keyboard while a citizen
+        # types: with both, the home screen needs 778 pixels, more than a 768-pixel screen has.
+        self.greeting_row = QWidget()
+        greeting_row = QHBoxLayout(self.greeting_row)
+        greeting_row.setContentsMargins(0, 0, 0, 0)
         greeting_row.setSpacing(12)
         greeting_row.addWidget(self.greeting, 1)
         greeting_row.addWidget(self.large_text_button)
         greeting_row.addWidget(self.contrast_button)
-        layout.addLayout(greeting_row)
+        layout.addWidget(self.greeting_row)
         layout.addWidget(search_row)
         layout.addWidget(self.pages, 1)
         # Citizens have no keyboard: tapping the search field brings the on-screen one up.
@@ -164,9 +168,11 @@ class HomeScreen(Screen):
             self._search.forget()  # nor does what the search remembers of it
         self.keyboard.hide()
         self.keyboard.set_letters("fa")
+        self.greeting_row.show()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.search_field and event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.FocusIn):
+            self.greeting_row.hide()
             self.keyboard.show()
         return False
 
