@@ -5,8 +5,8 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
-from PySide6.QtGui import QIcon, QPainter, QPixmap
+from PySide6.QtCore import QByteArray, QRectF, Qt
+from PySide6.QtGui import QGuiApplication, QIcon, QImage, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
 
@@ -16,31 +16,46 @@ class IconSet:
     def __init__(self, folder: Path) -> None:
         self._folder = folder
 
-    def pixmap(self, name: str, color: str, size: int, ratio: float = 2.0) -> QPixmap:
-        return _render(self._folder / f"{name}.svg", color, size, ratio)
+    def pixmap(self, name: str, color: str, size: int, ratio: float | None = None) -> QPixmap:
+        return _render(self._folder / f"{name}.svg", color, size, ratio or screen_ratio())
 
     def icon(self, name: str, color: str, size: int = 48) -> QIcon:
         return QIcon(self.pixmap(name, color, size))
 
 
-def svg_pixmap(path: Path, size: int, ratio: float = 2.0) -> QPixmap:
+def svg_pixmap(path: Path, size: int, ratio: float | None = None) -> QPixmap:
     """An SVG file (a logo) drawn as it is, at size x size logical pixels."""
-    return _render(path, "", size, ratio)
+    return _render(path, "", size, ratio or screen_ratio())
+
+
+def screen_ratio() -> float:
+    """Device pixels per logical pixel on the kiosk's screen (1 on most kiosk panels).
+
+    Icons are drawn at exactly this ratio: drawn finer, every label showing one kept a scaled-down
+    copy of its own (Qt 6's QLabel shows a pixmap through a QIcon), which was most of what the
+    kiosk's memory grew by over its first sessions.
+    """
+    app = QGuiApplication.instance()
+    return app.devicePixelRatio() if isinstance(app, QGuiApplication) else 1.0
 
 
 @lru_cache(maxsize=512)
 def _render(path: Path, color: str, size: int, ratio: float) -> QPixmap:
-    pixmap = QPixmap(QSize(round(size * ratio), round(size * ratio)))
-    pixmap.fill(Qt.GlobalColor.transparent)
+    side = round(size * ratio)
+    image = QImage(side, side, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(Qt.GlobalColor.transparent)
     try:
         data = path.read_bytes()
     except OSError:
-        return pixmap  # a missing icon leaves a blank square; the self-test reports the file
-    if color:
-        data = data.replace(b"currentColor", color.encode())
-    renderer = QSvgRenderer(QByteArray(data))
-    painter = QPainter(pixmap)
-    renderer.render(painter, QRectF(0, 0, pixmap.width(), pixmap.height()))
-    painter.end()
+        data = b""  # a missing icon leaves a blank square; the self-test reports the file
+    if data:
+        if color:
+            data = data.replace(b"currentColor", color.encode())
+        painter = QPainter(image)
+        QSvgRenderer(QByteArray(data)).render(painter, QRectF(0, 0, side, side))
+        painter.end()
+    # Drawn on an image that is then dropped: a pixmap painted on keeps its paint engine (and the
+    # engine's path buffers, tens of KiB) for as long as the cache keeps the pixmap.
+    pixmap = QPixmap.fromImage(image)
     pixmap.setDevicePixelRatio(ratio)
     return pixmap

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSizePolicy,
-    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +32,7 @@ from kiosk.core.search import SearchResult
 from kiosk.ui.i18n import Localizer
 from kiosk.ui.icons import IconSet
 from kiosk.ui.theme import TOUCH_TARGET_PX, tint
+from kiosk.ui.widgets.mirroring import visual_rect
 from kiosk.ui.widgets.tiles import _first_sentence
 
 SHOWN = 6  # results shown at once (seven when that lists them all, rather than "one more")
@@ -169,7 +169,7 @@ class _ResultTile(QPushButton):
         painter = QPainter(self)
         direction = self.layoutDirection()
         inner = self.rect().adjusted(_MARGIN_X, _MARGIN_Y, -_MARGIN_X, -_MARGIN_Y)
-        icon_box = QStyle.visualRect(direction, self.rect(), QRect(inner.left(), inner.top(), _ICON_BOX, _ICON_BOX))
+        icon_box = visual_rect(direction, self.rect(), QRect(inner.left(), inner.top(), _ICON_BOX, _ICON_BOX))
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         if self._disc is not None:
             painter.setPen(Qt.PenStyle.NoPen)
@@ -202,7 +202,7 @@ class _ResultTile(QPushButton):
             if static.size().width() > width:  # shaped once when it fits, which is most of the time
                 static = _static_text(QFontMetrics(font).elidedText(text, Qt.TextElideMode.ElideRight, width), font)
             size = static.size()
-            line = QStyle.visualRect(direction, self.rect(), QRect(left, top, width, height))
+            line = visual_rect(direction, self.rect(), QRect(left, top, width, height))
             x = line.left() if direction == Qt.LayoutDirection.LeftToRight else line.right() + 1 - size.width()
             drawn.append((QPointF(x, line.top() + (height - size.height()) / 2), static, font, color))
             top += height + _LINE_GAP

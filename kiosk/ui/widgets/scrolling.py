@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shiboken6
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QScrollArea, QScroller, QScrollerProperties, QWidget
 
 _DISPOSE_AT_ONCE = "kioskDisposeAtOnce"
@@ -11,15 +12,22 @@ _DISPOSE_AT_ONCE = "kioskDisposeAtOnce"
 
 def touch_scroll_area(content: QWidget, parent: QWidget | None = None) -> QScrollArea:
     area = QScrollArea(parent)
+    # The viewport is made here, set up as QScrollArea sets up its own. The one Qt makes reaches
+    # Python as a widget PySide has never seen: to find its class PySide tries every QWidget
+    # class it knows, building each one's enums (~80 of them, ~12 ms of the first frame).
+    viewport = QWidget()
+    viewport.setBackgroundRole(QPalette.ColorRole.NoRole)
+    viewport.setAutoFillBackground(True)
+    area.setViewport(viewport)
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     area.setWidget(content)
     # Touch screens deliver taps as mouse events too; a left-button gesture covers both.
-    QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+    QScroller.grabGesture(viewport, QScroller.ScrollerGestureType.LeftMouseButtonGesture)
     # By default the scroller holds a press back for a quarter of a second to see whether it
     # becomes a flick; a tap must answer at once, and a flick still cancels the press it began.
-    scroller = QScroller.scroller(area.viewport())
+    scroller = QScroller.scroller(viewport)
     properties = scroller.scrollerProperties()
     properties.setScrollMetric(QScrollerProperties.ScrollMetric.MousePressEventDelay, 0.0)
     scroller.setScrollerProperties(properties)
