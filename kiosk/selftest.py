@@ -35,8 +35,9 @@ _PROBE = ("Header", "Home")
 # Icons the screens draw by name (catalog icons and profile logos are checked with their files).
 UI_ICONS = (
     "search", "clear", "home", "language", "arrow-left", "arrow-right", "info",
-    "audience", "documents", "steps", "web", "check-white",
+    "audience", "documents", "steps", "web",
 )  # fmt: skip
+UI_IMAGES = ("check-white.png", "check-white@2x.png")  # the stylesheet's own (drawn from check-white.svg)
 
 
 class _Report:
@@ -197,9 +198,9 @@ def _check_profiles(paths: KioskPaths, catalog: Catalog, active: str, report: _R
 def _check_icons(paths: KioskPaths, report: _Report) -> None:
     """The screens' own icons exist; every icon and logo is well-formed SVG (a cut-off file is not)."""
     problems = 0
-    for name in UI_ICONS:
-        if not (paths.icons / f"{name}.svg").is_file():
-            report.fail("icon missing", str(paths.icons / f"{name}.svg"))
+    for file_name in [f"{name}.svg" for name in UI_ICONS] + list(UI_IMAGES):
+        if not (paths.icons / file_name).is_file():
+            report.fail("icon missing", str(paths.icons / file_name))
             problems += 1
     svgs = sorted(paths.icons.glob("*.svg")) + sorted((paths.resources / "logos").glob("*.svg"))
     for svg in svgs:

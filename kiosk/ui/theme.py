@@ -68,7 +68,9 @@ def stylesheet(styles_dir: Path, accent: str, high_contrast: bool = False) -> st
         accent_soft=_mix(color, QColor("#ffffff"), 0.70).name(),
         font=FONT_FAMILY,
         touch=TOUCH_TARGET_PX,
-        check_icon=(styles_dir.parent / "icons" / "check-white.svg").as_posix(),
+        # A PNG (drawn from check-white.svg, with an @2x for fine screens): an SVG here made Qt load
+        # its SVG image and icon plugins at the first consent box, for one tick.
+        check_icon=(styles_dir.parent / "icons" / "check-white.png").as_posix(),
     )
 
 

@@ -7,6 +7,7 @@ outbox is the real SQLite outbox in this test's data folder.
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 import shiboken6
 from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -24,6 +25,7 @@ from kiosk.core.persian import PERSIAN_DIGITS, ZWNJ
 from kiosk.core.tracking import is_valid_tracking_code
 from kiosk.ui.screens.form import FormScreen, problem_text
 from kiosk.ui.shell import Page
+from kiosk.ui.theme import stylesheet
 from tests.factories import agencies_with_a_form, write_catalog
 from tests.ui.conftest import build_kiosk, click, find, type_text
 from tests.ui.test_startup import copy_resources
@@ -366,6 +368,19 @@ def test_every_screen_fits_a_1366_by_768_kiosk_screen(qtbot: QtBot, kiosk: Kiosk
         window.requests._show(getattr(window.requests, name))
         hint = window.minimumSizeHint()
         assert hint.height() <= 768 and hint.width() <= 1366, f"{name}: {hint}"
+
+
+def test_the_consent_tick_is_a_png_the_stylesheet_finds(kiosk: Kiosk) -> None:
+    """The ticked consent box draws a PNG: an SVG there made Qt load its SVG image and icon
+    plugins (about 1 MiB) at the first citizen's consent, for one tick."""
+    for high_contrast in (False, True):
+        sheet = stylesheet(kiosk.paths.styles, "#0f766e", high_contrast)
+        images = re.findall(r"url\(([^)]+)\)", sheet)
+        assert images, "the consent box has its tick"
+        for image in images:
+            assert image.endswith(".png"), image
+            assert not QImage(image).isNull(), image
+            assert not QImage(image.replace(".png", "@2x.png")).isNull(), "and a tick for fine screens"
 
 
 def test_print_without_a_printer_saves_a_pdf_for_the_staff(qtbot: QtBot, kiosk: Kiosk) -> None:
