@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.core.tracking import is_valid_tracking_code
-from kiosk.outbox.store import SCHEMA_VERSION, OutboxError, OutboxStore, OutboxVersionError, keep_aside
+from kiosk.outbox.store import CACHE_KIB, SCHEMA_VERSION, OutboxError, OutboxStore, OutboxVersionError, keep_aside
 
 
 class Clock:
@@ -53,6 +53,13 @@ def test_wal_and_full_sync(store: OutboxStore, tmp_path: Path) -> None:
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     db.close()
+
+
+def test_the_page_cache_stays_small_however_large_the_outbox_grows(store: OutboxStore) -> None:
+    """SQLite's default cache (2 MiB) fills as the file grows: the kiosk's memory would grow with
+    weeks of requests. The outbox's connection keeps it at CACHE_KIB."""
+    assert CACHE_KIB <= 1024
+    assert store._db.execute("PRAGMA cache_size").fetchone()[0] == -CACHE_KIB
 
 
 def test_claim_deliver_retry_reject(store: OutboxStore, clock: Clock) -> None:
