@@ -8,7 +8,6 @@ before the kiosk's first frame.
 
 from __future__ import annotations
 
-import importlib
 import logging
 from datetime import date
 from pathlib import Path
@@ -64,8 +63,13 @@ class RequestFlow(QObject):
 
     def warm_up(self) -> None:
         """Load the flow's screens and build the shared keyboard ahead of the first request."""
-        for name in ("form", "review", "receipt"):
-            importlib.import_module(f"kiosk.ui.screens.{name}")
+        # The same import statements as the flow's, not importlib: PySide's import hook reads the
+        # source of each module the first time a statement imports it (in a dev install), and
+        # keeps it; done here, that happens before the first citizen, not during their request.
+        from kiosk.ui.screens.form import FormScreen  # noqa: F401
+        from kiosk.ui.screens.receipt import ReceiptScreen  # noqa: F401
+        from kiosk.ui.screens.review import ReviewScreen  # noqa: F401
+
         keyboard, _keypad = self._keys()
         keyboard.keys  # noqa: B018 (its keys are made on first use: now, while nobody waits)
 
@@ -73,8 +77,9 @@ class RequestFlow(QObject):
     def warm_up_receipts() -> None:
         """Load what the first receipt needs (Qt's print support, the QR encoder): ~20 ms and a few
         MiB the first citizen would otherwise wait for, loaded while nobody waits."""
-        importlib.import_module("kiosk.ui.printing")
-        importlib.import_module("segno")
+        import segno  # noqa: F401
+
+        from kiosk.ui.printing import print_receipt  # noqa: F401 (see warm_up)
 
     def start(self, service: Service, agency: Agency, demo: bool) -> None:
         from kiosk.ui.screens.form import FormScreen
