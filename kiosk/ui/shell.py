@@ -203,9 +203,13 @@ class KioskWindow(QMainWindow):
 
     # --- lockdown --------------------------------------------------------------------------
 
+    @property
+    def guard_armed(self) -> bool:
+        return self._guard_armed
+
     def arm_guard(self) -> None:
-        """Put the guard on the whole application (see ``_FirstFrame``): from the moment the
-        window is shown, every touch and key anywhere passes it. Idempotent."""
+        """Put the guard on the whole application (see ``_FirstFrame``): from the window's first
+        frame on, every touch and key anywhere passes it. Idempotent."""
         app = QApplication.instance()
         if app is not None and not self._guard_armed:
             self._guard_armed = True
@@ -415,15 +419,21 @@ def _page_slot(name: str) -> QWidget:
     return slot
 
 
+GUARD_AT_THE_LATEST_MS = 250
+
+
 class _FirstFrame(QObject):
-    """Watches the window (only the window) until its first frame: arms the guard when the window
-    is shown, starts the warm-up once the frame is painted, and removes itself.
+    """Watches the window (only the window) until its first frame: then arms the guard, starts the
+    warm-up and removes itself.
 
     The guard is an application-wide event filter, and a Python one: while it is installed, Qt
     hands PySide every event of every object, and PySide wraps each object the first time it sees
-    one. Building and styling the first frame sends thousands of events (polish, style, font,
-    layout) to a few hundred objects nobody can touch yet, so the guard comes on when the window
-    is shown: nothing can be tapped before, and from then on it sees every input.
+    one. Building, styling and painting the first frame sends thousands of events (polish, style,
+    font, layout, expose) to a few hundred objects nobody can touch yet, some of Qt's own private
+    classes, for which PySide tries every QObject class it knows in turn, building each one's
+    enums (~90 of them, 5-8 ms). So the guard comes on with the first frame: until the window is
+    painted there is nothing to tap, and from then on it sees every input. It comes on at the
+    latest GUARD_AT_THE_LATEST_MS after the window is shown, painted or not.
     """
 
     def __init__(self, window: KioskWindow) -> None:
@@ -434,10 +444,10 @@ class _FirstFrame(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._window:
             kind = event.type()
-            if kind == QEvent.Type.Show:
-                self._window.arm_guard()
-            elif kind == QEvent.Type.Paint:
+            if kind == QEvent.Type.Paint:
                 self._done()
+            elif kind == QEvent.Type.Show:  # should no frame come (a window never exposed), all the same
+                QTimer.singleShot(GUARD_AT_THE_LATEST_MS, self._window, self._window.arm_guard)
         return False
 
     def _done(self) -> None:

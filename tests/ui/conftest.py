@@ -39,6 +39,7 @@ def build_kiosk(
     window.resize(*SCREEN_SIZE)
     window.show()
     qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: window.guard_armed, timeout=3000)  # with the first frame painted
     yield kiosk
     kiosk.close()
 

@@ -3,9 +3,10 @@ anywhere opens a menu, a file dialog or a print dialog."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt, QTimer
 from PySide6.QtGui import QContextMenuEvent, QFocusEvent, QKeyEvent, QMouseEvent, QPaintEvent, QTouchEvent, QWheelEvent
 from PySide6.QtPrintSupport import QPrintDialog
 from PySide6.QtWidgets import (
@@ -22,7 +23,8 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.app import Kiosk
 from kiosk.core.persian import to_ascii_digits
-from kiosk.ui.shell import Page
+from kiosk.paths import KioskPaths
+from kiosk.ui.shell import GUARD_AT_THE_LATEST_MS, Page
 from tests.ui.conftest import click, find
 
 NO_MODIFIER = Qt.KeyboardModifier.NoModifier
@@ -240,3 +242,29 @@ def test_after_the_idle_wipe_no_widget_holds_what_the_citizen_typed(qtbot: QtBot
         shown = to_ascii_digits("".join(c for c in " ".join(texts) if c.isdigit() or c.isalpha() or c == " "))
         for value in typed:
             assert value not in shown, f"{widget.objectName() or type(widget).__name__} still shows {value}"
+
+
+class _NoPaint(QObject):
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        return event.type() == QEvent.Type.Paint
+
+
+def test_the_guard_comes_on_with_the_first_frame_or_soon_after_showing(qtbot: QtBot, kiosk_paths: KioskPaths) -> None:
+    """The guard (every key and touch) is on from the first frame; a window that is never painted
+    gets it all the same, GUARD_AT_THE_LATEST_MS after it is shown."""
+    for painted in (True, False):
+        kiosk = Kiosk.build(kiosk_paths, "festival")
+        window = kiosk.window
+        blocker = _NoPaint()
+        if not painted:
+            window.installEventFilter(blocker)  # filters installed last run first: no Paint arrives
+        assert not window.guard_armed
+        window.resize(1366, 768)
+        window.show()
+        shown = time.monotonic()
+        qtbot.waitUntil(lambda w=window: w.guard_armed, timeout=3000)
+        if not painted:
+            assert time.monotonic() - shown >= GUARD_AT_THE_LATEST_MS / 1000 * 0.9
+            window.removeEventFilter(blocker)
+        kiosk.close()
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
