@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -98,6 +99,18 @@ def test_home_with_the_keyboard_up_fits_a_768_pixel_screen(qtbot: QtBot, kiosk: 
         click(qtbot, find(window, "key:ب"))
         click(qtbot, find(window, "clearSearchButton"))
         assert window.home.greeting_row.isVisible() and not find(window, "searchKeyboard").isVisible()
+
+
+def test_tabbing_out_of_the_search_brings_back_the_greeting_row_and_keeps_the_text(qtbot: QtBot, kiosk: Kiosk) -> None:
+    window = kiosk.window
+    click(qtbot, window.attract)
+    click(qtbot, find(window, "searchField"))
+    click(qtbot, find(window, "key:ب"))
+    assert not window.home.greeting_row.isVisible()
+    qtbot.keyClick(window.home.search_field, Qt.Key.Key_Tab)
+    assert window.home.greeting_row.isVisible() and not find(window, "searchKeyboard").isVisible()
+    assert window.home.search_field.text() == "ب"
+    assert window.minimumSizeHint().height() <= 768
 
 
 def test_a_broad_search_shows_the_best_few_and_says_how_many_more(qtbot: QtBot, kiosk: Kiosk) -> None:

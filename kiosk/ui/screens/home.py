@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QFocusEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLineEdit,
     QPushButton,
-    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -23,12 +22,17 @@ from kiosk.core.search import CatalogSearch
 from kiosk.ui.i18n import Localizer
 from kiosk.ui.icons import IconSet
 from kiosk.ui.widgets.keyboard import OnScreenKeyboard
+from kiosk.ui.widgets.mirroring import visual_rect
 from kiosk.ui.widgets.results import SHOWN, SearchResults, WrappingLabel
 from kiosk.ui.widgets.screen import Screen
 from kiosk.ui.widgets.scrolling import touch_scroll_area
 from kiosk.ui.widgets.tiles import AgencyTile
 
 TILE_MIN_WIDTH = 290
+
+
+# Focus leaving the search field for another control (not for a popup or another window).
+_LEFT = (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason, Qt.FocusReason.MouseFocusReason)
 
 
 class HomeScreen(Screen):
@@ -171,9 +175,16 @@ class HomeScreen(Screen):
         self.greeting_row.show()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.search_field and event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.FocusIn):
-            self.greeting_row.hide()
-            self.keyboard.show()
+        if watched is self.search_field:
+            kind = event.type()
+            if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.FocusIn):
+                self.greeting_row.hide()
+                self.keyboard.show()
+            elif kind == QEvent.Type.FocusOut and isinstance(event, QFocusEvent) and event.reason() in _LEFT:
+                # Tab (or a tap on another control) moved on: the greeting row and its toggles
+                # come back, and the keyboard makes room for them; what was typed stays.
+                self.keyboard.hide()
+                self.greeting_row.show()
         return False
 
     @property
@@ -297,7 +308,7 @@ class _Row(QWidget):
     def _put(self, widget: QWidget, left: int, size: QSize) -> None:
         height = min(size.height(), self.height())
         logical = QRect(left, (self.height() - height) // 2, size.width(), height)
-        widget.setGeometry(QStyle.visualRect(self.layoutDirection(), self.rect(), logical))
+        widget.setGeometry(visual_rect(self.layoutDirection(), self.rect(), logical))
 
 
 def _size(widget: QWidget) -> QSize:
