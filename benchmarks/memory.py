@@ -3,9 +3,10 @@
     .venv/bin/python -m benchmarks.memory [--sessions 1000]
 
 Runs in a child process of its own (so nothing the other benchmarks loaded counts): the festival
-profile's window, offscreen, 1366x768, real outbox. RSS is read when the first frame is painted
-("start"), after one warm-up cycle of sessions (every form service once with both endings: the
-caches a kiosk fills in its first minutes), and after the sessions. Each session is the soak
+profile's window, offscreen, 1366x768, real outbox. RSS is read once the first frame is painted
+and the kiosk's own warm-up after it has built the other screens ("start": the kiosk is ready
+for its first citizen), after one cycle of sessions (every form service once with both endings:
+the caches a kiosk fills in its first minutes), and after all the sessions. Each session is the soak
 test's citizen (``tests/reliability/citizen.py``): search, browse, a request form typed and
 submitted, Done or walking away. The figure is the growth from start to the end, as the issue
 sets it; the growth after warm-up is shown beside it. RSS at start against a bare window is
