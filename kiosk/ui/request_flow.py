@@ -150,7 +150,7 @@ class RequestFlow(QObject):
         self._drop("review")
         self._drop("form")
         self.receipt = ReceiptScreen(
-            request.tracking_code, request.created_at, service, agency, self._localizer, self._demo
+            request.tracking_code, request.created_at, service, agency, self._localizer, self._demo, self._review_scroll
         )
         self.receipt.done.connect(self._window.end_session)
         self.receipt.print_requested.connect(self._print)
@@ -220,7 +220,7 @@ class RequestFlow(QObject):
             return
         setattr(self, name, None)
         # Keep the scroll area for the next citizen's screen, without what this one showed.
-        scroll_name = {"form": "_form_scroll", "review": "_review_scroll"}.get(name)
+        scroll_name = {"form": "_form_scroll", "review": "_review_scroll", "receipt": "_review_scroll"}.get(name)
         if scroll_name is not None:
             setattr(self, scroll_name, screen.scroll)
             give_back(screen.scroll, self.host)

@@ -326,19 +326,23 @@ class FormScreen(Screen):
         """Point the right keyboard at this field and keep the field in view above it."""
         self._active = row
         spec = row.spec
-        self.intro.setVisible(row.editor is None)  # room for the field above the keyboard
+        # The intro gives its room to the keyboard, and takes it back only once the keyboard has
+        # gone: a moment with both asked for more height than a 768-pixel screen (large text), and
+        # Qt grew the window past the screen.
         if row.editor is None:
             self.keys.hide()
-        elif spec.uses_keypad:
-            self.keypad.set_target(row.editor, allow_slash=spec.kind == "jalali_date")
-            self.keypad.set_persian(self._localizer.language == "fa")
-            self.keyboard.set_target(None)
-            self.keys.setCurrentIndex(2)
-            self.keys.show()
+            self.intro.show()
         else:
-            self.keyboard.set_target(row.editor)
-            self.keypad.set_target(None)
-            self.keys.setCurrentIndex(1)
+            self.intro.hide()
+            if spec.uses_keypad:
+                self.keypad.set_target(row.editor, allow_slash=spec.kind == "jalali_date")
+                self.keypad.set_persian(self._localizer.language == "fa")
+                self.keyboard.set_target(None)
+                self.keys.setCurrentIndex(2)
+            else:
+                self.keyboard.set_target(row.editor)
+                self.keypad.set_target(None)
+                self.keys.setCurrentIndex(1)
             self.keys.show()
         if row.editor is not None and not row.editor.hasFocus():
             row.editor.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import QDateTime, Qt, QTimeZone, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.core.catalog import Agency, Service
 from kiosk.core.persian import isolate_ltr
@@ -17,6 +17,9 @@ from kiosk.core.tracking import format_for_reading
 from kiosk.ui.i18n import Localizer
 from kiosk.ui.widgets.qr import QrView
 from kiosk.ui.widgets.screen import Screen
+from kiosk.ui.widgets.scrolling import reuse_scroll_area
+
+SIDE_PANEL_MAX_PX = 440
 
 
 def filed_at(created_at: str) -> QDateTime:
@@ -37,8 +40,11 @@ class ReceiptScreen(Screen):
         agency: Agency,
         localizer: Localizer,
         demo: bool,
+        scroll: QScrollArea | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        if parent is None and scroll is not None:
+            parent = scroll.parentWidget()  # born where the borrowed scroll area waits (see ``ReviewScreen``)
         super().__init__(parent)
         self.setObjectName("receiptScreen")
         self.tracking_code = tracking_code
@@ -48,9 +54,11 @@ class ReceiptScreen(Screen):
         self._localizer = localizer
         self._demo = demo
 
-        # Top down: every widget is made inside its parent (see ``FormScreen``).
-        card = QFrame(self)
+        # Top down: every widget is made inside its parent (see ``FormScreen``). The card scrolls:
+        # with large text, its lines asked for more height than a 768-pixel screen has.
+        card = QFrame()
         card.setObjectName("card")
+        self.scroll = reuse_scroll_area(scroll, card, self)  # card still empty: nothing to restyle
         side = QFrame(self)
         side.setObjectName("sidePanel")
         self.title = QLabel(self)
@@ -98,6 +106,7 @@ class ReceiptScreen(Screen):
         for widget in (self.code_label, self.code, self.details, self.when_label, self.next_steps, self.demo_note):
             text.addWidget(widget)
         text.addStretch(1)
+        side.setMaximumWidth(SIDE_PANEL_MAX_PX)  # the QR code and its caption; the card takes the rest
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(24, 24, 24, 24)
         side_layout.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignHCenter)
@@ -105,7 +114,7 @@ class ReceiptScreen(Screen):
         side_layout.addStretch(1)
         columns = QHBoxLayout()
         columns.setSpacing(24)
-        columns.addWidget(card, 1)
+        columns.addWidget(self.scroll, 1)
         columns.addWidget(side)
         buttons = QHBoxLayout()
         buttons.setSpacing(16)

@@ -2,13 +2,62 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QEvent, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from kiosk.core.profiles import DemoProfile
 from kiosk.ui.i18n import Localizer
 from kiosk.ui.icons import IconSet, svg_pixmap
 from kiosk.ui.theme import TOUCH_TARGET_PX
+
+
+class _Title(QLabel):
+    """The profile's title, shortened with an ellipsis when the bar has no room for all of it.
+
+    With large text, Back and Home shown, the whole title made the bar 1,460 pixels wide: the
+    window grew past a 1,366-pixel screen and the buttons' words were cut. The title is what can
+    give way; the buttons keep their words.
+    """
+
+    SHORTEST_PX = 160
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._whole = ""
+
+    def set_title(self, text: str) -> None:
+        self._whole = text
+        self.setAccessibleName(text)
+        self._fit()
+
+    @property
+    def whole(self) -> str:
+        return self._whole
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        margins = self.contentsMargins()
+        width = self.fontMetrics().horizontalAdvance(self._whole) + margins.left() + margins.right()
+        return QSize(width, hint.height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(min(self.SHORTEST_PX, self.sizeHint().width()), super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self.updateGeometry()
+            self._fit()
+
+    def _fit(self) -> None:
+        shown = self.fontMetrics().elidedText(self._whole, Qt.TextElideMode.ElideRight, self.contentsRect().width())
+        if shown != self.text():
+            self.setText(shown)
 
 
 class Header(QFrame):
@@ -27,7 +76,7 @@ class Header(QFrame):
         self.logo = QLabel()
         self.logo.setObjectName("headerLogo")
         self.logo.setFixedSize(72, 72)
-        self.title = QLabel()
+        self.title = _Title()
         self.title.setObjectName("headerTitle")
         self.demo_badge = QLabel()
         self.demo_badge.setObjectName("demoBadge")
@@ -90,7 +139,7 @@ class Header(QFrame):
     def retranslate(self) -> None:
         language = self._localizer.language
         if self._profile is not None:
-            self.title.setText(self._localizer.text(self._profile.title))
+            self.title.set_title(self._localizer.text(self._profile.title))
         self.demo_badge.setText(self.tr("Demo"))
         self.demo_badge.setToolTip(self.tr("Requests filed here are for demonstration only"))
         self._shown_date = QDate()
