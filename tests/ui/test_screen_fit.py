@@ -43,6 +43,7 @@ def test_every_step_of_a_request_fits_the_screen(
     if high_contrast:
         tap(child(window, "contrastButton"))
     assert_fits(window, "home")
+    assert window.header.title.text() == window.header.title.whole, "with room to spare, the title is whole"
     tap(child(window, "searchField"))
     press_keys(child(window, "searchField"), "آب")
     assert_fits(window, "home, searching")

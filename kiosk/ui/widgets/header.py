@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QDate, QEvent, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QFontMetricsF, QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from kiosk.core.profiles import DemoProfile
@@ -38,8 +40,11 @@ class _Title(QLabel):
     def sizeHint(self) -> QSize:
         hint = super().sizeHint()
         margins = self.contentsMargins()
-        width = self.fontMetrics().horizontalAdvance(self._whole) + margins.left() + margins.right()
-        return QSize(width, hint.height())
+        return QSize(self._whole_width() + margins.left() + margins.right(), hint.height())
+
+    def _whole_width(self) -> int:
+        # Rounded up, and a pixel over: at exactly its rounded width the text would be elided.
+        return math.ceil(QFontMetricsF(self.font()).horizontalAdvance(self._whole)) + 1
 
     def minimumSizeHint(self) -> QSize:
         return QSize(min(self.SHORTEST_PX, self.sizeHint().width()), super().minimumSizeHint().height())
@@ -55,7 +60,10 @@ class _Title(QLabel):
             self._fit()
 
     def _fit(self) -> None:
-        shown = self.fontMetrics().elidedText(self._whole, Qt.TextElideMode.ElideRight, self.contentsRect().width())
+        room = self.contentsRect().width()
+        shown = self._whole
+        if self._whole_width() > room:
+            shown = self.fontMetrics().elidedText(self._whole, Qt.TextElideMode.ElideRight, room)
         if shown != self.text():
             self.setText(shown)
 
