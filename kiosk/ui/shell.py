@@ -4,7 +4,7 @@ What the first frame does not show is built on first use, or in idle time once t
 is painted (``warm_up``), whichever comes first: the agency screen, the PIN pad, the on-screen
 keyboards' keys and the modules of the request and tracking flows. (The service screen is built
 with the window: its side panel keeps the height it is first measured at.) The lockdown guard goes
-on the application when the window is shown (``_FirstFrame``).
+on the application with the first frame (``_FirstFrame``).
 """
 
 from __future__ import annotations
@@ -34,7 +34,6 @@ from kiosk.ui.staff.mode import StaffMode
 from kiosk.ui.track_flow import TrackFlow
 from kiosk.ui.widgets.header import Header
 from kiosk.ui.widgets.idle_prompt import IdlePrompt
-from kiosk.ui.widgets.keyboard import OnScreenKeyboard
 
 if TYPE_CHECKING:  # built on first use (see the module's docstring)
     from kiosk.ui.screens.agency import AgencyScreen
@@ -171,7 +170,7 @@ class KioskWindow(QMainWindow):
         self._warmed_up = True
         self._warm_up_steps = [
             lambda: self.home.search_index,
-            self._warm_search_keyboard,
+            lambda: self.home.keyboard.keys,  # home's on-screen keyboard makes its keys on first use
             lambda: self.agency,
             self._localizer.warm_up,
             self.requests.warm_up,
@@ -185,11 +184,6 @@ class KioskWindow(QMainWindow):
     def warming_up(self) -> bool:
         """Whether what the first frame did not need is still to be built (see ``warm_up``)."""
         return not self._warmed_up or bool(self._warm_up_steps)
-
-    def _warm_search_keyboard(self) -> None:
-        keyboard = getattr(self.home, "keyboard", None)  # home's on-screen keyboard makes its keys on first use
-        if isinstance(keyboard, OnScreenKeyboard):
-            keyboard.keys  # noqa: B018
 
     def _warm_up_step(self) -> None:
         if self._warm_up_steps:

@@ -32,7 +32,7 @@ TILE_MIN_WIDTH = 290
 
 
 # Focus leaving the search field for another control (not for a popup or another window).
-_LEFT = (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason, Qt.FocusReason.MouseFocusReason)
+_FOCUS_MOVED_ON = (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason, Qt.FocusReason.MouseFocusReason)
 
 
 class HomeScreen(Screen):
@@ -180,7 +180,7 @@ class HomeScreen(Screen):
             if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.FocusIn):
                 self.greeting_row.hide()
                 self.keyboard.show()
-            elif kind == QEvent.Type.FocusOut and isinstance(event, QFocusEvent) and event.reason() in _LEFT:
+            elif kind == QEvent.Type.FocusOut and isinstance(event, QFocusEvent) and event.reason() in _FOCUS_MOVED_ON:
                 # Tab (or a tap on another control) moved on: the greeting row and its toggles
                 # come back, and the keyboard makes room for them; what was typed stays.
                 self.keyboard.hide()
