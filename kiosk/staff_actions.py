@@ -54,7 +54,7 @@ class KioskStaffActions:
         self._problems = problems
         self._vault: PinVault | None = None
         self._tasks: set[asyncio.Task[None]] = set()
-        self._titles: tuple[str, list[tuple[str, str]]] | None = None
+        self._titles: tuple[tuple[object, ...], list[tuple[str, str]]] | None = None
 
     # --- reading ---------------------------------------------------------------------------------
 
@@ -114,12 +114,14 @@ class KioskStaffActions:
         return service_id
 
     def _profile_titles(self) -> list[tuple[str, str]]:
-        """(name, title) of every profile, read once per language: each panel refresh needs them."""
+        """(name, title) of every profile. Each panel refresh needs them: they are read again only
+        when the language, the catalog or a profile file (added, removed or edited) has changed."""
         kiosk = self._kiosk
         assert kiosk.content is not None
-        language = kiosk.localizer.language
-        if self._titles is None or self._titles[0] != language:
-            library = self._library()
+        library = self._library()
+        files = tuple(sorted((f.name, f.stat().st_mtime_ns) for f in library.bundled_dir.glob("*.toml")))
+        key = (kiosk.localizer.language, id(kiosk.content.catalog), files)
+        if self._titles is None or self._titles[0] != key:
             titles = []
             for name in library.names():
                 try:
@@ -127,7 +129,7 @@ class KioskStaffActions:
                     titles.append((name, kiosk.localizer.text(profile.title)))
                 except DataFileError:  # still listed: choosing it shows the reason it is refused
                     titles.append((name, name))
-            self._titles = (language, titles)
+            self._titles = (key, titles)
         return self._titles[1]
 
     def _library(self) -> ProfileLibrary:

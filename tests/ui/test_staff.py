@@ -134,6 +134,25 @@ def test_a_broken_profile_is_refused_and_the_current_one_stays(qtbot: QtBot, tmp
         assert notice.isVisible() and "sari-lobby" in notice.text() and "is missing" in notice.text()
 
 
+def test_a_profile_file_added_or_edited_shows_at_the_next_refresh(qtbot: QtBot, tmp_path: Path) -> None:
+    """A technician copies a profile in (or edits a title) while the kiosk runs: the panel lists it
+    without a restart."""
+    from tests.ui.test_startup import copy_resources
+
+    paths = copy_resources(tmp_path)
+    PinVault(paths.data / "staff.json", scrypt_n=2**10).set_pin("staff", STAFF_PIN)
+    for kiosk in build_kiosk(qtbot, paths, "festival"):
+        open_staff(qtbot, kiosk, STAFF_PIN)
+        panel = kiosk.window.staff.panel
+        assert panel.findChild(QWidget, "profile:gas-booth") is None
+        booth = (paths.profiles / "water-booth.toml").read_text(encoding="utf-8")
+        (paths.profiles / "gas-booth.toml").write_text(
+            booth.replace("غرفه آب و فاضلاب مازندران", "غرفه گاز مازندران"), encoding="utf-8"
+        )
+        kiosk.window.staff.refresh()
+        assert "غرفه گاز مازندران" in find(kiosk.window.staff.panel, "profile:gas-booth").text()
+
+
 def test_technician_sets_the_connection_and_pins(qtbot: QtBot, kiosk: Kiosk) -> None:
     open_staff(qtbot, kiosk, TECHNICIAN_PIN)
     card = kiosk.window.staff.panel.technician
