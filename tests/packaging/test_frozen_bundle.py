@@ -21,13 +21,11 @@ import pytest
 
 from kiosk import __version__
 from kiosk.outbox.store import OutboxStore
+from tests.support.bundle import EXE_NAME, build_bundle, bundle_folder, bundle_mib
 from tests.support.central_server import start_central_server
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[2]
-# On Windows kiosk.exe has no console; kiosk-console.exe is the same program for the technician's commands.
-EXE_NAME = "kiosk-console.exe" if sys.platform == "win32" else "kiosk"
 # Issue 8's size target, and a regression guard (the measurement is printed and goes in the README):
 # the default build is ~190 MiB, the lean one 118 MiB on Linux; the GTK stack, QtQml or the bundled
 # CUPS client coming back fails this.
@@ -48,23 +46,14 @@ class Bundle:
         return self.folder / "_internal"
 
 
-def bundle_mib(folder: Path) -> float:
-    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink()) / 2**20
-
-
 @pytest.fixture(scope="module")
 def bundle(tmp_path_factory: pytest.TempPathFactory) -> Bundle:
     pytest.importorskip("PyInstaller", reason="PyInstaller is not installed (pip install -e '.[packaging]')")
     out = tmp_path_factory.mktemp("pyinstaller")
-    env = {k: v for k, v in os.environ.items() if k != "KIOSK_BUNDLE_CENTRAL"}
     started = time.monotonic()
-    result = subprocess.run(
-        [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
-         "--distpath", str(out / "dist"), "--workpath", str(out / "work"), str(ROOT / "build.spec")],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False,
-    )  # fmt: skip
+    result = build_bundle(out, timeout=900)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
-    built = Bundle(out / "dist" / "kiosk", time.monotonic() - started)
+    built = Bundle(bundle_folder(out), time.monotonic() - started)
     assert built.exe.is_file()
     return built
 

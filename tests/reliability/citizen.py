@@ -21,7 +21,8 @@ from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 from kiosk.app import Kiosk
 from kiosk.core.catalog import Service
 from kiosk.core.forms import FormField, format_jalali
-from kiosk.ui.shell import Page
+from kiosk.ui.screens.form import FieldRow, FormScreen
+from kiosk.ui.shell import KioskWindow, Page
 
 SEARCHES = ("قبض آب", "گذرنامه", "كد پستي", "مالیات")
 TEXT_ANSWERS = {"text": "زهرا حسین\u200cزاده", "long_text": "ساری، خیابان فرهنگ، کوچه ۱۲، پلاک ۴"}
@@ -69,6 +70,36 @@ def child(root: QWidget, name: str) -> QWidget:
     if not found:
         raise SessionError(f"no widget named {name!r}")
     return next((w for w in found if w.isVisible()), found[0])
+
+
+def wait_until_ready(window: KioskWindow) -> None:
+    """Let the window finish what it builds in idle time after its first frame (``warm_up``), as
+    a kiosk has long done by the time its first citizen arrives."""
+    settle()
+    window.repaint()  # the first frame, which starts the warm-up
+    for _ in range(100):
+        if not window.warming_up:
+            return
+        settle()
+    raise SessionError("the window is still warming up")
+
+
+def answer(form: FormScreen, row: FieldRow, today: date) -> None:
+    """Answer one question as a citizen does: a tap on a choice or the consent box, or the field
+    tapped and its answer typed on the on-screen keypad, or by key presses."""
+    spec = row.spec
+    if row.choices is not None:
+        tap(row.choices.buttons()[0])
+    elif row.consent is not None:
+        tap(row.consent)
+    elif row.editor is not None:
+        tap(row.editor)
+        if spec.uses_keypad:
+            for char in keypad_answer(spec, today):
+                tap(child(form.keypad, "keypad:slash" if char == "/" else f"keypad:{char}"))
+        else:
+            press_keys(row.editor, TEXT_ANSWERS[spec.kind][: spec.max_length or None])
+            settle()
 
 
 def form_services(kiosk: Kiosk) -> list[Service]:
@@ -141,23 +172,7 @@ class Citizen:
         form = window.requests.form
         if form is None:
             raise SessionError("no form opened")
-        today = date.today()
-        for row in form.rows:
-            spec = row.spec
-            if not spec.required and spec.kind not in ("text", "long_text"):
-                continue
-            if row.choices is not None:
-                tap(row.choices.buttons()[0])
-            elif row.consent is not None:
-                tap(row.consent)
-            elif row.editor is not None:
-                tap(row.editor)
-                if spec.uses_keypad:
-                    for char in keypad_answer(spec, today):
-                        tap(child(form.keypad, "keypad:slash" if char == "/" else f"keypad:{char}"))
-                else:
-                    press_keys(row.editor, TEXT_ANSWERS[spec.kind][: spec.max_length or None])
-                    settle()
+        self.fill(form)
         tap(child(form, "reviewButton"))
         review = window.requests.review
         if review is None:
@@ -169,6 +184,13 @@ class Citizen:
         if receipt is None:
             raise SessionError("no receipt after submitting")
         self.submitted.append(receipt.code.text())
+
+    def fill(self, form: FormScreen) -> None:
+        """Answer what a citizen answers: every required question, and the optional text ones."""
+        today = date.today()
+        for row in form.rows:
+            if row.spec.required or row.spec.kind in ("text", "long_text"):
+                answer(form, row, today)
 
     def walk_away(self) -> None:
         """The citizen leaves: the idle timer fires and, when the kiosk asks "are you still

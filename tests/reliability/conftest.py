@@ -10,6 +10,10 @@ import os
 
 from hypothesis import HealthCheck, settings
 
+# The real window's fixture, and the check that a test leaves no window (and no app-wide Qt state)
+# behind for the next one: the soak and the storage faults drive the real kiosk too.
+from tests.ui.conftest import kiosk, no_leaked_widgets  # noqa: F401
+
 FULL = os.environ.get("KIOSK_RELIABILITY", "").lower() == "full"
 
 # No example database: a failure found by one run is reported with its inputs, not replayed by

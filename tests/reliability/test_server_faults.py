@@ -153,7 +153,9 @@ def test_a_revoked_token_pauses_delivery_holds_requests_and_resume_delivers_once
 
     async def scenario() -> None:
         engine.start()
+        deadline = time.monotonic() + 30
         while store.health().counts["delivered"] < len(first):
+            assert time.monotonic() < deadline, f"not delivered before the revocation: {store.health().counts}"
             await asyncio.sleep(0.01)
         central.revoke_kiosk(number)
         held.extend(enqueue(store, number, 15))

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -28,7 +27,6 @@ from kiosk.outbox.store import OutboxError, OutboxStore
 from kiosk.paths import KioskPaths
 from kiosk.ui.shell import Page
 from tests.reliability.citizen import Citizen, child, tap
-from tests.ui.conftest import build_kiosk
 
 BODY = {"profile": "festival", "catalog_version": "t", "fields": {"full_name": "زهرا حسین‌زاده", "note": "x" * 400}}
 SERVICE = ("mazandaran-water.new-connection", "mazandaran-water")
@@ -87,11 +85,6 @@ def test_the_refusal_tells_staff_the_disk_is_full(tmp_path: Path) -> None:
             enqueue(store)
     store.close()
     assert "full" in str(refused.value), str(refused.value)
-
-
-@pytest.fixture
-def kiosk(qtbot: QtBot, kiosk_paths: KioskPaths) -> Iterator[Kiosk]:
-    yield from build_kiosk(qtbot, kiosk_paths)
 
 
 def test_the_citizen_sees_an_apology_and_no_code_when_the_disk_is_full(qtbot: QtBot, kiosk: Kiosk) -> None:

@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.app import Kiosk
 from kiosk.ui.shell import Page
-from tests.reliability.citizen import TEXT_ANSWERS, Citizen, child, keypad_answer, press_keys, tap
+from tests.reliability.citizen import Citizen, answer, child, press_keys, tap
 from tests.ui.conftest import SCREEN_SIZE
 
 
@@ -59,20 +59,10 @@ def test_every_step_of_a_request_fits_the_screen(
     tap(child(window, "startRequestButton"))
     form = window.requests.form
     assert form is not None
-    for row in form.rows:
-        spec = row.spec
-        if row.choices is not None:
-            tap(row.choices.buttons()[0])
-        elif row.consent is not None:
-            tap(row.consent)
-        elif row.editor is not None:
-            tap(row.editor)
-            if spec.uses_keypad:
-                for char in keypad_answer(spec, date.today()):
-                    tap(child(form.keypad, "keypad:slash" if char == "/" else f"keypad:{char}"))
-            else:
-                press_keys(row.editor, TEXT_ANSWERS[spec.kind][: spec.max_length or None])
-        assert_fits(window, f"form, at {spec.id} ({spec.kind})")
+    today = date.today()
+    for row in form.rows:  # every question, optional ones too: each shows its keyboard, keypad or none
+        answer(form, row, today)
+        assert_fits(window, f"form, at {row.spec.id} ({row.spec.kind})")
     tap(child(form, "reviewButton"))
     review = window.requests.review
     assert review is not None, form.last_check.problems if form.last_check else "no review"
