@@ -128,7 +128,7 @@ def write_reports(stem: str, figures: list[Figure], info: dict[str, object], sta
 def redraw() -> int:
     """The table and the chart again from the recorded numbers (after a change to how they look)."""
     document = json.loads((RESULTS / "latest.json").read_text(encoding="utf-8"))
-    figures = [Figure(**{k: v for k, v in f.items() if k != "met"}, met=f["met"]) for f in document["figures"]]
+    figures = [Figure(**f) for f in document["figures"]]
     write_reports("latest", figures, document["machine"], datetime.fromisoformat(document["when"]))
     print_table(figures)
     return 0

@@ -12,6 +12,7 @@ import os
 import platform
 import statistics
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -60,6 +61,24 @@ class Figure:
         if self.floor:
             return self.floor / self.value if self.value else math.inf
         return None
+
+
+def disk_folder() -> str:
+    """A folder on a real disk for benchmark files: fsync on tmpfs costs nothing and would flatter
+    every figure that writes."""
+    for candidate in ("/var/tmp", tempfile.gettempdir()):
+        if Path(candidate).is_dir():
+            return candidate
+    return tempfile.gettempdir()
+
+
+def probe_env(folder: Path) -> dict[str, str]:
+    """The environment of a Python program the benchmarks start and time: offscreen, with a bytecode
+    cache of its own in ``folder`` (as an installed or frozen kiosk runs; this workplace sets
+    PYTHONDONTWRITEBYTECODE, which would have it compile its sources again on every run)."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPYCACHEPREFIX=str(folder / "pycache"))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
 
 
 def quick() -> bool:

@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.common import SCREEN, Figure, quick, run_alone, summary
+from benchmarks.common import SCREEN, Figure, disk_folder, quick, run_alone, summary
 
 TICK_MS = 5
 
@@ -44,7 +44,7 @@ def measure(backlog: int | None = None) -> list[Figure]:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     import qasync
 
-    with tempfile.TemporaryDirectory(dir="/var/tmp") as folder:
+    with tempfile.TemporaryDirectory(dir=disk_folder()) as folder:
         server_dir = Path(folder) / "central"
         server_dir.mkdir()
         central = open_store(Settings(data_dir=server_dir), migrate=True)

@@ -5,9 +5,9 @@
 Both write to a fresh file on the same disk (not tmpfs: ``/var/tmp``), both in WAL mode with
 ``synchronous=FULL`` (one fsync per commit), and they take turns in blocks of 50 so the disk's
 moods hit both alike. The outbox call is ``OutboxStore.enqueue`` as the request desk makes it:
-tracking code, idempotency key, the sequence row, the request row, one transaction, then the
-row read back. The bare side inserts the same row (the same JSON body) into the same table and
-commits, nothing else: the floor for a durable write on this machine.
+tracking code, idempotency key, the sequence row, the request row, one transaction (the stored
+request is returned as written, not read back). The bare side inserts the same row (the same
+JSON body) into the same table and commits, nothing else: the floor for a durable write here.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import time
 import uuid
 from pathlib import Path
 
-from benchmarks.common import Figure, quick, run_alone, summary
+from benchmarks.common import Figure, disk_folder, quick, run_alone, summary
 
 BLOCK = 50
 FIELDS = {
@@ -33,14 +33,6 @@ FIELDS = {
     "agree": True,
 }
 BODY = {"profile": "festival", "catalog_version": "2026.11", "fields": FIELDS}
-
-
-def disk_folder() -> str:
-    """A folder on a real disk: fsync on tmpfs costs nothing and would flatter both sides."""
-    for candidate in ("/var/tmp", tempfile.gettempdir()):
-        if Path(candidate).is_dir():
-            return candidate
-    return tempfile.gettempdir()
 
 
 def measure(requests: int | None = None) -> list[Figure]:

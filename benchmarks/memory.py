@@ -26,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.common import ROOT, SCREEN, Figure, mib, quick, rss_kib
+from benchmarks.common import ROOT, SCREEN, Figure, disk_folder, mib, quick, rss_kib
 
 
 def child(sessions: int) -> dict[str, float]:
@@ -35,19 +35,15 @@ def child(sessions: int) -> dict[str, float]:
 
     from kiosk.app import Kiosk
     from kiosk.paths import KioskPaths, resources_root
-    from tests.reliability.citizen import Citizen, settle
+    from tests.reliability.citizen import Citizen, settle, wait_until_ready
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    with tempfile.TemporaryDirectory(dir="/var/tmp") as data:
+    _app = QApplication.instance() or QApplication(sys.argv[:1])  # kept for the whole measurement
+    with tempfile.TemporaryDirectory(dir=disk_folder()) as data:
         kiosk = Kiosk.build(KioskPaths(root=resources_root(), data=Path(data)), "festival")
         kiosk.window.resize(*SCREEN)
         kiosk.window.show()
-        settle()
-        kiosk.window.repaint()
-        for _ in range(50):  # the screens the first frame does not show are built right after it
-            if not kiosk.window.warming_up:
-                break
-            settle()
+        wait_until_ready(kiosk.window)  # the screens the first frame does not show are built right after it
+        gc.collect()
         at_start = rss_kib()
         citizen = Citizen(kiosk)
         cycle = 2 * len(citizen.services)
@@ -70,7 +66,6 @@ def child(sessions: int) -> dict[str, float]:
         widgets = len(QApplication.allWidgets())
         kiosk.close()
         settle()
-    del app
     return {
         "start_kib": at_start,
         "warm_up_kib": after_warm_up,
