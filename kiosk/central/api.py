@@ -26,6 +26,7 @@ from kiosk.central.schemas import (
     RequestReceipt,
     RequestStatusOut,
     UsageIn,
+    public_errors,
 )
 from kiosk.central.store import KioskIdentity, Refused, Store, iso
 
@@ -187,10 +188,7 @@ def submit_requests(batch: RequestBatchIn, kiosk: Kiosk, request: Request) -> Re
         try:
             to_store.append((index, key, RequestIn.model_validate(item.request)))
         except ValidationError as exc:
-            errors = [
-                {"loc": ["request", *e.get("loc", ())], "msg": str(e.get("msg", "")), "type": e.get("type")}
-                for e in exc.errors(include_input=False, include_url=False)
-            ]
+            errors = public_errors(exc.errors(include_input=False, include_url=False), prefix=("request",))
             results[index] = BatchItemOut(idempotency_key=key, status=422, detail=errors)
     stored = _context(request).store.submit_many(kiosk, [(key, body) for _index, key, body in to_store])
     for (index, key, _body), outcome in zip(to_store, stored, strict=True):

@@ -24,6 +24,7 @@ from kiosk.central import db as database
 from kiosk.central.api import ApiContext, TokenCache
 from kiosk.central.api import router as api_router
 from kiosk.central.ratelimit import RateLimiter
+from kiosk.central.schemas import public_errors
 from kiosk.central.settings import Settings, settings_from_environment
 from kiosk.central.store import Store
 
@@ -80,11 +81,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        # Errors without the echoed input: it may be a citizen's personal data, and it may not be JSON.
-        errors = [
-            {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": e.get("type")} for e in exc.errors()
-        ]
-        return JSONResponse({"detail": jsonable_encoder(errors)}, status_code=422)
+        return JSONResponse({"detail": jsonable_encoder(public_errors(exc.errors()))}, status_code=422)
 
     app.add_middleware(
         GuardMiddleware,

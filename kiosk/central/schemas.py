@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
@@ -17,6 +18,14 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+
+def public_errors(errors: Iterable[Mapping[str, Any]], prefix: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """Validation errors as the API answers them: where, what and which rule, never the input
+    itself (it may be a citizen's personal data, and it may not be JSON). ``prefix`` goes before
+    each location (a batch item's errors are under ``request``)."""
+    return [{"loc": [*prefix, *e.get("loc", ())], "msg": str(e.get("msg", "")), "type": e.get("type")} for e in errors]
+
 
 MAX_FIELDS = 40
 MAX_FIELD_CHARS = 2000

@@ -115,7 +115,9 @@ class OutboxStore:
     def __init__(self, path: Path, clock: Callable[[], float] = time.time) -> None:
         self.path = path
         self._clock = clock
-        self._lock = threading.Lock()
+        # Re-entrant: a store call other than mark_*/release made inside one_commit() by its own
+        # thread fails at once (a transaction inside a transaction) instead of waiting forever.
+        self._lock = threading.RLock()
         self._one_commit_thread: int | None = None  # the thread inside one_commit(), if any
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -175,15 +177,10 @@ class OutboxStore:
         self._db.execute("BEGIN IMMEDIATE")
         try:
             yield self._db
+            self._db.execute("COMMIT")
         except BaseException:
             # SQLite has already rolled back by itself on some errors (a full disk): rolling back
             # again would replace the real reason with "no transaction is active".
-            if self._db.in_transaction:
-                self._db.execute("ROLLBACK")
-            raise
-        try:
-            self._db.execute("COMMIT")
-        except BaseException:
             if self._db.in_transaction:
                 self._db.execute("ROLLBACK")
             raise
@@ -227,9 +224,7 @@ class OutboxStore:
                     (str(sequence),),
                 )
                 request_id = int(cursor.lastrowid or 0)
-        except sqlite3.Error as exc:
-            raise OutboxError(f"the request could not be stored: {exc}") from exc
-        except OverflowError as exc:  # every tracking code of this kiosk number is used
+        except (sqlite3.Error, OverflowError) as exc:  # OverflowError: every tracking code of this kiosk is used
             raise OutboxError(f"the request could not be stored: {exc}") from exc
         # What was just committed, without reading it back (the body parsed from the text stored,
         # so the caller's dict is never shared).

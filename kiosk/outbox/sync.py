@@ -22,14 +22,14 @@ from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from kiosk.outbox.background import stop_task_and_worker
-from kiosk.outbox.client import DELIVERED, PAUSED, REJECTED, RETRY, CentralClient, Outcome
+from kiosk.outbox.client import BATCH_MAX_REQUESTS, DELIVERED, PAUSED, REJECTED, RETRY, CentralClient, Outcome
 from kiosk.outbox.retry import next_attempt_delay
 from kiosk.outbox.store import OutboxRequest, OutboxStore
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-BATCH_SIZE = 50  # the most one POST /requests/batch takes (client.BATCH_MAX_REQUESTS)
+BATCH_SIZE = BATCH_MAX_REQUESTS  # the most one POST /requests/batch takes
 USAGE_BATCH = 500  # the most /api/v1/usage takes at once
 HEARTBEAT_SECONDS = 60.0
 # Even with nothing due, look again this often (a clock jump, a request added by another tool).

@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import create_engine, select, text
+from sqlalchemy.exc import IntegrityError
 
 from kiosk.central.models import UsageEvent
 from kiosk.core.tracking import make_tracking_code
@@ -257,6 +258,37 @@ def test_a_batch_that_repeats_a_key_or_a_code_is_stored_one_request_at_a_time(
     assert sorted(r["tracking_code"] for r in central.requests()) == sorted(
         [body["tracking_code"], other["tracking_code"]]
     )
+
+
+def test_a_batch_raced_by_another_process_is_stored_one_request_at_a_time(
+    central: RunningCentral, kiosk: KioskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process stores one of the batch's requests between the checks and the insert (an
+    IntegrityError): the batch is stored again one request at a time. The raced request is a 409
+    the kiosk retries (its retry then finds it stored); the others are stored all the same."""
+    store = central.store
+    real_one = store._store_one
+    items = [(str(uuid.uuid4()), kiosk.body()) for _ in range(3)]
+    raced_key = items[1][0]
+
+    def raced_together(*_args: Any, **_kwargs: Any) -> Any:
+        raise IntegrityError("INSERT INTO requests", {}, Exception("UNIQUE constraint failed (raced)"))
+
+    def raced_one(session: Any, identity: Any, key: str, *args: Any) -> Any:
+        if key == raced_key:
+            raise IntegrityError("INSERT INTO requests", {}, Exception("UNIQUE constraint failed (raced)"))
+        return real_one(session, identity, key, *args)
+
+    monkeypatch.setattr(store, "_store_together", raced_together)
+    monkeypatch.setattr(store, "_store_one", raced_one)
+    results = _batch(kiosk, items).json()["results"]
+    assert [r["status"] for r in results] == [201, 409, 201]
+    assert "another call" in results[1]["detail"]
+    monkeypatch.undo()
+    stored = {row["tracking_code"] for row in central.requests()}
+    assert stored == {items[0][1]["tracking_code"], items[2][1]["tracking_code"]}
+    retried = _batch(kiosk, items).json()["results"]
+    assert [r["status"] for r in retried] == [200, 201, 200]
 
 
 def test_a_batch_flags_possible_duplicates_within_itself(central: RunningCentral, kiosk: KioskClient) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -98,6 +99,27 @@ def test_one_commit_writes_a_batch_s_outcomes_all_together_or_not_at_all(store: 
         raise RuntimeError("the worker died half way")
     assert states() == ["delivered", "rejected", "sending"]
     other.close()
+
+
+def test_any_other_store_call_inside_one_commit_fails_at_once(store: OutboxStore) -> None:
+    """Only mark_* and release share one_commit()'s transaction: anything else called inside it
+    by the same thread fails there and then (it used to wait for its own lock forever)."""
+    enqueue(store)
+    failure: list[BaseException] = []
+
+    def misuse() -> None:
+        try:
+            with store.one_commit():
+                store.claim_due()
+        except BaseException as exc:
+            failure.append(exc)
+
+    worker = threading.Thread(target=misuse, daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+    assert not worker.is_alive(), "the call inside one_commit() hung"
+    assert failure and isinstance(failure[0], sqlite3.OperationalError)
+    assert store.health().counts["pending"] == 1, "and nothing was changed"
 
 
 def test_sending_goes_back_to_pending_on_restart(tmp_path: Path, clock: Clock) -> None:
