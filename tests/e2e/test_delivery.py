@@ -7,7 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 from kiosk.core.tracking import make_tracking_code
-from kiosk.outbox.client import DELIVERED, PAUSED, REJECTED, RETRY
+from kiosk.outbox.client import DELIVERED, NO_BATCH_RECHECK_SECONDS, PAUSED, REJECTED, RETRY, CentralClient
 from kiosk.outbox.store import OutboxStore
 from kiosk.outbox.sync import SyncEngine
 from tests.e2e.conftest import RegisteredKiosk
@@ -69,13 +69,24 @@ def test_a_server_without_batch_calls_gets_one_request_at_a_time(
     store = OutboxStore(outbox_path)
     backlog = enqueue(store, registered.number, 5)
     pending = [(r.idempotency_key, r.body) for r in backlog]
+    now = [1000.0]
     with FaultyProxy(registered.central.url, scripted_plan("pass", "pass", "503"), batches=False) as proxy:
-        client = registered.client(url=proxy.url)
+        client = CentralClient(proxy.url, registered.token, clock=lambda: now[0])
         # Two delivered, then the server's 503 stops the round: the rest are not tried.
         assert [o.kind for o in client.submit_many(pending)] == [DELIVERED, DELIVERED, RETRY]
         assert [o.kind for o in client.submit_many(pending[3:])] == [DELIVERED, DELIVERED]
         assert proxy.counts["no-batch"] == 1  # asked about batches once, not before every round
         assert [o.kind for o in client.submit_many(pending)] == [DELIVERED] * 5  # replays, one at a time
+        # An hour on, the server (upgraded meanwhile) is asked again, and batches are back.
+        now[0] += NO_BATCH_RECHECK_SECONDS - 1
+        proxy.batches = True
+        passed = proxy.counts["pass"]
+        assert [o.kind for o in client.submit_many(pending)] == [DELIVERED] * 5
+        assert proxy.counts["pass"] - passed == 5, "still one at a time within the hour"
+        now[0] += 1
+        passed = proxy.counts["pass"]
+        assert [o.kind for o in client.submit_many(pending)] == [DELIVERED] * 5
+        assert proxy.counts["pass"] - passed == 1, "one batch call"
     assert len(registered.central.requests()) == 5
     store.close()
 
