@@ -44,6 +44,9 @@ AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
     429: _problem("This kiosk exceeded its rate; see Retry-After"),
     503: _problem("Server overloaded; see Retry-After"),
 }
+# What FastAPI answers, before any of the kiosk's code, for a JSON body that is not UTF-8.
+UNREADABLE_BODY = "a body that is not UTF-8 JSON"
+BODY_RESPONSES: dict[int | str, dict[str, Any]] = {**AUTH_RESPONSES, 400: _problem(f"Unreadable: {UNREADABLE_BODY}")}
 
 
 class TokenCache:
@@ -147,7 +150,7 @@ router = APIRouter(prefix="/api/v1", tags=["kiosk API"])
     responses={
         **AUTH_RESPONSES,
         200: {"description": "A replay: the same key and body as a request already stored", "model": RequestReceipt},
-        400: _problem("No Idempotency-Key, or not a UUID"),
+        400: _problem(f"No Idempotency-Key, or not a UUID; or {UNREADABLE_BODY}"),
         409: _problem("The first request with this key is still being processed"),
     },
 )
@@ -168,7 +171,7 @@ def submit_request(
 @router.post(
     "/requests/batch",
     response_model=RequestBatchOut,
-    responses={**AUTH_RESPONSES, 413: _problem("Body larger than 1 MB")},
+    responses={**BODY_RESPONSES, 413: _problem("Body larger than 1 MB")},
 )
 def submit_requests(batch: RequestBatchIn, kiosk: Kiosk, request: Request) -> RequestBatchOut:
     """Store up to 50 requests in one call and one commit, as if each had been POSTed to /requests
@@ -252,7 +255,7 @@ def _etag_matches(header: str, etag: str) -> bool:
 @router.post(
     "/kiosks/{number}/heartbeat",
     status_code=204,
-    responses={**AUTH_RESPONSES, 403: _problem("The token belongs to another kiosk")},
+    responses={**BODY_RESPONSES, 403: _problem("The token belongs to another kiosk")},
 )
 def heartbeat(number: int, beat: HeartbeatIn, kiosk: Kiosk, request: Request) -> Response:
     """Fleet health: queue depth, oldest pending age, version, profile."""
@@ -262,7 +265,7 @@ def heartbeat(number: int, beat: HeartbeatIn, kiosk: Kiosk, request: Request) ->
     return Response(status_code=204)
 
 
-@router.post("/usage", status_code=204, responses=AUTH_RESPONSES)
+@router.post("/usage", status_code=204, responses=BODY_RESPONSES)
 def usage(batch: UsageIn, kiosk: Kiosk, request: Request) -> Response:
     """Anonymous usage events, batched (at most 500)."""
     _context(request).store.record_usage(kiosk.id, batch.events)
