@@ -310,7 +310,7 @@ def test_a_batch_over_50_requests_or_empty_is_422_and_stores_nothing(
     assert [r["status"] for r in full.json()["results"]] == [201] * 50
 
 
-def test_a_batch_needs_a_token_and_counts_once_against_the_rate(kiosk: KioskClient) -> None:
+def test_a_batch_needs_a_token_and_at_most_1_mb(kiosk: KioskClient) -> None:
     body = {"requests": [{"idempotency_key": str(uuid.uuid4()), "request": kiosk.body()}]}
     assert kiosk.http.post("/api/v1/requests/batch", json=body).status_code == 401
     too_big = {"requests": [{"idempotency_key": str(uuid.uuid4()), "request": {"x": "ا" * 600_000}}]}
