@@ -180,7 +180,7 @@ def test_the_bundle_is_lean(bundle: Bundle) -> None:
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ldd is Linux's")
 def test_every_bundled_library_finds_its_dependencies(bundle: Bundle) -> None:
     """Trimming must not cut a library something kept still links to (that fails only when loaded).
-    The print plugin's libcups2 is the system's, as on a booth with a printer, and so are the Wayland
+    The print plugin's libcups2 is the system's, as on a booth with a printer, and so is the Wayland
     plugin's libwayland-cursor0, as in any Wayland session (.ci/run installs both)."""
     elves = [p for p in bundle.folder.rglob("*") if p.is_file() and p.read_bytes()[:4] == b"\x7fELF"]
     env = dict(os.environ, LD_LIBRARY_PATH=f"{bundle.internal}:{bundle.internal / 'PySide6' / 'Qt' / 'lib'}")
