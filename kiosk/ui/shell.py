@@ -9,6 +9,7 @@ on the application with the first frame (``_FirstFrame``).
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from enum import IntEnum
@@ -34,6 +35,7 @@ from kiosk.ui.staff.mode import StaffMode
 from kiosk.ui.track_flow import TrackFlow
 from kiosk.ui.widgets.header import Header
 from kiosk.ui.widgets.idle_prompt import IdlePrompt
+from kiosk.ui.widgets.qr import encode_ahead
 
 if TYPE_CHECKING:  # built on first use (see the module's docstring)
     from kiosk.ui.screens.agency import AgencyScreen
@@ -177,8 +179,16 @@ class KioskWindow(QMainWindow):
             self.requests.warm_up_receipts,
             self.tracking.warm_up,
             lambda: self.staff.pin_pad,
+            # The service cards' QR codes, one per turn (~4-8 ms each): a tap on a service then
+            # only paints. A catalog shown later encodes its new addresses on first view.
+            *(functools.partial(encode_ahead, address) for address in self._service_addresses()),
         ]
         QTimer.singleShot(0, self, self._warm_up_step)
+
+    def _service_addresses(self) -> list[str]:
+        if self._catalog is None:
+            return []
+        return list(dict.fromkeys(s.online_address for s in self._catalog.services if s.online_address))
 
     @property
     def warming_up(self) -> bool:

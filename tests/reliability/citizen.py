@@ -77,7 +77,7 @@ def wait_until_ready(window: KioskWindow) -> None:
     a kiosk has long done by the time its first citizen arrives."""
     settle()
     window.repaint()  # the first frame, which starts the warm-up
-    for _ in range(100):
+    for _ in range(1000):
         if not window.warming_up:
             return
         settle()

@@ -39,9 +39,11 @@ def build_kiosk(
     window.resize(*SCREEN_SIZE)
     window.show()
     qtbot.waitExposed(window)
-    qtbot.waitUntil(lambda: window.guard_armed, timeout=3000)  # with the first frame painted
-    yield kiosk
-    kiosk.close()
+    try:
+        qtbot.waitUntil(lambda: window.guard_armed, timeout=3000)  # with the first frame painted
+        yield kiosk
+    finally:
+        kiosk.close()
 
 
 @pytest.fixture

@@ -9,8 +9,10 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, 
 from pytestqt.qtbot import QtBot
 
 from kiosk.app import Kiosk
+from kiosk.paths import KioskPaths
 from kiosk.ui.shell import Page
-from tests.ui.conftest import click, find, type_text
+from kiosk.ui.widgets import qr
+from tests.ui.conftest import build_kiosk, click, find, type_text
 
 ASCII_DIGIT = re.compile("[0-9]")
 
@@ -171,3 +173,27 @@ def test_tab_reaches_every_control_on_home_in_reading_order(qtbot: QtBot, kiosk:
     assert expected <= set(seen), f"never reached: {expected - set(seen)}"
     tiles = [name for name in seen if name.startswith("agencyTile:")]
     assert tiles == [f"agencyTile:{a.id}" for a in kiosk.content.catalog.agencies], "tiles in catalog order"
+
+
+def test_the_service_cards_qr_codes_are_encoded_before_a_citizen_taps(qtbot: QtBot, kiosk_paths: KioskPaths) -> None:
+    """Encoding a QR code takes milliseconds a tap should not wait for: the window encodes every
+    service address in idle time after its first frame. A receipt's one-off code is not kept."""
+    qr._kept_modules.cache_clear()
+    kiosks = build_kiosk(qtbot, kiosk_paths)
+    kiosk = next(kiosks)
+    try:
+        window = kiosk.window
+        qtbot.waitUntil(lambda: not window.warming_up, timeout=20_000)
+        encoded = qr._kept_modules.cache_info()
+        services = [s for s in kiosk.content.catalog.services if s.online_address]
+        assert encoded.currsize == len({s.online_address for s in services}) > 0
+        for service in services:
+            window.open_service(service.id)
+            assert window.service.qr.modules
+        assert qr._kept_modules.cache_info().misses == encoded.misses, "a tap on a service waited for its QR code"
+        receipt_code = qr.QrView("https://example.invalid/track/K7-0042", keep=False)
+        assert receipt_code.modules
+        assert qr._kept_modules.cache_info().currsize == encoded.currsize
+        receipt_code.deleteLater()
+    finally:
+        kiosks.close()

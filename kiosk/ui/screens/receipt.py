@@ -86,7 +86,7 @@ class ReceiptScreen(Screen):
         self.print_status.setWordWrap(True)
         self.print_status.hide()
 
-        self.qr = QrView(tracking_code, size=240, parent=side)
+        self.qr = QrView(tracking_code, size=240, parent=side, keep=False)
         self.qr_caption = QLabel(side)
         self.qr_caption.setObjectName("qrCaption")
         self.qr_caption.setAlignment(Qt.AlignmentFlag.AlignCenter)

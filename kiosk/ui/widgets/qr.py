@@ -9,24 +9,37 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 QUIET_ZONE = 4  # modules of white border that scanners need
-# Service addresses (a catalog has ~100) and the last few tracking codes: encoding one takes ~6 ms.
-# Rows are kept as bytes (one per module): ~2 KiB an entry, where tuples of bools took ~16 KiB.
+# Encoding one code takes ~4-8 ms (segno scores all eight masks), so the service card's codes are
+# kept: a catalog has ~100 addresses, and the window encodes them in idle time after its first
+# frame (``encode_ahead``), so a tap on a service never waits for one. A receipt's tracking code is
+# new every time and is not kept. Rows are bytes (one per module): ~2 KiB an entry.
 _CACHE_SIZE = 128
 
 
-@functools.lru_cache(maxsize=_CACHE_SIZE)
-def _modules(data: str) -> tuple[bytes, ...]:
+def _encode(data: str) -> tuple[bytes, ...]:
     import segno  # not needed for the first frame (and it brings urllib and http.client)
 
     qr = segno.make(data, error="m", micro=False)
     return tuple(bytes(1 if v else 0 for v in row) for row in qr.matrix_iter(scale=1, border=QUIET_ZONE))
 
 
+_kept_modules = functools.lru_cache(maxsize=_CACHE_SIZE)(_encode)
+
+
+def encode_ahead(data: str) -> None:
+    """Encode ``data`` now (in idle time) so a ``QrView`` that keeps its codes shows it at once."""
+    if data:
+        _kept_modules(data)
+
+
 class QrView(QWidget):
     """Paints the QR code of ``data``; always square, always dark on white (phones need contrast)."""
 
-    def __init__(self, data: str = "", size: int = 260, parent: QWidget | None = None) -> None:
+    def __init__(self, data: str = "", size: int = 260, parent: QWidget | None = None, keep: bool = True) -> None:
+        """``keep``: remember the codes shown (addresses seen again and again), or not (a
+        tracking code is shown once)."""
         super().__init__(parent)
+        self._encode = _kept_modules if keep else _encode
         self.setObjectName("qrView")
         self.setFixedSize(QSize(size, size))
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
@@ -45,7 +58,7 @@ class QrView(QWidget):
 
     def set_data(self, data: str) -> None:
         self._data = data
-        self._rows = _modules(data) if data else ()
+        self._rows = self._encode(data) if data else ()
         self.setAccessibleName(data)
         self.update()
 
