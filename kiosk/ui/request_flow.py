@@ -1,7 +1,9 @@
 """Filing a request: form, review, commit to the outbox, then receipt (or an apology).
 
 Every screen of the flow is built for one citizen and destroyed with ``discard``: nothing they
-typed survives in a widget, an undo stack or the clipboard for the next person. The screens'
+typed survives in a widget, an undo stack or the clipboard for the next person. While a citizen
+reads a service's card, its empty form is built ahead (``prepare_soon``), so the tap on "start"
+only has to show it. The screens'
 modules load on the first request (or in idle time after the first frame: ``warm_up``), not
 before the kiosk's first frame.
 """
@@ -13,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.core.catalog import Agency, Service
@@ -30,6 +32,11 @@ if TYPE_CHECKING:
     from kiosk.ui.widgets.keyboard import NumericKeypad, OnScreenKeyboard
 
 log = logging.getLogger(__name__)
+
+# How long a citizen has been on a service's card before its form is built ahead: nobody reads a
+# card and reaches for "start" sooner, and a citizen who is only flicking through cards (or a tap
+# on "back") is not kept waiting by a form they will not open.
+PREPARE_AFTER_MS = 400
 
 
 class RequestFlow(QObject):
@@ -56,6 +63,15 @@ class RequestFlow(QObject):
         self._review_scroll: QScrollArea | None = None
         self._keyboard: OnScreenKeyboard | None = None
         self._keypad: NumericKeypad | None = None
+        # The empty form built ahead for the card on screen, and the day it was built for (its
+        # date checks count from that day).
+        self._prepared: FormScreen | None = None
+        self._prepared_on: date | None = None
+        self._to_prepare: tuple[Service, Agency] | None = None
+        self._prepare_timer = QTimer(self)
+        self._prepare_timer.setSingleShot(True)
+        self._prepare_timer.setInterval(PREPARE_AFTER_MS)
+        self._prepare_timer.timeout.connect(self._prepare_now)
 
     @property
     def current(self) -> QWidget | None:
@@ -81,12 +97,53 @@ class RequestFlow(QObject):
 
         from kiosk.ui.printing import print_receipt  # noqa: F401 (see warm_up)
 
+    def prepare_soon(self, service: Service, agency: Agency) -> None:
+        """A citizen is reading this service's card: build its empty form in a moment, unless
+        they have moved on by then (``stop_preparing``)."""
+        if service.form is None:
+            self.stop_preparing()
+            return
+        self._to_prepare = (service, agency)
+        self._prepare_timer.start()
+
+    def stop_preparing(self) -> None:
+        """The card is gone: build nothing for it (a form already built waits for ``start`` or
+        ``discard``)."""
+        self._prepare_timer.stop()
+        self._to_prepare = None
+
+    @property
+    def prepared(self) -> FormScreen | None:
+        """The empty form built ahead, not yet shown."""
+        return self._prepared
+
+    def _prepare_now(self) -> None:
+        from kiosk.ui.screens.form import FormScreen
+
+        if self._to_prepare is None or self.current is not None:
+            return
+        (service, agency), self._to_prepare = self._to_prepare, None
+        today = date.today()
+        if self._prepared is not None and self._prepared.service is service and self._prepared_on == today:
+            return
+        self._drop("_prepared")
+        self._prepared = FormScreen(service, agency, self._localizer, today, self._keys(), self._form_scroll)
+        self._prepared.ensurePolished()  # styled now, not when the citizen taps "start"
+        self._prepared_on = today
+
     def start(self, service: Service, agency: Agency, demo: bool) -> None:
         from kiosk.ui.screens.form import FormScreen
 
+        self.stop_preparing()
+        today = date.today()
+        form = self._prepared
+        if form is not None and form.service is service and self._prepared_on == today:
+            self._prepared = None  # the form built ahead, untouched: shown as it is
+        else:
+            form = None
         self.discard()
         self._service, self._agency, self._demo = service, agency, demo
-        self.form = FormScreen(service, agency, self._localizer, date.today(), self._keys(), self._form_scroll)
+        self.form = form or FormScreen(service, agency, self._localizer, today, self._keys(), self._form_scroll)
         self.form.review_requested.connect(self._to_review)
         self._show(self.form)
 
@@ -99,13 +156,14 @@ class RequestFlow(QObject):
         return False
 
     def discard(self) -> None:
-        """Destroy every screen of the flow, with all it held."""
-        for name in ("receipt", "failed", "review", "form"):
+        """Destroy every screen of the flow, with all it held, and any form built ahead."""
+        self.stop_preparing()
+        for name in ("receipt", "failed", "review", "form", "_prepared"):
             self._drop(name)
         self._service = self._agency = None
 
     def retranslate(self) -> None:
-        for screen in (self.form, self.review, self.receipt, self.failed):
+        for screen in (self.form, self.review, self.receipt, self.failed, self._prepared):
             if screen is not None:
                 screen.retranslate()
 
@@ -220,11 +278,13 @@ class RequestFlow(QObject):
             return
         setattr(self, name, None)
         # Keep the scroll area for the next citizen's screen, without what this one showed.
-        scroll_name = {"form": "_form_scroll", "review": "_review_scroll", "receipt": "_review_scroll"}.get(name)
+        scroll_name = {
+            "form": "_form_scroll", "_prepared": "_form_scroll", "review": "_review_scroll", "receipt": "_review_scroll"
+        }.get(name)  # fmt: skip
         if scroll_name is not None:
             setattr(self, scroll_name, screen.scroll)
             give_back(screen.scroll, self.host)
-        if name == "form":  # take the keys back before the form goes
+        if name in ("form", "_prepared"):  # take the keys back before the form goes
             for keys in (self._keyboard, self._keypad):
                 if keys is not None:
                     keys.set_target(None)

@@ -328,8 +328,10 @@ class KioskWindow(QMainWindow):
         if self._catalog is None or self._profile is None:
             return
         service = self._catalog.service(service_id)
-        self.service.show_service(service, self._catalog.agency(service.agency_id), self._profile.currency)
+        agency = self._catalog.agency(service.agency_id)
+        self.service.show_service(service, agency, self._profile.currency)
         self._push(Page.SERVICE, service_id)
+        self.requests.prepare_soon(service, agency)
         self.note("service_viewed", service_id, service.agency_id)
 
     def offer_catalog(self, catalog: Catalog) -> None:
@@ -387,7 +389,11 @@ class KioskWindow(QMainWindow):
             self.agency.show_agency(self._catalog.agency(item), self._profile.currency)
         elif page == Page.SERVICE and self._catalog and self._profile:
             service = self._catalog.service(item)
-            self.service.show_service(service, self._catalog.agency(service.agency_id), self._profile.currency)
+            agency = self._catalog.agency(service.agency_id)
+            self.service.show_service(service, agency, self._profile.currency)
+            self._show(page)
+            self.requests.prepare_soon(service, agency)
+            return
         self._show(page)
 
     def _push(self, page: Page, item: str) -> None:
@@ -395,6 +401,8 @@ class KioskWindow(QMainWindow):
         self._show(page)
 
     def _show(self, page: Page) -> None:
+        if page != Page.SERVICE:
+            self.requests.stop_preparing()  # the card is gone: no form to build for it
         self.pages.setCurrentIndex(page)
         self.header.setVisible(page not in (Page.ATTRACT, Page.OUT_OF_SERVICE))
         self.header.set_navigation(can_go_back=bool(self._history), at_home=page == Page.HOME)

@@ -394,3 +394,62 @@ def test_print_without_a_printer_saves_a_pdf_for_the_staff(qtbot: QtBot, kiosk: 
     pdf = kiosk.paths.receipts / f"{receipt.tracking_code}.pdf"
     assert pdf.read_bytes().startswith(b"%PDF")
     assert "چاپگر" in receipt.print_status.text() and receipt.print_status.isVisible()
+
+
+def open_card(qtbot: QtBot, kiosk: Kiosk) -> None:
+    click(qtbot, kiosk.window.attract)
+    click(qtbot, find(kiosk.window, "agencyTile:water"))
+    click(qtbot, find(kiosk.window, f"serviceTile:{SERVICE}"))
+
+
+def test_the_form_is_built_while_the_citizen_reads_the_card(qtbot: QtBot, kiosk: Kiosk) -> None:
+    """A tap on "start" after reading the card only shows the form built meanwhile; a citizen who
+    typed, went back to the card and starts again gets an empty form, never the one they left."""
+    requests = kiosk.window.requests
+    open_card(qtbot, kiosk)
+    assert requests.prepared is None, "built before the citizen could have read a word"
+    qtbot.waitUntil(lambda: requests.prepared is not None, timeout=3000)
+    built = requests.prepared
+    assert built is not None and not built.isVisible() and built.service.id == SERVICE
+    click(qtbot, find(kiosk.window, "startRequestButton"))
+    assert requests.form is built and built.isVisible() and requests.prepared is None
+    fill(qtbot, built, "national_id", "0012345679")
+    typed = built.row("national_id").editor
+
+    click(qtbot, find(kiosk.window, "backButton"))  # back to the card: the answers go
+    assert kiosk.window.current_page == Page.SERVICE and not shiboken6.isValid(typed)
+    qtbot.waitUntil(lambda: requests.prepared is not None, timeout=3000)
+    form = open_form_from_card(qtbot, kiosk)
+    assert form is not built and shiboken6.isValid(form)
+    editor = form.row("national_id").editor
+    assert isinstance(editor, QLineEdit) and editor.text() == "" and not editor.isUndoAvailable()
+    fill_valid(qtbot, form)
+    click(qtbot, find(form, "reviewButton"))
+    click(qtbot, find(kiosk.window, "reviewConsent"))
+    click(qtbot, find(kiosk.window, "submitButton"))
+    assert kiosk.window.requests.receipt is not None
+
+
+def open_form_from_card(qtbot: QtBot, kiosk: Kiosk) -> FormScreen:
+    click(qtbot, find(kiosk.window, "startRequestButton"))
+    form = kiosk.window.requests.form
+    assert form is not None and form.isVisible()
+    return form
+
+
+def test_no_form_is_built_for_a_card_the_citizen_leaves_at_once(qtbot: QtBot, kiosk: Kiosk) -> None:
+    open_card(qtbot, kiosk)
+    click(qtbot, find(kiosk.window, "backButton"))
+    qtbot.wait(600)
+    assert kiosk.window.requests.prepared is None and not kiosk.window.findChildren(FormScreen)
+
+
+def test_a_form_built_ahead_goes_with_the_session(qtbot: QtBot, kiosk: Kiosk) -> None:
+    requests = kiosk.window.requests
+    open_card(qtbot, kiosk)
+    qtbot.waitUntil(lambda: requests.prepared is not None, timeout=3000)
+    kiosk.window.end_session()
+    assert requests.prepared is None
+    qtbot.waitUntil(lambda: not kiosk.window.findChildren(FormScreen))
+    click(qtbot, kiosk.window.attract)  # the next citizen's form borrows the same scroll area
+    assert open_form(qtbot, kiosk, tap_attract=False).scroll.isVisible()
