@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
@@ -197,3 +198,18 @@ def test_the_service_cards_qr_codes_are_encoded_before_a_citizen_taps(qtbot: QtB
         receipt_code.deleteLater()
     finally:
         kiosks.close()
+
+
+def test_new_content_leaves_no_old_tile_behind(qtbot: QtBot, kiosk: Kiosk) -> None:
+    """A new catalog (or profile) replaces home's tiles at once: no old tile stays under a new
+    tile's name until Qt's next deferred deletion."""
+    window = kiosk.window
+    content = kiosk.content
+    old = list(window.home.agency_tiles)
+    window.show_content(content.catalog, content.profile, None)
+    agency = content.catalog.agencies[0]
+    assert len(window.findChildren(QWidget, f"agencyTile:{agency.id}")) == 1
+    assert not any(shiboken6.isValid(tile) for tile in old)
+    start(qtbot, kiosk)
+    click(qtbot, find(window, f"agencyTile:{agency.id}"))
+    assert window.current_page == Page.AGENCY

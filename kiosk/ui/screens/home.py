@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QFocusEvent, QResizeEvent
 from PySide6.QtWidgets import (
@@ -126,8 +127,11 @@ class HomeScreen(Screen):
         self._profile = profile
         self._search = None  # indexed in idle time after the first frame, or at the first key (search_index)
         self.results.set_catalog(catalog, profile.currency)
+        # The old tiles go at once, not at Qt's next deferred deletion: until then they would
+        # still be in the grid, under the same names as the new ones. No tap is being handled
+        # on one (a new catalog or profile comes at the attract loop or from the staff panel).
         for tile in self._tiles:
-            tile.deleteLater()
+            shiboken6.delete(tile)
         self._tiles = []
         for agency in catalog.agencies:
             tile = AgencyTile(agency, self._localizer, self._icons, self._grid_host)
