@@ -5,7 +5,7 @@
 The real central server (``kiosk-central serve``, SQLite, one process, rate limit lifted) runs as
 a subprocess, as in ``benchmarks/central_load.py``. This process is the kiosk as it runs at a
 booth: the real window (attract loop animating) on the qasync loop, its outbox holding the
-backlog, and ``Kiosk.start_sync`` delivering it with the real sync engine (batch calls of up to
+backlog, and ``Kiosk.start_sync_soon`` delivering it with the real sync engine (batch calls of up to
 50 requests, each call answered after the server's own commit, and the outcomes written to the
 outbox in one commit per call). A 5 ms Qt timer on the UI thread
 records every gap between its ticks: the longest gap, less the timer's own interval, is how long
@@ -79,7 +79,7 @@ def measure(backlog: int | None = None) -> list[Figure]:
             asyncio.set_event_loop(loop)
 
             async def deliver() -> float:
-                engine = kiosk.start_sync()
+                engine = await kiosk.start_sync_soon()  # as the kiosk starts delivering
                 assert engine is not None, "the sync engine did not start"
                 last[0] = time.perf_counter()
                 timer.start()

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("kiosk")
 
 WINDOWED_SIZE = (1366, 768)
+# What delivering the outbox loads (requests and urllib3 among it), off the UI thread: start_sync_soon.
+DELIVERY_MODULES = ("kiosk.outbox.client", "kiosk.outbox.sync", "kiosk.outbox.catalog_updates")
 
 
 def configure_logging(paths: KioskPaths) -> None:
@@ -235,6 +237,17 @@ class Kiosk:
 
     # --- delivery --------------------------------------------------------------------------
 
+    async def start_sync_soon(self) -> SyncEngine | None:
+        """``start_sync`` once requests and the engine are loaded, on a worker thread: ~50 ms of
+        imports the attract loop would otherwise stand still for, just after the first frame
+        (``kiosk.preload``; the outbox imports no Qt, which the import contracts check)."""
+        import asyncio
+
+        from kiosk.preload import load
+
+        await asyncio.to_thread(load, DELIVERY_MODULES)
+        return self.start_sync()
+
     def start_sync(self) -> SyncEngine | None:
         """Start delivering the outbox on the running asyncio loop (the qasync loop in the kiosk)."""
         if self.store is None or self.content is None:
@@ -390,7 +403,7 @@ def run(paths: KioskPaths, profile_name: str, windowed: bool, settings: KioskSet
     app.aboutToQuit.connect(closed.set)
 
     async def main() -> None:
-        kiosk.start_sync()
+        await kiosk.start_sync_soon()
         await closed.wait()
         await kiosk.stop_sync()
 

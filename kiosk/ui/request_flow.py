@@ -91,10 +91,9 @@ class RequestFlow(QObject):
 
     @staticmethod
     def warm_up_receipts() -> None:
-        """Load what the first receipt needs (Qt's print support, the QR encoder): ~20 ms and a few
-        MiB the first citizen would otherwise wait for, loaded while nobody waits."""
-        import segno  # noqa: F401
-
+        """Load Qt's print support, which the first receipt needs: ~12 ms and a few MiB the first
+        citizen would otherwise wait for, loaded while nobody waits. (The QR encoder, pure Python,
+        loads on a worker thread: ``KioskWindow.warm_up``.)"""
         from kiosk.ui.printing import print_receipt  # noqa: F401 (see warm_up)
 
     def prepare_soon(self, service: Service, agency: Agency) -> None:

@@ -24,6 +24,7 @@ from kiosk.core.catalog import Catalog
 from kiosk.core.profiles import DemoProfile
 from kiosk.outbox.desk import RequestDesk
 from kiosk.outbox.usage import UsageLog
+from kiosk.preload import Preload
 from kiosk.ui.i18n import Localizer
 from kiosk.ui.icons import IconSet
 from kiosk.ui.lockdown import Guard
@@ -41,6 +42,13 @@ if TYPE_CHECKING:  # built on first use (see the module's docstring)
     from kiosk.ui.screens.agency import AgencyScreen
 
 log = logging.getLogger(__name__)
+
+# Pure Python the warm-up loads on a worker thread (``kiosk.preload``): the QR encoder of service
+# cards and receipts (with urllib, http.client, email and ssl: ~40 ms on the UI thread of a slow
+# PC) and Babel (plurals, currency).
+PRELOADED_MODULES = ("segno", "babel")
+_NOT_YET = object()  # a warm-up step that returns this is tried again a moment later
+_PRELOAD_POLL_MS = 10
 
 
 class Page(IntEnum):
@@ -166,19 +174,22 @@ class KioskWindow(QMainWindow):
 
     def warm_up(self) -> None:
         """Build, in idle time after the first frame, what the first taps will need: one small
-        step per event-loop turn, so a tap that comes meanwhile is answered at once."""
+        step per event-loop turn, so a tap that comes meanwhile is answered at once. The QR
+        encoder and Babel, pure Python, load on a worker thread meanwhile (``Preload``)."""
         if self._warmed_up:
             return
         self._warmed_up = True
+        preload = Preload(*PRELOADED_MODULES)
         self._warm_up_steps = [
             lambda: self.home.search_index,
             lambda: self.home.keyboard.keys,  # home's on-screen keyboard makes its keys on first use
             lambda: self.agency,
-            self._localizer.warm_up,
             self.requests.warm_up,
             self.requests.warm_up_receipts,
             self.tracking.warm_up,
             lambda: self.staff.pin_pad,
+            lambda: preload.done or _NOT_YET,  # what follows uses what the worker thread loads
+            self._localizer.warm_up,
             # The service cards' QR codes, one per turn (~4-8 ms each): a tap on a service then
             # only paints. A catalog shown later encodes its new addresses on first view.
             *(functools.partial(encode_ahead, address) for address in self._service_addresses()),
@@ -196,12 +207,17 @@ class KioskWindow(QMainWindow):
         return not self._warmed_up or bool(self._warm_up_steps)
 
     def _warm_up_step(self) -> None:
-        if self._warm_up_steps:
-            step = self._warm_up_steps.pop(0)
-            try:
-                step()
-            except Exception:  # whatever failed is built again when first needed, and fails there
-                log.exception("warming up after the first frame failed")
+        if not self._warm_up_steps:
+            return
+        try:
+            waiting = self._warm_up_steps[0]() is _NOT_YET
+        except Exception:  # whatever failed is built again when first needed, and fails there
+            log.exception("warming up after the first frame failed")
+            waiting = False
+        if waiting:
+            QTimer.singleShot(_PRELOAD_POLL_MS, self, self._warm_up_step)
+            return
+        self._warm_up_steps.pop(0)
         if self._warm_up_steps:
             QTimer.singleShot(0, self, self._warm_up_step)
 

@@ -72,15 +72,17 @@ def child(root: QWidget, name: str) -> QWidget:
     return next((w for w in found if w.isVisible()), found[0])
 
 
-def wait_until_ready(window: KioskWindow) -> None:
+def wait_until_ready(window: KioskWindow, seconds: float = 30.0) -> None:
     """Let the window finish what it builds in idle time after its first frame (``warm_up``), as
     a kiosk has long done by the time its first citizen arrives."""
     settle()
     window.repaint()  # the first frame, which starts the warm-up
-    for _ in range(1000):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        settle()
         if not window.warming_up:
             return
-        settle()
+        time.sleep(0.001)  # some steps wait for a worker thread (kiosk.preload)
     raise SessionError("the window is still warming up")
 
 
