@@ -34,7 +34,6 @@ class Preload:
     """``load`` on a daemon thread of its own, started at once."""
 
     def __init__(self, *names: str) -> None:
-        self.names = names
         self._thread = threading.Thread(target=load, args=(names,), name="preload", daemon=True)
         self._thread.start()
 

@@ -116,33 +116,35 @@ class RequestFlow(QObject):
         """The empty form built ahead, not yet shown."""
         return self._prepared
 
-    def _prepare_now(self) -> None:
+    def _prepared_for(self, service: Service) -> FormScreen | None:
+        """The form built ahead, if it is this service's and was built today."""
+        form = self._prepared
+        return form if form is not None and form.service is service and self._prepared_on == date.today() else None
+
+    def _new_form(self, service: Service, agency: Agency) -> FormScreen:
         from kiosk.ui.screens.form import FormScreen
 
+        return FormScreen(service, agency, self._localizer, date.today(), self._keys(), self._form_scroll)
+
+    def _prepare_now(self) -> None:
         if self._to_prepare is None or self.current is not None:
             return
         (service, agency), self._to_prepare = self._to_prepare, None
-        today = date.today()
-        if self._prepared is not None and self._prepared.service is service and self._prepared_on == today:
+        if self._prepared_for(service) is not None:
             return
         self._drop("_prepared")
-        self._prepared = FormScreen(service, agency, self._localizer, today, self._keys(), self._form_scroll)
+        self._prepared = self._new_form(service, agency)
         self._prepared.ensurePolished()  # styled now, not when the citizen taps "start"
-        self._prepared_on = today
+        self._prepared_on = date.today()
 
     def start(self, service: Service, agency: Agency, demo: bool) -> None:
-        from kiosk.ui.screens.form import FormScreen
-
         self.stop_preparing()
-        today = date.today()
-        form = self._prepared
-        if form is not None and form.service is service and self._prepared_on == today:
+        form = self._prepared_for(service)
+        if form is not None:
             self._prepared = None  # the form built ahead, untouched: shown as it is
-        else:
-            form = None
         self.discard()
         self._service, self._agency, self._demo = service, agency, demo
-        self.form = form or FormScreen(service, agency, self._localizer, today, self._keys(), self._form_scroll)
+        self.form = form or self._new_form(service, agency)
         self.form.review_requested.connect(self._to_review)
         self._show(self.form)
 

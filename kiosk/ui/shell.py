@@ -20,7 +20,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
-from kiosk.core.catalog import Catalog
+from kiosk.core.catalog import Catalog, Service
 from kiosk.core.profiles import DemoProfile
 from kiosk.outbox.desk import RequestDesk
 from kiosk.outbox.usage import UsageLog
@@ -343,12 +343,18 @@ class KioskWindow(QMainWindow):
     def open_service(self, service_id: str) -> None:
         if self._catalog is None or self._profile is None:
             return
+        service = self._fill_service_card(service_id)
+        self._push(Page.SERVICE, service_id)
+        self.note("service_viewed", service_id, service.agency_id)
+
+    def _fill_service_card(self, service_id: str) -> Service:
+        """Put this service on the card, and have its form built while the citizen reads it."""
+        assert self._catalog is not None and self._profile is not None
         service = self._catalog.service(service_id)
         agency = self._catalog.agency(service.agency_id)
         self.service.show_service(service, agency, self._profile.currency)
-        self._push(Page.SERVICE, service_id)
         self.requests.prepare_soon(service, agency)
-        self.note("service_viewed", service_id, service.agency_id)
+        return service
 
     def offer_catalog(self, catalog: Catalog) -> None:
         """A newer catalog: shown from the next return to the attract loop, never mid-session."""
@@ -404,12 +410,7 @@ class KioskWindow(QMainWindow):
         if page == Page.AGENCY and self._catalog and self._profile:
             self.agency.show_agency(self._catalog.agency(item), self._profile.currency)
         elif page == Page.SERVICE and self._catalog and self._profile:
-            service = self._catalog.service(item)
-            agency = self._catalog.agency(service.agency_id)
-            self.service.show_service(service, agency, self._profile.currency)
-            self._show(page)
-            self.requests.prepare_soon(service, agency)
-            return
+            self._fill_service_card(item)
         self._show(page)
 
     def _push(self, page: Page, item: str) -> None:

@@ -75,7 +75,7 @@ def test_a_request_filed_on_screen_reaches_the_server_and_nothing_personal_is_lo
     assert connected_kiosk.store.find_by_tracking_code(code).state == "pending"
 
     async def deliver() -> None:
-        engine = connected_kiosk.start_sync()
+        engine = await connected_kiosk.start_sync_soon()  # as the kiosk's run() starts delivering
         assert engine is not None
         loop = asyncio.get_running_loop()
         deadline = loop.time() + 20
