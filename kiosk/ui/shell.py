@@ -4,7 +4,7 @@ What the first frame does not show is built on first use, or in idle time once t
 is painted (``warm_up``), whichever comes first: the agency screen, the PIN pad, the on-screen
 keyboards' keys and the modules of the request and tracking flows. (The service screen is built
 with the window: its side panel keeps the height it is first measured at.) The lockdown guard goes
-on the application with the first frame (``_FirstFrame``).
+on the window's platform window with the first frame (``_FirstFrame``).
 """
 
 from __future__ import annotations
@@ -228,12 +228,12 @@ class KioskWindow(QMainWindow):
         return self._guard_armed
 
     def arm_guard(self) -> None:
-        """Put the guard on the whole application (see ``_FirstFrame``): from the window's first
-        frame on, every touch and key anywhere passes it. Idempotent."""
-        app = QApplication.instance()
-        if app is not None and not self._guard_armed:
+        """Put the guard on the window's platform window, where every touch and key for the window
+        arrives before any widget sees it (see ``kiosk.ui.lockdown``). Idempotent."""
+        if not self._guard_armed:
             self._guard_armed = True
-            app.installEventFilter(self.guard)
+            self.winId()  # the platform window, made now should the window not have one yet
+            self.windowHandle().installEventFilter(self.guard)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Alt+F4, the window manager's close button, a stray close(): nothing, for citizens."""
@@ -453,16 +453,8 @@ GUARD_AT_THE_LATEST_MS = 250
 
 class _FirstFrame(QObject):
     """Watches the window (only the window) until its first frame: then arms the guard, starts the
-    warm-up and removes itself.
-
-    The guard is an application-wide event filter, and a Python one: while it is installed, Qt
-    hands PySide every event of every object, and PySide wraps each object the first time it sees
-    one. Building, styling and painting the first frame sends thousands of events (polish, style,
-    font, layout, expose) to a few hundred objects nobody can touch yet, some of Qt's own private
-    classes, for which PySide tries every QObject class it knows in turn, building each one's
-    enums (~90 of them, 5-8 ms). So the guard comes on with the first frame: until the window is
-    painted there is nothing to tap, and from then on it sees every input. It comes on at the
-    latest GUARD_AT_THE_LATEST_MS after the window is shown, painted or not.
+    warm-up and removes itself. Until the window is painted there is nothing to tap; it is armed
+    at the latest GUARD_AT_THE_LATEST_MS after the window is shown, painted or not.
     """
 
     def __init__(self, window: KioskWindow) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from datetime import date, timedelta
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
@@ -40,7 +40,9 @@ def settle() -> None:
 
 
 def tap(widget: QWidget) -> None:
-    """A finger on the visible part of ``widget``, scrolled into sight first if a list hides it."""
+    """A finger on the visible part of ``widget``, scrolled into sight first if a list hides it,
+    on the screen as painted (what the last input queued, such as a new layout, is done first)."""
+    QApplication.processEvents()
     if not widget.isVisible():
         raise SessionError(f"{widget.objectName() or type(widget).__name__} is not visible")
     parent = widget.parentWidget()
@@ -51,8 +53,16 @@ def tap(widget: QWidget) -> None:
     visible = widget.visibleRegion().boundingRect()
     if visible.isEmpty():
         raise SessionError(f"{widget.objectName()} is out of sight")
-    QTest.mouseClick(widget, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, visible.center())
+    finger(widget, visible.center())
     settle()
+
+
+def finger(widget: QWidget, at: QPoint, button: Qt.MouseButton = Qt.MouseButton.LeftButton) -> None:
+    """A press and release at ``at`` (in ``widget``'s coordinates) as the screen delivers it: to
+    the platform window, which hands it to the widget on top there, past the lockdown guard."""
+    window = widget.window()
+    window.winId()  # the platform window, should the widget's window not have one yet
+    QTest.mouseClick(window.windowHandle(), button, Qt.KeyboardModifier.NoModifier, widget.mapTo(window, at))
 
 
 def press_keys(widget: QWidget, text: str) -> None:

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.app import Kiosk
 from kiosk.core.settings import KioskSettings
 from kiosk.paths import KioskPaths
+from tests.reliability.citizen import finger
 
 SCREEN_SIZE = (1366, 768)
 
@@ -54,7 +55,9 @@ def kiosk(qtbot: QtBot, kiosk_paths: KioskPaths) -> Iterator[Kiosk]:
 
 def click(qtbot: QtBot, widget: QWidget) -> None:
     """A real tap, as a citizen makes it: scroll the widget into sight if a list hides it, then
-    press and release on the part of it that is on screen."""
+    press and release on the part of it that is on screen, as painted (what the last input queued,
+    such as a new layout, is done first)."""
+    QApplication.processEvents()
     assert widget.isVisible(), f"{widget.objectName()} is not visible"
     parent = widget.parentWidget()
     while parent is not None and not isinstance(parent, QScrollArea):
@@ -63,7 +66,7 @@ def click(qtbot: QtBot, widget: QWidget) -> None:
         parent.ensureWidgetVisible(widget, 0, 0)
     visible = widget.visibleRegion().boundingRect()
     assert not visible.isEmpty(), f"{widget.objectName()} is out of sight"
-    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=visible.center())
+    finger(widget, visible.center())
 
 
 def type_text(widget: QWidget, text: str) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import shiboken6
-from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
@@ -27,6 +27,7 @@ from kiosk.ui.screens.form import FormScreen, problem_text
 from kiosk.ui.shell import Page
 from kiosk.ui.theme import stylesheet
 from tests.factories import agencies_with_a_form, write_catalog
+from tests.reliability.citizen import finger
 from tests.ui.conftest import build_kiosk, click, find, type_text
 from tests.ui.test_startup import copy_resources
 
@@ -97,7 +98,7 @@ def tap_visible_part(qtbot: QtBot, widget: QWidget) -> None:
     """A finger lands on the part of a widget that is on screen, not on its hidden centre."""
     visible = widget.visibleRegion().boundingRect()
     assert not visible.isEmpty(), f"{widget.objectName()} is scrolled out of sight"
-    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=visible.center())
+    finger(widget, visible.center())
 
 
 def visit_day() -> str:

@@ -96,7 +96,7 @@ def test_home_with_the_keyboard_up_fits_a_768_pixel_screen(qtbot: QtBot, kiosk: 
         tile = window.home.agency_tiles[0]
         if not large_text:
             assert tile.visibleRegion().boundingRect().height() == tile.height(), "a whole row of agency tiles"
-        click(qtbot, find(window, "key:ب"))
+        click(qtbot, find(window.home.keyboard, "key:ب"))
         click(qtbot, find(window, "clearSearchButton"))
         assert window.home.greeting_row.isVisible() and not find(window, "searchKeyboard").isVisible()
 
@@ -105,7 +105,7 @@ def test_tabbing_out_of_the_search_brings_back_the_greeting_row_and_keeps_the_te
     window = kiosk.window
     click(qtbot, window.attract)
     click(qtbot, find(window, "searchField"))
-    click(qtbot, find(window, "key:ب"))
+    click(qtbot, find(window.home.keyboard, "key:ب"))
     assert not window.home.greeting_row.isVisible()
     qtbot.keyClick(window.home.search_field, Qt.Key.Key_Tab)
     assert window.home.greeting_row.isVisible() and not find(window, "searchKeyboard").isVisible()

@@ -17,6 +17,7 @@ from kiosk.core.pins import FIRST_LOCK_SECONDS, PinVault
 from kiosk.paths import KioskPaths
 from kiosk.ui.lockdown import CORNER_PX
 from kiosk.ui.shell import Page
+from tests.reliability.citizen import finger
 from tests.ui.conftest import build_kiosk, click, find
 
 STAFF_PIN, TECHNICIAN_PIN = "482913", "7305186"
@@ -33,7 +34,7 @@ def kiosk(qtbot: QtBot, kiosk_paths: KioskPaths) -> Iterator[Kiosk]:
 def tap_corner(qtbot: QtBot, kiosk: Kiosk, times: int) -> None:
     window = kiosk.window
     for _ in range(times):
-        qtbot.mouseClick(window, Qt.MouseButton.LeftButton, pos=QPoint(CORNER_PX // 3, CORNER_PX // 3))
+        finger(window, QPoint(CORNER_PX // 3, CORNER_PX // 3))
 
 
 def enter_pin(qtbot: QtBot, kiosk: Kiosk, pin: str) -> None:
@@ -53,7 +54,7 @@ def test_five_corner_taps_open_the_pin_pad_four_do_not(qtbot: QtBot, kiosk: Kios
     pad = kiosk.window.staff.pin_pad
     tap_corner(qtbot, kiosk, 4)
     assert not pad.isVisible()
-    qtbot.mouseClick(kiosk.window, Qt.MouseButton.LeftButton, pos=QPoint(600, 400))  # elsewhere: start over
+    finger(kiosk.window, QPoint(600, 400))  # elsewhere: start over
     tap_corner(qtbot, kiosk, 4)
     assert not pad.isVisible()
     tap_corner(qtbot, kiosk, 1)

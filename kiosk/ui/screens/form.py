@@ -316,10 +316,20 @@ class FormScreen(Screen):
         # Cheap test first (the fields get every paint, move and style event): see ``Guard``.
         if not isinstance(event, (QFocusEvent, QMouseEvent)):
             return False
-        if event.type() in (QEvent.Type.FocusIn, QEvent.Type.MouseButtonPress):
+        kind = event.type()
+        if kind in (QEvent.Type.FocusIn, QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease):
             row = next((r for r in self.rows if _belongs_to(r, watched)), None)
-            if row is not None and row is not self._active:
-                self.activate(row)
+            if row is None or row is self._active:
+                return False
+            pressing = kind == QEvent.Type.MouseButtonPress or (
+                isinstance(event, QFocusEvent) and event.reason() == Qt.FocusReason.MouseFocusReason
+            )
+            if row.editor is None and pressing:
+                # A tap on a choice changes the screen (the keyboard goes, the intro comes back)
+                # when the finger lifts: done at the press, it would move the button from under
+                # the finger, and the tap would not count.
+                return False
+            self.activate(row)
         return False
 
     def activate(self, row: FieldRow) -> None:
@@ -352,6 +362,11 @@ class FormScreen(Screen):
 
     def _keep_in_view(self, row: FieldRow) -> None:
         self.scroll.ensureWidgetVisible(row, 0, 12)
+        editor = row.editor
+        if editor is not None:  # a row taller than the room above the keys: the whole box wins
+            # (not ensureWidgetVisible: for a text box that shows only the line with the cursor)
+            centre = editor.mapTo(self.scroll.widget(), editor.rect().center())
+            self.scroll.ensureVisible(centre.x(), centre.y(), 0, editor.height() // 2 + 12)
 
     @property
     def active_row(self) -> FieldRow | None:

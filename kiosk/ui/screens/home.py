@@ -8,6 +8,7 @@ import shiboken6
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QFocusEvent, QResizeEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QGridLayout,
     QHBoxLayout,
     QLineEdit,
@@ -22,6 +23,7 @@ from kiosk.core.profiles import DemoProfile
 from kiosk.core.search import CatalogSearch
 from kiosk.ui.i18n import Localizer
 from kiosk.ui.icons import IconSet
+from kiosk.ui.widgets.finger import when_finger_lifts
 from kiosk.ui.widgets.keyboard import OnScreenKeyboard
 from kiosk.ui.widgets.mirroring import visual_rect
 from kiosk.ui.widgets.results import SHOWN, SearchResults, WrappingLabel
@@ -186,10 +188,18 @@ class HomeScreen(Screen):
                 self.keyboard.show()
             elif kind == QEvent.Type.FocusOut and isinstance(event, QFocusEvent) and event.reason() in _FOCUS_MOVED_ON:
                 # Tab (or a tap on another control) moved on: the greeting row and its toggles
-                # come back, and the keyboard makes room for them; what was typed stays.
-                self.keyboard.hide()
-                self.greeting_row.show()
+                # come back, and the keyboard makes room for them; what was typed stays. After a
+                # tap, once the finger lifts: the tapped control must not move from under it.
+                if event.reason() == Qt.FocusReason.MouseFocusReason:
+                    when_finger_lifts(QApplication.focusWidget(), self._search_left)
+                else:
+                    self._search_left()
         return False
+
+    def _search_left(self) -> None:
+        if not self.search_field.hasFocus():
+            self.keyboard.hide()
+            self.greeting_row.show()
 
     @property
     def agency_tiles(self) -> list[AgencyTile]:

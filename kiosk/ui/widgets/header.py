@@ -102,11 +102,13 @@ class Header(QFrame):
         row.addWidget(self.title)
         row.addWidget(self.demo_badge, 0, Qt.AlignmentFlag.AlignVCenter)
         row.addStretch(1)
-        row.addWidget(self.date)
-        row.addSpacing(12)
         row.addWidget(self.language_button)
         row.addWidget(self.back_button)
         row.addWidget(self.home_button)
+        row.addSpacing(12)
+        # The date at the far end: in Persian that is the top-left corner, where the staff
+        # gesture's five taps land (see ``kiosk.ui.lockdown``), and a button there would take them.
+        row.addWidget(self.date)
 
         # The date changes at midnight while a lobby kiosk runs for weeks.
         self._clock = QTimer(self)

@@ -1,0 +1,40 @@
+"""Changing the screen when the finger lifts, not while it is down.
+
+A tap is a press and a release on the same control: Qt clicks a button only if the release lands
+on it. A screen that rearranges itself at the press (the on-screen keyboard going, a row of
+toggles coming back) moves the control from under the finger, and the tap does nothing. What a
+press sets off that moves things waits for the release (``when_finger_lifts``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QWidget
+
+_ENDS = (QEvent.Type.MouseButtonRelease, QEvent.Type.TouchEnd, QEvent.Type.TouchCancel, QEvent.Type.Hide)
+
+
+class _Lift(QObject):
+    def __init__(self, pressed: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(pressed)
+        self._then = then
+        pressed.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in _ENDS:
+            watched.removeEventFilter(self)
+            # After the control has had the release (and clicked): the next turn of the loop.
+            QTimer.singleShot(0, self._then)
+            self.deleteLater()
+        return False
+
+
+def when_finger_lifts(pressed: QWidget | None, then: Callable[[], None]) -> None:
+    """Run ``then`` once the finger on ``pressed`` lifts (or ``pressed`` goes from the screen);
+    at once if nothing is pressed."""
+    if pressed is None:
+        then()
+    else:
+        _Lift(pressed, then)
