@@ -186,6 +186,7 @@ class KioskWindow(QMainWindow):
             lambda: self.agency,
             self.requests.warm_up,
             self.requests.warm_up_receipts,
+            self.requests.warm_up_text_boxes,  # after print support: its classes are looked through too
             self.tracking.warm_up,
             lambda: self.staff.pin_pad,
             lambda: preload.done or _NOT_YET,  # what follows uses what the worker thread loads

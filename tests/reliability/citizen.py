@@ -10,12 +10,12 @@ walking away (the idle timer). Sessions take turns over every service that has a
 
 from __future__ import annotations
 
+import asyncio
 import time
 from datetime import date, timedelta
 
-from PySide6.QtCore import QEvent, QPoint, Qt
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtTest import QTest
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 
 from kiosk.app import Kiosk
@@ -40,9 +40,9 @@ def settle() -> None:
 
 
 def tap(widget: QWidget) -> None:
-    """A finger on the visible part of ``widget``, scrolled into sight first if a list hides it,
-    on the screen as painted (what the last input queued, such as a new layout, is done first)."""
-    QApplication.processEvents()
+    """A finger on the visible part of ``widget``, scrolled into sight first if a list hides it
+    (pending layouts done first); then Qt runs what the tap queued (``settle``)."""
+    QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
     if not widget.isVisible():
         raise SessionError(f"{widget.objectName() or type(widget).__name__} is not visible")
     parent = widget.parentWidget()
@@ -57,12 +57,34 @@ def tap(widget: QWidget) -> None:
     settle()
 
 
+def as_painted() -> None:
+    """Let Qt finish what the last input queued (layouts, showing, scrolling) before the next tap:
+    a finger only lands on a screen that has been painted. Inside an asyncio task (the end-to-end
+    tests run on qasync) the event loop must not run, lest other tasks run inside this one: there,
+    only the pending layouts are done."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        QApplication.processEvents()
+    else:
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+
+
 def finger(widget: QWidget, at: QPoint, button: Qt.MouseButton = Qt.MouseButton.LeftButton) -> None:
     """A press and release at ``at`` (in ``widget``'s coordinates) as the screen delivers it: to
-    the platform window, which hands it to the widget on top there, past the lockdown guard."""
+    the platform window, past the lockdown guard, which hands it to the widget on top there.
+    (Sent, not through QTest, which also runs the event loop: under asyncio that would run other
+    tasks inside the one that taps.)"""
     window = widget.window()
     window.winId()  # the platform window, should the widget's window not have one yet
-    QTest.mouseClick(window.windowHandle(), button, Qt.KeyboardModifier.NoModifier, widget.mapTo(window, at))
+    local = QPointF(widget.mapTo(window, at))
+    screen = QPointF(window.mapToGlobal(local.toPoint()))
+    for kind, buttons in (
+        (QEvent.Type.MouseButtonPress, button),
+        (QEvent.Type.MouseButtonRelease, Qt.MouseButton.NoButton),
+    ):
+        event = QMouseEvent(kind, local, local, screen, button, buttons, Qt.KeyboardModifier.NoModifier)
+        QApplication.sendEvent(window.windowHandle(), event)
 
 
 def press_keys(widget: QWidget, text: str) -> None:

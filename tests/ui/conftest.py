@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.app import Kiosk
 from kiosk.core.settings import KioskSettings
 from kiosk.paths import KioskPaths
-from tests.reliability.citizen import finger
+from tests.reliability.citizen import as_painted, finger
 
 SCREEN_SIZE = (1366, 768)
 
@@ -55,9 +55,9 @@ def kiosk(qtbot: QtBot, kiosk_paths: KioskPaths) -> Iterator[Kiosk]:
 
 def click(qtbot: QtBot, widget: QWidget) -> None:
     """A real tap, as a citizen makes it: scroll the widget into sight if a list hides it, then
-    press and release on the part of it that is on screen, as painted (what the last input queued,
-    such as a new layout, is done first)."""
-    QApplication.processEvents()
+    press and release on the part of it that is on screen (pending layouts done first); then let
+    the screen it leads to be painted, as the citizen sees it before the next tap."""
+    QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
     assert widget.isVisible(), f"{widget.objectName()} is not visible"
     parent = widget.parentWidget()
     while parent is not None and not isinstance(parent, QScrollArea):
@@ -67,6 +67,7 @@ def click(qtbot: QtBot, widget: QWidget) -> None:
     visible = widget.visibleRegion().boundingRect()
     assert not visible.isEmpty(), f"{widget.objectName()} is out of sight"
     finger(widget, visible.center())
+    as_painted()
 
 
 def type_text(widget: QWidget, text: str) -> None:

@@ -140,7 +140,8 @@ def test_a_crawl_of_every_screen_finds_no_menu_or_dialog(qtbot: QtBot, kiosk: Ki
     for name, show in screens(qtbot, kiosk).items():
         show()
         for widget in window.findChildren(QWidget):
-            if widget.isVisibleTo(window) and not widget.visibleRegion().isEmpty():
+            # (one a long press let Qt delete, left over from an earlier screen, is skipped)
+            if shiboken6.isValid(widget) and widget.isVisibleTo(window) and not widget.visibleRegion().isEmpty():
                 long_press(widget)
         no_escape_hatch_open()
         screen = where(kiosk)
@@ -155,6 +156,7 @@ def test_a_crawl_of_every_screen_finds_no_menu_or_dialog(qtbot: QtBot, kiosk: Ki
             click(qtbot, widget)
             if shiboken6.isValid(widget):  # not gone with the screen the tap left
                 long_press(widget)
+            if shiboken6.isValid(widget):
                 finger(widget, QPoint(2, 2), Qt.MouseButton.RightButton)
             no_escape_hatch_open()
             crawled += 1
