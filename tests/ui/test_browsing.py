@@ -141,6 +141,7 @@ def test_activity_keeps_the_session_alive(qtbot: QtBot, kiosk: Kiosk) -> None:
         qtbot.wait(150)
         click(qtbot, window.home.search_field)
     assert window.current_page == Page.HOME
+    assert not window.idle_prompt.showing, "each tap started the idle clock over"
 
 
 def test_still_here_keeps_the_session(qtbot: QtBot, kiosk: Kiosk) -> None:
