@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QPlainTextEdit, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.core.catalog import Agency, Service
 from kiosk.outbox.desk import RequestDesk
@@ -94,7 +94,10 @@ class RequestFlow(QObject):
     def warm_up_text_boxes() -> None:
         """Hand PySide a text box's viewport once. The first time it meets one, it sets up the
         enums of ~80 Qt widget classes while it works out the viewport's type (~10-30 ms here):
-        done now, not during the first form with an address box."""
+        done now, not during the first form with an address box. (Named here, not at the top:
+        naming a Qt class makes its enums, and this module loads before the first frame.)"""
+        from PySide6.QtWidgets import QPlainTextEdit
+
         box = QPlainTextEdit()
         box.viewport()
         shiboken6.delete(box)
