@@ -313,7 +313,8 @@ class FormScreen(Screen):
     # --- editing ---------------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # Cheap test first (the fields get every paint, move and style event): see ``Guard``.
+        # Cheap test first: the fields get every paint, move and style event, and PySide hands
+        # focus and mouse events over as their own classes.
         if not isinstance(event, (QFocusEvent, QMouseEvent)):
             return False
         kind = event.type()
