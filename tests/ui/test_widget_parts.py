@@ -4,12 +4,25 @@ from __future__ import annotations
 
 import random
 
-from PySide6.QtCore import QRect, Qt
-from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QScroller, QScrollerProperties, QStyle
+import shiboken6
+from PySide6.QtCore import QEvent, QPointF, QRect, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QScroller,
+    QScrollerProperties,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from kiosk.paths import KioskPaths
 from kiosk.ui.icons import IconSet, screen_ratio
+from kiosk.ui.widgets.finger import when_finger_lifts
 from kiosk.ui.widgets.mirroring import visual_rect
 from kiosk.ui.widgets.scrolling import touch_scroll_area
 
@@ -60,3 +73,39 @@ def test_touch_scroll_areas_flick_and_answer_a_tap_at_once(qtbot: QtBot) -> None
     assert QScroller.hasScroller(viewport)
     delay = scroller.scrollerProperties().scrollMetric(QScrollerProperties.ScrollMetric.MousePressEventDelay)
     assert delay == 0.0
+
+
+def test_a_screen_change_waits_for_the_finger_to_lift(qtbot: QtBot) -> None:
+    """What a press sets off that moves things runs after the release (the tap counts), and runs
+    all the same when the pressed control leaves the screen or is deleted before the finger lifts."""
+    panel = QWidget()
+    column = QVBoxLayout(panel)
+    buttons = [QPushButton(str(n)) for n in range(3)]
+    for button in buttons:
+        column.addWidget(button)
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitExposed(panel)
+    ran: list[str] = []
+
+    when_finger_lifts(buttons[0], lambda: ran.append("released"))
+    at = QPointF(buttons[0].rect().center())
+    left, none = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
+    press = QMouseEvent(QEvent.Type.MouseButtonPress, at, at, at, left, left, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(buttons[0], press)
+    qtbot.wait(20)
+    assert ran == [], "not while the finger is down"
+    release = QMouseEvent(QEvent.Type.MouseButtonRelease, at, at, at, left, none, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(buttons[0], release)
+    qtbot.waitUntil(lambda: ran == ["released"])
+
+    when_finger_lifts(buttons[1], lambda: ran.append("hidden"))
+    buttons[1].hide()
+    qtbot.waitUntil(lambda: ran[-1:] == ["hidden"])
+    when_finger_lifts(buttons[2], lambda: ran.append("deleted"))
+    shiboken6.delete(buttons[2])
+    qtbot.waitUntil(lambda: ran[-1:] == ["deleted"])
+    qtbot.wait(20)
+    assert ran == ["released", "hidden", "deleted"], "each once"
+    when_finger_lifts(None, lambda: ran.append("nothing pressed"))
+    assert ran[-1] == "nothing pressed"
