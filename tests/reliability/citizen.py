@@ -40,8 +40,15 @@ def settle() -> None:
 
 
 def tap(widget: QWidget) -> None:
-    """A finger on the visible part of ``widget``, scrolled into sight first if a list hides it
-    (pending layouts done first); then Qt runs what the tap queued (``settle``)."""
+    """A finger on the visible part of ``widget`` (``aim``); then Qt runs what the tap queued
+    (``settle``)."""
+    finger(widget, aim(widget))
+    settle()
+
+
+def aim(widget: QWidget) -> QPoint:
+    """Where a finger lands on ``widget``: the middle of its part on screen, once pending layouts
+    are done and a list that hides it has scrolled it into sight."""
     QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
     if not widget.isVisible():
         raise SessionError(f"{widget.objectName() or type(widget).__name__} is not visible")
@@ -53,8 +60,7 @@ def tap(widget: QWidget) -> None:
     visible = widget.visibleRegion().boundingRect()
     if visible.isEmpty():
         raise SessionError(f"{widget.objectName()} is out of sight")
-    finger(widget, visible.center())
-    settle()
+    return visible.center()
 
 
 def as_painted() -> None:

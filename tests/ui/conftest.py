@@ -6,14 +6,14 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, QLocale, Qt
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.app import Kiosk
 from kiosk.core.settings import KioskSettings
 from kiosk.paths import KioskPaths
-from tests.reliability.citizen import as_painted, finger
+from tests.reliability.citizen import aim, as_painted, finger
+from tests.reliability.citizen import press_keys as type_text  # noqa: F401 (the UI tests' name for it)
 
 SCREEN_SIZE = (1366, 768)
 
@@ -54,30 +54,11 @@ def kiosk(qtbot: QtBot, kiosk_paths: KioskPaths) -> Iterator[Kiosk]:
 
 
 def click(qtbot: QtBot, widget: QWidget) -> None:
-    """A real tap, as a citizen makes it: scroll the widget into sight if a list hides it, then
-    press and release on the part of it that is on screen (pending layouts done first); then let
-    the screen it leads to be painted, as the citizen sees it before the next tap."""
-    QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
-    assert widget.isVisible(), f"{widget.objectName()} is not visible"
-    parent = widget.parentWidget()
-    while parent is not None and not isinstance(parent, QScrollArea):
-        parent = parent.parentWidget()
-    if parent is not None and parent.widget() is not None and parent.widget().isAncestorOf(widget):
-        parent.ensureWidgetVisible(widget, 0, 0)
-    visible = widget.visibleRegion().boundingRect()
-    assert not visible.isEmpty(), f"{widget.objectName()} is out of sight"
-    finger(widget, visible.center())
+    """A real tap, as a citizen makes it, on the part of the widget on screen (``aim``: scrolled
+    into sight if a list hides it); then the screen it leads to is painted, as the citizen sees it
+    before the next tap."""
+    finger(widget, aim(widget))
     as_painted()
-
-
-def type_text(widget: QWidget, text: str) -> None:
-    """Key presses carrying any text, as a physical keyboard (Persian or Arabic layout) sends them.
-
-    QTest.keyClicks aborts Qt on letters outside Latin-1, so the events are built here.
-    """
-    for char in text:
-        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char))
 
 
 def find(window: QWidget, name: str) -> QWidget:

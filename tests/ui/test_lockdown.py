@@ -45,12 +45,29 @@ def test_close_alt_f4_and_escape_do_nothing(qtbot: QtBot, kiosk: Kiosk) -> None:
     window = kiosk.window
     click(qtbot, window.attract)
     assert window.close() is False and window.isVisible()
-    window.home.search_field.setFocus()
+    field = window.home.search_field
+    field.setFocus()
+    keys = _KeysSeen()
+    field.installEventFilter(keys)
     for key, modifier in ((Qt.Key.Key_F4, Qt.KeyboardModifier.AltModifier), (Qt.Key.Key_Escape, NO_MODIFIER)):
         QTest.keyClick(window.windowHandle(), key, modifier)
     qtbot.wait(10)
+    field.removeEventFilter(keys)
     assert window.isVisible() and window.current_page == Page.HOME
+    assert Qt.Key.Key_F4 in keys.pressed, "keys do reach the field under the guard"
+    assert Qt.Key.Key_Escape not in keys.pressed, "the guard swallows Escape"
     no_escape_hatch_open()
+
+
+class _KeysSeen(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.pressed: list[Qt.Key] = []
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress:
+            self.pressed.append(Qt.Key(event.key()))
+        return False
 
 
 def right_click(window: QWidget, at: QPoint) -> None:

@@ -44,17 +44,25 @@ def kiosk(qtbot: QtBot, tmp_path: Path) -> Iterator[Kiosk]:
     yield from build_kiosk(qtbot, paths, "festival")
 
 
-def open_form(qtbot: QtBot, kiosk: Kiosk, tap_attract: bool = True) -> FormScreen:
-    window = kiosk.window
+def open_card(qtbot: QtBot, kiosk: Kiosk, tap_attract: bool = True) -> None:
     if tap_attract:
-        click(qtbot, window.attract)
-    click(qtbot, find(window, "agencyTile:water"))
-    click(qtbot, find(window, f"serviceTile:{SERVICE}"))
+        click(qtbot, kiosk.window.attract)
+    click(qtbot, find(kiosk.window, "agencyTile:water"))
+    click(qtbot, find(kiosk.window, f"serviceTile:{SERVICE}"))
+
+
+def open_form_from_card(qtbot: QtBot, kiosk: Kiosk) -> FormScreen:
+    window = kiosk.window
     click(qtbot, find(window, "startRequestButton"))
     assert window.current_page == Page.REQUEST
     form = window.requests.form
     assert form is not None and form.isVisible()
     return form
+
+
+def open_form(qtbot: QtBot, kiosk: Kiosk, tap_attract: bool = True) -> FormScreen:
+    open_card(qtbot, kiosk, tap_attract)
+    return open_form_from_card(qtbot, kiosk)
 
 
 def tap_text(qtbot: QtBot, form: FormScreen, text: str) -> None:
@@ -398,12 +406,6 @@ def test_print_without_a_printer_saves_a_pdf_for_the_staff(qtbot: QtBot, kiosk: 
     assert "چاپگر" in receipt.print_status.text() and receipt.print_status.isVisible()
 
 
-def open_card(qtbot: QtBot, kiosk: Kiosk) -> None:
-    click(qtbot, kiosk.window.attract)
-    click(qtbot, find(kiosk.window, "agencyTile:water"))
-    click(qtbot, find(kiosk.window, f"serviceTile:{SERVICE}"))
-
-
 def test_the_form_is_built_while_the_citizen_reads_the_card(qtbot: QtBot, kiosk: Kiosk) -> None:
     """A tap on "start" after reading the card only shows the form built meanwhile; a citizen who
     typed, went back to the card and starts again gets an empty form, never the one they left."""
@@ -430,13 +432,6 @@ def test_the_form_is_built_while_the_citizen_reads_the_card(qtbot: QtBot, kiosk:
     click(qtbot, find(kiosk.window, "reviewConsent"))
     click(qtbot, find(kiosk.window, "submitButton"))
     assert kiosk.window.requests.receipt is not None
-
-
-def open_form_from_card(qtbot: QtBot, kiosk: Kiosk) -> FormScreen:
-    click(qtbot, find(kiosk.window, "startRequestButton"))
-    form = kiosk.window.requests.form
-    assert form is not None and form.isVisible()
-    return form
 
 
 def test_no_form_is_built_for_a_card_the_citizen_leaves_at_once(qtbot: QtBot, kiosk: Kiosk) -> None:
