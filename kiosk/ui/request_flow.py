@@ -11,12 +11,13 @@ before the kiosk's first frame.
 from __future__ import annotations
 
 import logging
-from datetime import date
+from collections.abc import Callable
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QSize, QTimer
 from PySide6.QtWidgets import QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.core.catalog import Agency, Service
@@ -38,6 +39,9 @@ log = logging.getLogger(__name__)
 # card and reaches for "start" sooner, and a citizen who is only flicking through cards (or a tap
 # on "back") is not kept waiting by a form they will not open.
 PREPARE_AFTER_MS = 400
+# The tracking code of the receipt the warm-up paints off screen (every digit, so each is drawn
+# once before a citizen's receipt): never stored, never shown.
+REHEARSAL_CODE = "012345678900"
 
 
 class RequestFlow(QObject):
@@ -108,6 +112,52 @@ class RequestFlow(QObject):
         citizen would otherwise wait for, loaded while nobody waits. (The QR encoder, pure Python,
         loads on a worker thread: ``KioskWindow.warm_up``.)"""
         from kiosk.ui.printing import print_receipt  # noqa: F401 (see warm_up)
+
+    def rehearsal_steps(self, service: Service, agency: Agency, size: Callable[[], QSize]) -> list[Callable[[], None]]:
+        """Steps that build this service's form, a review with no
+        answers and a receipt with a code that exists nowhere, paint each off screen at ``size()``
+        and destroy it, and paint the keyboard and keypad (see ``kiosk.ui.rehearsal``). None is
+        ever shown or stored; a step does nothing while a citizen's request is open or a form is
+        built ahead for them."""
+        from kiosk.ui.rehearsal import paint_off_screen
+
+        def idle() -> bool:
+            return self.current is None and self._prepared is None
+
+        def rehearse(name: str, build: Callable[[], QWidget]) -> Callable[[], None]:
+            def step() -> None:
+                if idle():
+                    screen = build()
+                    setattr(self, name, screen)
+                    self._show(screen)
+                    paint_off_screen(self.host, size())
+                    self._drop(name)
+
+            return step
+
+        def keys() -> None:
+            if idle():  # (while a form is open, the keys are in it)
+                for keys in self._keys():
+                    paint_off_screen(keys, QSize(size().width(), keys.sizeHint().height()))
+
+        def review() -> QWidget:
+            from kiosk.ui.screens.review import ReviewScreen
+
+            return ReviewScreen(service, agency, {}, self._localizer, self._demo, self._review_scroll)
+
+        def receipt() -> QWidget:
+            from kiosk.ui.screens.receipt import ReceiptScreen
+
+            now = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+            code = REHEARSAL_CODE
+            return ReceiptScreen(code, now, service, agency, self._localizer, self._demo, self._review_scroll)
+
+        return [
+            rehearse("_prepared", lambda: self._new_form(service, agency)),
+            keys,
+            rehearse("review", review),
+            rehearse("receipt", receipt),
+        ]
 
     def prepare_soon(self, service: Service, agency: Agency) -> None:
         """A citizen is reading this service's card: build its empty form in a moment, unless

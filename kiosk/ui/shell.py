@@ -2,7 +2,8 @@
 
 What the first frame does not show is built on first use, or in idle time once the first frame
 is painted (``warm_up``), whichever comes first: the agency screen, the PIN pad, the on-screen
-keyboards' keys and the modules of the request and tracking flows. (The service screen is built
+keyboards' keys and the modules of the request and tracking flows; then, while the attract loop
+plays, the screens are rehearsed off screen (``kiosk.ui.rehearsal``). (The service screen is built
 with the window: its side panel keeps the height it is first measured at.) The lockdown guard goes
 on the window's platform window with the first frame (``_FirstFrame``).
 """
@@ -28,6 +29,7 @@ from kiosk.preload import Preload
 from kiosk.ui.i18n import Localizer
 from kiosk.ui.icons import IconSet
 from kiosk.ui.lockdown import Guard
+from kiosk.ui.rehearsal import rehearsal_steps
 from kiosk.ui.request_flow import RequestFlow
 from kiosk.ui.screens.attract import AttractScreen
 from kiosk.ui.screens.home import HomeScreen
@@ -194,6 +196,8 @@ class KioskWindow(QMainWindow):
             # The service cards' QR codes, one per turn (~4-8 ms each): a tap on a service then
             # only paints. A catalog shown later encodes its new addresses on first view.
             *(functools.partial(encode_ahead, address) for address in self._service_addresses()),
+            # Then the browsing screens, filled and painted off screen (``kiosk.ui.rehearsal``).
+            *(rehearsal_steps(self, self._catalog, self._profile.currency) if self._catalog and self._profile else ()),
         ]
         QTimer.singleShot(0, self, self._warm_up_step)
 

@@ -13,6 +13,7 @@ from kiosk.app import Kiosk
 from kiosk.core.settings import KioskSettings
 from kiosk.paths import KioskPaths
 from tests.reliability.citizen import aim, as_painted, finger
+from tests.reliability.citizen import child as find  # noqa: F401 (the visible one of that name first)
 from tests.reliability.citizen import press_keys as type_text  # noqa: F401 (the UI tests' name for it)
 
 SCREEN_SIZE = (1366, 768)
@@ -59,9 +60,3 @@ def click(qtbot: QtBot, widget: QWidget) -> None:
     before the next tap."""
     finger(widget, aim(widget))
     as_painted()
-
-
-def find(window: QWidget, name: str) -> QWidget:
-    widget = window.findChild(QWidget, name)
-    assert widget is not None, f"no widget named {name!r}"
-    return widget

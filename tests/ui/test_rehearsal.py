@@ -1,0 +1,103 @@
+"""The rehearsal (``kiosk.ui.rehearsal``): in idle time after the first frame the browsing and request
+screens are filled and painted off screen, so the first citizen's taps make no tiles and lines;
+it never shows, stores or changes anything of a citizen's."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QSize
+from PySide6.QtGui import QPaintEvent
+from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
+from pytestqt.qtbot import QtBot
+
+from kiosk.app import Kiosk
+from kiosk.ui.rehearsal import STRIP_PX, paint_off_screen
+from kiosk.ui.screens.form import FormScreen
+from kiosk.ui.screens.receipt import ReceiptScreen
+from kiosk.ui.screens.review import ReviewScreen
+from kiosk.ui.shell import Page
+from tests.ui.conftest import click, find, type_text
+
+
+def ready(qtbot: QtBot, kiosk: Kiosk) -> None:
+    qtbot.waitUntil(lambda: not kiosk.window.warming_up, timeout=20_000)
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def widgets_of(kind: type) -> list[QWidget]:
+    return [w for w in QApplication.allWidgets() if isinstance(w, kind)]
+
+
+def test_after_the_rehearsal_browsing_and_searching_make_no_widget(qtbot: QtBot, kiosk: Kiosk) -> None:
+    """Every agency's tiles, every card's lines and the search results' tiles were made while
+    nobody waited: a citizen's taps only fill them."""
+    window = kiosk.window
+    ready(qtbot, kiosk)
+    made = len(QApplication.allWidgets())
+    click(qtbot, window.attract)
+    agencies = [tile.agency for tile in window.home.agency_tiles]
+    for agency in agencies:
+        click(qtbot, find(window, f"agencyTile:{agency.id}"))
+        assert window.current_page == Page.AGENCY
+        for service in agency.services:
+            window.open_service(service.id)
+            assert window.current_page == Page.SERVICE
+            window.back()
+        window.go_home()
+    field = find(window, "searchField")
+    click(qtbot, field)
+    for words in ("آب", "سازمان", "ا", "گذرنامه", "zzzz"):
+        type_text(field, words)
+        window.home.clear_search()
+    assert len(QApplication.allWidgets()) == made
+
+
+def test_the_rehearsal_leaves_no_request_screen_and_stores_nothing(qtbot: QtBot, kiosk: Kiosk) -> None:
+    window = kiosk.window
+    ready(qtbot, kiosk)
+    flow = window.requests
+    assert flow.current is None and flow.prepared is None
+    assert not widgets_of(FormScreen) and not widgets_of(ReviewScreen) and not widgets_of(ReceiptScreen)
+    assert kiosk.store is not None and kiosk.store.pending() == []
+    assert kiosk.store.find_by_tracking_code("012345678900") is None
+    assert window.current_page == Page.ATTRACT
+    assert window.home.search_field.text() == "" and window.home.pages.currentIndex() == 0
+
+
+def test_the_rehearsal_leaves_alone_what_a_citizen_has_open(qtbot: QtBot, kiosk: Kiosk) -> None:
+    """A citizen who comes before the warm-up is over keeps their agency, card and form: the steps
+    left do nothing once the attract loop is gone."""
+    window = kiosk.window
+    assert window.warming_up
+    click(qtbot, window.attract)
+    agency = window.home.agency_tiles[0].agency
+    service = next(s for s in agency.services if s.form is not None)
+    window.open_agency(agency.id)
+    ready(qtbot, kiosk)
+    assert window.agency.agency is agency
+    assert [tile.service for tile in window.agency.service_tiles] == list(agency.services)
+    window.open_service(service.id)
+    window.open_form(service.id)
+    form = window.requests.form
+    assert form is not None and form.service is service
+    assert window.current_page == Page.REQUEST
+
+
+class _Painted(QWidget):
+    def __init__(self) -> None:
+        super().__init__()
+        self.painted: list[int] = []
+        QVBoxLayout(self).addWidget(QLabel("سلام"))
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        self.painted.append(event.rect().top())
+
+
+def test_paint_off_screen_lays_out_and_paints_every_strip_of_a_hidden_widget(qtbot: QtBot) -> None:
+    widget = _Painted()
+    qtbot.addWidget(widget)
+    paint_off_screen(widget, QSize(400, 3 * STRIP_PX + 10))
+    assert not widget.isVisible()
+    assert widget.size() == QSize(400, 3 * STRIP_PX + 10)
+    assert widget.painted == [0, STRIP_PX, 2 * STRIP_PX, 3 * STRIP_PX]
+    label = widget.findChild(QLabel)
+    assert label.width() == 400 - widget.layout().contentsMargins().left() - widget.layout().contentsMargins().right()
