@@ -25,10 +25,13 @@ from kiosk.core.search import SearchResult
 from kiosk.ui.widgets.results import SHOWN
 
 if TYPE_CHECKING:
-    from kiosk.core.catalog import Catalog
+    from kiosk.core.catalog import Catalog, Service
     from kiosk.ui.shell import KioskWindow
 
 STRIP_PX = 96  # painted a strip at a time: a whole 1366x768 screen would take 4 MiB at once
+# An agency with more services is not rehearsed: making its tiles is no small step (~1 ms a tile);
+# its first citizen makes them, as before.
+MAX_TILES_REHEARSED = 40
 SEARCHED = "ا"  # alef: in nearly every Persian name, so the search lists as many tiles as it can
 
 
@@ -87,12 +90,17 @@ def rehearsal_steps(window: KioskWindow, catalog: Catalog, currency: str) -> lis
         window.requests.rehearsal_steps(longest, catalog.agency(longest.agency_id), page_size) if longest else []
     )
     return [
-        # The largest agency and the longest card set how many tiles and lines are kept. (The
-        # agency screen is named inside each step: it is built by a warm-up step of its own.)
-        *(unattended(lambda a=a: window.agency.show_agency(a, currency)) for a in catalog.agencies),
+        # The largest agency and the longest cards set how many tiles and lines are kept; each
+        # agency's colour, its icons. (The agency screen is named inside each step: it is built
+        # by a warm-up step of its own.)
+        *(
+            unattended(lambda a=a: window.agency.show_agency(a, currency))
+            for a in catalog.agencies
+            if len(a.services) <= MAX_TILES_REHEARSED
+        ),
         *(
             unattended(lambda s=s: service_screen.show_service(s, catalog.agency(s.agency_id), currency))
-            for s in catalog.services
+            for s in _longest_cards(catalog)
         ),
         unattended(lambda: paint_off_screen(window.home, page_size())),
         unattended(fill_results),
@@ -102,3 +110,17 @@ def rehearsal_steps(window: KioskWindow, catalog: Catalog, currency: str) -> lis
         unattended(lambda: paint_off_screen(service_screen, page_size())),
         *(unattended(step) for step in request_steps),
     ]
+
+
+def _longest_cards(catalog: Catalog) -> list[Service]:
+    """The services whose cards, shown one after the other, make every line any card needs and
+    draw the card's icons in every agency's colour: each agency's longest card, and the longest
+    of each section. (Not every card: a province's catalog may hold thousands.)"""
+
+    def sections(service: Service) -> tuple[int, int, int]:
+        return len(service.documents), len(service.steps), len(service.channels)
+
+    chosen = [max(agency.services, key=lambda s: sum(sections(s))) for agency in catalog.agencies if agency.services]
+    for section in range(3 if catalog.services else 0):
+        chosen.append(max(catalog.services, key=lambda s: sections(s)[section]))
+    return list({service.id: service for service in chosen}.values())
