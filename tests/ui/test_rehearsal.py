@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.app import Kiosk
-from kiosk.ui.rehearsal import STRIP_PX, paint_off_screen
+from kiosk.core.catalog import Service
+from kiosk.ui.rehearsal import STRIP_PX, _longest_cards, paint_off_screen
 from kiosk.ui.screens.form import FormScreen
 from kiosk.ui.screens.receipt import ReceiptScreen
 from kiosk.ui.screens.review import ReviewScreen
@@ -101,3 +102,19 @@ def test_paint_off_screen_lays_out_and_paints_every_strip_of_a_hidden_widget(qtb
     assert widget.painted == [0, STRIP_PX, 2 * STRIP_PX, 3 * STRIP_PX]
     label = widget.findChild(QLabel)
     assert label.width() == 400 - widget.layout().contentsMargins().left() - widget.layout().contentsMargins().right()
+
+
+def test_the_cards_rehearsed_are_each_agencys_longest_and_the_longest_of_each_section(kiosk: Kiosk) -> None:
+    catalog = kiosk.content.catalog
+    chosen = _longest_cards(catalog)
+    assert len({s.id for s in chosen}) == len(chosen) < len(catalog.services)
+
+    def lines(service: Service) -> int:
+        return len(service.documents) + len(service.steps) + len(service.channels)
+
+    for agency in catalog.agencies:
+        longest = max(lines(s) for s in agency.services)
+        assert any(s.agency_id == agency.id and lines(s) == longest for s in chosen)
+    for section in ("documents", "steps", "channels"):
+        most = max(len(getattr(s, section)) for s in catalog.services)
+        assert max(len(getattr(s, section)) for s in chosen) == most
