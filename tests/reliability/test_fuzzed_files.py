@@ -13,6 +13,7 @@ raw (bytes flipped, truncated, invalid UTF-8, a BOM, NUL bytes). The kiosk's own
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 import random
@@ -61,12 +62,19 @@ def paths_in(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     return found
 
 
+def odd_value(rng: random.Random) -> Any:
+    """One of ODD_VALUES, a copy: put in a document as it is, a later damage changes the shared
+    list or dict itself (nests it, doubles it, puts it in itself), and every later example
+    carries that."""
+    return copy.deepcopy(rng.choice(ODD_VALUES))
+
+
 def damage_structure(data: Any, rng: random.Random) -> Any:
     """Change one or a few places of a parsed document."""
     for _ in range(rng.choice((1, 1, 1, 2, 3))):
         places = [p for p in paths_in(data) if p]
         if not places:
-            return rng.choice(ODD_VALUES)
+            return odd_value(rng)
         place = rng.choice(places)
         parent = data
         for step in place[:-1]:
@@ -77,7 +85,7 @@ def damage_structure(data: Any, rng: random.Random) -> Any:
         if action == "delete":
             del parent[key]
         elif action == "odd":
-            parent[key] = rng.choice(ODD_VALUES)
+            parent[key] = odd_value(rng)
         elif action == "type":
             parent[key] = {"str": 1, "int": "1", "list": {"0": current}, "dict": [current]}.get(
                 type(current).__name__, str(current)
@@ -91,7 +99,7 @@ def damage_structure(data: Any, rng: random.Random) -> Any:
         elif action == "grow" and isinstance(current, str):
             parent[key] = current * 200
         else:
-            parent[key] = rng.choice(ODD_VALUES)
+            parent[key] = odd_value(rng)
     return data
 
 
@@ -234,3 +242,15 @@ def test_an_agency_with_an_absurdly_long_icon_name_is_refused_cleanly(tmp_path: 
     with pytest.raises(DataFileError) as refused:
         load_catalog(catalog, ICONS)
     assert_names(refused.value, "health-insurance.json")
+
+
+def test_damage_leaves_the_odd_values_as_they_were() -> None:
+    """The damage puts copies in: a full run once failed (RecursionError, ~2,000 levels deep) on a
+    profile damaged with odd values that earlier examples had changed in place."""
+    before = repr(ODD_VALUES)
+    for seed in range(3000):
+        rng = random.Random(seed)
+        document = {"a": [1, {"b": "c"}], "d": {"e": [2]}}
+        for _ in range(3):
+            document = damage_structure(document, rng)
+    assert repr(ODD_VALUES) == before
