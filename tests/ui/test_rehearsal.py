@@ -4,19 +4,23 @@ it never shows, stores or changes anything of a citizen's."""
 
 from __future__ import annotations
 
+import copy
+
 from PySide6.QtCore import QEvent, QSize
 from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.app import Kiosk
-from kiosk.core.catalog import Service
-from kiosk.ui.rehearsal import STRIP_PX, _longest_cards, paint_off_screen
+from kiosk.core.catalog import Service, catalog_document, write_catalog_directory
+from kiosk.paths import KioskPaths
+from kiosk.ui.rehearsal import MAX_TILES_REHEARSED, STRIP_PX, _longest_cards, paint_off_screen
 from kiosk.ui.screens.form import FormScreen
 from kiosk.ui.screens.receipt import ReceiptScreen
 from kiosk.ui.screens.review import ReviewScreen
 from kiosk.ui.shell import Page
-from tests.ui.conftest import click, find, type_text
+from kiosk.ui.widgets.tiles import ServiceTile
+from tests.ui.conftest import build_kiosk, click, find, type_text
 
 
 def ready(qtbot: QtBot, kiosk: Kiosk) -> None:
@@ -118,3 +122,24 @@ def test_the_cards_rehearsed_are_each_agencys_longest_and_the_longest_of_each_se
     for section in ("documents", "steps", "channels"):
         most = max(len(getattr(s, section)) for s in catalog.services)
         assert max(len(getattr(s, section)) for s in chosen) == most
+
+
+def test_an_agency_too_large_to_rehearse_in_one_small_step_is_left_to_its_first_citizen(
+    qtbot: QtBot, kiosk_paths: KioskPaths
+) -> None:
+    """Its tiles (~1 ms each) would make one long step that a tap could wait behind."""
+    document = catalog_document(kiosk_paths.catalog, kiosk_paths.icons)
+    agency = document["agencies"][0]
+    seed = next(s for s in agency["services"] if "form" not in s)
+    for number in range(MAX_TILES_REHEARSED + 1 - len(agency["services"])):
+        agency["services"].append({**copy.deepcopy(seed), "id": f"{seed['id']}-{number}"})
+    for service in agency["services"]:
+        service.pop("related", None)
+    document["version"] = "large-agency"
+    write_catalog_directory(document, kiosk_paths.cached_catalog)  # the kiosk prefers it to the bundled one
+    for kiosk in build_kiosk(qtbot, kiosk_paths):
+        catalog = kiosk.window.catalog
+        assert catalog is not None and len(catalog.agencies[0].services) == MAX_TILES_REHEARSED + 1
+        ready(qtbot, kiosk)
+        rehearsed = max(len(a.services) for a in catalog.agencies if len(a.services) <= MAX_TILES_REHEARSED)
+        assert len(widgets_of(ServiceTile)) == rehearsed
