@@ -62,9 +62,9 @@ def rehearsal_steps(window: KioskWindow, catalog: Catalog, currency: str) -> lis
         return run
 
     def page_size() -> QSize:
-        """The size of a page under the header (which the attract loop hides: its height is fixed)."""
-        header = 0 if window.header.isVisible() else window.header.height()
-        return window.pages.size() - QSize(0, header)
+        """The size of a page under the header: the steps run on the attract loop, which hides the
+        header and so has its room too (the header's height is fixed)."""
+        return window.pages.size() - QSize(0, window.header.height())
 
     def keyboard_size() -> QSize:
         return QSize(page_size().width(), window.home.keyboard.sizeHint().height())

@@ -114,11 +114,10 @@ class RequestFlow(QObject):
         from kiosk.ui.printing import print_receipt  # noqa: F401 (see warm_up)
 
     def rehearsal_steps(self, service: Service, agency: Agency, size: Callable[[], QSize]) -> list[Callable[[], None]]:
-        """Steps that build this service's form, a review with no
-        answers and a receipt with a code that exists nowhere, paint each off screen at ``size()``
-        and destroy it, and paint the keyboard and keypad (see ``kiosk.ui.rehearsal``). None is
-        ever shown or stored; a step does nothing while a citizen's request is open or a form is
-        built ahead for them."""
+        """Steps that build this service's form, a review with no answers and a receipt with a
+        code that exists nowhere, paint each off screen at ``size()`` and destroy it, and paint the
+        keyboard and keypad (see ``kiosk.ui.rehearsal``). None is ever shown or stored; a step does
+        nothing while a citizen's request is open or a form is built ahead for them."""
         from kiosk.ui.rehearsal import paint_off_screen
 
         def idle() -> bool:
@@ -149,8 +148,7 @@ class RequestFlow(QObject):
             from kiosk.ui.screens.receipt import ReceiptScreen
 
             now = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-            code = REHEARSAL_CODE
-            return ReceiptScreen(code, now, service, agency, self._localizer, self._demo, self._review_scroll)
+            return ReceiptScreen(REHEARSAL_CODE, now, service, agency, self._localizer, self._demo, self._review_scroll)
 
         return [
             rehearse("_prepared", lambda: self._new_form(service, agency)),
