@@ -66,8 +66,8 @@ class HomeSketch(QWidget):
         from PySide6.QtGui import QFontDatabase
 
         from kiosk.core.content import load_best_catalog
+        from kiosk.core.paths import KioskPaths, resources_root
         from kiosk.core.profiles import ProfileLibrary
-        from kiosk.paths import KioskPaths, resources_root
 
         paths = KioskPaths(root=resources_root(), data=data)
         catalog, _ = load_best_catalog(paths.catalog, paths.cached_catalog, paths.icons)
@@ -136,8 +136,9 @@ def main() -> int:
     elif what == "sketch":
         window = HomeSketch(Path(sys.argv[2]))
     else:
-        from kiosk.app import Kiosk, configure_logging
-        from kiosk.paths import KioskPaths, resources_root
+        from kiosk.app.logs import configure_logging
+        from kiosk.app.root import Kiosk
+        from kiosk.core.paths import KioskPaths, resources_root
 
         paths = KioskPaths(root=resources_root(), data=Path(sys.argv[2]))
         configure_logging(paths)

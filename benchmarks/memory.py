@@ -35,8 +35,8 @@ def child(sessions: int) -> dict[str, float]:
     """In the child process: run the sessions, return RSS readings (KiB) and timings."""
     from PySide6.QtWidgets import QApplication
 
-    from kiosk.app import Kiosk
-    from kiosk.paths import KioskPaths, resources_root
+    from kiosk.app.root import Kiosk
+    from kiosk.core.paths import KioskPaths, resources_root
     from tests.reliability.citizen import Citizen, settle, wait_until_ready
 
     _app = QApplication.instance() or QApplication(sys.argv[:1])  # kept for the whole measurement

@@ -31,7 +31,7 @@ QUERIES = ("قبض آب", "گذرنامه", "كد پستي", "مالیات خو�
 def synthetic_document(services: int) -> dict[str, Any]:
     """The bundled catalog grown to ``services`` services, as a catalog document."""
     from kiosk.core.catalog import catalog_document
-    from kiosk.paths import KioskPaths, resources_root
+    from kiosk.core.paths import KioskPaths, resources_root
 
     paths = KioskPaths(root=resources_root(), data=Path(tempfile.gettempdir()))
     document = catalog_document(paths.catalog, paths.icons)
@@ -72,10 +72,10 @@ def keystrokes() -> list[str]:
 def measure(services: int = 5000) -> list[Figure]:
     from PySide6.QtWidgets import QApplication
 
-    from kiosk.app import Kiosk
+    from kiosk.app.root import Kiosk
     from kiosk.core.catalog import parse_catalog_document, write_catalog_directory
+    from kiosk.core.paths import KioskPaths, resources_root
     from kiosk.core.search import CatalogSearch
-    from kiosk.paths import KioskPaths, resources_root
     from tests.reliability.citizen import press_keys, settle, wait_until_ready
 
     rounds = 2 if quick() else 8

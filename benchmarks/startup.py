@@ -67,8 +67,8 @@ def chromium_binary() -> str | None:
 def home_page_html(folder: Path) -> Path:
     """The festival home screen as one static page: header, greeting, search field, agency grid."""
     from kiosk.core.content import load_best_catalog
+    from kiosk.core.paths import KioskPaths, resources_root
     from kiosk.core.profiles import ProfileLibrary
-    from kiosk.paths import KioskPaths, resources_root
 
     paths = KioskPaths(root=resources_root(), data=folder / "data")
     catalog, _ = load_best_catalog(paths.catalog, paths.cached_catalog, paths.icons)

@@ -8,7 +8,7 @@ control); the time runs from the press until the event loop has handled everythi
 queued and the window has painted the new screen (a Paint event was seen and no event is left).
 Rounds walk a different agency and a different form service each time. Every tap comes at once,
 as fast as the event loop allows; a citizen reads a service's card first, and the kiosk builds the
-form meanwhile (``RequestFlow.prepare_soon``): that case is measured too, after half a second on
+form meanwhile (``RequestFlow.build_form_ahead_soon``): that case is measured too, after half a second on
 the card, and reported beside the figure, not pooled into it.
 """
 
@@ -90,8 +90,8 @@ def measure(rounds: int | None = None) -> list[Figure]:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
-    from kiosk.app import Kiosk
-    from kiosk.paths import KioskPaths, resources_root
+    from kiosk.app.root import Kiosk
+    from kiosk.core.paths import KioskPaths, resources_root
     from kiosk.ui.shell import Page
     from tests.reliability.citizen import Citizen, child, settle, tap, wait_until_ready
 

@@ -12,12 +12,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from kiosk.app import Kiosk, show_full_screen
-from kiosk.paths import KioskPaths, resources_root
+from kiosk.app.root import Kiosk
+from kiosk.app.running import show_full_screen
+from kiosk.core.paths import KioskPaths, resources_root
 
 OUT = Path(__file__).resolve().parent / "screenshots"
 
@@ -132,7 +133,7 @@ def shoot_track(window, shoot) -> None:
 
     from kiosk.core.persian import to_persian_digits
     from kiosk.core.tracking import format_for_reading, make_tracking_code
-    from kiosk.outbox.lookup import FOUND, LookupAnswer
+    from kiosk.link.lookup import FOUND, LookupAnswer
 
     window.go_home()
     window.open_track()
@@ -154,6 +155,8 @@ def shoot_staff(kiosk, window, shoot) -> None:
     pad = window.staff.pin_pad
     pad.field.setText("1111")
     pad.submit()
+    while pad.checking:  # the PIN is checked off the UI thread; its answer comes as a signal
+        QApplication.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
     pad.field.setText("۴۸۲")
     shoot("pin-pad-fa")
     pad.hide()

@@ -13,7 +13,7 @@ os.environ["QT_API"] = "pyside6"
 os.environ.pop("KIOSK_DATA_DIR", None)
 os.environ.pop("KIOSK_RESOURCES_ROOT", None)
 
-from kiosk.paths import KioskPaths, resources_root
+from kiosk.core.paths import KioskPaths, resources_root
 
 
 @pytest.fixture

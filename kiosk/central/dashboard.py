@@ -25,9 +25,9 @@ from kiosk.central.models import STATUSES, User
 from kiosk.central.ratelimit import FailureThrottle
 from kiosk.central.settings import Settings
 from kiosk.central.store import Store, iso
+from kiosk.core.paths import resources_root
 from kiosk.core.persian import to_persian_digits
 from kiosk.core.tracking import format_for_reading
-from kiosk.paths import resources_root
 
 SESSION_COOKIE = "pishkhan_session"
 LOGIN_CSRF_COOKIE = "pishkhan_login_csrf"

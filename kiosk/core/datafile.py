@@ -246,3 +246,25 @@ def write_atomically(target: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+class FileStamp:
+    """Whether a file changed on disk since it was last read: another inode (it was replaced, as
+    every atomic write does), another size or another modification time."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._seen = self._stamp()
+
+    def _stamp(self) -> tuple[int, int, int] | None:
+        try:
+            info = self._path.stat()
+        except OSError:
+            return None
+        return (info.st_ino, info.st_size, info.st_mtime_ns)
+
+    def changed(self) -> bool:
+        return self._stamp() != self._seen
+
+    def note_read(self) -> None:
+        self._seen = self._stamp()

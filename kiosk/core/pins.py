@@ -6,7 +6,9 @@ fast enough for a person at a PIN pad. After five wrong PINs the pad locks for 3
 120... up to 15 minutes; the count and the lock are written to disk before the answer is shown,
 so pulling the plug does not reset them.
 
-The file (``staff.json`` in the data folder) is versioned and written atomically.
+The file (``staff.json`` in the data folder) is versioned and written atomically, and read again
+whenever it changed on disk: ``kiosk pin set`` may change it while the kiosk runs, and the kiosk
+must neither miss the new PIN nor write its old copy back over it.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import hashlib
 import hmac
 import itertools
 import json
+import logging
 import os
 import time
 from collections.abc import Callable
@@ -22,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kiosk.core.datafile import write_atomically
+from kiosk.core.datafile import FileStamp, write_atomically
 
 ROLES = ("staff", "technician")  # booth staff, and the technician who may do everything
 FILE_FORMAT = 1
@@ -32,6 +35,9 @@ MIN_LENGTH, MAX_LENGTH = 4, 12
 FREE_TRIES = 5
 FIRST_LOCK_SECONDS = 30.0
 MAX_LOCK_SECONDS = 15 * 60.0
+
+
+log = logging.getLogger(__name__)
 
 
 class PinFileError(Exception):
@@ -77,12 +83,27 @@ class PinVault:
         self.path = path
         self._clock = clock
         self._n = scrypt_n
+        self._file = FileStamp(path)
         self._state = self._load()
+
+    def refresh(self) -> None:
+        """Read the file again if it changed on disk; PinFileError if it cannot be read."""
+        if self._file.changed():
+            self._state = self._load()
+
+    def _refreshed(self) -> _State:
+        """The state as the file holds it now, or the last one read if the file cannot be read."""
+        try:
+            self.refresh()
+        except PinFileError as exc:
+            log.error("%s", exc)
+        return self._state
 
     # --- set-up ------------------------------------------------------------------------------
 
     def is_set(self, role: str | None = None) -> bool:
-        return bool(self._state.hashes) if role is None else role in self._state.hashes
+        hashes = self._refreshed().hashes
+        return bool(hashes) if role is None else role in hashes
 
     def set_pin(self, role: str, pin: str) -> None:
         if role not in ROLES:
@@ -91,24 +112,28 @@ class PinVault:
         if problem is not None:
             raise ValueError(f"PIN refused ({problem}): use {MIN_LENGTH}-{MAX_LENGTH} digits, not a simple run")
         salt = os.urandom(16)
-        self._state.hashes[role] = {"salt": salt.hex(), "hash": hash_pin(pin, salt, self._n).hex(), "n": str(self._n)}
+        entry = {"salt": salt.hex(), "hash": hash_pin(pin, salt, self._n).hex(), "n": str(self._n)}
+        self.refresh()  # after the slow hash: what another process wrote meanwhile is kept
+        self._state.hashes[role] = entry
         self._save()
 
     # --- the pad -----------------------------------------------------------------------------
 
     def locked_for(self) -> float:
-        return max(0.0, self._state.locked_until - self._clock())
+        return max(0.0, self._refreshed().locked_until - self._clock())
 
     @property
     def failures(self) -> int:
-        return self._state.failures
+        return self._refreshed().failures
 
     def try_pin(self, pin: str) -> Attempt:
         """Check a PIN against every role (technician first); counts and locks on failure."""
+        self.refresh()
         wait = self.locked_for()
         if wait > 0:
             return Attempt(None, wait)
         role = self._match(pin)
+        self.refresh()  # after the slow hashes: count on what the file holds now
         state = self._state
         if role is not None:
             state.failures, state.lock_seconds, state.locked_until = 0, 0.0, 0.0
@@ -172,5 +197,6 @@ class PinVault:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             write_atomically(self.path, (json.dumps(document, indent=1) + "\n").encode("utf-8"))
+            self._file.note_read()
         except OSError as exc:
             raise PinFileError(f"{self.path} cannot be written: {exc}") from exc

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from kiosk.core.catalog import Service
 from kiosk.core.forms import Value
+from kiosk.core.live_state import InForce
 from kiosk.outbox.store import OutboxError, OutboxRequest, OutboxStore
 
 log = logging.getLogger(__name__)
@@ -28,19 +29,31 @@ class DeskContext:
     mode: str  # demo or live
     catalog_version: str
 
+    @classmethod
+    def of(cls, in_force: InForce) -> DeskContext:
+        """The context of what is in force: the catalog the citizen saw, the profile, this kiosk."""
+        profile = in_force.profile
+        return cls(in_force.settings.kiosk_number, profile.name, profile.mode, in_force.catalog.version)
+
 
 class RequestDesk:
     def __init__(
         self,
         store: OutboxStore | None,
-        context: DeskContext,
+        context: Callable[[], DeskContext],
         on_committed: Callable[[OutboxRequest], None] | None = None,
         unavailable_reason: str = "",
     ) -> None:
+        """``context`` is asked at every request (the app asks the owner of what is in force):
+        a request carries the profile, catalog and kiosk number in force when it is filed."""
         self._store = store
-        self.context = context
+        self._context = context
         self._on_committed = on_committed
         self.unavailable_reason = unavailable_reason or ("" if store is not None else "no outbox")
+
+    @property
+    def context(self) -> DeskContext:
+        return self._context()
 
     @property
     def available(self) -> bool:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from kiosk.core.profiles import DemoProfile
 from kiosk.outbox.store import OutboxError, OutboxStore
 
 log = logging.getLogger(__name__)
@@ -26,11 +27,12 @@ def _iso(seconds: float) -> str:
 
 class UsageLog:
     def __init__(
-        self, store: OutboxStore | None, profile: str, mode: str, clock: Callable[[], float] = time.time
+        self, store: OutboxStore | None, profile: Callable[[], DemoProfile], clock: Callable[[], float] = time.time
     ) -> None:
+        """``profile`` is asked at every event (the app asks the owner of what is in force): an
+        event counts under the profile in force when it happened."""
         self._store = store
-        self.profile = profile
-        self.mode = mode
+        self._profile = profile
         self._clock = clock
         self._events: list[dict[str, Any]] = []
         self._session_started: float | None = None
@@ -69,7 +71,8 @@ class UsageLog:
             log.warning("usage counters not kept: %s", exc)
 
     def _event(self, kind: str, service_id: str | None = None, agency_id: str | None = None) -> dict[str, Any]:
+        profile = self._profile()
         return {
             "kind": kind, "service_id": service_id, "agency_id": agency_id, "at": _iso(self._clock()),
-            "profile": self.profile, "mode": self.mode,
+            "profile": profile.name, "mode": profile.mode,
         }  # fmt: skip

@@ -194,8 +194,8 @@ class Localizer(QObject):
         """A web address, USSD code or phone number: always left to right, never reordered."""
         return isolate_ltr(self.digits(text) if text[:1] in "*0123456789" else text)
 
-    def warm_up(self) -> None:
-        """Load Babel's data for the current language (in idle time, so no citizen waits for it)."""
+    def load_ahead(self) -> None:
+        """Load Babel's data for the current language (work done ahead, so no citizen waits for it)."""
         _babel_locale(self.language)
 
     @staticmethod

@@ -1,11 +1,12 @@
 """KioskWindow: the one window; it owns navigation, the idle timer and the end of a citizen's session.
 
-What the first frame does not show is built on first use, or in idle time once the first frame
-is painted (``warm_up``), whichever comes first: the agency screen, the PIN pad, the on-screen
-keyboards' keys and the modules of the request and tracking flows; then, while the attract loop
-plays, the screens are rehearsed off screen (``kiosk.ui.rehearsal``). (The service screen is built
-with the window: its side panel keeps the height it is first measured at.) The lockdown guard goes
-on the window's platform window with the first frame (``_FirstFrame``).
+What the first frame does not show is built on first use, or as work done ahead once the first
+frame is painted (``start_work_ahead``, ``kiosk.ui.ahead``), whichever comes first: each screen
+and flow offers its steps (the agency screen, the PIN pad, the keyboards' keys, the request and
+tracking flows' modules, QR codes; then, while the attract loop plays, the screens painted off
+screen). (The service screen is built with the window: its side panel keeps the height it is first
+measured at.) The lockdown guard goes on the window's platform window with the first frame
+(``_FirstFrame``). What is in force is asked of its owner (``kiosk.core.live_state``), never kept.
 """
 
 from __future__ import annotations
@@ -17,19 +18,21 @@ from enum import IntEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
+from kiosk.core.background import Workers
 from kiosk.core.catalog import Catalog, Service
-from kiosk.core.profiles import DemoProfile
+from kiosk.core.live_state import Change, InForce, LiveState
+from kiosk.core.preload import load
+from kiosk.link.lookup import LookupAnswer
 from kiosk.outbox.desk import RequestDesk
 from kiosk.outbox.usage import UsageLog
-from kiosk.preload import Preload
+from kiosk.ui.ahead import NOT_YET, AheadRunner, Step
 from kiosk.ui.i18n import Localizer
 from kiosk.ui.icons import IconSet
 from kiosk.ui.lockdown import Guard
-from kiosk.ui.rehearsal import rehearsal_steps
 from kiosk.ui.request_flow import RequestFlow
 from kiosk.ui.screens.attract import AttractScreen
 from kiosk.ui.screens.home import HomeScreen
@@ -45,12 +48,10 @@ if TYPE_CHECKING:  # built on first use (see the module's docstring)
 
 log = logging.getLogger(__name__)
 
-# Pure Python the warm-up loads on a worker thread (``kiosk.preload``): the QR encoder of service
+# Pure Python the warm-up loads on a worker thread (``kiosk.core.preload``): the QR encoder of service
 # cards and receipts (with urllib, http.client, email and ssl: ~40 ms on the UI thread of a slow
 # PC) and Babel (plurals, currency).
 PRELOADED_MODULES = ("segno", "babel")
-_NOT_YET = object()  # a warm-up step that returns this is tried again a moment later
-_PRELOAD_POLL_MS = 10
 
 
 class Page(IntEnum):
@@ -69,7 +70,6 @@ class KioskWindow(QMainWindow):
 
     session_started = Signal()
     session_ended = Signal()
-    catalog_changed = Signal(object)  # the Catalog now shown, after an update was swapped in
     staff_requested = Signal()  # the corner gesture or Ctrl+Alt+Shift+S
     accessibility_changed = Signal(bool, bool)  # large text, high contrast: for this session only
     page_changed = Signal(int)
@@ -78,22 +78,24 @@ class KioskWindow(QMainWindow):
         self,
         localizer: Localizer,
         icons: IconSet,
+        state: LiveState | None = None,
         desk: RequestDesk | None = None,
         receipts_dir: Path | None = None,
+        usage: UsageLog | None = None,
+        workers: Workers | None = None,
+        look_up: Callable[[str], LookupAnswer] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("kioskWindow")
         self._localizer = localizer
         self._icons = icons
-        self.requests = RequestFlow(self, localizer, desk, receipts_dir)
-        self.staff = StaffMode(localizer, self, self)  # its PIN pad goes on the central widget (below)
-        self.tracking = TrackFlow(localizer, self)
-        self._pending_catalog: Catalog | None = None
-        self._logo: Path | None = None
-        self._catalog: Catalog | None = None
-        self._full_catalog: Catalog | None = None
-        self._profile: DemoProfile | None = None
+        self.requests = RequestFlow(localizer, desk, receipts_dir, self)
+        workers = workers or Workers()  # the app's pool; a window built alone (a tool) has its own
+        self._workers = workers
+        self.staff = StaffMode(localizer, self, workers, self)  # its PIN pad goes on the central widget (below)
+        self.tracking = TrackFlow(localizer, look_up, workers, self)
+        self._state = state
         self._history: list[tuple[Page, str]] = []
 
         self.header = Header(localizer, icons)
@@ -131,6 +133,10 @@ class KioskWindow(QMainWindow):
         self.home.agency_chosen.connect(self.open_agency)
         self.home.service_chosen.connect(self.open_service)
         self.service.request_started.connect(self.open_form)
+        self.requests.step_shown.connect(self.show_request_step)
+        self.requests.edit_requested.connect(self.back)
+        self.requests.finished.connect(self.end_session)
+        self.requests.filed.connect(self._request_filed)
         self.home.track_requested.connect(self.open_track)
         self.home.accessibility_requested.connect(self.accessibility_changed)
         self.header.back_requested.connect(self.back)
@@ -156,11 +162,15 @@ class KioskWindow(QMainWindow):
         staff_keys.setContext(Qt.ShortcutContext.ApplicationShortcut)
         staff_keys.activated.connect(self.staff_requested)
         self._may_close = False
-        self.usage: UsageLog | None = None  # set by the app: anonymous counters
-        self._warm_up_steps: list[Callable[[], object]] = []
-        self._warmed_up = False
+        self.usage = usage  # anonymous counters
+        self._ahead = AheadRunner(lambda: self.current_page == Page.ATTRACT, self)
         self._first_frame: _FirstFrame | None = _FirstFrame(self)
         self.retranslate()
+        if state is None:
+            self.show_out_of_service()
+        else:
+            self._show_in_force(state.current)
+            state.subscribe(self._in_force_changed)
 
     # --- screens built on first use -----------------------------------------------------------
 
@@ -174,57 +184,48 @@ class KioskWindow(QMainWindow):
             self._agency_page.layout().addWidget(self._agency)
         return self._agency
 
-    def warm_up(self) -> None:
-        """Build, in idle time after the first frame, what the first taps will need: one small
-        step per event-loop turn, so a tap that comes meanwhile is answered at once. The QR
-        encoder and Babel, pure Python, load on a worker thread meanwhile (``Preload``)."""
-        if self._warmed_up:
+    def start_work_ahead(self) -> None:
+        """After the first frame: what the first taps will need, done ahead in idle time by each
+        screen's and flow's steps (``kiosk.ui.ahead``). The QR encoder and Babel, pure Python, load
+        on a worker thread meanwhile (``kiosk.core.preload``); the steps that need them wait for it."""
+        if self._ahead.started:
             return
-        self._warmed_up = True
-        preload = Preload(*PRELOADED_MODULES)
-        self._warm_up_steps = [
-            lambda: self.home.search_index,
-            lambda: self.home.keyboard.keys,  # home's on-screen keyboard makes its keys on first use
-            lambda: self.agency,
-            self.requests.warm_up,
-            self.requests.warm_up_receipts,
-            self.requests.warm_up_text_boxes,  # after print support: its classes are looked through too
-            self.tracking.warm_up,
-            lambda: self.staff.pin_pad,
-            lambda: preload.done or _NOT_YET,  # what follows uses what the worker thread loads
-            self._localizer.warm_up,
+        from kiosk.ui.screens.agency import ahead_steps as agency_ahead_steps  # the screen loads on first use
+
+        loaded = self._workers.submit(load, PRELOADED_MODULES)
+        screens: list[Step] = self.home.ahead_steps(self._page_size)
+        in_force = self._in_force
+        if in_force is not None:
+            shown, currency = in_force.shown, in_force.profile.currency
+            screens += agency_ahead_steps(lambda: self.agency, shown, currency, self._page_size)
+            screens += self.service.ahead_steps(shown, currency, self._page_size)
+            screens += self.requests.ahead_steps(shown, self._page_size)
+        self._ahead.start([
+            *screens,
+            *self.tracking.ahead_steps(),
+            *self.staff.ahead_steps(),
+            Step(lambda: loaded.done() or NOT_YET),  # what follows uses what the worker thread loads
+            Step(self._localizer.load_ahead),
             # The service cards' QR codes, one per turn (~4-8 ms each): a tap on a service then
             # only paints. A catalog shown later encodes its new addresses on first view.
-            *(functools.partial(encode_ahead, address) for address in self._service_addresses()),
-            # Then the browsing screens, filled and painted off screen (``kiosk.ui.rehearsal``).
-            *(rehearsal_steps(self, self._catalog, self._profile.currency) if self._catalog and self._profile else ()),
-        ]
-        QTimer.singleShot(0, self, self._warm_up_step)
+            *(Step(functools.partial(encode_ahead, address)) for address in self._service_addresses()),
+        ])  # fmt: skip
+
+    def _page_size(self) -> QSize:
+        """The size of a page under the header. Screens are painted ahead on the attract loop,
+        which hides the header and so has its room too (the header's height is fixed)."""
+        return self.pages.size() - QSize(0, self.header.height())
 
     def _service_addresses(self) -> list[str]:
-        if self._catalog is None:
+        if self._in_force is None:
             return []
-        return list(dict.fromkeys(s.online_address for s in self._catalog.services if s.online_address))
+        services = self._in_force.shown.services
+        return list(dict.fromkeys(s.online_address for s in services if s.online_address))
 
     @property
-    def warming_up(self) -> bool:
-        """Whether what the first frame did not need is still to be built (see ``warm_up``)."""
-        return not self._warmed_up or bool(self._warm_up_steps)
-
-    def _warm_up_step(self) -> None:
-        if not self._warm_up_steps:
-            return
-        try:
-            waiting = self._warm_up_steps[0]() is _NOT_YET
-        except Exception:  # whatever failed is built again when first needed, and fails there
-            log.exception("warming up after the first frame failed")
-            waiting = False
-        if waiting:
-            QTimer.singleShot(_PRELOAD_POLL_MS, self, self._warm_up_step)
-            return
-        self._warm_up_steps.pop(0)
-        if self._warm_up_steps:
-            QTimer.singleShot(0, self, self._warm_up_step)
+    def working_ahead(self) -> bool:
+        """Whether what the first frame did not need is still to be done (``start_work_ahead``)."""
+        return not self._ahead.done
 
     # --- lockdown --------------------------------------------------------------------------
 
@@ -265,21 +266,30 @@ class KioskWindow(QMainWindow):
 
     # --- content ---------------------------------------------------------------------------
 
-    def show_content(self, catalog: Catalog, profile: DemoProfile, logo: Path | None, keep_staff: bool = False) -> None:
-        """Show this catalog under this profile, starting from the attract loop (or staying on the
-        staff panel, when staff switched the profile from there)."""
-        self._full_catalog = catalog
-        self._catalog = catalog.restricted_to(profile.agencies)
-        self._profile = profile
-        self._logo = logo
-        self.header.set_profile(profile, logo)
+    @property
+    def _in_force(self) -> InForce | None:
+        """What is in force: always asked of its owner, never copied here."""
+        return self._state.current if self._state is not None else None
+
+    def _in_force_changed(self, in_force: InForce, change: Change) -> None:
+        if change & (Change.PROFILE | Change.CATALOG):
+            self._show_in_force(in_force)
+        elif change & Change.CATALOG_WAITING and self.current_page == Page.ATTRACT:
+            self.end_session()  # nobody is at the screen: the new catalog goes in now
+
+    def _show_in_force(self, in_force: InForce) -> None:
+        """Show the catalog under the profile in force, starting from the attract loop (or staying
+        on the staff panel, when staff switched the profile from there)."""
+        profile = in_force.profile
+        self.header.set_profile(profile, in_force.logo)
         self.idle_timer.setInterval(profile.idle_timeout_seconds * 1000)
         if self._localizer.language != profile.language:
             self._localizer.set_language(profile.language)
-        self.home.show_content(self._catalog, profile)
-        self.attract.show_content(self._catalog, profile)
+        self.home.show_content(in_force.shown, profile)
+        self.attract.show_content(in_force.shown, profile)
+        keep_staff = self.staff.active
         self.end_session(keep_staff=keep_staff)
-        if keep_staff and self.staff.active:
+        if keep_staff:
             self._show(Page.STAFF)
             self.header.hide()
 
@@ -316,13 +326,12 @@ class KioskWindow(QMainWindow):
         self.tracking.discard()
         self.home.clear_search()
         self.home.reset_accessibility()
-        if self._pending_catalog is not None and self._profile is not None:
-            catalog, self._pending_catalog = self._pending_catalog, None
-            self.show_content(catalog, self._profile, self._logo)  # comes back here, with nothing pending
-            self.catalog_changed.emit(catalog)
-            return
-        if self._profile is not None and self._localizer.language != self._profile.language:
-            self._localizer.set_language(self._profile.language)
+        state = self._state
+        if state is not None and state.catalog_waiting and state.apply_waiting_catalog():
+            return  # shown from the attract loop by ``_in_force_changed``, which came back here
+        in_force = self._in_force
+        if in_force is not None and self._localizer.language != in_force.profile.language:
+            self._localizer.set_language(in_force.profile.language)
         focused = QApplication.focusWidget()
         if focused is not None:
             focused.clearFocus()
@@ -340,13 +349,14 @@ class KioskWindow(QMainWindow):
         self._show(Page.HOME)
 
     def open_agency(self, agency_id: str) -> None:
-        if self._catalog is None or self._profile is None:
+        in_force = self._in_force
+        if in_force is None:
             return
-        self.agency.show_agency(self._catalog.agency(agency_id), self._profile.currency)
+        self.agency.show_agency(in_force.shown.agency(agency_id), in_force.profile.currency)
         self._push(Page.AGENCY, agency_id)
 
     def open_service(self, service_id: str) -> None:
-        if self._catalog is None or self._profile is None:
+        if self._in_force is None:
             return
         service = self._fill_service_card(service_id)
         self._push(Page.SERVICE, service_id)
@@ -354,38 +364,37 @@ class KioskWindow(QMainWindow):
 
     def _fill_service_card(self, service_id: str) -> Service:
         """Put this service on the card, and have its form built while the citizen reads it."""
-        assert self._catalog is not None and self._profile is not None
-        service = self._catalog.service(service_id)
-        agency = self._catalog.agency(service.agency_id)
-        self.service.show_service(service, agency, self._profile.currency)
-        self.requests.prepare_soon(service, agency)
+        in_force = self._in_force
+        assert in_force is not None
+        service = in_force.shown.service(service_id)
+        agency = in_force.shown.agency(service.agency_id)
+        self.service.show_service(service, agency, in_force.profile.currency)
+        self.requests.build_form_ahead_soon(service, agency)
         return service
-
-    def offer_catalog(self, catalog: Catalog) -> None:
-        """A newer catalog: shown from the next return to the attract loop, never mid-session."""
-        self._pending_catalog = catalog
-        if self.current_page == Page.ATTRACT:
-            self.end_session()
 
     @property
     def catalog(self) -> Catalog | None:
-        """The whole catalog the window runs on (not only the profile's agencies)."""
-        return self._full_catalog
+        """The whole catalog in force (not only the profile's agencies)."""
+        return self._in_force.catalog if self._in_force is not None else None
 
     def open_track(self) -> None:
-        if self._catalog is None:
+        if self._in_force is None:
             return
-        self.tracking.start(self._catalog)
+        self.tracking.start(self._in_force.shown)
         self._push(Page.TRACK, "")
 
     def open_form(self, service_id: str) -> None:
         """Start a request for this service: a fresh form, nothing of anybody before."""
-        if self._catalog is None or self._profile is None:
+        in_force = self._in_force
+        if in_force is None:
             return
-        service = self._catalog.service(service_id)
-        self.requests.start(service, self._catalog.agency(service.agency_id), self._profile.is_demo)
+        service = in_force.shown.service(service_id)
+        self.requests.start(service, in_force.shown.agency(service.agency_id), in_force.profile.is_demo)
         self._push(Page.REQUEST, service_id)
         self.note("request_started", service_id, service.agency_id)
+
+    def _request_filed(self, service_id: str, agency_id: str) -> None:
+        self.note("request_submitted", service_id, agency_id)
 
     def note(self, kind: str, service_id: str | None = None, agency_id: str | None = None) -> None:
         """Count an anonymous usage event (nothing the citizen typed)."""
@@ -412,9 +421,10 @@ class KioskWindow(QMainWindow):
             self._show(Page.HOME)
             return
         page, item = self._history[-1]
-        if page == Page.AGENCY and self._catalog and self._profile:
-            self.agency.show_agency(self._catalog.agency(item), self._profile.currency)
-        elif page == Page.SERVICE and self._catalog and self._profile:
+        in_force = self._in_force
+        if page == Page.AGENCY and in_force is not None:
+            self.agency.show_agency(in_force.shown.agency(item), in_force.profile.currency)
+        elif page == Page.SERVICE and in_force is not None:
             self._fill_service_card(item)
         self._show(page)
 
@@ -424,7 +434,7 @@ class KioskWindow(QMainWindow):
 
     def _show(self, page: Page) -> None:
         if page != Page.SERVICE:
-            self.requests.stop_preparing()  # the card is gone: no form to build for it
+            self.requests.stop_building_ahead()  # the card is gone: no form to build for it
         self.pages.setCurrentIndex(page)
         self.header.setVisible(page not in (Page.ATTRACT, Page.OUT_OF_SERVICE))
         self.header.set_navigation(can_go_back=bool(self._history), at_home=page == Page.HOME)
@@ -480,6 +490,6 @@ class _FirstFrame(QObject):
         window = self._window
         window.removeEventFilter(self)
         window.arm_guard()
-        QTimer.singleShot(0, window, window.warm_up)
+        QTimer.singleShot(0, window, window.start_work_ahead)
         window._first_frame = None
         self.deleteLater()

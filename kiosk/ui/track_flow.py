@@ -1,44 +1,59 @@
-""" "Track my request" in the window: a fresh screen per citizen, and the lookup run off the UI thread.
+""" "Track my request" in the window: a fresh screen per citizen, and the look-up run off the UI thread.
 
-The lookup (``kiosk.outbox.lookup``) is a coroutine; it runs on the asyncio loop the kiosk runs
-on (qasync's, in the kiosk), its HTTP call in a worker thread. Without a running loop (a tool
-that shows the window without one) the answer is "offline", never a frozen screen.
+The look-up (``kiosk.link.lookup``) blocks on the server; it runs on the kiosk's worker threads
+and its answer comes back as a signal (``kiosk.ui.background``). An answer for a screen that is
+gone (the citizen left, the next one came) is dropped.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from kiosk.core.background import Workers
 from kiosk.core.catalog import Catalog
-from kiosk.outbox.lookup import OFFLINE, LookupAnswer, RequestLookup
+from kiosk.link.lookup import OFFLINE, LookupAnswer
+from kiosk.ui.ahead import Step
+from kiosk.ui.background import in_background
 from kiosk.ui.i18n import Localizer
 
 if TYPE_CHECKING:
-    import asyncio  # loads after the first frame (qasync brings it)
-
-    from kiosk.ui.screens.track import TrackScreen  # loads on first use or in ``warm_up``
+    from kiosk.ui.screens.track import TrackScreen  # loads on first use or as work done ahead
 
 log = logging.getLogger(__name__)
 
 
 class TrackFlow(QObject):
-    def __init__(self, localizer: Localizer, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        localizer: Localizer,
+        look_up: Callable[[str], LookupAnswer] | None,
+        workers: Workers,
+        parent: QObject | None = None,
+    ) -> None:
+        """``look_up`` blocks (it may ask the server): it runs on ``workers``. None: offline."""
         super().__init__(parent)
         self._localizer = localizer
-        self.lookup: RequestLookup | None = None
+        self._look_up_code = look_up
+        self._workers = workers
         self.host = QWidget()
         self.host.setObjectName("trackHost")
         self._layout = QVBoxLayout(self.host)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self.screen: TrackScreen | None = None
-        self._pending: set[asyncio.Task[LookupAnswer]] = set()
+        self._asked = 0  # which look-up an answer belongs to: only the latest one's is shown
 
-    def warm_up(self) -> None:
-        """Load the tracking screen's module ahead of the first citizen who asks for it."""
+    def ahead_steps(self) -> list[Step]:
+        """Work done ahead (``kiosk.ui.ahead``): the tracking screen's module, before the first
+        citizen who asks for it."""
+        return [Step(self._load_ahead)]
+
+    @staticmethod
+    def _load_ahead() -> None:
         import kiosk.ui.screens.track  # noqa: F401
 
     def start(self, catalog: Catalog) -> TrackScreen:
@@ -51,6 +66,7 @@ class TrackFlow(QObject):
         return self.screen
 
     def discard(self) -> None:
+        self._asked += 1  # an answer still on its way is for nobody now
         if self.screen is not None:
             screen, self.screen = self.screen, None
             self._layout.removeWidget(screen)
@@ -63,27 +79,26 @@ class TrackFlow(QObject):
 
     def _look_up(self, code: str) -> None:
         screen = self.screen
-        try:
-            import asyncio
-
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            loop = None
-        if self.lookup is None or loop is None or screen is None:
-            if screen is not None:
-                screen.show_answer(LookupAnswer(OFFLINE, code))
+        if screen is None:
             return
-        task = loop.create_task(self.lookup.lookup(code))
-        self._pending.add(task)
-        task.add_done_callback(lambda done: self._answered(screen, done))
-
-    def _answered(self, screen: TrackScreen, task: asyncio.Task[LookupAnswer]) -> None:
-        self._pending.discard(task)
-        if screen is not self.screen:  # the citizen left, or the next one came: say nothing
+        self._asked += 1
+        if self._look_up_code is None:
+            screen.show_answer(LookupAnswer(OFFLINE, code))
             return
-        try:
-            answer = task.result()
-        except Exception:
-            log.exception("tracking lookup failed")
-            answer = LookupAnswer(OFFLINE)
-        screen.show_answer(answer)
+        in_background(
+            self._workers, _numbered(self._look_up_code), self._asked, code,
+            parent=self, then=self._answered, failed=self._failed,
+        )  # fmt: skip
+
+    def _answered(self, numbered: tuple[int, LookupAnswer]) -> None:
+        asked, answer = numbered
+        if self.screen is not None and asked == self._asked:  # else: the citizen left, or asked again
+            self.screen.show_answer(answer)
+
+    def _failed(self, _error: BaseException) -> None:
+        if self.screen is not None:
+            self.screen.show_answer(LookupAnswer(OFFLINE))
+
+
+def _numbered(look_up: Callable[[str], LookupAnswer]) -> Callable[[int, str], tuple[int, LookupAnswer]]:
+    return lambda asked, code: (asked, look_up(code))

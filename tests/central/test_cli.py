@@ -300,7 +300,7 @@ def test_import_after_delivery_counts_the_request_as_already_there(
 
 
 def test_the_bundled_catalog_publishes(capsys: pytest.CaptureFixture[str], data: Path) -> None:
-    from kiosk.paths import resources_root
+    from kiosk.core.paths import resources_root
 
     code, out, err = run(capsys, "catalog", "publish", str(resources_root() / "resources" / "catalog"), "--data-dir",
                          str(data))  # fmt: skip

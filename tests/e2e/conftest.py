@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.outbox.client import CentralClient
+from kiosk.link.client import CentralClient
 from tests.support.central_server import RunningCentral, start_central_server
 
 

@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
-from kiosk.app import Kiosk
+from kiosk.app.root import Kiosk
 from kiosk.core.catalog import catalog_document
+from kiosk.core.paths import KioskPaths
 from kiosk.core.settings import KioskSettings
 from kiosk.core.tracking import make_tracking_code
-from kiosk.outbox.catalog_updates import OFFLINE, REFUSED, UNCHANGED, UPDATED
-from kiosk.paths import KioskPaths
+from kiosk.link.catalog_updates import OFFLINE, REFUSED, UNCHANGED, UPDATED
 from kiosk.ui.shell import Page
 from tests.e2e.conftest import RegisteredKiosk
 from tests.e2e.test_kiosk_to_server import file_a_request, run_on_qasync

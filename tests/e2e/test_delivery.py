@@ -7,9 +7,9 @@ from collections import Counter
 from pathlib import Path
 
 from kiosk.core.tracking import make_tracking_code
-from kiosk.outbox.client import DELIVERED, NO_BATCH_RECHECK_SECONDS, PAUSED, REJECTED, RETRY, CentralClient
+from kiosk.link.client import DELIVERED, NO_BATCH_RECHECK_SECONDS, PAUSED, REJECTED, RETRY, CentralClient
+from kiosk.link.sync import SyncEngine
 from kiosk.outbox.store import OutboxStore
-from kiosk.outbox.sync import SyncEngine
 from tests.e2e.conftest import RegisteredKiosk
 from tests.support.faulty_proxy import FaultyProxy, scripted_plan
 
@@ -149,13 +149,16 @@ def test_the_engine_delivers_a_backlog_exactly_once_with_heartbeats(
 
 
 def test_usage_counters_reach_the_server_with_the_heartbeat(registered: RegisteredKiosk, outbox_path: Path) -> None:
+    from dataclasses import replace
+
     from sqlalchemy import select
 
     from kiosk.central.models import UsageEvent
+    from kiosk.core.content import SAFE_PROFILE
     from kiosk.outbox.usage import UsageLog
 
     store = OutboxStore(outbox_path)
-    usage = UsageLog(store, "festival", "demo")
+    usage = UsageLog(store, lambda: replace(SAFE_PROFILE, name="festival", mode="demo"))
     for _ in range(3):
         usage.session_started()
         usage.note("service_viewed", "mazandaran-water.bill-payment", "mazandaran-water")

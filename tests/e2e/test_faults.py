@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.link.sync import SyncEngine
 from kiosk.outbox.store import OutboxStore
-from kiosk.outbox.sync import SyncEngine
 from tests.e2e.conftest import RegisteredKiosk
 from tests.e2e.test_delivery import enqueue
 from tests.support.faulty_proxy import FaultyProxy, random_plan, scripted_plan

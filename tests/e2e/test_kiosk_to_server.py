@@ -12,9 +12,9 @@ from collections.abc import Iterator
 import pytest
 from pytestqt.qtbot import QtBot
 
-from kiosk.app import Kiosk
+from kiosk.app.root import Kiosk
+from kiosk.core.paths import KioskPaths
 from kiosk.core.settings import KioskSettings
-from kiosk.paths import KioskPaths
 from tests.e2e.conftest import RegisteredKiosk
 from tests.ui.conftest import build_kiosk, click, find
 from tests.ui.test_request_flow import fill, scroll_to, tap_visible_part

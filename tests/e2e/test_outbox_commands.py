@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.__main__ import main
+from kiosk.app.cli import main
 from kiosk.central.importer import import_export
 from kiosk.outbox.store import OutboxStore
 from tests.e2e.conftest import RegisteredKiosk

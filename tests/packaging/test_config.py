@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.__main__ import main
+from kiosk.app.cli import main
 from kiosk.core.datafile import DataFileError
 from kiosk.core.settings import KioskSettings, load_settings
 

@@ -11,7 +11,7 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from kiosk.paths import resources_root
+from kiosk.core.paths import resources_root
 
 DEPLOY = resources_root() / "resources" / "deploy"
 README = resources_root() / "README.md"

@@ -170,7 +170,7 @@ def test_the_bundle_is_lean(bundle: Bundle) -> None:
     assert {"translations/kiosk_fa.qm", "translations/kiosk_en.qm", "bundle-manifest.json"} <= files
     assert not any(f.endswith(".ts") for f in files), "translations are compiled at build time"
     modules = set(pkg_archive_contents(str(bundle.exe)))
-    assert "kiosk.selftest" in modules and "kiosk.config_report" in modules
+    assert "kiosk.app.selftest" in modules and "kiosk.app.config_report" in modules
     assert not [m for m in modules if m.startswith(("kiosk.central", "fastapi", "sqlalchemy", "uvicorn"))], (
         "the central server goes in only with KIOSK_BUNDLE_CENTRAL=1"
     )

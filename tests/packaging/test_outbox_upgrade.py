@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.__main__ import main
-from kiosk.app import open_outbox
+from kiosk.app.cli import main
+from kiosk.app.root import open_outbox
+from kiosk.core.paths import KioskPaths, resources_root
 from kiosk.outbox import store as store_module
 from kiosk.outbox.store import SCHEMA_VERSION, OutboxStore, OutboxVersionError
-from kiosk.paths import KioskPaths, resources_root
 from tests.support.central_server import RunningCentral, start_central_server
 
 KIOSK_NUMBER = 7

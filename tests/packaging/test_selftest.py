@@ -12,8 +12,8 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from kiosk import __version__
-from kiosk.paths import KioskPaths, resources_root
-from kiosk.selftest import MANIFEST_NAME, build_manifest, self_test
+from kiosk.app.selftest import MANIFEST_NAME, build_manifest, self_test
+from kiosk.core.paths import KioskPaths, resources_root
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 
-from kiosk.app import Kiosk
+from kiosk.app.root import Kiosk
 from kiosk.core.catalog import Service
 from kiosk.core.forms import FormField, format_jalali
 from kiosk.ui.screens.form import FieldRow, FormScreen
@@ -118,9 +118,9 @@ def wait_until_ready(window: KioskWindow, seconds: float = 30.0) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         settle()
-        if not window.warming_up:
+        if not window.working_ahead:
             return
-        time.sleep(0.001)  # some steps wait for a worker thread (kiosk.preload)
+        time.sleep(0.001)  # some steps wait for a worker thread (kiosk.core.preload)
     raise SessionError("the window is still warming up")
 
 

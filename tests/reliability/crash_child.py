@@ -13,9 +13,9 @@ import asyncio
 import sys
 from pathlib import Path
 
-from kiosk.outbox.client import CentralClient
+from kiosk.link.client import CentralClient
+from kiosk.link.sync import SyncEngine
 from kiosk.outbox.store import OutboxStore
-from kiosk.outbox.sync import SyncEngine
 
 FIELDS = {"full_name": "آزمون پایداری", "national_id": "0012345679", "mobile": "09111234567"}
 

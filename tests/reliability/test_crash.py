@@ -24,9 +24,9 @@ import pytest
 from sqlalchemy import func, select
 
 from kiosk.central.models import CitizenRequest
-from kiosk.outbox.client import CentralClient
+from kiosk.link.client import CentralClient
+from kiosk.link.sync import SyncEngine, drain
 from kiosk.outbox.store import OutboxStore
-from kiosk.outbox.sync import SyncEngine, drain
 from tests.support.central_server import RunningCentral, start_central_server
 
 CHILD = Path(__file__).with_name("crash_child.py")

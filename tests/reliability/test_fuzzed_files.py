@@ -30,8 +30,8 @@ from hypothesis import strategies as st
 from kiosk.core.catalog import Catalog, load_catalog
 from kiosk.core.content import choose_profile, load_best_catalog
 from kiosk.core.datafile import DataFileError
+from kiosk.core.paths import resources_root
 from kiosk.core.profiles import ProfileLibrary, check_against_catalog, load_profile_file
-from kiosk.paths import resources_root
 from tests.reliability.conftest import EXAMPLES, FULL
 
 RESOURCES = resources_root() / "resources"

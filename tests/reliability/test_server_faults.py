@@ -27,9 +27,9 @@ from sqlalchemy import select
 
 from kiosk.central import security
 from kiosk.central.models import Kiosk as KioskRow
-from kiosk.outbox.client import CentralClient
+from kiosk.link.client import CentralClient
+from kiosk.link.sync import SyncEngine
 from kiosk.outbox.store import OutboxRequest, OutboxStore
-from kiosk.outbox.sync import SyncEngine
 from tests.support.central_server import RunningCentral, start_central_server
 from tests.support.faulty_proxy import FaultyProxy
 

@@ -18,7 +18,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from kiosk.app import Kiosk
+from kiosk.app.root import Kiosk
 from tests.reliability.citizen import SEARCHES, Citizen, settle
 from tests.reliability.conftest import FULL
 

@@ -21,10 +21,10 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from kiosk.app import Kiosk, open_outbox
+from kiosk.app.root import Kiosk, open_outbox
+from kiosk.core.paths import KioskPaths
 from kiosk.core.tracking import is_valid_tracking_code
 from kiosk.outbox.store import OutboxError, OutboxStore
-from kiosk.paths import KioskPaths
 from kiosk.ui.shell import Page
 from tests.reliability.citizen import Citizen, child, tap
 

@@ -16,8 +16,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from kiosk.app import CrashGuard, Kiosk, configure_logging
-from kiosk.paths import KioskPaths, resources_root
+from kiosk.app.logs import configure_logging
+from kiosk.app.root import Kiosk
+from kiosk.app.running import CrashGuard
+from kiosk.core.paths import KioskPaths, resources_root
 from kiosk.ui.shell import Page
 
 

@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
-from kiosk.app import Kiosk
-from kiosk.paths import KioskPaths
+from kiosk.app.root import Kiosk
+from kiosk.core.paths import KioskPaths
 from kiosk.ui.shell import Page
 from kiosk.ui.widgets import qr
 from tests.ui.conftest import build_kiosk, click, find, type_text
@@ -185,7 +185,7 @@ def test_the_service_cards_qr_codes_are_encoded_before_a_citizen_taps(qtbot: QtB
     kiosk = next(kiosks)
     try:
         window = kiosk.window
-        qtbot.waitUntil(lambda: not window.warming_up, timeout=20_000)
+        qtbot.waitUntil(lambda: not window.working_ahead, timeout=20_000)
         encoded = qr._kept_modules.cache_info()
         services = [s for s in kiosk.content.catalog.services if s.online_address]
         assert encoded.currsize == len({s.online_address for s in services}) > 0
@@ -205,10 +205,9 @@ def test_new_content_leaves_no_old_tile_behind(qtbot: QtBot, kiosk: Kiosk) -> No
     """A new catalog (or profile) replaces home's tiles at once: no old tile stays under a new
     tile's name until Qt's next deferred deletion."""
     window = kiosk.window
-    content = kiosk.content
     old = list(window.home.agency_tiles)
-    window.show_content(content.catalog, content.profile, None)
-    agency = content.catalog.agencies[0]
+    kiosk.state.switch_profile("festival")  # the same profile again: new tiles all the same
+    agency = kiosk.content.catalog.agencies[0]
     assert len(window.findChildren(QWidget, f"agencyTile:{agency.id}")) == 1
     assert not any(shiboken6.isValid(tile) for tile in old)
     start(qtbot, kiosk)

@@ -7,8 +7,8 @@ from PySide6.QtCore import QDate
 
 from kiosk.core.catalog import Fee, TypicalTime
 from kiosk.core.datafile import LocalText
+from kiosk.core.paths import KioskPaths
 from kiosk.core.persian import LRI, PDI
-from kiosk.paths import KioskPaths
 from kiosk.ui.i18n import Localizer
 
 

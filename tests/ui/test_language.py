@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
-from kiosk.app import Kiosk
+from kiosk.app.root import Kiosk
 from kiosk.ui.shell import Page
 from tests.ui.conftest import click, find
 
@@ -80,7 +80,7 @@ def test_english_profile_starts_left_to_right(qtbot: QtBot, kiosk_paths) -> None
 def test_every_string_of_the_kiosk_has_a_persian_translation() -> None:
     import xml.etree.ElementTree as ET
 
-    from kiosk.paths import resources_root
+    from kiosk.core.paths import resources_root
 
     tree = ET.parse(resources_root() / "translations" / "kiosk_fa.ts")
     missing = [

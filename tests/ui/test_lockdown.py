@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from kiosk.app import Kiosk
+from kiosk.app.root import Kiosk
+from kiosk.core.paths import KioskPaths
 from kiosk.core.persian import to_ascii_digits
-from kiosk.paths import KioskPaths
 from kiosk.ui.lockdown import CORNER_PX
 from kiosk.ui.shell import GUARD_AT_THE_LATEST_MS, Page
 from tests.ui.conftest import click, find

@@ -20,7 +20,7 @@ from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 
-from kiosk.app import Kiosk
+from kiosk.app.root import Kiosk
 from kiosk.core.forms import FieldProblem, format_jalali
 from kiosk.core.persian import PERSIAN_DIGITS, ZWNJ
 from kiosk.core.tracking import is_valid_tracking_code
@@ -411,18 +411,18 @@ def test_the_form_is_built_while_the_citizen_reads_the_card(qtbot: QtBot, kiosk:
     typed, went back to the card and starts again gets an empty form, never the one they left."""
     requests = kiosk.window.requests
     open_card(qtbot, kiosk)
-    assert requests.prepared is None, "built before the citizen could have read a word"
-    qtbot.waitUntil(lambda: requests.prepared is not None, timeout=3000)
-    built = requests.prepared
+    assert requests.form_built_ahead is None, "built before the citizen could have read a word"
+    qtbot.waitUntil(lambda: requests.form_built_ahead is not None, timeout=3000)
+    built = requests.form_built_ahead
     assert built is not None and not built.isVisible() and built.service.id == SERVICE
     click(qtbot, find(kiosk.window, "startRequestButton"))
-    assert requests.form is built and built.isVisible() and requests.prepared is None
+    assert requests.form is built and built.isVisible() and requests.form_built_ahead is None
     fill(qtbot, built, "national_id", "0012345679")
     typed = built.row("national_id").editor
 
     click(qtbot, find(kiosk.window, "backButton"))  # back to the card: the answers go
     assert kiosk.window.current_page == Page.SERVICE and not shiboken6.isValid(typed)
-    qtbot.waitUntil(lambda: requests.prepared is not None, timeout=3000)
+    qtbot.waitUntil(lambda: requests.form_built_ahead is not None, timeout=3000)
     form = open_form_from_card(qtbot, kiosk)
     assert form is not built and shiboken6.isValid(form)
     editor = form.row("national_id").editor
@@ -438,15 +438,15 @@ def test_no_form_is_built_for_a_card_the_citizen_leaves_at_once(qtbot: QtBot, ki
     open_card(qtbot, kiosk)
     click(qtbot, find(kiosk.window, "backButton"))
     qtbot.wait(600)
-    assert kiosk.window.requests.prepared is None and not kiosk.window.findChildren(FormScreen)
+    assert kiosk.window.requests.form_built_ahead is None and not kiosk.window.findChildren(FormScreen)
 
 
 def test_a_form_built_ahead_goes_with_the_session(qtbot: QtBot, kiosk: Kiosk) -> None:
     requests = kiosk.window.requests
     open_card(qtbot, kiosk)
-    qtbot.waitUntil(lambda: requests.prepared is not None, timeout=3000)
+    qtbot.waitUntil(lambda: requests.form_built_ahead is not None, timeout=3000)
     kiosk.window.end_session()
-    assert requests.prepared is None
+    assert requests.form_built_ahead is None
     qtbot.waitUntil(lambda: not kiosk.window.findChildren(FormScreen))
     click(qtbot, kiosk.window.attract)  # the next citizen's form borrows the same scroll area
     assert open_form(qtbot, kiosk, tap_attract=False).scroll.isVisible()
@@ -459,7 +459,7 @@ def test_after_the_warm_up_the_first_form_sets_up_no_qt_classes(
     classes while it works out the viewport's type (10-30 ms): the warm-up does that, not the first
     citizen whose form has an address box. (A gesture type, one member, is made on first use.)"""
     window = kiosk.window
-    qtbot.waitUntil(lambda: not window.warming_up, timeout=10_000)
+    qtbot.waitUntil(lambda: not window.working_ahead, timeout=10_000)
     made: list[str] = []
     create = enum.EnumType._create_
 

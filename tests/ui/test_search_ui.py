@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from kiosk.app import Kiosk
+from kiosk.app.root import Kiosk
 from kiosk.core.persian import to_ascii_digits
 from kiosk.core.search import CatalogSearch
 from kiosk.ui.shell import Page

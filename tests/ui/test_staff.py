@@ -12,9 +12,9 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from kiosk.app import Kiosk
+from kiosk.app.root import Kiosk
+from kiosk.core.paths import KioskPaths
 from kiosk.core.pins import FIRST_LOCK_SECONDS, PinVault
-from kiosk.paths import KioskPaths
 from kiosk.ui.lockdown import CORNER_PX
 from kiosk.ui.shell import Page
 from tests.reliability.citizen import finger
@@ -42,6 +42,8 @@ def enter_pin(qtbot: QtBot, kiosk: Kiosk, pin: str) -> None:
     for digit in pin:
         click(qtbot, find(pad, f"keypad:{digit}"))
     click(qtbot, find(pad, "pinEnterButton"))
+    qtbot.waitUntil(lambda: not pad.checking, timeout=10_000)  # checked off the UI thread
+    QApplication.processEvents()  # what the answer shows (the panel, or the message) is painted
 
 
 def open_staff(qtbot: QtBot, kiosk: Kiosk, pin: str) -> None:

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from kiosk.__main__ import main
-from kiosk.paths import KioskPaths, resources_root
-from kiosk.selftest import self_test
+from kiosk.app.cli import main
+from kiosk.app.selftest import self_test
+from kiosk.core.paths import KioskPaths, resources_root
 from kiosk.ui.shell import Page
 from tests.ui.conftest import build_kiosk
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from kiosk.paths import KioskPaths
+from kiosk.core.paths import KioskPaths
 from kiosk.ui.icons import IconSet, screen_ratio
 from kiosk.ui.widgets.finger import when_finger_lifts
 from kiosk.ui.widgets.mirroring import visual_rect

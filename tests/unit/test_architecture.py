@@ -1,10 +1,15 @@
-"""The import-linter contracts in pyproject.toml hold: kiosk.core stays free of Qt, layers stay put."""
+"""The architecture holds (docs/architecture.md): the import-linter contracts in pyproject.toml are
+kept and cover every module of kiosk/, and kiosk/ has no import cycle, not even one that only type
+checkers follow."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
+
+import grimp
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -17,6 +22,72 @@ def test_import_contracts_hold() -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Contracts: 5 kept, 0 broken." in result.stdout
+
+
+def contracted_packages() -> list[str]:
+    """Every package a contract in pyproject.toml speaks for: the layers and the sources."""
+    settings = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contracts = settings["tool"]["importlinter"]["contracts"]
+    packages = []
+    for contract in contracts:
+        packages += contract.get("layers", []) + contract.get("source_modules", [])
+    return packages
+
+
+def test_every_kiosk_module_is_inside_a_contract() -> None:
+    graph = grimp.build_graph("kiosk")
+    packages = contracted_packages()
+    outside = sorted(
+        module for module in graph.modules
+        if module != "kiosk" and not any(module == p or module.startswith(p + ".") for p in packages)
+    )  # fmt: skip
+    assert outside == [], f"modules in no import contract: {outside} (put them in a layer)"
+    assert graph.find_modules_directly_imported_by("kiosk") == set(), "the root package holds the version only"
+
+
+def import_cycles(imports: dict[str, set[str]]) -> list[list[str]]:
+    """The groups of modules that import one another, directly or round a loop (Tarjan's strongly
+    connected components of more than one module, or a module that imports itself)."""
+    index: dict[str, int] = {}
+    lowest: dict[str, int] = {}
+    stack: list[str] = []
+    cycles: list[list[str]] = []
+
+    def visit(module: str) -> None:
+        index[module] = lowest[module] = len(index)
+        stack.append(module)
+        for imported in sorted(imports.get(module, ())):
+            if imported not in index:
+                visit(imported)
+                lowest[module] = min(lowest[module], lowest[imported])
+            elif imported in stack:
+                lowest[module] = min(lowest[module], index[imported])
+        if lowest[module] == index[module]:
+            group = stack[stack.index(module) :]
+            del stack[stack.index(module) :]
+            if len(group) > 1 or module in imports.get(module, ()):
+                cycles.append(sorted(group))
+
+    for module in sorted(imports):
+        if module not in index:
+            visit(module)
+    return cycles
+
+
+def test_the_cycle_finder_finds_loops_and_only_loops() -> None:
+    assert import_cycles({"a": {"b"}, "b": {"c"}, "c": set()}) == []
+    assert import_cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert import_cycles({"a": {"a"}}) == [["a"]]
+    assert sorted(import_cycles({"a": {"b"}, "b": {"a"}, "c": {"d"}, "d": {"c"}})) == [["a", "b"], ["c", "d"]]
+
+
+def test_kiosk_has_no_import_cycle() -> None:
+    """Imports inside functions and for type checking count too: a loop is a loop (shell ->
+    request flow -> rehearsal -> shell was one, through an import inside a function)."""
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 5000))
+    graph = grimp.build_graph("kiosk", exclude_type_checking_imports=False)
+    imports = {module: graph.find_modules_directly_imported_by(module) for module in graph.modules}
+    assert import_cycles(imports) == []
 
 
 def test_core_imports_without_qt_installed_in_the_process() -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from kiosk.core.catalog import load_catalog, main
 from kiosk.core.datafile import DataFileError
-from kiosk.paths import resources_root
+from kiosk.core.paths import resources_root
 from tests.factories import SAMPLE_AGENCIES, write_catalog
 
 RESOURCES = resources_root() / "resources"

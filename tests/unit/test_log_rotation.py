@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from kiosk.app import rotating_log
+from kiosk.app.logs import rotating_log
 
 
 def write(handler: logging.Handler, text: str) -> None:

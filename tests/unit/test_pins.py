@@ -103,7 +103,7 @@ def test_a_damaged_file_is_reported(tmp_path: Path) -> None:
 def test_the_first_pins_are_set_from_the_command_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import io
 
-    from kiosk.__main__ import main
+    from kiosk.app.cli import main
 
     monkeypatch.setattr("sys.stdin", io.StringIO("1234\n"))
     assert main(["--data-dir", str(tmp_path), "pin", "set", "staff"]) == 1, "a simple run is refused"

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from kiosk.outbox.client import DELIVERED, PAUSED, REJECTED, RETRY, classify, classify_batch_item
+from kiosk.link.client import DELIVERED, PAUSED, REJECTED, RETRY, classify, classify_batch_item
 from kiosk.outbox.retry import (
     MAX_DELAY_SECONDS,
     MAX_RETRY_AFTER_SECONDS,
@@ -91,7 +91,7 @@ def test_a_batch_result_is_classified_as_its_own_post_would_be() -> None:
 def test_the_client_ignores_the_environment_s_proxy_and_ca_unless_the_profile_names_them(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from kiosk.outbox.client import CentralClient
+    from kiosk.link.client import CentralClient
 
     monkeypatch.setenv("HTTPS_PROXY", "http://10.9.9.9:3128")
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/tmp/untrusted.pem")

@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kiosk.core.catalog import Catalog, load_catalog
+from kiosk.core.paths import resources_root
 from kiosk.core.persian import normalize
 from kiosk.core.search import CatalogSearch
-from kiosk.paths import resources_root
 from tests.factories import write_catalog
 
 

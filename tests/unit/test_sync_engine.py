@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from kiosk.outbox.client import DELIVERED, PAUSED, REJECTED, RETRY, Outcome, submit_each
+from kiosk.link.client import DELIVERED, PAUSED, REJECTED, RETRY, Outcome, submit_each
+from kiosk.link.sync import SyncEngine, SyncStatus, drain
 from kiosk.outbox.store import OutboxStore
-from kiosk.outbox.sync import SyncEngine, SyncStatus, drain
 
 
 class ScriptedServer:

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+from kiosk.core.content import SAFE_PROFILE
+from kiosk.core.profiles import DemoProfile
 from kiosk.outbox.store import OutboxStore
 from kiosk.outbox.usage import UsageLog
+
+
+def profile(name: str, mode: str) -> DemoProfile:
+    return replace(SAFE_PROFILE, name=name, mode=mode)
 
 
 class Clock:
@@ -19,7 +26,7 @@ class Clock:
 def test_a_session_s_events_an_abandoned_form_and_its_length(tmp_path: Path) -> None:
     store = OutboxStore(tmp_path / "outbox.db")
     clock = Clock()
-    usage = UsageLog(store, "festival", "demo", clock)
+    usage = UsageLog(store, lambda: profile("festival", "demo"), clock)
     usage.session_started()
     usage.note("service_viewed", "water.bill", "water")
     usage.note("request_started", "water.connection", "water")
@@ -39,7 +46,7 @@ def test_a_session_s_events_an_abandoned_form_and_its_length(tmp_path: Path) -> 
 
 def test_a_filed_request_is_not_abandoned(tmp_path: Path) -> None:
     store = OutboxStore(tmp_path / "outbox.db")
-    usage = UsageLog(store, "festival", "live", Clock())
+    usage = UsageLog(store, lambda: profile("festival", "live"), Clock())
     usage.session_started()
     usage.note("request_started", "water.connection", "water")
     usage.note("request_submitted", "water.connection", "water")

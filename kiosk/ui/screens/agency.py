@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from collections.abc import Callable
+
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from kiosk.core.catalog import Agency
+from kiosk.core.catalog import Agency, Catalog
+from kiosk.ui.ahead import Step, unattended
 from kiosk.ui.i18n import Localizer
 from kiosk.ui.icons import IconSet
 from kiosk.ui.theme import tint
+from kiosk.ui.widgets.offscreen import paint_off_screen
 from kiosk.ui.widgets.screen import Screen
 from kiosk.ui.widgets.scrolling import touch_scroll_area
 from kiosk.ui.widgets.tiles import ServiceTile
@@ -109,3 +113,24 @@ class AgencyScreen(Screen):
         self.list_title.setText(self.tr("Online services (%1)").replace("%1", count))
         for tile in self._tiles:
             tile.retranslate()
+
+
+# An agency with more services is not painted ahead: making its tiles is no small step (~1 ms a
+# tile); its first citizen makes them, as before.
+MAX_TILES_AHEAD = 40
+
+
+def ahead_steps(screen: Callable[[], AgencyScreen], catalog: Catalog, currency: str,
+                page_size: Callable[[], QSize]) -> list[Step]:  # fmt: skip
+    """Work done ahead for the agency screen (``kiosk.ui.ahead``), which ``screen()`` builds on
+    first use: build it; then, unattended, show each agency once (the largest sets how many tiles
+    are kept; each its colour and icons) and paint its page off screen."""
+    return [
+        Step(screen),
+        *(
+            unattended(lambda a=agency: screen().show_agency(a, currency))
+            for agency in catalog.agencies
+            if len(agency.services) <= MAX_TILES_AHEAD
+        ),
+        unattended(lambda: paint_off_screen(screen().parentWidget(), page_size())),  # its page
+    ]

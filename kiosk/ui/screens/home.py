@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, Signal
@@ -20,12 +20,14 @@ from PySide6.QtWidgets import (
 
 from kiosk.core.catalog import Catalog
 from kiosk.core.profiles import DemoProfile
-from kiosk.core.search import CatalogSearch
+from kiosk.core.search import CatalogSearch, SearchResult
+from kiosk.ui.ahead import Step, unattended
 from kiosk.ui.i18n import Localizer
 from kiosk.ui.icons import IconSet
 from kiosk.ui.widgets.finger import when_finger_lifts
 from kiosk.ui.widgets.keyboard import OnScreenKeyboard
 from kiosk.ui.widgets.mirroring import visual_rect
+from kiosk.ui.widgets.offscreen import paint_off_screen
 from kiosk.ui.widgets.results import SHOWN, SearchResults, WrappingLabel
 from kiosk.ui.widgets.screen import Screen
 from kiosk.ui.widgets.scrolling import touch_scroll_area
@@ -36,6 +38,11 @@ TILE_MIN_WIDTH = 290
 
 # Focus leaving the search field for another control (not for a popup or another window).
 _FOCUS_MOVED_ON = (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason, Qt.FocusReason.MouseFocusReason)
+
+
+# What work done ahead types in the search field: alef is in nearly every Persian name, so the
+# search lists as many tiles as it can.
+SEARCHED_AHEAD = "ا"
 
 
 class HomeScreen(Screen):
@@ -163,6 +170,38 @@ class HomeScreen(Screen):
                 button.setChecked(False)
                 button.blockSignals(False)
             self._accessibility_toggled()
+
+    def ahead_steps(self, page_size: Callable[[], QSize]) -> list[Step]:
+        """Work done ahead for home (``kiosk.ui.ahead``): the search index and the keyboard's keys;
+        then, unattended, home painted off screen with its tiles, with a full page of results
+        (the most tiles of each kind), while searching, and its keyboard."""
+
+        def fill_results() -> None:
+            catalog = self._catalog
+            if catalog is None:
+                return
+            for agencies, services in ((catalog.agencies, ()), ((), catalog.services)):
+                listed = SearchResult(
+                    tuple(agencies[: SHOWN + 1]), tuple(services[: SHOWN + 1]), len(agencies), len(services)
+                )
+                self.results.show_result(listed)
+
+        def search() -> None:
+            self.search_field.setText(SEARCHED_AHEAD)  # as if typed: the results page up, as a citizen sees it
+            paint_off_screen(self, page_size())
+            self.clear_search()
+
+        def keyboard_size() -> QSize:
+            return QSize(page_size().width(), self.keyboard.sizeHint().height())
+
+        return [
+            Step(lambda: self.search_index),
+            Step(lambda: self.keyboard.keys),  # made on first use: now, while nobody waits
+            unattended(lambda: paint_off_screen(self, page_size())),
+            unattended(fill_results),
+            unattended(search),
+            unattended(lambda: paint_off_screen(self.keyboard, keyboard_size())),
+        ]
 
     @property
     def search_index(self) -> CatalogSearch | None:

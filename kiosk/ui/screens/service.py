@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QFrame,
@@ -17,9 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.core.catalog import Agency, Channel, Service
+from kiosk.core.catalog import Agency, Catalog, Channel, Service
+from kiosk.ui.ahead import Step, unattended
 from kiosk.ui.i18n import Localizer
 from kiosk.ui.icons import IconSet
+from kiosk.ui.widgets.offscreen import paint_off_screen
 from kiosk.ui.widgets.qr import QrView
 from kiosk.ui.widgets.screen import Screen
 from kiosk.ui.widgets.scrolling import touch_scroll_area
@@ -189,6 +191,31 @@ class ServiceScreen(Screen):
             shown = channel.address.removeprefix("https://")
             lines.append(f"{label}: {self._localizer.address(shown)}")
         self._section("web", self.tr("Where to do it online"), lines, bullet="›" if lang == "en" else "‹")
+
+    def ahead_steps(self, catalog: Catalog, currency: str, page_size: Callable[[], QSize]) -> list[Step]:
+        """Work done ahead for the card (``kiosk.ui.ahead``), unattended: show the cards that make
+        every line any card needs (``longest_cards``), then paint the screen off screen."""
+        return [
+            *(
+                unattended(lambda s=service: self.show_service(s, catalog.agency(s.agency_id), currency))
+                for service in longest_cards(catalog)
+            ),
+            unattended(lambda: paint_off_screen(self, page_size())),
+        ]
+
+
+def longest_cards(catalog: Catalog) -> list[Service]:
+    """The services whose cards, shown one after the other, make every line any card needs and
+    draw the card's icons in every agency's colour: each agency's longest card, and the longest
+    of each section. (Not every card: a province's catalog may hold thousands.)"""
+
+    def sections(service: Service) -> tuple[int, int, int]:
+        return len(service.documents), len(service.steps), len(service.channels)
+
+    chosen = [max(agency.services, key=lambda s: sum(sections(s))) for agency in catalog.agencies if agency.services]
+    for section in range(3 if catalog.services else 0):
+        chosen.append(max(catalog.services, key=lambda s: sections(s)[section]))
+    return list({service.id: service for service in chosen}.values())
 
 
 class _Section:

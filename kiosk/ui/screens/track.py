@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButto
 from kiosk.core.catalog import Catalog
 from kiosk.core.persian import for_persian_display
 from kiosk.core.tracking import CODE_LENGTH, is_valid_tracking_code
-from kiosk.outbox.lookup import INVALID, NOT_FOUND, OFFLINE, LookupAnswer
+from kiosk.link.lookup import INVALID, NOT_FOUND, OFFLINE, LookupAnswer
 from kiosk.ui.i18n import Localizer
 from kiosk.ui.theme import set_style_flags
 from kiosk.ui.widgets.keyboard import NumericKeypad

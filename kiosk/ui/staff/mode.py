@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from kiosk.core.background import Workers
+from kiosk.ui.ahead import Step
 from kiosk.ui.i18n import Localizer
 
 if TYPE_CHECKING:
@@ -41,9 +43,12 @@ class StaffMode(QObject):
     opened = Signal()
     closed = Signal()
 
-    def __init__(self, localizer: Localizer, overlay_parent: QWidget, parent: QObject | None = None) -> None:
+    def __init__(
+        self, localizer: Localizer, overlay_parent: QWidget, workers: Workers, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self._localizer = localizer
+        self._workers = workers
         self.actions: StaffActions | None = None
         self.host = QWidget()
         self.host.setObjectName("staffHost")
@@ -63,9 +68,13 @@ class StaffMode(QObject):
         if self._pin_pad is None:
             from kiosk.ui.staff.pin_pad import PinPad
 
-            self._pin_pad = PinPad(self._localizer, self._vault, self.overlay_parent)
+            self._pin_pad = PinPad(self._localizer, self._vault, self._workers, self.overlay_parent)
             self._pin_pad.unlocked.connect(self._open)
         return self._pin_pad
+
+    def ahead_steps(self) -> list[Step]:
+        """Work done ahead (``kiosk.ui.ahead``): the PIN pad, before staff first ask for it."""
+        return [Step(lambda: self.pin_pad)]
 
     @property
     def active(self) -> bool:

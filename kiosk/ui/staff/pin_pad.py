@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+from kiosk.core.background import Workers
 from kiosk.core.persian import to_ascii_digits
 from kiosk.core.pins import MAX_LENGTH, Attempt, PinFileError, PinVault
+from kiosk.ui.background import in_background
 from kiosk.ui.i18n import Localizer
 from kiosk.ui.theme import set_style_flags
 from kiosk.ui.widgets.keyboard import NumericKeypad
@@ -26,12 +28,17 @@ class PinPad(QWidget):
     unlocked = Signal(str)  # the role
     cancelled = Signal()
 
-    def __init__(self, localizer: Localizer, vault: Callable[[], PinVault | None], parent: QWidget) -> None:
+    def __init__(
+        self, localizer: Localizer, vault: Callable[[], PinVault | None], workers: Workers, parent: QWidget
+    ) -> None:
+        """A PIN is checked on ``workers`` (scrypt takes a few tenths of a second): the pad says
+        "Checking…" meanwhile and the screen never freezes."""
         super().__init__(parent)
         self.setObjectName("pinPad")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self._localizer = localizer
         self._vault = vault
+        self._workers = workers
         self._checking = False
         self._lock_tick = QTimer(self)
         self._lock_tick.setInterval(1000)
@@ -108,17 +115,12 @@ class PinPad(QWidget):
         self._checking = True
         self.enter_button.setEnabled(False)
         self._say(self.tr("Checking…"))
-        try:
-            import asyncio
+        in_background(self._workers, self._try, vault, pin, parent=self, then=self._answered)
 
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            loop = None
-        if loop is None:
-            self._answered(self._try(vault, pin))
-            return
-        future = loop.run_in_executor(None, self._try, vault, pin)
-        future.add_done_callback(lambda done: self._answered(done.result()))
+    @property
+    def checking(self) -> bool:
+        """Whether a PIN is being checked (off the UI thread)."""
+        return self._checking
 
     @staticmethod
     def _try(vault: PinVault, pin: str) -> Attempt | str:

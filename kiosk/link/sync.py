@@ -2,7 +2,8 @@
 
 It runs on whatever asyncio loop it is started on (the qasync loop in the kiosk, a plain loop in
 ``kiosk outbox drain`` and in tests). Blocking work, the HTTP calls and the outbox writes that go
-with them, runs in one worker thread, never on the loop's thread. Delivery is at-least-once with
+with them, runs one call at a time on the kiosk's worker threads (``kiosk.core.background``),
+never on the loop's thread. Delivery is at-least-once with
 an idempotency key per request, so the server stores each exactly once.
 
 What happens to an attempt (``client.classify``): delivered; retried later with backoff and full
@@ -17,12 +18,11 @@ import logging
 import random
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
-from kiosk.outbox.background import stop_task_and_worker
-from kiosk.outbox.client import BATCH_MAX_REQUESTS, DELIVERED, PAUSED, REJECTED, RETRY, CentralClient, Outcome
+from kiosk.core.background import Workers, stop_task
+from kiosk.link.client import BATCH_MAX_REQUESTS, DELIVERED, PAUSED, REJECTED, RETRY, CentralClient, Outcome
 from kiosk.outbox.retry import next_attempt_delay
 from kiosk.outbox.store import OutboxRequest, OutboxStore
 
@@ -60,6 +60,7 @@ class SyncEngine:
         clock: Callable[[], float] = time.time,
         rand: Callable[[], float] = random.random,
         heartbeat_seconds: float = HEARTBEAT_SECONDS,
+        workers: Workers | None = None,
     ) -> None:
         self._store = store
         self._client = client
@@ -69,7 +70,8 @@ class SyncEngine:
         self._clock = clock
         self._rand = rand
         self._heartbeat_seconds = heartbeat_seconds
-        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-sync")
+        pool, self._own_workers = Workers.own(workers, "outbox-sync")
+        self._lane = pool.lane()
         self._wake: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
         self._next_heartbeat = 0.0
@@ -99,7 +101,7 @@ class SyncEngine:
     async def stop(self) -> None:
         """Stop after the attempt under way (bounded by the HTTP timeouts); nothing is lost."""
         task, self._task = self._task, None
-        await stop_task_and_worker(task, self._worker)
+        await stop_task(task, self._lane, self._own_workers)
         self._set(running=False)
 
     def hold_seconds(self) -> float:
@@ -228,7 +230,7 @@ class SyncEngine:
         self._publish(replace(self.status, **changes))
 
     async def _call(self, func: Callable[..., T], *args: Any) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._worker, func, *args)
+        return await self._lane.run(func, *args)
 
 
 async def drain(engine: SyncEngine, store: OutboxStore, timeout: float, progress: Callable[[int, int], None]) -> bool:

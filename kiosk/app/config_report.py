@@ -17,9 +17,9 @@ from typing import Any
 from kiosk import __version__
 from kiosk.core.content import DEFAULT_PROFILE, SAFE_PROFILE, choose_profile, load_best_catalog
 from kiosk.core.datafile import DataFileError
+from kiosk.core.paths import KioskPaths
 from kiosk.core.profiles import DemoProfile, ProfileLibrary
 from kiosk.core.settings import KioskSettings, load_settings
-from kiosk.paths import KioskPaths
 
 OPTIONS = {"kiosk_number": "--kiosk-number", "server_url": "--server-url"}
 

@@ -2,12 +2,12 @@
 
 The code is checked (its check digit) before anyone is asked. The server's answer carries no
 personal data; offline, the kiosk's own outbox can still say whether a request it issued is
-queued, delivered or held. Blocking HTTP runs in a worker thread, never on the loop's thread.
+queued, delivered or held. ``look_up`` blocks (HTTP): the window runs it on a worker thread
+(``kiosk.ui.background``), never on the UI thread.
 """
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -15,7 +15,7 @@ from kiosk.core.tracking import normalize_tracking_code
 from kiosk.outbox.store import OutboxStore
 
 if TYPE_CHECKING:  # requests loads only when a server is asked, after the first frame
-    from kiosk.outbox.client import CentralClient
+    from kiosk.link.client import CentralClient
 
 INVALID = "invalid"  # the check digit does not match: a typing mistake
 FOUND = "found"  # the server knows it: status, when it last changed, the agency's reason
@@ -38,22 +38,15 @@ class RequestLookup:
     def __init__(self, client: CentralClient | None, store: OutboxStore | None) -> None:
         self._client = client
         self._store = store
-        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="request-lookup")
 
-    def close(self) -> None:
-        self._worker.shutdown(wait=False, cancel_futures=True)
-
-    async def lookup(self, typed: str) -> LookupAnswer:
+    def look_up(self, typed: str) -> LookupAnswer:
+        """What is known of the code ``typed``: INVALID at once for a mistyped code; else what the
+        server says, or OFFLINE with what this kiosk's outbox knows."""
         try:
             code = normalize_tracking_code(typed)
         except ValueError:
             return LookupAnswer(INVALID)
-        import asyncio  # loaded once the loop runs, after the first frame
-
-        return await asyncio.get_running_loop().run_in_executor(self._worker, self._ask, code)
-
-    def _ask(self, code: str) -> LookupAnswer:
-        from kiosk.outbox.client import ServerUnreachable
+        from kiosk.link.client import ServerUnreachable
 
         local = self._store.find_by_tracking_code(code) if self._store is not None else None
         local_state = local.state if local is not None else None

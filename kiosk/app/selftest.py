@@ -23,8 +23,8 @@ from kiosk import __version__
 from kiosk.core.catalog import Catalog
 from kiosk.core.content import choose_profile, load_best_catalog
 from kiosk.core.datafile import DataFileError
+from kiosk.core.paths import KioskPaths
 from kiosk.core.profiles import ProfileLibrary, check_against_catalog, load_profile_file
-from kiosk.paths import KioskPaths
 
 MANIFEST_NAME = "bundle-manifest.json"
 MANIFEST_KIND = "pishkhan-bundle-manifest"

@@ -1,4 +1,5 @@
-"""Loading pure-Python modules on a worker thread while the UI thread keeps painting.
+"""Loading pure-Python modules on a worker thread (``kiosk.core.background``) while the UI thread
+keeps painting.
 
 Right after the first frame the kiosk loads what later taps and the delivery of requests need:
 the QR encoder (segno brings urllib, http.client, email and ssl), Babel, requests. On the UI
@@ -15,7 +16,6 @@ development install); done here, that reading happens on the worker thread too.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Iterable
 
 log = logging.getLogger(__name__)
@@ -28,19 +28,3 @@ def load(names: Iterable[str]) -> None:
             __import__(name)
         except Exception:
             log.exception("preloading %s failed", name)
-
-
-class Preload:
-    """``load`` on a daemon thread of its own, started at once."""
-
-    def __init__(self, *names: str) -> None:
-        self._thread = threading.Thread(target=load, args=(names,), name="preload", daemon=True)
-        self._thread.start()
-
-    @property
-    def done(self) -> bool:
-        return not self._thread.is_alive()
-
-    def wait(self, timeout: float | None = None) -> bool:
-        self._thread.join(timeout)
-        return self.done

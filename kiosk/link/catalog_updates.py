@@ -7,7 +7,8 @@ attract loop, never in the middle of a citizen's session. A refused catalog is l
 reason, remembered for the heartbeat, and changes nothing: the kiosk keeps its last good one.
 Offline, the cached catalog serves; with none, the bundled one.
 
-Like the sync engine, this is plain asyncio; the blocking HTTP call runs in its own worker thread.
+Like the sync engine, this is plain asyncio; the blocking HTTP call runs on a worker thread
+(``kiosk.core.background``).
 """
 
 from __future__ import annotations
@@ -15,13 +16,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from kiosk.core.background import Workers, stop_task
 from kiosk.core.catalog import Catalog, parse_catalog_document, write_catalog_directory
 from kiosk.core.datafile import MAX_FILE_BYTES, DataFileError, Problem
-from kiosk.outbox.background import stop_task_and_worker
-from kiosk.outbox.client import CatalogRefused, CentralClient, ServerUnreachable
+from kiosk.link.client import CatalogRefused, CentralClient, ServerUnreachable
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +44,7 @@ class CatalogUpdater:
         check_profile: Callable[[Catalog], list[Problem]],
         on_ready: Callable[[Catalog], None],
         interval_seconds: float,
+        workers: Workers | None = None,
     ) -> None:
         self._client = client
         self._cache_dir = cache_dir
@@ -52,7 +53,8 @@ class CatalogUpdater:
         self._check_profile = check_profile
         self._on_ready = on_ready
         self._interval = interval_seconds
-        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="catalog-updates")
+        pool, self._own_workers = Workers.own(workers, "catalog-updates")
+        self._lane = pool.lane()
         self._task: asyncio.Task[None] | None = None
         self.last_result = ""
         self.last_refusal: str | None = None  # for the heartbeat and the staff panel
@@ -63,7 +65,7 @@ class CatalogUpdater:
 
     async def stop(self) -> None:
         task, self._task = self._task, None
-        await stop_task_and_worker(task, self._worker)
+        await stop_task(task, self._lane, self._own_workers)
 
     async def _run(self) -> None:
         while True:
@@ -72,10 +74,9 @@ class CatalogUpdater:
 
     async def check_once(self) -> str:
         """Ask the server once; returns what came of it (UNCHANGED, UPDATED, REFUSED or OFFLINE)."""
-        loop = asyncio.get_running_loop()
         catalog = None
         try:
-            result, catalog = await loop.run_in_executor(self._worker, self._check)
+            result, catalog = await self._lane.run(self._check)
         except Exception:  # never let one bad answer stop the updates
             log.exception("catalog update failed")
             result = REFUSED

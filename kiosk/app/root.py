@@ -1,0 +1,328 @@
+"""Composition root: builds everything in a visible order and wires it.
+
+The one owner of what is in force (``kiosk.core.live_state.LiveState``) is made first; every part
+built after it is handed what it needs to ask it, and the parts that act on a change subscribe to
+it: the theme and delivery here, the screens in the window. ``kiosk.app.running`` shows the window
+and runs the loop. See docs/architecture.md.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import os
+from typing import TYPE_CHECKING, Any
+
+from kiosk import __version__
+from kiosk.core.background import Workers
+from kiosk.core.content import DEFAULT_PROFILE, KioskContent, choose_profile, load_best_catalog
+from kiosk.core.datafile import DataFileError
+from kiosk.core.live_state import Change, InForce, LiveState, SettingsSources
+from kiosk.core.paths import KioskPaths
+from kiosk.core.profiles import ProfileLibrary
+from kiosk.core.settings import KioskSettings, load_settings
+from kiosk.link.lookup import LookupAnswer, RequestLookup
+from kiosk.outbox.desk import DeskContext, RequestDesk
+from kiosk.outbox.store import OutboxError, OutboxStore, OutboxVersionError, keep_aside
+from kiosk.outbox.usage import UsageLog
+
+if TYPE_CHECKING:
+    import asyncio
+
+    from kiosk.app.logs import RecentProblems
+    from kiosk.link.catalog_updates import CatalogUpdater
+    from kiosk.link.sync import SyncEngine
+    from kiosk.ui.i18n import Localizer
+
+log = logging.getLogger("kiosk")
+OUT_OF_SERVICE_ACCENT = "#9b1c1c"
+# What delivering the outbox loads (requests and urllib3 among it), off the UI thread: start_sync_soon.
+DELIVERY_MODULES = ("kiosk.link.client", "kiosk.link.sync", "kiosk.link.catalog_updates")
+
+
+def load_content(paths: KioskPaths, profile_name: str) -> KioskContent | None:
+    """The catalog and profile to run on, falling back to the last good data; None if nothing works."""
+    try:
+        catalog, warnings = load_best_catalog(paths.catalog, paths.cached_catalog, paths.icons)
+    except DataFileError as exc:
+        for problem in exc.problems:
+            log.error("bundled catalog refused: %s", problem)
+        return None
+    library = ProfileLibrary(paths.profiles, paths.last_good_profiles, paths.resources)
+    profile, profile_warnings = choose_profile(library, profile_name, catalog)
+    content = KioskContent(catalog, profile, warnings + profile_warnings)
+    for warning in content.warnings:
+        log.warning("%s", warning)
+    log.info(
+        "running profile %s (%s) on the %s catalog %s: %d agencies shown",
+        profile.name, profile.mode, catalog.source, catalog.version,
+        len(catalog.restricted_to(profile.agencies).agencies),
+    )  # fmt: skip
+    return content
+
+
+def open_outbox(paths: KioskPaths) -> tuple[OutboxStore | None, str]:
+    """The outbox, or None and the reason. A damaged file is kept aside (never deleted) and a new
+    one started; a file from a newer kiosk is left alone and requests are refused until it is fixed."""
+    try:
+        return OutboxStore(paths.outbox), ""
+    except OutboxVersionError as exc:
+        log.error("%s", exc)
+        return None, str(exc)
+    except OutboxError as exc:
+        log.error("%s", exc)
+    try:
+        kept = keep_aside(paths.outbox)
+        log.error("the damaged outbox was kept aside as %s; a new one was started", kept)
+        return OutboxStore(paths.outbox), ""
+    except (OSError, OutboxError) as exc:
+        log.error("no outbox can be opened in %s: %s", paths.data, exc)
+        return None, str(exc)
+
+
+def read_settings(paths: KioskPaths, sources: SettingsSources) -> KioskSettings:
+    try:
+        return load_settings(paths.config_file, sources.environ, sources.command_line)
+    except DataFileError as exc:
+        for problem in exc.problems:
+            log.error("kiosk settings refused: %s", problem)
+        log.error("running with default settings (kiosk 1, the profile's server, no token)")
+        return KioskSettings()
+
+
+class Kiosk:
+    """The assembled application: what tests and tools drive, and what ``run`` shows."""
+
+    def __init__(
+        self,
+        paths: KioskPaths,
+        state: LiveState | None,
+        settings: KioskSettings,
+        localizer: Localizer,
+        store: OutboxStore | None,
+        outbox_problem: str,
+    ) -> None:
+        from kiosk.ui.icons import IconSet
+        from kiosk.ui.shell import KioskWindow
+
+        self.paths = paths
+        self.state = state
+        self._settings_without_state = settings
+        self.localizer = localizer
+        self.store = store
+        self.workers = Workers()  # the one pool every blocking call runs on (kiosk.core.background)
+        self._lookup = RequestLookup(None, store)  # offline until the server is known
+        self.engine: SyncEngine | None = None
+        self.updater: CatalogUpdater | None = None
+        self.problems: RecentProblems | None = None
+        self._delivering_with: tuple[Any, ...] | None = None  # what delivery was started with
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.desk: RequestDesk | None = None
+        usage = None
+        if state is not None:
+            state.subscribe(self._in_force_changed)  # before the window's: the theme, then the screens
+            self.desk = RequestDesk(store, lambda: DeskContext.of(state.current), self._committed, outbox_problem)
+            usage = UsageLog(store, lambda: state.current.profile)
+        self.window = KioskWindow(
+            localizer, IconSet(paths.icons), state, self.desk, paths.receipts, usage, self.workers, self._look_up
+        )
+        self.window.accessibility_changed.connect(self._restyle)
+        if state is not None:  # a technician may have edited config.toml: taken up between citizens
+            self.window.session_ended.connect(state.reread_settings)
+        if state is not None:
+            from kiosk.app.logs import RecentProblems
+            from kiosk.app.staff_actions import KioskStaffActions
+
+            self.problems = RecentProblems()
+            logging.getLogger().addHandler(self.problems)
+            self.window.staff.actions = KioskStaffActions(
+                state, store, lambda: self.engine, paths, localizer, self.problems, self.window.allow_close
+            )
+
+    @classmethod
+    def build(
+        cls,
+        paths: KioskPaths,
+        profile_name: str = DEFAULT_PROFILE,
+        settings: KioskSettings | None = None,
+        command_line: dict[str, Any] | None = None,
+    ) -> Kiosk:
+        """Build the window on an existing QApplication (tests) or the one ``run`` made. Settings
+        come from ``config.toml``, the environment and ``command_line``, or whole from ``settings``
+        (tests and tools; they then stay on top of whatever the file says)."""
+        # Building makes tens of thousands of objects and frees next to none: the ~30 garbage
+        # collections it would trigger find nothing and cost ~4 ms of the start.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return cls._build(paths, profile_name, settings, command_line)
+        finally:
+            if collecting:
+                gc.enable()
+
+    @classmethod
+    def _build(
+        cls, paths: KioskPaths, profile_name: str, settings: KioskSettings | None, command_line: dict[str, Any] | None
+    ) -> Kiosk:
+        from PySide6.QtWidgets import QApplication
+
+        from kiosk.ui.i18n import Localizer
+        from kiosk.ui.theme import apply_theme, load_fonts
+
+        app = QApplication.instance()
+        assert isinstance(app, QApplication), "create the QApplication first"
+        for problem in load_fonts(paths.fonts):
+            log.error("%s", problem)
+        content = load_content(paths, profile_name)
+        if settings is not None:
+            sources = SettingsSources.fixed(settings)
+        else:
+            sources = SettingsSources(os.environ, command_line or {})
+        settings = read_settings(paths, sources)
+        state = LiveState(paths, content.catalog, content.profile, settings, sources) if content is not None else None
+        store, problem = open_outbox(paths) if state is not None else (None, "no catalog")
+        localizer = Localizer(paths.translations, paths.cache)
+        # The language and the theme first: the window is then built in them, instead of being built
+        # in English and unstyled and every widget told of a new language and style right after.
+        profile = state.current.profile if state is not None else None
+        localizer.set_language(profile.language if profile is not None else "fa")
+        apply_theme(app, paths.styles, profile.accent if profile is not None else OUT_OF_SERVICE_ACCENT)
+        return cls(paths, state, settings, localizer, store, problem)
+
+    @property
+    def content(self) -> InForce | None:
+        """What is in force (None: no usable catalog, the out-of-service screen)."""
+        return self.state.current if self.state is not None else None
+
+    @property
+    def settings(self) -> KioskSettings:
+        return self.state.current.settings if self.state is not None else self._settings_without_state
+
+    def _restyle(self, large_text: bool, high_contrast: bool) -> None:
+        """A citizen asked for larger text or high contrast (for this visit only)."""
+        from PySide6.QtWidgets import QApplication
+
+        from kiosk.ui.theme import apply_theme
+
+        app = QApplication.instance()
+        if self.state is not None and isinstance(app, QApplication):
+            accent = self.state.current.profile.accent
+            apply_theme(app, self.paths.styles, accent, large_text, high_contrast)
+
+    def _in_force_changed(self, in_force: InForce, change: Change) -> None:
+        """The profile or settings changed (staff, a technician): restyle, and start delivery again
+        if what it depends on changed. Requests already queued keep what they were filed with."""
+        if change & Change.PROFILE:
+            self._restyle(False, False)
+        if self._delivering_with is not None and in_force.delivery != self._delivering_with:
+            self._restart_sync_soon()
+
+    def _committed(self, _request: object) -> None:
+        self.wake_sync()
+
+    def _look_up(self, code: str) -> LookupAnswer:
+        """For "track my request" (blocking: the window runs it on a worker)."""
+        return self._lookup.look_up(code)
+
+    # --- delivery --------------------------------------------------------------------------
+
+    async def start_sync_soon(self) -> SyncEngine | None:
+        """``start_sync`` once requests and the engine are loaded, on a worker thread: ~50 ms of
+        imports the attract loop would otherwise stand still for, just after the first frame
+        (``kiosk.core.preload``; the link imports no Qt, which the import contracts check)."""
+        from kiosk.core.preload import load
+
+        await self.workers.lane().run(load, DELIVERY_MODULES)
+        return self.start_sync()
+
+    def start_sync(self) -> SyncEngine | None:
+        """Start delivering the outbox on the running asyncio loop (the qasync loop in the kiosk)
+        with what is in force; it starts again by itself when that changes."""
+        if self.store is None or self.state is None:
+            return None
+        in_force = self.state.current
+        self._delivering_with = in_force.delivery
+        url, token, number = in_force.server_url, in_force.settings.server_token, in_force.settings.kiosk_number
+        if not url or not token:
+            log.warning("no central server token is set: requests stay in the outbox until a technician sets one")
+            return None
+        # requests and the engine load only now, after the first frame: it does not need them.
+        from kiosk.link.catalog_updates import CatalogUpdater
+        from kiosk.link.client import CentralClient
+        from kiosk.link.sync import SyncEngine
+
+        profile = in_force.profile
+        client = CentralClient(url, token, proxy=profile.proxy, ca_file=profile.ca_file)
+        self.engine = SyncEngine(
+            self.store, client, kiosk_number=number, heartbeat_payload=self._heartbeat, workers=self.workers
+        )
+        self.engine.start()
+        self._lookup = RequestLookup(client, self.store)
+        self.updater = CatalogUpdater(
+            client,
+            self.paths.cached_catalog,
+            self.paths.catalog_etag,
+            icons_dir=self.paths.icons,
+            check_profile=self.state.catalog_problems,
+            on_ready=self.state.offer_catalog,
+            interval_seconds=profile.catalog_refresh_minutes * 60,
+            workers=self.workers,
+        )
+        self.updater.start()
+        log.info("delivering to %s as kiosk %d", url, number)
+        return self.engine
+
+    def _heartbeat(self) -> dict[str, Any]:
+        assert self.state is not None
+        in_force = self.state.current
+        payload: dict[str, Any] = {
+            "version": __version__,
+            "profile": in_force.profile.name,
+            "mode": in_force.profile.mode,
+            "catalog_version": in_force.catalog.version,
+        }
+        refusal = (self.updater.last_refusal if self.updater is not None else None) or self.state.catalog_refusal
+        if refusal:
+            payload["last_error"] = refusal
+        return payload
+
+    def wake_sync(self) -> None:
+        if self.engine is not None:
+            self.engine.wake()
+
+    async def restart_sync(self) -> None:
+        """The server, token or kiosk number changed: start delivery again with the new ones."""
+        await self.stop_sync()
+        self.start_sync()
+
+    def _restart_sync_soon(self) -> None:
+        try:
+            import asyncio
+
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return  # no loop (a tool, a test): the next start picks the new settings up
+        task = loop.create_task(self.restart_sync())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def stop_sync(self) -> None:
+        if self.updater is not None:
+            await self.updater.stop()
+            self.updater = None
+        if self.engine is not None:
+            await self.engine.stop()
+            self.engine = None
+
+    def close(self) -> None:
+        """Close the window and take back everything installed application-wide."""
+        self.window.allow_close()
+        self.window.close()
+        if self.problems is not None:
+            logging.getLogger().removeHandler(self.problems)
+        self.window.deleteLater()
+        self.localizer.detach()
+        self.workers.shutdown()  # after the window: nothing asks for a call any more
+        if self.store is not None:
+            self.store.close()
+            self.store = None
