@@ -15,6 +15,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import ValidationError
 
 from kiosk.central import security
+from kiosk.central.clock import iso
 from kiosk.central.ratelimit import RateLimiter
 from kiosk.central.schemas import (
     BatchItemOut,
@@ -28,7 +29,7 @@ from kiosk.central.schemas import (
     UsageIn,
     public_errors,
 )
-from kiosk.central.store import KioskIdentity, Refused, Store, iso
+from kiosk.central.store import KioskIdentity, Refused, Store
 
 _bearer = HTTPBearer(auto_error=False, description="The kiosk's token, as `kiosk-central kiosk add` printed it")
 

@@ -21,10 +21,11 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from kiosk.central import jalali
+from kiosk.central.clock import iso
 from kiosk.central.models import STATUSES, User
 from kiosk.central.ratelimit import FailureThrottle
 from kiosk.central.settings import Settings
-from kiosk.central.store import Store, iso
+from kiosk.central.store import Store
 from kiosk.core.persian import to_persian_digits
 from kiosk.core.tracking import format_for_reading
 from kiosk.paths import resources_root

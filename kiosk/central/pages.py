@@ -19,9 +19,10 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import func, or_, select
 
 from kiosk.central import jalali
+from kiosk.central.clock import iso, utcnow
 from kiosk.central.dashboard import Dashboard, StaffUser, board_of, check_csrf, security_headers
 from kiosk.central.models import STATUSES, CitizenRequest, Kiosk, StatusChange, UsageEvent, User
-from kiosk.central.store import iso, utcnow, visible_to
+from kiosk.central.store import visible_to
 from kiosk.core.persian import to_ascii_digits
 
 PAGE_SIZE = 50

@@ -13,7 +13,7 @@ import hashlib
 import json
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, false, func, select, text, true
@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kiosk.central import security
+from kiosk.central.clock import iso, utcnow
 from kiosk.central.db import Database
 from kiosk.central.jalali import local_zone
 from kiosk.central.models import (
@@ -38,14 +39,6 @@ from kiosk.central.models import (
 from kiosk.central.schemas import HeartbeatIn, RequestIn, UsageEventIn
 from kiosk.central.settings import Settings
 from kiosk.core.tracking import MAX_KIOSK_NUMBER, is_valid_tracking_code
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def canonical_hash(body: Any) -> str:

@@ -44,9 +44,10 @@ from fastapi import FastAPI
 from sqlalchemy import select, text
 
 from kiosk.central.app import create_app, open_store
+from kiosk.central.clock import iso
 from kiosk.central.models import Base, CitizenRequest, Kiosk
 from kiosk.central.settings import Settings
-from kiosk.central.store import Store, iso
+from kiosk.central.store import Store
 
 STARTUP_TIMEOUT = 15.0
 
