@@ -22,7 +22,7 @@ from kiosk.central import jalali
 from kiosk.central.clock import iso, utcnow
 from kiosk.central.dashboard import Dashboard, StaffUser, board_of, check_csrf, security_headers
 from kiosk.central.models import STATUSES, CitizenRequest, Kiosk, StatusChange, UsageEvent, User
-from kiosk.central.store import visible_to
+from kiosk.central.store.requests import visible_to
 from kiosk.core.persian import to_ascii_digits
 
 PAGE_SIZE = 50
@@ -228,7 +228,7 @@ def change_status(
     if allowed is None:
         return board.render(request, "not_found.html", status_code=404, staff=staff, nav="requests")
     try:
-        board.store.set_status(request_id, status, reason, staff.user.id)
+        board.store.requests.set_status(request_id, status, reason, staff.user.id)
     except ValueError:
         message = "برای رد درخواست، دلیل آن را بنویسید." if status == "rejected" else "وضعیت درست نیست."
         return RedirectResponse(f"/requests/{request_id}?{urlencode({'error': message})}", status_code=303)
