@@ -1,7 +1,9 @@
 """The staff dashboard's work pages: requests (list, CSV, detail, status changes), fleet, usage.
 
 Login, sessions, CSRF and rendering are in ``dashboard``; every route here needs a logged-in
-``StaffUser`` and shows only the agencies that user works for.
+``StaffUser``. Requests and usage are shown only for the agencies that user works for: the
+``store.requests`` and ``store.usage`` methods these pages read through take the user and apply
+that scope themselves. The fleet (``store.kiosks.fleet``) is the same for all staff.
 """
 
 from __future__ import annotations
@@ -16,12 +18,11 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import func, select
 
 from kiosk.central import jalali
 from kiosk.central.clock import iso, utcnow
 from kiosk.central.dashboard import StaffUser, board_of, check_csrf, security_headers
-from kiosk.central.models import STATUSES, Kiosk, UsageEvent
+from kiosk.central.models import STATUSES
 from kiosk.central.store.requests import RequestCriteria
 from kiosk.core.persian import to_ascii_digits
 
@@ -188,8 +189,7 @@ def change_status(
 @router.get("/fleet")
 def fleet(request: Request, staff: StaffUser) -> Response:
     board = board_of(request)
-    with board.store.db.read() as session:
-        kiosks = list(session.scalars(select(Kiosk).order_by(Kiosk.number)))
+    kiosks = board.store.kiosks.fleet()
     now = utcnow()
     return board.render(request, "fleet.html", staff=staff, kiosks=kiosks, now=now, nav="fleet", stale=STALE_AFTER)
 
@@ -199,40 +199,13 @@ def usage(request: Request, staff: StaffUser, days: Annotated[int, Query(ge=1, l
     from kiosk.central.charts import bar_chart, daily_chart
 
     board = board_of(request)
-    offset = board.settings.display_utc_offset_minutes
-    today = datetime.now(jalali.local_zone(offset)).date()
-    first = today - timedelta(days=days - 1)
-    day_list = [first + timedelta(days=i) for i in range(days)]
-    user = staff.user
-    scope = UsageEvent.agency_id.in_(user.agencies) if not user.all_agencies else None
-    with board.store.db.read() as session:
-        base = select(UsageEvent.day, UsageEvent.kind, func.count()).where(UsageEvent.day >= first.isoformat())
-        if scope is not None:
-            base = base.where(scope)
-        per_day = session.execute(base.group_by(UsageEvent.day, UsageEvent.kind)).all()
-        top: dict[str, list[tuple[str, int]]] = {}
-        for kind in ("service_viewed", "request_submitted"):
-            q = (
-                select(UsageEvent.service_id, func.count())
-                .where(UsageEvent.day >= first.isoformat(), UsageEvent.kind == kind, UsageEvent.service_id.is_not(None))
-                .group_by(UsageEvent.service_id)
-                .order_by(func.count().desc(), UsageEvent.service_id)
-                .limit(10)
-            )
-            if scope is not None:
-                q = q.where(scope)
-            top[kind] = [(str(s), int(c)) for s, c in session.execute(q).all()]
-    counts: dict[tuple[str, str], int] = {(d, k): int(c) for d, k, c in per_day}
+    summary = board.store.usage.summary(staff.user, days)
     board.names.refresh()
-    series = {
-        "service_viewed": [counts.get((d.isoformat(), "service_viewed"), 0) for d in day_list],
-        "request_submitted": [counts.get((d.isoformat(), "request_submitted"), 0) for d in day_list],
-    }
-    daily = daily_chart([jalali.persian_day_label(d) for d in day_list], series)
-    viewed = bar_chart([(board.names.service(s), c) for s, c in top["service_viewed"]])
-    requested = bar_chart([(board.names.service(s), c) for s, c in top["request_submitted"]])
-    totals = {kind: sum(values) for kind, values in series.items()}
+    daily = daily_chart([jalali.persian_day_label(d) for d in summary.days], summary.daily)
+    viewed = bar_chart([(board.names.service(s), c) for s, c in summary.top_services["service_viewed"]])
+    requested = bar_chart([(board.names.service(s), c) for s, c in summary.top_services["request_submitted"]])
+    totals = {kind: sum(values) for kind, values in summary.daily.items()}
     return board.render(
         request, "usage.html", staff=staff, days=days, daily=daily, viewed=viewed, requested=requested,
-        totals=totals, first=first, today=today, nav="usage",
+        totals=totals, first=summary.days[0], today=summary.days[-1], nav="usage",
     )  # fmt: skip

@@ -3,7 +3,7 @@
 ``store.requests`` (citizens' requests: intake, status, the dashboard's lists), ``store.kiosks``
 (identities and heartbeats), ``store.catalogs`` (published releases), ``store.people`` (staff,
 logins, sessions) and ``store.usage`` (anonymous usage events). The API, the dashboard, the
-importer and the command line all receive a ``Store``.
+importer and the command line all receive a ``Store``; none of them builds a query of its own.
 """
 
 from __future__ import annotations
