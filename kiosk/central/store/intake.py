@@ -216,7 +216,12 @@ class Intake:
             existing = self._existing(session, kiosk.id, key, body_hash, request.tracking_code)
             if existing is not None:
                 return existing
-        row = self._new_row(session, kiosk, key, body_hash, request, source, enforce)
+        digest = self._national_id_digest(request)
+        duplicate_of = self._first_within_window(session, request, digest)
+        row = self._row(kiosk, key, body_hash, request, source, enforce, digest, duplicate_of, utcnow())
+        session.add(row)
+        session.flush()
+        session.add(StatusChange(request_id=row.id, status="received", reason=None, at=row.received_at, user_id=None))
         session.flush()
         return Receipt(True, str(row.id), row.tracking_code, row.received_at)
 
@@ -249,24 +254,6 @@ class Intake:
         if taken is not None:
             raise Refused(422, "tracking_code: already used by another request")
         return None
-
-    def _new_row(
-        self,
-        session: Session,
-        kiosk: KioskIdentity,
-        key: str,
-        body_hash: str,
-        request: RequestIn,
-        source: str,
-        enforce: bool,
-    ) -> CitizenRequest:
-        digest = self._national_id_digest(request)
-        duplicate_of = self._first_within_window(session, request, digest)
-        row = self._row(kiosk, key, body_hash, request, source, enforce, digest, duplicate_of, utcnow())
-        session.add(row)
-        session.flush()
-        session.add(StatusChange(request_id=row.id, status="received", reason=None, at=row.received_at, user_id=None))
-        return row
 
     def _first_within_window(self, session: Session, request: RequestIn, digest: str | None) -> int | None:
         """The earliest stored request for the same service and national ID created within the
