@@ -118,7 +118,7 @@ def run_one(database: str, db_url: str | None, kiosks: int, per_kiosk: int, work
         data_dir = Path(folder)
         store = open_store(Settings(data_dir=data_dir, db_url=db_url), migrate=True)
         try:
-            tokens = [store.add_kiosk(f"bench {i}") for i in range(kiosks)]
+            tokens = [store.kiosks.add(f"bench {i}") for i in range(kiosks)]
         finally:
             store.db.dispose()
         with _server(data_dir, db_url, workers) as url:

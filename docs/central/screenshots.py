@@ -56,7 +56,7 @@ PAGES = {"login": "/login", "requests": "/requests?mode=all", "fleet": "/fleet",
 def seed(c: RunningCentral) -> tuple[int, str]:
     """Fill the server; returns (reference of the duplicate request, staff session cookie)."""
     c.publish_catalog(ROOT / "resources" / "catalog")
-    c.store.add_user("sara", PASSWORD, [], all_agencies=True)
+    c.store.people.add("sara", PASSWORD, [], all_agencies=True)
     rng = random.Random(1405)
     kiosks = [
         c.add_kiosk("تالار ورودی استانداری مازندران"),

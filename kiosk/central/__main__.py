@@ -8,9 +8,12 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.central.settings import Settings, default_data_dir, settings_to_environment
+
+if TYPE_CHECKING:  # the store's modules load only for a command that opens it (not for --help)
+    from kiosk.central.store import Store
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -133,27 +136,27 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _kiosk(args: argparse.Namespace, store: Any) -> int:
+def _kiosk(args: argparse.Namespace, store: Store) -> int:
     if args.action == "add":
-        number, token = store.add_kiosk(args.name, args.number)
+        number, token = store.kiosks.add(args.name, args.number)
         print(f"kiosk number: {number:03d}")
         print(f"token: {token}")
         print("The token is shown only this once: put it in the kiosk's profile now.")
         return 0
     if args.action == "revoke":
-        if not store.revoke_kiosk(args.number):
+        if not store.kiosks.revoke(args.number):
             print(f"kiosk-central: no kiosk number {args.number}", file=sys.stderr)
             return 1
         print(f"kiosk {args.number:03d} revoked")
         return 0
-    for kiosk in store.kiosks():
+    for kiosk in store.kiosks.fleet():
         state = "revoked" if kiosk.revoked_at else "active"
         seen = kiosk.last_seen_at.isoformat(timespec="seconds") if kiosk.last_seen_at else "never"
         print(f"{kiosk.number:03d}  {state:8}  last seen {seen}  {kiosk.name}")
     return 0
 
 
-def _user(args: argparse.Namespace, store: Any) -> int:
+def _user(args: argparse.Namespace, store: Store) -> int:
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
@@ -161,7 +164,7 @@ def _user(args: argparse.Namespace, store: Any) -> int:
         if getpass.getpass("again: ") != password:
             print("kiosk-central: the passwords differ", file=sys.stderr)
             return 1
-    store.add_user(args.name, password, args.agency, args.all_agencies)
+    store.people.add(args.name, password, args.agency, args.all_agencies)
     scope = "all agencies" if args.all_agencies else ", ".join(args.agency)
     print(f"user {args.name!r} added ({scope})")
     return 0
@@ -180,7 +183,7 @@ def load_catalog_document(path: Path) -> dict[str, Any]:
     return document
 
 
-def _publish(path: Path, store: Any) -> int:
+def _publish(path: Path, store: Store) -> int:
     from kiosk.core.datafile import DataFileError
 
     try:
@@ -190,12 +193,12 @@ def _publish(path: Path, store: Any) -> int:
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
-    release = store.publish_catalog(document)
+    release = store.catalogs.publish(document)
     print(f"published catalog {release.catalog_version} as release {release.id} (ETag {release.etag})")
     return 0
 
 
-def _import(path: Path, store: Any) -> int:
+def _import(path: Path, store: Store) -> int:
     from kiosk.central.importer import ExportFileError, import_export
 
     try:

@@ -15,6 +15,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import ValidationError
 
 from kiosk.central import security
+from kiosk.central.clock import iso
 from kiosk.central.ratelimit import RateLimiter
 from kiosk.central.schemas import (
     BatchItemOut,
@@ -28,7 +29,9 @@ from kiosk.central.schemas import (
     UsageIn,
     public_errors,
 )
-from kiosk.central.store import KioskIdentity, Refused, Store, iso
+from kiosk.central.store import Store
+from kiosk.central.store.intake import Refused
+from kiosk.central.store.kiosks import KioskIdentity
 
 _bearer = HTTPBearer(auto_error=False, description="The kiosk's token, as `kiosk-central kiosk add` printed it")
 
@@ -105,7 +108,7 @@ def authenticated_kiosk(
     context = _context(request)
     token = credentials.credentials
     parts = security.split_kiosk_token(token)
-    kiosk = context.store.kiosk_by_number(parts[0]) if parts else None
+    kiosk = context.store.kiosks.by_number(parts[0]) if parts else None
     if kiosk is None or not context.tokens.matches(token, kiosk.token_hash):
         raise _unauthorized("unknown token")
     if kiosk.revoked_at is not None:
@@ -162,7 +165,7 @@ def submit_request(
 ) -> JSONResponse:
     """Store a citizen's request once per Idempotency-Key: 201 the first time, 200 for a replay."""
     try:
-        receipt = _context(request).store.submit(kiosk, key, body)
+        receipt = _context(request).store.requests.submit(kiosk, key, body)
     except Refused as refused:
         return JSONResponse({"detail": refused.detail}, status_code=refused.status)
     return JSONResponse(receipt.as_json(), status_code=201 if receipt.created else 200)
@@ -193,7 +196,7 @@ def submit_requests(batch: RequestBatchIn, kiosk: Kiosk, request: Request) -> Re
         except ValidationError as exc:
             errors = public_errors(exc.errors(include_input=False, include_url=False), prefix=("request",))
             results[index] = BatchItemOut(idempotency_key=key, status=422, detail=errors)
-    stored = _context(request).store.submit_many(kiosk, [(key, body) for _index, key, body in to_store])
+    stored = _context(request).store.requests.submit_many(kiosk, [(key, body) for _index, key, body in to_store])
     for (index, key, _body), outcome in zip(to_store, stored, strict=True):
         if isinstance(outcome, Refused):
             results[index] = BatchItemOut(idempotency_key=key, status=outcome.status, detail=outcome.detail)
@@ -210,7 +213,7 @@ def submit_requests(batch: RequestBatchIn, kiosk: Kiosk, request: Request) -> Re
 )
 def request_status(tracking_code: str, kiosk: Kiosk, request: Request) -> RequestStatusOut:
     """A request's status for "track my request": no personal data."""
-    row = _context(request).store.request_status(tracking_code) if len(tracking_code) == 12 else None
+    row = _context(request).store.requests.by_tracking_code(tracking_code) if len(tracking_code) == 12 else None
     if row is None:
         raise HTTPException(status_code=404, detail="not found")
     return RequestStatusOut(
@@ -238,7 +241,7 @@ def catalog(
     if_none_match: Annotated[str | None, Header(alias="If-None-Match")] = None,
 ) -> Response:
     """The latest published catalog, with an ETag."""
-    release = _context(request).store.latest_catalog()
+    release = _context(request).store.catalogs.latest()
     if release is None:
         raise HTTPException(status_code=404, detail="no catalog has been published yet")
     headers = {"ETag": release.etag, "Cache-Control": "no-cache"}
@@ -261,12 +264,12 @@ def heartbeat(number: int, beat: HeartbeatIn, kiosk: Kiosk, request: Request) ->
     """Fleet health: queue depth, oldest pending age, version, profile."""
     if number != kiosk.number:
         raise HTTPException(status_code=403, detail="this token belongs to another kiosk")
-    _context(request).store.record_heartbeat(kiosk.id, beat)
+    _context(request).store.kiosks.record_heartbeat(kiosk.id, beat)
     return Response(status_code=204)
 
 
 @router.post("/usage", status_code=204, responses=BODY_RESPONSES)
 def usage(batch: UsageIn, kiosk: Kiosk, request: Request) -> Response:
     """Anonymous usage events, batched (at most 500)."""
-    _context(request).store.record_usage(kiosk.id, batch.events)
+    _context(request).store.usage.record(kiosk.id, batch.events)
     return Response(status_code=204)

@@ -21,10 +21,12 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from kiosk.central import jalali
+from kiosk.central.clock import iso
 from kiosk.central.models import STATUSES, User
 from kiosk.central.ratelimit import FailureThrottle
 from kiosk.central.settings import Settings
-from kiosk.central.store import Store, iso
+from kiosk.central.store import Store
+from kiosk.central.store.catalogs import Catalogs
 from kiosk.core.paths import resources_root
 from kiosk.core.persian import to_persian_digits
 from kiosk.core.tracking import format_for_reading
@@ -69,16 +71,16 @@ class Staff:
 class CatalogNames:
     """Persian names of agencies and services from the latest published catalog (ids if none)."""
 
-    def __init__(self, store: Store) -> None:
-        self._store = store
+    def __init__(self, catalogs: Catalogs) -> None:
+        self._catalogs = catalogs
         self._release = -1
         self.agencies: dict[str, str] = {}
         self.services: dict[str, str] = {}
 
     def refresh(self) -> None:
-        if self._store.latest_catalog_number() == self._release:
+        if self._catalogs.latest_number() == self._release:
             return
-        release = self._store.latest_catalog()
+        release = self._catalogs.latest()
         if release is None:
             return
         number = release.id
@@ -101,7 +103,7 @@ class Dashboard:
     def __init__(self, settings: Settings, store: Store) -> None:
         self.settings = settings
         self.store = store
-        self.names = CatalogNames(store)
+        self.names = CatalogNames(store.catalogs)
         # Guessing passwords: 5 wrong ones for a name, or 20 from one address, in 15 minutes.
         self.user_failures = FailureThrottle(limit=5, window=900)
         self.address_failures = FailureThrottle(limit=20, window=900)
@@ -156,7 +158,7 @@ def board_of(request: Request) -> Dashboard:
 
 def current_staff(request: Request) -> Staff:
     token = request.cookies.get(SESSION_COOKIE)
-    found = board_of(request).store.find_session(token) if token else None
+    found = board_of(request).store.people.find_session(token) if token else None
     if found is None:
         raise LoginRequired
     user, session = found
@@ -218,13 +220,13 @@ def login(
         )
         response.headers["Retry-After"] = str(wait)
         return response
-    user = board.store.authenticate(name, password)
+    user = board.store.people.authenticate(name, password)
     if user is None:
         board.user_failures.failed(name_key)
         board.address_failures.failed(address_key)
         return _login_again(request, board, next, 401, "نام کاربری یا گذرواژه درست نیست.")
     board.user_failures.succeeded(name_key)
-    session_token, _csrf = board.store.open_session(user.id)
+    session_token, _csrf = board.store.people.open_session(user.id)
     response = RedirectResponse(_safe_next(next), status_code=303)
     _set_cookie(response, SESSION_COOKIE, session_token, board.secure(request), max_age=None)
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/")
@@ -241,7 +243,7 @@ def _login_again(request: Request, board: Dashboard, next: str, status: int, err
 @router.post("/logout")
 def logout(request: Request, staff: StaffUser, csrf_token: Annotated[str, Form(max_length=100)]) -> Response:
     check_csrf(request, staff, csrf_token)
-    board_of(request).store.close_session(staff.token)
+    board_of(request).store.people.close_session(staff.token)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

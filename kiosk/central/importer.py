@@ -2,7 +2,7 @@
 
 The file is ``{"format": 1, "kind": "pishkhan-outbox-export", "kiosk_number": 7, "exported_at":
 ISO, "requests": [{"idempotency_key": UUID, "body": {...}}]}``. Each request goes through the same
-``Store.submit`` as the API, so the Idempotency-Key decides: a key already stored is counted and
+``store.requests.submit`` as the API, so the Idempotency-Key decides: a key already stored is counted and
 skipped, and a request the API would refuse is refused here too, with the reason.
 """
 
@@ -16,7 +16,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from kiosk.central.store import KioskIdentity, Refused, Store
+from kiosk.central.store import Store
+from kiosk.central.store.intake import Refused
+from kiosk.central.store.kiosks import KioskIdentity
 
 EXPORT_KIND = "pishkhan-outbox-export"
 EXPORT_FORMAT = 1
@@ -59,7 +61,7 @@ def read_export(path: Path) -> dict[str, Any]:
 
 def import_export(store: Store, path: Path) -> ImportResult:
     data = read_export(path)
-    kiosk = store.kiosk_by_number(data["kiosk_number"])
+    kiosk = store.kiosks.by_number(data["kiosk_number"])
     if kiosk is None:
         raise ExportFileError(f"{path}: kiosk {data['kiosk_number']} is not registered on this server")
     identity = KioskIdentity(id=kiosk.id, number=kiosk.number)
@@ -81,7 +83,7 @@ def import_export(store: Store, path: Path) -> ImportResult:
             result.problems.append(f"{place}.body: should be an object")
             continue
         try:
-            receipt = store.submit(identity, key, item["body"], source="import")
+            receipt = store.requests.submit(identity, key, item["body"], source="import")
         except ValidationError as exc:
             result.refused += 1
             first = exc.errors()[0]

@@ -1,7 +1,9 @@
 """The staff dashboard's work pages: requests (list, CSV, detail, status changes), fleet, usage.
 
 Login, sessions, CSRF and rendering are in ``dashboard``; every route here needs a logged-in
-``StaffUser`` and shows only the agencies that user works for.
+``StaffUser``. Requests and usage are shown only for the agencies that user works for: the
+``store.requests`` and ``store.usage`` methods these pages read through take the user and apply
+that scope themselves. The fleet (``store.kiosks.fleet``) is the same for all staff.
 """
 
 from __future__ import annotations
@@ -16,12 +18,12 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import func, or_, select
 
 from kiosk.central import jalali
-from kiosk.central.dashboard import Dashboard, StaffUser, board_of, check_csrf, security_headers
-from kiosk.central.models import STATUSES, CitizenRequest, Kiosk, StatusChange, UsageEvent, User
-from kiosk.central.store import iso, utcnow, visible_to
+from kiosk.central.clock import iso, utcnow
+from kiosk.central.dashboard import StaffUser, board_of, check_csrf, security_headers
+from kiosk.central.models import STATUSES
+from kiosk.central.store.requests import RequestCriteria
 from kiosk.core.persian import to_ascii_digits
 
 PAGE_SIZE = 50
@@ -52,6 +54,24 @@ class Filters:
         values.update({k: str(v) for k, v in changes.items()})
         return urlencode({k: v for k, v in values.items() if v and not (k == "page" and v == "1")})
 
+    def criteria(self, utc_offset_minutes: int) -> tuple[RequestCriteria, list[str]]:
+        """What the store is asked for, and a message for each date that could not be read (left out)."""
+        errors: list[str] = []
+        received_from, error = _day_start(self.date_from, utc_offset_minutes)
+        if error:
+            errors.append(error)
+        received_before, error = _day_start(self.date_to, utc_offset_minutes, plus_days=1)
+        if error:
+            errors.append(error)
+        code = to_ascii_digits(self.code).replace(" ", "").replace("-", "") if self.code.strip() else None
+        criteria = RequestCriteria(
+            agency_id=self.agency or None, service_id=self.service or None,
+            mode=None if self.mode == "all" else self.mode, status=self.status or None,
+            duplicates_only=self.duplicates, tracking_code=code,
+            received_from=received_from, received_before=received_before,
+        )  # fmt: skip
+        return criteria, errors
+
 
 def request_filters(
     agency: Annotated[str, Query(max_length=100)] = "",
@@ -81,70 +101,25 @@ def _day_start(text: str, offset: int, plus_days: int = 0) -> tuple[datetime | N
     return datetime.combine(day, time(), tzinfo=jalali.local_zone(offset)).astimezone(UTC), None
 
 
-def _filtered(board: Dashboard, user: User, filters: Filters) -> tuple[Any, list[str]]:
-    offset = board.settings.display_utc_offset_minutes
-    errors: list[str] = []
-    query = select(CitizenRequest).where(visible_to(user))
-    if filters.agency:
-        query = query.where(CitizenRequest.agency_id == filters.agency)
-    if filters.service:
-        query = query.where(CitizenRequest.service_id == filters.service)
-    if filters.mode != "all":
-        query = query.where(CitizenRequest.mode == filters.mode)
-    if filters.status:
-        query = query.where(CitizenRequest.status == filters.status)
-    if filters.duplicates:
-        query = query.where(CitizenRequest.duplicate_of_id.is_not(None))
-    if filters.code.strip():
-        digits = to_ascii_digits(filters.code).replace(" ", "").replace("-", "")
-        query = query.where(CitizenRequest.tracking_code == digits)
-    start, error = _day_start(filters.date_from, offset)
-    if error:
-        errors.append(error)
-    elif start:
-        query = query.where(CitizenRequest.received_at >= start)
-    end, error = _day_start(filters.date_to, offset, plus_days=1)
-    if error:
-        errors.append(error)
-    elif end:
-        query = query.where(CitizenRequest.received_at < end)
-    return query, errors
-
-
 @router.get("/requests")
 def requests_page(
     request: Request, staff: StaffUser, filters: Annotated[Filters, Depends(request_filters)]
 ) -> Response:
     board = board_of(request)
-    query, errors = _filtered(board, staff.user, filters)
-    with board.store.db.read() as session:
-        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        rows = list(
-            session.scalars(
-                query.order_by(CitizenRequest.received_at.desc(), CitizenRequest.id.desc())
-                .offset((filters.page - 1) * PAGE_SIZE)
-                .limit(PAGE_SIZE)
-            )
-        )
-        agencies = sorted(
-            set(session.scalars(select(CitizenRequest.agency_id).where(visible_to(staff.user)).distinct()))
-        )
-        services = sorted(
-            set(session.scalars(select(CitizenRequest.service_id).where(visible_to(staff.user)).distinct()))
-        )
-    if not staff.user.all_agencies:
-        agencies = sorted(set(agencies) | set(staff.user.agencies))
-    pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
+    criteria, errors = filters.criteria(board.settings.display_utc_offset_minutes)
+    found = board.store.requests.page(criteria, staff.user, filters.page, PAGE_SIZE)
+    pages = max(1, (found.total + PAGE_SIZE - 1) // PAGE_SIZE)
     return board.render(
-        request, "requests.html", staff=staff, rows=rows, total=total, filters=filters, errors=errors,
-        agencies=agencies, services=services, page=filters.page, pages=pages, nav="requests",
+        request, "requests.html", staff=staff, rows=found.rows, total=found.total, filters=filters, errors=errors,
+        agencies=found.agencies, services=found.services, page=filters.page, pages=pages, nav="requests",
     )  # fmt: skip
 
 
 @router.get("/requests.csv")
 def requests_csv(request: Request, staff: StaffUser, filters: Annotated[Filters, Depends(request_filters)]) -> Response:
     board = board_of(request)
-    query, _errors = _filtered(board, staff.user, filters)
+    offset = board.settings.display_utc_offset_minutes
+    criteria, _errors = filters.criteria(offset)
     buffer = io.StringIO()
     buffer.write("\ufeff")  # so spreadsheet programs read the Persian text as UTF-8
     writer = csv.writer(buffer)
@@ -152,18 +127,16 @@ def requests_csv(request: Request, staff: StaffUser, filters: Annotated[Filters,
         ["reference", "tracking_code", "received_at_utc", "received_jalali", "kiosk", "agency_id", "service_id",
          "mode", "status", "reason", "duplicate_of", "fields"]
     )  # fmt: skip
-    offset = board.settings.display_utc_offset_minutes
-    with board.store.db.read() as session:
-        for row in session.scalars(query.order_by(CitizenRequest.id).execution_options(yield_per=500)):
-            writer.writerow(
-                _csv_safe(value)
-                for value in (
-                    row.id, row.tracking_code, iso(row.received_at),
-                    to_ascii_digits(jalali.persian_date(row.received_at, offset)), row.kiosk.number, row.agency_id,
-                    row.service_id, row.mode, row.status, row.reason or "", row.duplicate_of_id or "",
-                    json.dumps(row.fields, ensure_ascii=False, sort_keys=True),
-                )
-            )  # fmt: skip
+    for row in board.store.requests.export_rows(criteria, staff.user):
+        writer.writerow(
+            _csv_safe(value)
+            for value in (
+                row.id, row.tracking_code, iso(row.received_at),
+                to_ascii_digits(jalali.persian_date(row.received_at, offset)), row.kiosk.number, row.agency_id,
+                row.service_id, row.mode, row.status, row.reason or "", row.duplicate_of_id or "",
+                json.dumps(row.fields, ensure_ascii=False, sort_keys=True),
+            )
+        )  # fmt: skip
     stamp = utcnow().strftime("%Y%m%d-%H%M")
     response = Response(
         buffer.getvalue().encode("utf-8"),
@@ -183,28 +156,11 @@ def _csv_safe(value: Any) -> str:
 @router.get("/requests/{request_id}")
 def request_detail(request: Request, staff: StaffUser, request_id: int, error: str = "") -> Response:
     board = board_of(request)
-    with board.store.db.read() as session:
-        row = session.scalar(select(CitizenRequest).where(CitizenRequest.id == request_id, visible_to(staff.user)))
-        if row is None:
-            return board.render(request, "not_found.html", status_code=404, staff=staff, nav="requests")
-        related_ids = {row.duplicate_of_id} if row.duplicate_of_id else set()
-        related = list(
-            session.scalars(
-                select(CitizenRequest)
-                .where(
-                    or_(CitizenRequest.id.in_(related_ids), CitizenRequest.duplicate_of_id == row.id),
-                    CitizenRequest.id != row.id,
-                    visible_to(staff.user),
-                )
-                .order_by(CitizenRequest.id)
-            )
-        )
-        history = list(
-            session.scalars(select(StatusChange).where(StatusChange.request_id == row.id).order_by(StatusChange.id))
-        )
-        users = {u.id: u.name for u in session.scalars(select(User))}
+    detail = board.store.requests.detail(request_id, staff.user)
+    if detail is None:
+        return board.render(request, "not_found.html", status_code=404, staff=staff, nav="requests")
     return board.render(
-        request, "request_detail.html", staff=staff, row=row, related=related, history=history, users=users,
+        request, "request_detail.html", staff=staff, row=detail.row, related=detail.related, history=detail.history,
         error=error[:200], nav="requests",
     )  # fmt: skip
 
@@ -220,14 +176,10 @@ def change_status(
 ) -> Response:
     check_csrf(request, staff, csrf_token)
     board = board_of(request)
-    with board.store.db.read() as session:
-        allowed = session.scalar(
-            select(CitizenRequest.id).where(CitizenRequest.id == request_id, visible_to(staff.user))
-        )
-    if allowed is None:
-        return board.render(request, "not_found.html", status_code=404, staff=staff, nav="requests")
     try:
-        board.store.set_status(request_id, status, reason, staff.user.id)
+        board.store.requests.set_status(request_id, status, reason, by=staff.user)
+    except LookupError:  # not one of this staff member's agencies (or no such request)
+        return board.render(request, "not_found.html", status_code=404, staff=staff, nav="requests")
     except ValueError:
         message = "برای رد درخواست، دلیل آن را بنویسید." if status == "rejected" else "وضعیت درست نیست."
         return RedirectResponse(f"/requests/{request_id}?{urlencode({'error': message})}", status_code=303)
@@ -237,8 +189,7 @@ def change_status(
 @router.get("/fleet")
 def fleet(request: Request, staff: StaffUser) -> Response:
     board = board_of(request)
-    with board.store.db.read() as session:
-        kiosks = list(session.scalars(select(Kiosk).order_by(Kiosk.number)))
+    kiosks = board.store.kiosks.fleet()
     now = utcnow()
     return board.render(request, "fleet.html", staff=staff, kiosks=kiosks, now=now, nav="fleet", stale=STALE_AFTER)
 
@@ -248,40 +199,13 @@ def usage(request: Request, staff: StaffUser, days: Annotated[int, Query(ge=1, l
     from kiosk.central.charts import bar_chart, daily_chart
 
     board = board_of(request)
-    offset = board.settings.display_utc_offset_minutes
-    today = datetime.now(jalali.local_zone(offset)).date()
-    first = today - timedelta(days=days - 1)
-    day_list = [first + timedelta(days=i) for i in range(days)]
-    user = staff.user
-    scope = UsageEvent.agency_id.in_(user.agencies) if not user.all_agencies else None
-    with board.store.db.read() as session:
-        base = select(UsageEvent.day, UsageEvent.kind, func.count()).where(UsageEvent.day >= first.isoformat())
-        if scope is not None:
-            base = base.where(scope)
-        per_day = session.execute(base.group_by(UsageEvent.day, UsageEvent.kind)).all()
-        top: dict[str, list[tuple[str, int]]] = {}
-        for kind in ("service_viewed", "request_submitted"):
-            q = (
-                select(UsageEvent.service_id, func.count())
-                .where(UsageEvent.day >= first.isoformat(), UsageEvent.kind == kind, UsageEvent.service_id.is_not(None))
-                .group_by(UsageEvent.service_id)
-                .order_by(func.count().desc(), UsageEvent.service_id)
-                .limit(10)
-            )
-            if scope is not None:
-                q = q.where(scope)
-            top[kind] = [(str(s), int(c)) for s, c in session.execute(q).all()]
-    counts: dict[tuple[str, str], int] = {(d, k): int(c) for d, k, c in per_day}
+    summary = board.store.usage.summary(staff.user, days)
     board.names.refresh()
-    series = {
-        "service_viewed": [counts.get((d.isoformat(), "service_viewed"), 0) for d in day_list],
-        "request_submitted": [counts.get((d.isoformat(), "request_submitted"), 0) for d in day_list],
-    }
-    daily = daily_chart([jalali.persian_day_label(d) for d in day_list], series)
-    viewed = bar_chart([(board.names.service(s), c) for s, c in top["service_viewed"]])
-    requested = bar_chart([(board.names.service(s), c) for s, c in top["request_submitted"]])
-    totals = {kind: sum(values) for kind, values in series.items()}
+    daily = daily_chart([jalali.persian_day_label(d) for d in summary.days], summary.daily)
+    viewed = bar_chart([(board.names.service(s), c) for s, c in summary.top_services["service_viewed"]])
+    requested = bar_chart([(board.names.service(s), c) for s, c in summary.top_services["request_submitted"]])
+    totals = {kind: sum(values) for kind, values in summary.daily.items()}
     return board.render(
         request, "usage.html", staff=staff, days=days, daily=daily, viewed=viewed, requested=requested,
-        totals=totals, first=first, today=today, nav="usage",
+        totals=totals, first=summary.days[0], today=summary.days[-1], nav="usage",
     )  # fmt: skip

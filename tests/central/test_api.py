@@ -266,8 +266,8 @@ def test_a_batch_raced_by_another_process_is_stored_one_request_at_a_time(
     """Another process stores one of the batch's requests between the checks and the insert (an
     IntegrityError): the batch is stored again one request at a time. The raced request is a 409
     the kiosk retries (its retry then finds it stored); the others are stored all the same."""
-    store = central.store
-    real_one = store._store_one
+    intake = central.store.requests._intake
+    real_one = intake._store_one
     items = [(str(uuid.uuid4()), kiosk.body()) for _ in range(3)]
     raced_key = items[1][0]
 
@@ -279,8 +279,8 @@ def test_a_batch_raced_by_another_process_is_stored_one_request_at_a_time(
             raise IntegrityError("INSERT INTO requests", {}, Exception("UNIQUE constraint failed (raced)"))
         return real_one(session, identity, key, *args)
 
-    monkeypatch.setattr(store, "_store_together", raced_together)
-    monkeypatch.setattr(store, "_store_one", raced_one)
+    monkeypatch.setattr(intake, "_store_together", raced_together)
+    monkeypatch.setattr(intake, "_store_one", raced_one)
     results = _batch(kiosk, items).json()["results"]
     assert [r["status"] for r in results] == [201, 409, 201]
     assert "another call" in results[1]["detail"]
@@ -465,7 +465,7 @@ def test_heartbeat_is_204_and_recorded(central: RunningCentral, kiosk: KioskClie
     [beat] = central.heartbeats()
     assert beat["kiosk_number"] == kiosk.number
     assert (beat["queue_depth"], beat["oldest_pending_seconds"], beat["version"]) == (3, 12.5, "0.1.0")
-    [row] = [k for k in central.store.kiosks() if k.number == kiosk.number]
+    [row] = [k for k in central.store.kiosks.fleet() if k.number == kiosk.number]
     assert row.queue_depth == 3 and row.last_seen_at is not None
 
 

@@ -57,7 +57,7 @@ def test_kiosk_add_list_revoke(capsys: pytest.CaptureFixture[str], data: Path) -
     # Only a hash of the token is stored.
     store = open_store(Settings(data_dir=data), migrate=False)
     try:
-        assert all(token not in k.token_hash and k.token_hash.startswith("scrypt$") for k in store.kiosks())
+        assert all(token not in k.token_hash and k.token_hash.startswith("scrypt$") for k in store.kiosks.fleet())
     finally:
         store.db.dispose()
 
@@ -80,9 +80,9 @@ def test_user_add_with_password_on_stdin(
     capsys.readouterr()
     store = open_store(Settings(data_dir=data), migrate=False)
     try:
-        user = store.authenticate("sara", "a long enough password")
+        user = store.people.authenticate("sara", "a long enough password")
         assert user is not None and user.agencies == ["civil", "water"] and not user.all_agencies
-        assert store.authenticate("sara", "a long enough passwordX") is None
+        assert store.people.authenticate("sara", "a long enough passwordX") is None
         assert "a long enough password" not in user.password_hash
     finally:
         store.db.dispose()
@@ -122,7 +122,7 @@ def test_catalog_publish_validates_and_versions(capsys: pytest.CaptureFixture[st
 
     store = open_store(Settings(data_dir=data), migrate=False)
     try:
-        latest = store.latest_catalog()
+        latest = store.catalogs.latest()
         assert latest is not None and (latest.id, latest.catalog_version) == (2, "test-2")
     finally:
         store.db.dispose()

@@ -108,7 +108,7 @@ def test_409_while_the_first_request_with_the_key_is_in_progress(postgres_url: s
 
     with start_central_server(tmp_path / "central", db_url=postgres_url) as central:
         number, token = central.add_kiosk("Booth")
-        [kiosk_row] = central.store.kiosks()
+        [kiosk_row] = central.store.kiosks.fleet()
         client = KioskClient(number, token, httpx.Client(base_url=central.url, timeout=30))
         key = str(uuid.uuid4())
         lock = int.from_bytes(hashlib.sha256(f"{kiosk_row.id}:{key}".encode()).digest()[:8], "big", signed=True)

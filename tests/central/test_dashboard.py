@@ -47,7 +47,7 @@ def login(central: RunningCentral, name: str = "sara") -> Iterator[httpx.Client]
 
 @pytest.fixture
 def staff(central: RunningCentral) -> Iterator[httpx.Client]:
-    central.store.add_user("sara", PASSWORD, [], all_agencies=True)
+    central.store.people.add("sara", PASSWORD, [], all_agencies=True)
     with login(central) as client:
         yield client
 
@@ -67,7 +67,7 @@ def test_every_page_needs_a_login(central: RunningCentral) -> None:
 
 
 def test_wrong_password_is_401_and_sets_no_session(central: RunningCentral) -> None:
-    central.store.add_user("sara", PASSWORD, [], all_agencies=True)
+    central.store.people.add("sara", PASSWORD, [], all_agencies=True)
     with httpx.Client(base_url=central.url) as client:
         page = client.get("/login")
         for name, password in (("sara", "wrong password"), ("nobody", PASSWORD)):
@@ -82,7 +82,7 @@ def test_wrong_password_is_401_and_sets_no_session(central: RunningCentral) -> N
 
 
 def test_session_cookie_is_httponly_and_samesite(central: RunningCentral) -> None:
-    central.store.add_user("sara", PASSWORD, [], all_agencies=True)
+    central.store.people.add("sara", PASSWORD, [], all_agencies=True)
     with httpx.Client(base_url=central.url) as client:
         page = client.get("/login")
         login_cookie = page.headers["set-cookie"].lower()
@@ -100,14 +100,14 @@ def test_session_cookie_is_httponly_and_samesite(central: RunningCentral) -> Non
 
 @pytest.mark.parametrize("central_settings", [{"secure_cookies": True}])
 def test_cookies_are_secure_when_told_so(central: RunningCentral) -> None:
-    central.store.add_user("sara", PASSWORD, [], all_agencies=True)
+    central.store.people.add("sara", PASSWORD, [], all_agencies=True)
     with httpx.Client(base_url=central.url) as client:
         page = client.get("/login")
         assert "secure" in [p.strip().lower() for p in page.headers["set-cookie"].split(";")]
 
 
 def test_login_form_needs_its_csrf_token_and_our_origin(central: RunningCentral) -> None:
-    central.store.add_user("sara", PASSWORD, [], all_agencies=True)
+    central.store.people.add("sara", PASSWORD, [], all_agencies=True)
     with httpx.Client(base_url=central.url) as client:
         token = _csrf(client.get("/login").text)
         form = {"username": "sara", "password": PASSWORD}
@@ -120,7 +120,7 @@ def test_login_form_needs_its_csrf_token_and_our_origin(central: RunningCentral)
 
 
 def test_login_only_redirects_to_our_own_pages(central: RunningCentral) -> None:
-    central.store.add_user("sara", PASSWORD, [], all_agencies=True)
+    central.store.people.add("sara", PASSWORD, [], all_agencies=True)
     for target, expected in (
         ("//evil.example/x", "/requests"),
         ("https://evil.example", "/requests"),
@@ -190,7 +190,7 @@ def test_pages_send_a_strict_content_security_policy(staff: httpx.Client) -> Non
 def test_staff_see_only_their_agencies(central: RunningCentral, kiosk: KioskClient) -> None:
     water = kiosk.submit(kiosk.body()).json()["reference"]
     civil = kiosk.submit(kiosk.body(service_id="civil.birth", agency_id="civil")).json()["reference"]
-    central.store.add_user("reza", PASSWORD, ["civil"], all_agencies=False)
+    central.store.people.add("reza", PASSWORD, ["civil"], all_agencies=False)
     with login(central, "reza") as reza:
         listing = reza.get("/requests").text
         assert f"/requests/{civil}" in listing and f"/requests/{water}" not in listing
@@ -323,8 +323,8 @@ def test_logout_ends_the_session(central: RunningCentral, staff: httpx.Client) -
 
 
 def test_password_guessing_is_slowed_down(central: RunningCentral) -> None:
-    central.store.add_user("sara", PASSWORD, [], all_agencies=True)
-    central.store.add_user("reza", PASSWORD, [], all_agencies=True)
+    central.store.people.add("sara", PASSWORD, [], all_agencies=True)
+    central.store.people.add("reza", PASSWORD, [], all_agencies=True)
     with httpx.Client(base_url=central.url) as client:
         page = client.get("/login")
         for _ in range(5):

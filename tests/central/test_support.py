@@ -27,7 +27,7 @@ def test_publish_catalog_refuses_what_the_kiosk_would_refuse(central: RunningCen
     broken[0]["services"][0]["id"] = "not an id"
     with pytest.raises(DataFileError):
         central.publish_catalog({"format": 1, "version": "x", "agencies": broken})
-    assert central.store.latest_catalog() is None
+    assert central.store.catalogs.latest() is None
     etag = central.publish_catalog({"format": 1, "version": "x", "agencies": copy.deepcopy(SAMPLE_AGENCIES)})
     assert etag.startswith('"1-')
 
@@ -36,8 +36,8 @@ def test_reset_empties_everything(central: RunningCentral) -> None:
     number, token = central.add_kiosk("Booth")
     central.publish_catalog({"format": 1, "version": "x", "agencies": copy.deepcopy(SAMPLE_AGENCIES)})
     central.reset()
-    assert central.store.kiosks() == [] and central.requests() == [] and central.heartbeats() == []
-    assert central.store.latest_catalog() is None
+    assert central.store.kiosks.fleet() == [] and central.requests() == [] and central.heartbeats() == []
+    assert central.store.catalogs.latest() is None
     response = httpx.get(central.url + "/api/v1/catalog", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 401  # the old kiosk is gone, cached token or not
     assert central.add_kiosk("Again")[0] == 1

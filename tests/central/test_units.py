@@ -10,7 +10,7 @@ import pytest
 from kiosk.central import jalali, security
 from kiosk.central.api import _etag_matches
 from kiosk.central.ratelimit import RateLimiter
-from kiosk.central.store import canonical_hash
+from kiosk.central.store.intake import canonical_hash
 
 
 @pytest.mark.parametrize(

@@ -121,7 +121,7 @@ def test_a_broken_catalog_from_the_server_is_refused_and_reported(
         before = kiosk.content.catalog.version
         broken = copy.deepcopy(renamed_catalog(kiosk_paths, "broken-1"))
         damage(broken)
-        registered.central.store.publish_catalog(broken)  # as a faulty or older server would serve it
+        registered.central.store.catalogs.publish(broken)  # as a faulty or older server would serve it
 
         async def scenario(kiosk: Kiosk = kiosk) -> None:
             updater = kiosk.updater

@@ -44,9 +44,10 @@ from fastapi import FastAPI
 from sqlalchemy import select, text
 
 from kiosk.central.app import create_app, open_store
+from kiosk.central.clock import iso
 from kiosk.central.models import Base, CitizenRequest, Kiosk
 from kiosk.central.settings import Settings
-from kiosk.central.store import Store, iso
+from kiosk.central.store import Store
 
 STARTUP_TIMEOUT = 15.0
 
@@ -72,10 +73,10 @@ class RunningCentral:
 
     def add_kiosk(self, name: str, number: int | None = None) -> tuple[int, str]:
         """Register a kiosk; returns (number, bearer token)."""
-        return self.store.add_kiosk(name, number)
+        return self.store.kiosks.add(name, number)
 
     def revoke_kiosk(self, number: int) -> None:
-        if not self.store.revoke_kiosk(number):
+        if not self.store.kiosks.revoke(number):
             raise LookupError(f"no kiosk number {number}")
 
     def requests(self) -> list[dict[str, Any]]:
@@ -107,7 +108,7 @@ class RunningCentral:
 
     def set_status(self, tracking_code: str, status: str, reason: str | None = None) -> None:
         """As agency staff would on the dashboard: received, in_review, done or rejected (needs a reason)."""
-        self.store.set_status_by_code(tracking_code, status, reason)
+        self.store.requests.set_status_by_code(tracking_code, status, reason)
 
     def publish_catalog(self, path_or_document: Path | str | dict[str, Any]) -> str:
         """Validate and publish a catalog (folder, .json file or document); returns its ETag."""
@@ -119,10 +120,10 @@ class RunningCentral:
             document = path_or_document
         else:
             document = load_catalog_document(Path(path_or_document))
-        return self.store.publish_catalog(json.loads(json.dumps(document))).etag
+        return self.store.catalogs.publish(json.loads(json.dumps(document))).etag
 
     def heartbeats(self) -> list[dict[str, Any]]:
-        numbers = {k.id: k.number for k in self.store.kiosks()}
+        numbers = {k.id: k.number for k in self.store.kiosks.fleet()}
         return [
             {
                 "kiosk_number": numbers[beat.kiosk_id],
@@ -136,7 +137,7 @@ class RunningCentral:
                 "rejected": beat.rejected,
                 "last_error": beat.last_error,
             }
-            for beat in self.store.heartbeats()
+            for beat in self.store.kiosks.heartbeats()
         ]
 
 

@@ -1,4 +1,7 @@
-"""What the API, the dashboard, the importer and the CLI do to the data; one place for each rule.
+"""Storing the requests kiosks send, each exactly once: idempotency keys, locks, duplicate flags.
+
+The API, its batch route and ``kiosk-central import`` all store through ``Intake`` (reached as
+``store.requests.submit``), so a request refused by one is refused by the others for the same reason.
 
 Idempotency rests on the database, not on this process: a unique index on (kiosk, key) and on the
 tracking code, inside one transaction, so several server processes sharing PostgreSQL still store
@@ -13,39 +16,21 @@ import hashlib
 import json
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, false, func, select, text, true
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kiosk.central import security
+from kiosk.central.clock import iso, utcnow
 from kiosk.central.db import Database
-from kiosk.central.jalali import local_zone
-from kiosk.central.models import (
-    STATUSES,
-    CatalogRelease,
-    CitizenRequest,
-    Heartbeat,
-    Kiosk,
-    ServerSetting,
-    StaffSession,
-    StatusChange,
-    UsageEvent,
-    User,
-)
-from kiosk.central.schemas import HeartbeatIn, RequestIn, UsageEventIn
+from kiosk.central.models import CitizenRequest, StatusChange
+from kiosk.central.schemas import RequestIn
 from kiosk.central.settings import Settings
-from kiosk.core.tracking import MAX_KIOSK_NUMBER, is_valid_tracking_code
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+from kiosk.central.store.kiosks import KioskIdentity
+from kiosk.core.tracking import is_valid_tracking_code
 
 
 def canonical_hash(body: Any) -> str:
@@ -79,91 +64,13 @@ class Receipt:
         }
 
 
-@dataclass(frozen=True)
-class KioskIdentity:
-    id: int
-    number: int
-
-
-class Store:
-    """The data operations, bound to one database, the server's key and its settings."""
+class Intake:
+    """Stores requests for one database, the server's key (national-ID digests) and its settings."""
 
     def __init__(self, db: Database, key: bytes, settings: Settings) -> None:
         self.db = db
         self.key = key
         self.settings = settings
-
-    # --- server key -------------------------------------------------------------------------
-
-    def check_secret(self) -> None:
-        """Record the key's fingerprint on first use; refuse to run with a different key later."""
-        fingerprint = security.secret_fingerprint(self.key)
-        try:
-            with self.db.write() as session:
-                row = session.get(ServerSetting, "secret_fingerprint")
-                if row is None:
-                    session.add(ServerSetting(key="secret_fingerprint", value=fingerprint))
-                    return
-                stored = row.value
-        except IntegrityError:  # another server recorded its key at the same moment
-            with self.db.read() as session:
-                stored = session.get_one(ServerSetting, "secret_fingerprint").value
-        if not secrets.compare_digest(stored, fingerprint):
-            raise RuntimeError(
-                "this server's secret key differs from the one the database was used with; "
-                "servers sharing a database need the same key (data folder secret.key or KIOSK_CENTRAL_SECRET)"
-            )
-
-    # --- kiosks -----------------------------------------------------------------------------
-
-    def add_kiosk(self, name: str, number: int | None = None) -> tuple[int, str]:
-        name = name.strip()
-        if not name or len(name) > 200:
-            raise ValueError("a kiosk needs a name of 1 to 200 characters")
-        if number is not None and not 1 <= number <= MAX_KIOSK_NUMBER:
-            raise ValueError(f"a kiosk number is 1 to {MAX_KIOSK_NUMBER}")
-        try:
-            with self.db.write() as session:
-                used = set(session.scalars(select(Kiosk.number)))
-                if number is None:
-                    free = [n for n in range(1, MAX_KIOSK_NUMBER + 1) if n not in used]
-                    if not free:
-                        raise ValueError("all kiosk numbers are in use")
-                    number = free[0]
-                elif number in used:
-                    # Numbers are never reused, revoked or not: they are part of old tracking codes.
-                    raise ValueError(f"kiosk number {number} is already taken")
-                token = security.new_kiosk_token(number)
-                session.add(
-                    Kiosk(
-                        number=number,
-                        name=name,
-                        token_hash=security.hash_secret(token, security.TOKEN_COST),
-                        created_at=utcnow(),
-                    )
-                )
-        except IntegrityError:
-            raise ValueError(f"kiosk number {number} was taken at the same moment; run the command again") from None
-        return number, token
-
-    def revoke_kiosk(self, number: int) -> bool:
-        with self.db.write() as session:
-            kiosk = session.scalar(select(Kiosk).where(Kiosk.number == number))
-            if kiosk is None:
-                return False
-            if kiosk.revoked_at is None:
-                kiosk.revoked_at = utcnow()
-            return True
-
-    def kiosks(self) -> list[Kiosk]:
-        with self.db.read() as session:
-            return list(session.scalars(select(Kiosk).order_by(Kiosk.number)))
-
-    def kiosk_by_number(self, number: int) -> Kiosk | None:
-        with self.db.read() as session:
-            return session.scalar(select(Kiosk).where(Kiosk.number == number))
-
-    # --- requests ---------------------------------------------------------------------------
 
     def submit(self, kiosk: KioskIdentity, key: str, body: RequestIn | dict[str, Any], source: str = "api") -> Receipt:
         """Store a request once per (kiosk, key). Raises Refused (422/409) when it cannot be stored,
@@ -309,7 +216,12 @@ class Store:
             existing = self._existing(session, kiosk.id, key, body_hash, request.tracking_code)
             if existing is not None:
                 return existing
-        row = self._new_row(session, kiosk, key, body_hash, request, source, enforce)
+        digest = self._national_id_digest(request)
+        duplicate_of = self._first_within_window(session, request, digest)
+        row = self._row(kiosk, key, body_hash, request, source, enforce, digest, duplicate_of, utcnow())
+        session.add(row)
+        session.flush()
+        session.add(StatusChange(request_id=row.id, status="received", reason=None, at=row.received_at, user_id=None))
         session.flush()
         return Receipt(True, str(row.id), row.tracking_code, row.received_at)
 
@@ -342,24 +254,6 @@ class Store:
         if taken is not None:
             raise Refused(422, "tracking_code: already used by another request")
         return None
-
-    def _new_row(
-        self,
-        session: Session,
-        kiosk: KioskIdentity,
-        key: str,
-        body_hash: str,
-        request: RequestIn,
-        source: str,
-        enforce: bool,
-    ) -> CitizenRequest:
-        digest = self._national_id_digest(request)
-        duplicate_of = self._first_within_window(session, request, digest)
-        row = self._row(kiosk, key, body_hash, request, source, enforce, digest, duplicate_of, utcnow())
-        session.add(row)
-        session.flush()
-        session.add(StatusChange(request_id=row.id, status="received", reason=None, at=row.received_at, user_id=None))
-        return row
 
     def _first_within_window(self, session: Session, request: RequestIn, digest: str | None) -> int | None:
         """The earliest stored request for the same service and national ID created within the
@@ -417,172 +311,3 @@ class Store:
             reason=None,
             source=source,
         )
-
-    def request_status(self, code: str) -> CitizenRequest | None:
-        with self.db.read() as session:
-            return session.scalar(
-                select(CitizenRequest).where(CitizenRequest.tracking_code == code).order_by(CitizenRequest.id).limit(1)
-            )
-
-    def set_status(self, request_id: int, status: str, reason: str | None, user_id: int | None) -> None:
-        if status not in STATUSES:
-            raise ValueError(f"unknown status {status!r}")
-        reason = (reason or "").strip() or None
-        if status == "rejected" and not reason:
-            raise ValueError("a rejection needs a reason the citizen can read")
-        if reason is not None and len(reason) > 1000:
-            raise ValueError("the reason is longer than 1000 characters")
-        now = utcnow()
-        with self.db.write() as session:
-            row = session.get(CitizenRequest, request_id)
-            if row is None:
-                raise LookupError(request_id)
-            row.status, row.reason, row.status_changed_at = status, reason, now
-            session.add(StatusChange(request_id=row.id, status=status, reason=reason, at=now, user_id=user_id))
-
-    def set_status_by_code(self, code: str, status: str, reason: str | None = None) -> None:
-        row = self.request_status(code)
-        if row is None:
-            raise LookupError(code)
-        self.set_status(row.id, status, reason, None)
-
-    # --- heartbeats and usage ---------------------------------------------------------------
-
-    def record_heartbeat(self, kiosk_id: int, beat: HeartbeatIn) -> None:
-        now = utcnow()
-        with self.db.write() as session:
-            kiosk = session.get(Kiosk, kiosk_id)
-            assert kiosk is not None
-            values = beat.model_dump()
-            for name, value in values.items():
-                setattr(kiosk, name, value)
-            kiosk.last_seen_at = now
-            session.add(Heartbeat(kiosk_id=kiosk_id, at=now, **values))
-            cutoff = now - timedelta(days=self.settings.heartbeat_retention_days)
-            session.execute(delete(Heartbeat).where(Heartbeat.kiosk_id == kiosk_id, Heartbeat.at < cutoff))
-
-    def heartbeats(self) -> list[Heartbeat]:
-        with self.db.read() as session:
-            return list(session.scalars(select(Heartbeat).order_by(Heartbeat.id)))
-
-    def record_usage(self, kiosk_id: int, events: list[UsageEventIn]) -> None:
-        zone = local_zone(self.settings.display_utc_offset_minutes)
-        with self.db.write() as session:
-            session.add_all(
-                UsageEvent(
-                    kiosk_id=kiosk_id,
-                    kind=event.kind,
-                    service_id=event.service_id,
-                    agency_id=event.agency_id,
-                    at=event.at,
-                    day=event.at.astimezone(zone).date().isoformat(),
-                    profile=event.profile,
-                    mode=event.mode,
-                    duration_seconds=event.duration_seconds,
-                )
-                for event in events
-            )
-
-    # --- catalog ----------------------------------------------------------------------------
-
-    def publish_catalog(self, document: dict[str, Any]) -> CatalogRelease:
-        """Store a catalog document the caller has validated; returns the new release."""
-        body = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
-        for _attempt in range(5):
-            try:
-                with self.db.write() as session:
-                    number = (session.scalar(select(func.max(CatalogRelease.id))) or 0) + 1
-                    release = CatalogRelease(
-                        id=number,
-                        catalog_version=str(document.get("version", "")),
-                        etag=f'"{number}-{digest[:20]}"',
-                        document=body,
-                        published_at=utcnow(),
-                    )
-                    session.add(release)
-                return release
-            except IntegrityError:  # someone published at the same moment and took the number
-                continue
-        raise RuntimeError("could not publish: other releases kept taking the next number")
-
-    def latest_catalog(self) -> CatalogRelease | None:
-        with self.db.read() as session:
-            return session.scalar(select(CatalogRelease).order_by(CatalogRelease.id.desc()).limit(1))
-
-    def latest_catalog_number(self) -> int:
-        """The newest release's number (0 before the first): cheap enough to ask on every page."""
-        with self.db.read() as session:
-            return session.scalar(select(func.max(CatalogRelease.id))) or 0
-
-    # --- staff ------------------------------------------------------------------------------
-
-    def add_user(self, name: str, password: str, agencies: list[str], all_agencies: bool) -> None:
-        name = name.strip()
-        if not name or len(name) > 100:
-            raise ValueError("a user name is 1 to 100 characters")
-        if len(password) < 10:
-            raise ValueError("a password needs at least 10 characters")
-        if not all_agencies and not agencies:
-            raise ValueError("give the user at least one --agency, or --all-agencies")
-        try:
-            with self.db.write() as session:
-                session.add(
-                    User(
-                        name=name,
-                        password_hash=security.hash_secret(password),
-                        all_agencies=all_agencies,
-                        agencies=sorted(set(agencies)),
-                        created_at=utcnow(),
-                    )
-                )
-        except IntegrityError:
-            raise ValueError(f"there is already a user called {name!r}") from None
-
-    def authenticate(self, name: str, password: str) -> User | None:
-        with self.db.read() as session:
-            user = session.scalar(select(User).where(User.name == name, User.disabled_at.is_(None)))
-        stored = user.password_hash if user is not None else security.DUMMY_PASSWORD_HASH
-        ok = security.verify_secret(password, stored)
-        return user if ok and user is not None else None
-
-    def open_session(self, user_id: int) -> tuple[str, str]:
-        """A new staff session: (cookie token, CSRF token)."""
-        token = security.new_session_token()
-        csrf = secrets.token_urlsafe(32)
-        now = utcnow()
-        with self.db.write() as session:
-            session.execute(delete(StaffSession).where(StaffSession.expires_at < now))
-            session.add(
-                StaffSession(
-                    token_digest=security.session_digest(token),
-                    user_id=user_id,
-                    csrf_token=csrf,
-                    created_at=now,
-                    expires_at=now + timedelta(hours=self.settings.session_hours),
-                )
-            )
-        return token, csrf
-
-    def find_session(self, token: str) -> tuple[User, StaffSession] | None:
-        with self.db.read() as session:
-            row = session.scalar(
-                select(StaffSession).where(StaffSession.token_digest == security.session_digest(token))
-            )
-            if row is None or row.expires_at < utcnow():
-                return None
-            user = session.get(User, row.user_id)
-            if user is None or user.disabled_at is not None:
-                return None
-            return user, row
-
-    def close_session(self, token: str) -> None:
-        with self.db.write() as session:
-            session.execute(delete(StaffSession).where(StaffSession.token_digest == security.session_digest(token)))
-
-
-def visible_to(user: User) -> Any:
-    """A WHERE clause limiting requests to the agencies this user works for."""
-    if user.all_agencies:
-        return true()
-    return CitizenRequest.agency_id.in_(user.agencies) if user.agencies else false()

@@ -1,0 +1,56 @@
+"""The central server's data, one aggregate a module, built together in ``Store`` over one database.
+
+``store.requests`` (citizens' requests: intake, status, the dashboard's lists), ``store.kiosks``
+(identities and heartbeats), ``store.catalogs`` (published releases), ``store.people`` (staff,
+logins, sessions) and ``store.usage`` (anonymous usage events). The API, the dashboard, the
+importer and the command line all receive a ``Store``; none of them builds a query of its own.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy.exc import IntegrityError
+
+from kiosk.central import security
+from kiosk.central.db import Database
+from kiosk.central.models import ServerSetting
+from kiosk.central.settings import Settings
+from kiosk.central.store.catalogs import Catalogs
+from kiosk.central.store.kiosks import Kiosks
+from kiosk.central.store.people import People
+from kiosk.central.store.requests import Requests
+from kiosk.central.store.usage import Usage
+
+
+class Store:
+    """The aggregates, bound to one database, the server's key and its settings."""
+
+    def __init__(self, db: Database, key: bytes, settings: Settings) -> None:
+        self.db = db
+        self.settings = settings
+        self._key = key
+        self.requests = Requests(db, key, settings)
+        self.kiosks = Kiosks(db, settings)
+        self.catalogs = Catalogs(db)
+        self.people = People(db, settings)
+        self.usage = Usage(db, settings)
+
+    def check_secret(self) -> None:
+        """Record the key's fingerprint on first use; refuse to run with a different key later."""
+        fingerprint = security.secret_fingerprint(self._key)
+        try:
+            with self.db.write() as session:
+                row = session.get(ServerSetting, "secret_fingerprint")
+                if row is None:
+                    session.add(ServerSetting(key="secret_fingerprint", value=fingerprint))
+                    return
+                stored = row.value
+        except IntegrityError:  # another server recorded its key at the same moment
+            with self.db.read() as session:
+                stored = session.get_one(ServerSetting, "secret_fingerprint").value
+        if not secrets.compare_digest(stored, fingerprint):
+            raise RuntimeError(
+                "this server's secret key differs from the one the database was used with; "
+                "servers sharing a database need the same key (data folder secret.key or KIOSK_CENTRAL_SECRET)"
+            )

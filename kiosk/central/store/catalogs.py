@@ -1,0 +1,49 @@
+"""Catalog releases: publishing a validated catalog document under the next release number, and the latest one."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from kiosk.central.clock import utcnow
+from kiosk.central.db import Database
+from kiosk.central.models import CatalogRelease
+
+
+class Catalogs:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def publish(self, document: dict[str, Any]) -> CatalogRelease:
+        """Store a catalog document the caller has validated; returns the new release."""
+        body = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
+        for _attempt in range(5):
+            try:
+                with self.db.write() as session:
+                    number = (session.scalar(select(func.max(CatalogRelease.id))) or 0) + 1
+                    release = CatalogRelease(
+                        id=number,
+                        catalog_version=str(document.get("version", "")),
+                        etag=f'"{number}-{digest[:20]}"',
+                        document=body,
+                        published_at=utcnow(),
+                    )
+                    session.add(release)
+                return release
+            except IntegrityError:  # someone published at the same moment and took the number
+                continue
+        raise RuntimeError("could not publish: other releases kept taking the next number")
+
+    def latest(self) -> CatalogRelease | None:
+        with self.db.read() as session:
+            return session.scalar(select(CatalogRelease).order_by(CatalogRelease.id.desc()).limit(1))
+
+    def latest_number(self) -> int:
+        """The newest release's number (0 before the first): cheap enough to ask on every page."""
+        with self.db.read() as session:
+            return session.scalar(select(func.max(CatalogRelease.id))) or 0

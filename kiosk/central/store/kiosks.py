@@ -1,0 +1,103 @@
+"""Kiosks: registering and revoking them, finding one by its number, and the heartbeats they send.
+
+A heartbeat is kept twice in one transaction: its figures on the kiosk's own row (what the fleet
+page and ``kiosk-central kiosk list`` show) and as a row of history, pruned past the retention.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from kiosk.central import security
+from kiosk.central.clock import utcnow
+from kiosk.central.db import Database
+from kiosk.central.models import Heartbeat, Kiosk
+from kiosk.central.schemas import HeartbeatIn
+from kiosk.central.settings import Settings
+from kiosk.core.tracking import MAX_KIOSK_NUMBER
+
+
+@dataclass(frozen=True)
+class KioskIdentity:
+    """The kiosk a call comes from, once its token is checked."""
+
+    id: int
+    number: int
+
+
+class Kiosks:
+    def __init__(self, db: Database, settings: Settings) -> None:
+        self.db = db
+        self.settings = settings
+
+    def add(self, name: str, number: int | None = None) -> tuple[int, str]:
+        """Register a kiosk under the given number or the lowest free one; returns (number, token)."""
+        name = name.strip()
+        if not name or len(name) > 200:
+            raise ValueError("a kiosk needs a name of 1 to 200 characters")
+        if number is not None and not 1 <= number <= MAX_KIOSK_NUMBER:
+            raise ValueError(f"a kiosk number is 1 to {MAX_KIOSK_NUMBER}")
+        try:
+            with self.db.write() as session:
+                used = set(session.scalars(select(Kiosk.number)))
+                if number is None:
+                    free = [n for n in range(1, MAX_KIOSK_NUMBER + 1) if n not in used]
+                    if not free:
+                        raise ValueError("all kiosk numbers are in use")
+                    number = free[0]
+                elif number in used:
+                    # Numbers are never reused, revoked or not: they are part of old tracking codes.
+                    raise ValueError(f"kiosk number {number} is already taken")
+                token = security.new_kiosk_token(number)
+                session.add(
+                    Kiosk(
+                        number=number,
+                        name=name,
+                        token_hash=security.hash_secret(token, security.TOKEN_COST),
+                        created_at=utcnow(),
+                    )
+                )
+        except IntegrityError:
+            raise ValueError(f"kiosk number {number} was taken at the same moment; run the command again") from None
+        return number, token
+
+    def revoke(self, number: int) -> bool:
+        """Revoke the kiosk's token (once: a second revocation keeps the first time); False if no such kiosk."""
+        with self.db.write() as session:
+            kiosk = session.scalar(select(Kiosk).where(Kiosk.number == number))
+            if kiosk is None:
+                return False
+            if kiosk.revoked_at is None:
+                kiosk.revoked_at = utcnow()
+            return True
+
+    def fleet(self) -> list[Kiosk]:
+        """Every kiosk, revoked ones too, by number, with the figures of its latest heartbeat."""
+        with self.db.read() as session:
+            return list(session.scalars(select(Kiosk).order_by(Kiosk.number)))
+
+    def by_number(self, number: int) -> Kiosk | None:
+        with self.db.read() as session:
+            return session.scalar(select(Kiosk).where(Kiosk.number == number))
+
+    def record_heartbeat(self, kiosk_id: int, beat: HeartbeatIn) -> None:
+        now = utcnow()
+        with self.db.write() as session:
+            kiosk = session.get(Kiosk, kiosk_id)
+            assert kiosk is not None
+            values = beat.model_dump()
+            for name, value in values.items():
+                setattr(kiosk, name, value)
+            kiosk.last_seen_at = now
+            session.add(Heartbeat(kiosk_id=kiosk_id, at=now, **values))
+            cutoff = now - timedelta(days=self.settings.heartbeat_retention_days)
+            session.execute(delete(Heartbeat).where(Heartbeat.kiosk_id == kiosk_id, Heartbeat.at < cutoff))
+
+    def heartbeats(self) -> list[Heartbeat]:
+        """The heartbeat history of every kiosk, oldest first."""
+        with self.db.read() as session:
+            return list(session.scalars(select(Heartbeat).order_by(Heartbeat.id)))

@@ -1,0 +1,203 @@
+"""The store's named queries the dashboard reads through, called directly, over SQLite and PostgreSQL:
+what each returns, in what order, and that a staff member sees only their agencies' data."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+
+from kiosk.central.clock import utcnow
+from kiosk.central.jalali import local_zone
+from kiosk.central.models import User
+from kiosk.central.schemas import HeartbeatIn, UsageEventIn, UsageKind
+from kiosk.central.store.kiosks import KioskIdentity
+from kiosk.central.store.requests import RequestCriteria
+from tests.central.conftest import KioskClient
+from tests.support.central_server import RunningCentral
+
+PASSWORD = "correct horse battery"
+
+
+def staff(central: RunningCentral, name: str, agencies: list[str]) -> User:
+    """A staff member of these agencies (all of them when the list is empty), as a login returns them."""
+    central.store.people.add(name, PASSWORD, agencies, all_agencies=not agencies)
+    user = central.store.people.authenticate(name, PASSWORD)
+    assert user is not None
+    return user
+
+
+def submit(central: RunningCentral, kiosk: KioskClient, **overrides: Any) -> int:
+    """Store a request as the API would; returns its reference."""
+    row = central.store.kiosks.by_number(kiosk.number)
+    assert row is not None
+    identity = KioskIdentity(id=row.id, number=row.number)
+    receipt = central.store.requests.submit(identity, str(uuid.uuid4()), kiosk.body(**overrides))
+    return int(receipt.reference)
+
+
+def civil(hour: int) -> dict[str, Any]:
+    """A civil-registry request by another citizen (no possible duplicate of the water ones)."""
+    return {"service_id": "civil.birth", "agency_id": "civil", "created_at": f"2026-11-23T{hour:02d}:00:00Z",
+            "fields": {"full_name": "مریم", "national_id": "0013542419"}}  # fmt: skip
+
+
+def test_page_is_newest_first_counted_and_paged(central: RunningCentral, kiosk: KioskClient) -> None:
+    sara = staff(central, "sara", [])
+    references = [submit(central, kiosk, created_at=f"2026-11-2{day}T10:00:00Z") for day in range(1, 6)]
+    first = central.store.requests.page(RequestCriteria(), sara, number=1, size=2)
+    assert (first.total, [r.id for r in first.rows]) == (5, references[:-3:-1])
+    last = central.store.requests.page(RequestCriteria(), sara, number=3, size=2)
+    assert (last.total, [r.id for r in last.rows]) == (5, references[:1])
+    assert central.store.requests.page(RequestCriteria(), sara, number=4, size=2).rows == []
+    assert first.rows[0].kiosk.number == kiosk.number  # read with its kiosk, for the page to show
+    assert (first.agencies, first.services) == (["water"], ["water.connection"])
+
+
+def test_page_applies_every_criterion(central: RunningCentral, kiosk: KioskClient) -> None:
+    sara = staff(central, "sara", [])
+    water = submit(central, kiosk, created_at="2026-11-23T10:00:00Z")
+    duplicate = submit(central, kiosk, created_at="2026-11-23T10:05:00Z")
+    bill = submit(central, kiosk, service_id="water.bill", created_at="2026-11-10T10:00:00Z")
+    demo = submit(central, kiosk, mode="demo", created_at="2026-11-01T10:00:00Z")
+    birth = submit(central, kiosk, **civil(9))
+    central.store.requests.set_status(bill, "done", None)
+    code = central.store.requests.page(RequestCriteria(), sara, 1, 50).rows[-1].tracking_code  # the first stored
+    now = utcnow()
+
+    def found(**criteria: Any) -> list[int]:
+        return sorted(r.id for r in central.store.requests.page(RequestCriteria(**criteria), sara, 1, 50).rows)
+
+    assert found() == sorted([water, duplicate, bill, demo, birth])
+    assert found(mode="live") == sorted([water, duplicate, bill, birth])
+    assert found(mode="demo") == [demo]
+    assert found(agency_id="civil") == [birth]
+    assert found(service_id="water.bill") == [bill]
+    assert found(status="done") == [bill]
+    assert found(duplicates_only=True) == [duplicate]
+    assert found(tracking_code=code) == [water]
+    assert found(tracking_code="") == []  # a code of no digits at all matches nothing
+    assert found(received_from=now - timedelta(hours=1), received_before=now + timedelta(hours=1)) == found()
+    assert found(received_from=now + timedelta(hours=1)) == []
+    assert found(received_before=now - timedelta(hours=1)) == []
+
+
+def test_page_shows_a_staff_member_only_their_agencies(central: RunningCentral, kiosk: KioskClient) -> None:
+    submit(central, kiosk)
+    birth = submit(central, kiosk, **civil(9))
+    reza = staff(central, "reza", ["civil", "roads"])
+    page = central.store.requests.page(RequestCriteria(), reza, 1, 50)
+    assert (page.total, [r.id for r in page.rows]) == (1, [birth])
+    # The filter offers the agencies he works for even where no request has come yet, and no other.
+    assert (page.agencies, page.services) == (["civil", "roads"], ["civil.birth"])
+    asked_for_water = central.store.requests.page(RequestCriteria(agency_id="water"), reza, 1, 50)
+    assert (asked_for_water.total, asked_for_water.rows) == (0, [])
+    nobody = User(id=0, name="nobody", all_agencies=False, agencies=[])
+    assert central.store.requests.page(RequestCriteria(), nobody, 1, 50).total == 0
+
+
+def test_export_rows_are_oldest_first_and_scoped(central: RunningCentral, kiosk: KioskClient) -> None:
+    stored = [submit(central, kiosk, created_at=f"2026-11-2{day}T10:00:00Z") for day in range(1, 4)]
+    birth = submit(central, kiosk, **civil(9))
+    everyone = list(central.store.requests.export_rows(RequestCriteria(), staff(central, "sara", [])))
+    assert [r.id for r in everyone] == [*stored, birth]
+    assert {r.kiosk.number for r in everyone} == {kiosk.number}
+    reza = staff(central, "reza", ["civil"])
+    assert [r.id for r in central.store.requests.export_rows(RequestCriteria(), reza)] == [birth]
+    assert list(central.store.requests.export_rows(RequestCriteria(agency_id="water"), reza)) == []
+
+
+def test_detail_has_the_duplicates_both_ways_and_who_changed_the_status(
+    central: RunningCentral, kiosk: KioskClient
+) -> None:
+    first = submit(central, kiosk, created_at="2026-11-23T10:00:00Z")
+    second = submit(central, kiosk, created_at="2026-11-23T10:05:00Z")
+    third = submit(central, kiosk, created_at="2026-11-23T10:09:00Z")
+    submit(central, kiosk, **civil(10))
+    sara = staff(central, "sara", ["water"])
+    central.store.requests.set_status(first, "in_review", None)  # from the command line: nobody named
+    central.store.requests.set_status(first, "rejected", "  مدارک ناقص است ", by=sara)
+    detail = central.store.requests.detail(first, sara)
+    assert detail is not None
+    assert (detail.row.id, detail.row.status, detail.row.kiosk.number) == (first, "rejected", kiosk.number)
+    assert [r.id for r in detail.related] == [second, third]  # both flagged as duplicates of the first
+    assert [(h.status, h.reason, h.by) for h in detail.history] == [
+        ("received", None, None), ("in_review", None, None), ("rejected", "مدارک ناقص است", "sara"),
+    ]  # fmt: skip
+    later = central.store.requests.detail(third, sara)
+    assert later is not None and [r.id for r in later.related] == [first]  # the one it is a duplicate of
+    assert central.store.requests.detail(first, staff(central, "reza", ["civil"])) is None
+    assert central.store.requests.detail(10**9, sara) is None
+
+
+def test_staff_cannot_set_the_status_of_another_agencys_request(central: RunningCentral, kiosk: KioskClient) -> None:
+    water = submit(central, kiosk)
+    reza = staff(central, "reza", ["civil"])
+    for status in ("done", "no such status"):  # refused as unseen before the status is looked at
+        with pytest.raises(LookupError):
+            central.store.requests.set_status(water, status, None, by=reza)
+    with pytest.raises(LookupError):
+        central.store.requests.set_status(10**9, "done", None, by=staff(central, "sara", []))
+    [row] = central.requests()
+    assert row["status"] == "received"
+    with pytest.raises(ValueError, match="reason"):
+        central.store.requests.set_status(water, "rejected", " ", by=staff(central, "mina", ["water"]))
+
+
+def test_fleet_is_every_kiosk_by_number_with_its_latest_heartbeat(central: RunningCentral) -> None:
+    central.add_kiosk("Festival", 7)
+    central.add_kiosk("Sari lobby", 2)
+    central.revoke_kiosk(7)
+    sari = central.store.kiosks.by_number(2)
+    assert sari is not None
+    for depth in (5, 3):
+        beat = HeartbeatIn(version="0.3.1", profile="sari-lobby", mode="live", catalog_version="1",
+                           queue_depth=depth, oldest_pending_seconds=60.0, rejected=0, last_error=None)  # fmt: skip
+        central.store.kiosks.record_heartbeat(sari.id, beat)
+    fleet = central.store.kiosks.fleet()
+    assert [(k.number, k.name) for k in fleet] == [(2, "Sari lobby"), (7, "Festival")]
+    assert (fleet[0].queue_depth, fleet[0].profile, fleet[0].revoked_at) == (3, "sari-lobby", None)
+    assert fleet[0].last_seen_at is not None
+    assert (fleet[1].revoked_at is not None, fleet[1].last_seen_at) == (True, None)
+
+
+def test_usage_summary_counts_each_day_and_the_top_services_of_the_agencies_seen(
+    central: RunningCentral, kiosk: KioskClient
+) -> None:
+    row = central.store.kiosks.by_number(kiosk.number)
+    assert row is not None
+    zone = local_zone(central.settings.display_utc_offset_minutes)
+    now = datetime.now(zone)
+
+    def events(kind: UsageKind, service_id: str | None, days_ago: int, count: int = 1) -> list[UsageEventIn]:
+        agency_id = service_id.split(".")[0] if service_id else None
+        event = UsageEventIn(kind=kind, service_id=service_id, agency_id=agency_id,
+                             at=now - timedelta(days=days_ago), profile="p", mode="live")  # fmt: skip
+        return [event] * count
+
+    recorded = [
+        *events("service_viewed", "water.bill", 0, 3), *events("service_viewed", "water.bill", 2),
+        *events("service_viewed", "civil.birth", 0, 4), *events("request_submitted", "water.bill", 1, 2),
+        *events("service_viewed", "water.bill", 7, 50),  # before the week asked for
+        *events("search", None, 0, 9), *events("request_started", "water.bill", 0, 9),  # kinds not charted
+        *[e for i in range(11) for e in events("service_viewed", f"roads.permit-{i:02d}", 0)],
+    ]  # fmt: skip
+    central.store.usage.record(row.id, recorded)
+    everyone = central.store.usage.summary(staff(central, "sara", []), days=7)
+    today = now.date()
+    assert everyone.days == [today - timedelta(days=6 - i) for i in range(7)]
+    assert everyone.daily == {
+        "service_viewed": [0, 0, 0, 0, 1, 0, 3 + 4 + 11],
+        "request_submitted": [0, 0, 0, 0, 0, 2, 0],
+    }
+    # Most counted first, ties by service id, ten at most.
+    top_viewed = [("civil.birth", 4), ("water.bill", 4), *((f"roads.permit-{i:02d}", 1) for i in range(8))]
+    assert everyone.top_services["service_viewed"] == top_viewed
+    assert everyone.top_services["request_submitted"] == [("water.bill", 2)]
+
+    civil_only = central.store.usage.summary(staff(central, "reza", ["civil"]), days=1)
+    assert civil_only.days == [today]
+    assert civil_only.daily == {"service_viewed": [4], "request_submitted": [0]}
+    assert civil_only.top_services == {"service_viewed": [("civil.birth", 4)], "request_submitted": []}
