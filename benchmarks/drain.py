@@ -33,12 +33,12 @@ def measure(backlog: int | None = None) -> list[Figure]:
 
     from benchmarks.central_load import _server
     from benchmarks.enqueue import BODY
+    from harness.citizen import settle
     from kiosk.app import Kiosk
     from kiosk.central.app import open_store
     from kiosk.central.settings import Settings
     from kiosk.core.settings import KioskSettings
     from kiosk.paths import KioskPaths, resources_root
-    from tests.reliability.citizen import settle
 
     backlog = backlog or (1000 if quick() else 10_000)
     app = QApplication.instance() or QApplication(sys.argv[:1])

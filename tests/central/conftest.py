@@ -18,8 +18,8 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
+from harness.central_server import RunningCentral, start_central_server
 from kiosk.core.tracking import make_tracking_code
-from tests.support.central_server import RunningCentral, start_central_server
 
 POSTGRES_ENV = "KIOSK_TEST_POSTGRES_URL"
 BACKENDS = ["sqlite", "postgresql"]

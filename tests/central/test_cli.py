@@ -281,7 +281,7 @@ def test_import_after_delivery_counts_the_request_as_already_there(
 ) -> None:
     """The kiosk delivered a request, then the same outbox went to USB: the import must not refuse it
     because the export spells the same instant or the keys differently."""
-    from tests.support.central_server import start_central_server
+    from harness.central_server import start_central_server
 
     data = tmp_path / "central"
     with start_central_server(data) as central:

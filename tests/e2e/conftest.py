@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from harness.central_server import RunningCentral, start_central_server
 from kiosk.outbox.client import CentralClient
-from tests.support.central_server import RunningCentral, start_central_server
 
 
 @dataclass

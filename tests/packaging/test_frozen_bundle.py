@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
+from harness.bundle import EXE_NAME, build_bundle, bundle_folder, bundle_mib
+from harness.central_server import start_central_server
 from kiosk import __version__
 from kiosk.outbox.store import OutboxStore
-from tests.support.bundle import EXE_NAME, build_bundle, bundle_folder, bundle_mib
-from tests.support.central_server import start_central_server
 
 pytestmark = pytest.mark.slow
 

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from harness.central_server import RunningCentral, start_central_server
 from kiosk.__main__ import main
 from kiosk.app import open_outbox
 from kiosk.outbox import store as store_module
 from kiosk.outbox.store import SCHEMA_VERSION, OutboxStore, OutboxVersionError
 from kiosk.paths import KioskPaths, resources_root
-from tests.support.central_server import RunningCentral, start_central_server
 
 KIOSK_NUMBER = 7
 PREVIOUS_SCHEMA = 1  # the schema the shipped 0.1 kiosks write (2 adds usage counters)

@@ -23,11 +23,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from harness.central_server import RunningCentral, start_central_server
 from kiosk.central.models import CitizenRequest
 from kiosk.outbox.client import CentralClient
 from kiosk.outbox.store import OutboxStore
 from kiosk.outbox.sync import SyncEngine, drain
-from tests.support.central_server import RunningCentral, start_central_server
 
 CHILD = Path(__file__).with_name("crash_child.py")
 ROOT = Path(__file__).resolve().parents[2]

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from harness.central_server import start_central_server
 from tests.reliability.conftest import FULL
 from tests.reliability.test_crash import assert_none_lost_none_duplicated, crash_campaign
-from tests.support.central_server import start_central_server
 
 KILLS = 500
 

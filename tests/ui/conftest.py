@@ -9,12 +9,12 @@ from PySide6.QtCore import QCoreApplication, QEvent, QLocale, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+from harness.citizen import aim, as_painted, finger
+from harness.citizen import child as find  # noqa: F401 (the visible one of that name first)
+from harness.citizen import press_keys as type_text  # noqa: F401 (the UI tests' name for it)
 from kiosk.app import Kiosk
 from kiosk.core.settings import KioskSettings
 from kiosk.paths import KioskPaths
-from tests.reliability.citizen import aim, as_painted, finger
-from tests.reliability.citizen import child as find  # noqa: F401 (the visible one of that name first)
-from tests.reliability.citizen import press_keys as type_text  # noqa: F401 (the UI tests' name for it)
 
 SCREEN_SIZE = (1366, 768)
 

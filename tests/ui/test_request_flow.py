@@ -20,6 +20,7 @@ from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 
+from harness.citizen import finger
 from kiosk.app import Kiosk
 from kiosk.core.forms import FieldProblem, format_jalali
 from kiosk.core.persian import PERSIAN_DIGITS, ZWNJ
@@ -28,7 +29,6 @@ from kiosk.ui.screens.form import FormScreen, problem_text
 from kiosk.ui.shell import Page
 from kiosk.ui.theme import stylesheet
 from tests.factories import agencies_with_a_form, write_catalog
-from tests.reliability.citizen import finger
 from tests.ui.conftest import build_kiosk, click, find, type_text
 from tests.ui.test_startup import copy_resources
 

@@ -12,12 +12,12 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+from harness.citizen import finger
 from kiosk.app import Kiosk
 from kiosk.core.pins import FIRST_LOCK_SECONDS, PinVault
 from kiosk.paths import KioskPaths
 from kiosk.ui.lockdown import CORNER_PX
 from kiosk.ui.shell import Page
-from tests.reliability.citizen import finger
 from tests.ui.conftest import build_kiosk, click, find
 
 STAFF_PIN, TECHNICIAN_PIN = "482913", "7305186"

@@ -1,7 +1,7 @@
 """A simulated citizen: one whole session through the real kiosk window, by taps and key presses.
 
-Used by the soak test (``test_soak.py``) and the memory benchmark (``benchmarks/memory.py``), so it
-depends on Qt's own QTest only, not on pytest-qt. A session: leave the attract loop, search
+Used by the soak and storage-fault tests, the UI tests' taps and the tap, search, drain and memory
+benchmarks, so it depends on Qt alone, not on pytest-qt. A session: leave the attract loop, search
 (typed with Arabic ي/ك as some keyboards send them), clear the search, browse an agency and a
 service, go home, open a request form, answer every question (keypad fields by tapping the
 on-screen keypad, text by key presses), review, confirm, submit, and end either with "Done" or by
