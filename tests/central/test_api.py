@@ -17,8 +17,8 @@ from sqlalchemy.exc import IntegrityError
 from harness.central_server import RunningCentral, start_central_server
 from kiosk.central.models import UsageEvent
 from kiosk.core.tracking import make_tracking_code
-from tests.central.conftest import KioskClient, kiosk_client
-from tests.factories import write_catalog
+from tests.support.factories import write_catalog
+from tests.support.kiosk_client import KioskClient, kiosk_client
 
 
 def heartbeat_body(**overrides: Any) -> dict[str, Any]:

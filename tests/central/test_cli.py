@@ -20,7 +20,7 @@ from kiosk.central.__main__ import main
 from kiosk.central.app import open_store
 from kiosk.central.settings import Settings
 from kiosk.core.tracking import make_tracking_code
-from tests.factories import SAMPLE_AGENCIES, write_catalog
+from tests.support.factories import SAMPLE_AGENCIES, write_catalog
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

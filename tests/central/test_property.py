@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from harness.central_server import RunningCentral
-from tests.central.conftest import KioskClient
+from tests.support.kiosk_client import KioskClient
 
 scalars = (
     st.none()

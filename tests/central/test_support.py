@@ -10,7 +10,7 @@ import pytest
 
 from harness.central_server import RunningCentral, start_central_server
 from kiosk.core.datafile import DataFileError
-from tests.factories import SAMPLE_AGENCIES
+from tests.support.factories import SAMPLE_AGENCIES
 
 
 def test_the_server_answers_on_127_0_0_1_and_stops(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import pytest
@@ -18,16 +18,8 @@ from kiosk.core.tracking import make_tracking_code
 from kiosk.outbox.catalog_updates import OFFLINE, REFUSED, UNCHANGED, UPDATED
 from kiosk.paths import KioskPaths
 from kiosk.ui.shell import Page
-from tests.e2e.conftest import RegisteredKiosk
-from tests.e2e.test_kiosk_to_server import file_a_request, run_on_qasync
-from tests.ui.conftest import build_kiosk, click, find
-
-
-@pytest.fixture
-def connected_kiosk(qtbot: QtBot, kiosk_paths: KioskPaths, registered: RegisteredKiosk) -> Iterator[Kiosk]:
-    settings = KioskSettings(kiosk_number=registered.number, server_url=registered.central.url,
-                             server_token=registered.token)  # fmt: skip
-    yield from build_kiosk(qtbot, kiosk_paths, "festival", settings)
+from tests.support.e2e import RegisteredKiosk, file_a_request, run_on_qasync
+from tests.support.window import build_kiosk, click, find
 
 
 def on_loop(kiosk: Kiosk, scenario: Callable[[], Coroutine[Any, Any, None]]) -> None:

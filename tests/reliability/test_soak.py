@@ -20,7 +20,7 @@ from pytestqt.qtbot import QtBot
 
 from harness.citizen import SEARCHES, Citizen, settle
 from kiosk.app import Kiosk
-from tests.reliability.conftest import FULL
+from tests.support.reliability import FULL
 
 # pytest-qt keeps a record of every Qt message (the offscreen plugin's ignored notes among them).
 HARNESS = ("pytestqt", "_pytest")

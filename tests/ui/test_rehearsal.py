@@ -20,7 +20,7 @@ from kiosk.ui.screens.receipt import ReceiptScreen
 from kiosk.ui.screens.review import ReviewScreen
 from kiosk.ui.shell import Page
 from kiosk.ui.widgets.tiles import ServiceTile
-from tests.ui.conftest import build_kiosk, click, find, type_text
+from tests.support.window import build_kiosk, click, find, type_text
 
 
 def ready(qtbot: QtBot, kiosk: Kiosk) -> None:

@@ -17,7 +17,7 @@ from pytestqt.qtbot import QtBot
 from harness.citizen import Citizen, answer, child, press_keys, tap
 from kiosk.app import Kiosk
 from kiosk.ui.shell import Page
-from tests.ui.conftest import SCREEN_SIZE
+from tests.support.window import SCREEN_SIZE
 
 
 def assert_fits(window: QWidget, step: str) -> None:

@@ -18,7 +18,8 @@ from kiosk.core.pins import FIRST_LOCK_SECONDS, PinVault
 from kiosk.paths import KioskPaths
 from kiosk.ui.lockdown import CORNER_PX
 from kiosk.ui.shell import Page
-from tests.ui.conftest import build_kiosk, click, find
+from tests.support.factories import copy_resources
+from tests.support.window import build_kiosk, click, find
 
 STAFF_PIN, TECHNICIAN_PIN = "482913", "7305186"
 
@@ -122,8 +123,6 @@ def test_a_live_profile_switch_keeps_the_queue(qtbot: QtBot, kiosk: Kiosk, tmp_p
 
 
 def test_a_broken_profile_is_refused_and_the_current_one_stays(qtbot: QtBot, tmp_path: Path) -> None:
-    from tests.ui.test_startup import copy_resources
-
     paths = copy_resources(tmp_path)
     (paths.profiles / "sari-lobby.toml").write_text('mode = "live"\n', encoding="utf-8")
     PinVault(paths.data / "staff.json", scrypt_n=2**10).set_pin("staff", STAFF_PIN)
@@ -138,8 +137,6 @@ def test_a_broken_profile_is_refused_and_the_current_one_stays(qtbot: QtBot, tmp
 def test_a_profile_file_added_or_edited_shows_at_the_next_refresh(qtbot: QtBot, tmp_path: Path) -> None:
     """A technician copies a profile in (or edits a title) while the kiosk runs: the panel lists it
     without a restart."""
-    from tests.ui.test_startup import copy_resources
-
     paths = copy_resources(tmp_path)
     PinVault(paths.data / "staff.json", scrypt_n=2**10).set_pin("staff", STAFF_PIN)
     for kiosk in build_kiosk(qtbot, paths, "festival"):
