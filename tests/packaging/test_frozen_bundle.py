@@ -26,7 +26,7 @@ from kiosk.outbox.store import OutboxStore
 
 pytestmark = pytest.mark.slow
 
-# Issue 8's size target, and a regression guard (the measurement is printed and goes in the README):
+# Issue 8's size target, and a regression guard (the measurement is printed and goes in docs/benchmarks.md):
 # the default build is ~190 MiB, the lean one 118 MiB on Linux; the GTK stack, QtQml or the bundled
 # CUPS client coming back fails this.
 MAX_BUNDLE_MIB = 120
