@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 from benchmarks.common import ROOT, Figure, disk_folder, probe_env, quick, run_alone, summary
-from tests.support.bundle import EXE_NAME, build_bundle, bundle_folder, bundle_mib
+from harness.bundle import EXE_NAME, build_bundle, bundle_folder, bundle_mib
 
 
 def build(folder: Path) -> Path:

@@ -33,12 +33,12 @@ def measure(backlog: int | None = None) -> list[Figure]:
 
     from benchmarks.central_load import _server
     from benchmarks.enqueue import BODY
+    from harness.citizen import settle
     from kiosk.app.root import Kiosk
     from kiosk.central.app import open_store
     from kiosk.central.settings import Settings
     from kiosk.core.paths import KioskPaths, resources_root
     from kiosk.core.settings import KioskSettings
-    from tests.reliability.citizen import settle
 
     backlog = backlog or (1000 if quick() else 10_000)
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -49,7 +49,7 @@ def measure(backlog: int | None = None) -> list[Figure]:
         server_dir.mkdir()
         central = open_store(Settings(data_dir=server_dir), migrate=True)
         try:
-            number, token = central.kiosks.add("drain bench")
+            number, token = central.add_kiosk("drain bench")
         finally:
             central.db.dispose()
         with _server(server_dir, None, 1) as url:

@@ -4,11 +4,11 @@
 
 Runs in a child process of its own (so nothing the other benchmarks loaded counts): the festival
 profile's window, offscreen, 1366x768, real outbox. RSS is read at the first frame; once the
-kiosk's own warm-up after it has built the other screens and rehearsed them off screen
-(``kiosk.ui.rehearsal``; "start": the kiosk is ready for its first citizen); after one cycle of
+kiosk's own work done ahead has built the other screens and painted them off screen
+(``kiosk.ui.ahead``; "start": the kiosk is ready for its first citizen); after one cycle of
 sessions (every form service once with both endings: the caches a kiosk fills in its first
 minutes); half-way; and after all the sessions. Each session is the soak test's citizen
-(``tests/reliability/citizen.py``): search, browse, a request form typed and submitted, Done or
+(``harness/citizen.py``): search, browse, a request form typed and submitted, Done or
 walking away. The figure is the growth from start to the end, as the issue sets it; beside it,
 the growth after the first cycle and over the second half (a leak keeps growing there; caches
 the first citizens fill do not), and, so that nothing the warm-up does hides, the growth from
@@ -35,9 +35,9 @@ def child(sessions: int) -> dict[str, float]:
     """In the child process: run the sessions, return RSS readings (KiB) and timings."""
     from PySide6.QtWidgets import QApplication
 
+    from harness.citizen import Citizen, settle, wait_until_ready
     from kiosk.app.root import Kiosk
     from kiosk.core.paths import KioskPaths, resources_root
-    from tests.reliability.citizen import Citizen, settle, wait_until_ready
 
     _app = QApplication.instance() or QApplication(sys.argv[:1])  # kept for the whole measurement
     with tempfile.TemporaryDirectory(dir=disk_folder()) as data:

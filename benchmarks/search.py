@@ -72,11 +72,11 @@ def keystrokes() -> list[str]:
 def measure(services: int = 5000) -> list[Figure]:
     from PySide6.QtWidgets import QApplication
 
+    from harness.citizen import press_keys, settle, wait_until_ready
     from kiosk.app.root import Kiosk
     from kiosk.core.catalog import parse_catalog_document, write_catalog_directory
     from kiosk.core.paths import KioskPaths, resources_root
     from kiosk.core.search import CatalogSearch
-    from tests.reliability.citizen import press_keys, settle, wait_until_ready
 
     rounds = 2 if quick() else 8
     document = synthetic_document(services)

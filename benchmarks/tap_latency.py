@@ -90,10 +90,10 @@ def measure(rounds: int | None = None) -> list[Figure]:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
+    from harness.citizen import Citizen, child, settle, tap, wait_until_ready
     from kiosk.app.root import Kiosk
     from kiosk.core.paths import KioskPaths, resources_root
     from kiosk.ui.shell import Page
-    from tests.reliability.citizen import Citizen, child, settle, tap, wait_until_ready
 
     rounds = rounds or (3 if quick() else 20)
     _app = QApplication.instance() or QApplication(sys.argv[:1])  # kept: the window needs it

@@ -16,9 +16,13 @@ from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from kiosk.app.root import Kiosk
-from kiosk.app.running import show_full_screen
-from kiosk.core.paths import KioskPaths, resources_root
+# A script's own folder comes first on sys.path, not the repository: without this the kiosk would
+# come from wherever an editable install points (another checkout or worktree), not from this tree.
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from kiosk.app.root import Kiosk, show_full_screen  # noqa: E402
+from kiosk.core.paths import KioskPaths, resources_root  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "screenshots"
 

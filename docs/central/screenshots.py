@@ -27,8 +27,8 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 
+from harness.central_server import RunningCentral, start_central_server  # noqa: E402
 from kiosk.core.tracking import make_tracking_code  # noqa: E402
-from tests.support.central_server import RunningCentral, start_central_server  # noqa: E402
 
 OUT = Path(__file__).resolve().parent
 PASSWORD = "screenshot password"

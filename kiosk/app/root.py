@@ -127,9 +127,9 @@ class Kiosk:
             localizer, IconSet(paths.icons), state, self.desk, paths.receipts, usage, self.workers, self._look_up
         )
         self.window.accessibility_changed.connect(self._restyle)
-        if state is not None:  # a technician may have edited config.toml: taken up between citizens
-            self.window.session_ended.connect(state.reread_settings)
         if state is not None:
+            # A technician may have edited config.toml: taken up between citizens.
+            self.window.session_ended.connect(state.reread_settings)
             from kiosk.app.logs import RecentProblems
             from kiosk.app.staff_actions import KioskStaffActions
 

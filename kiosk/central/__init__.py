@@ -1,7 +1,8 @@
 """The reference central server: kiosks deliver citizens' requests to it, agency staff answer them.
 
-Optional extra ``[central]``; command ``kiosk-central``. The API contract is DESIGN.md's "Central
-server contract (v1)" and the OpenAPI document the server serves at ``/openapi.json``.
+Optional extra ``[central]``; command ``kiosk-central``. The API contract is the table under "The
+central server" in docs/architecture.md and the OpenAPI document the server serves at
+``/openapi.json``.
 
 Modules: ``settings`` (what can be configured), ``security`` (hashes, tokens, keyed hashes),
 ``models`` + ``db`` + ``migrations/`` (storage), ``store/`` (what the API, the dashboard, the

@@ -1,4 +1,4 @@
-"""The kiosk API (v1): the routes DESIGN.md's contract lists, with bearer-token kiosk identity."""
+"""The kiosk API (v1): the contract's routes (docs/architecture.md), with bearer-token kiosk identity."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Composition root: builds the FastAPI app from Settings; no module-level state anywhere else.
 
-``create_app(settings)`` is what tests, the helper in tests/support and ``kiosk-central serve``
+``create_app(settings)`` is what tests, harness/central_server.py and ``kiosk-central serve``
 use; ``app_from_environment`` is the factory uvicorn's worker processes call.
 """
 

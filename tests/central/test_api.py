@@ -14,11 +14,11 @@ import pytest
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.exc import IntegrityError
 
+from harness.central_server import RunningCentral, start_central_server
 from kiosk.central.models import UsageEvent
 from kiosk.core.tracking import make_tracking_code
-from tests.central.conftest import KioskClient, kiosk_client
-from tests.factories import write_catalog
-from tests.support.central_server import RunningCentral, start_central_server
+from tests.support.factories import write_catalog
+from tests.support.kiosk_client import KioskClient, kiosk_client
 
 
 def heartbeat_body(**overrides: Any) -> dict[str, Any]:

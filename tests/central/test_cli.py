@@ -20,7 +20,7 @@ from kiosk.central.__main__ import main
 from kiosk.central.app import open_store
 from kiosk.central.settings import Settings
 from kiosk.core.tracking import make_tracking_code
-from tests.factories import SAMPLE_AGENCIES, write_catalog
+from tests.support.factories import SAMPLE_AGENCIES, write_catalog
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -281,7 +281,7 @@ def test_import_after_delivery_counts_the_request_as_already_there(
 ) -> None:
     """The kiosk delivered a request, then the same outbox went to USB: the import must not refuse it
     because the export spells the same instant or the keys differently."""
-    from tests.support.central_server import start_central_server
+    from harness.central_server import start_central_server
 
     data = tmp_path / "central"
     with start_central_server(data) as central:

@@ -15,9 +15,9 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
+from harness.central_server import RunningCentral, start_central_server
 from kiosk.central.db import connect
-from tests.central.conftest import KioskClient
-from tests.support.central_server import RunningCentral, start_central_server
+from tests.support.kiosk_client import KioskClient
 
 PARALLEL = 20
 

@@ -14,12 +14,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from harness.central_server import RunningCentral
 from kiosk.central.jalali import persian_date
 from kiosk.core.persian import to_persian_digits
 from kiosk.core.tracking import format_for_reading
-from tests.central.conftest import KioskClient
-from tests.factories import write_catalog
-from tests.support.central_server import RunningCentral
+from tests.support.factories import write_catalog
+from tests.support.kiosk_client import KioskClient
 
 PASSWORD = "correct horse battery"
 

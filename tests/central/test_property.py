@@ -12,8 +12,8 @@ import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.central.conftest import KioskClient
-from tests.support.central_server import RunningCentral
+from harness.central_server import RunningCentral
+from tests.support.kiosk_client import KioskClient
 
 scalars = (
     st.none()

@@ -9,14 +9,14 @@ from typing import Any
 
 import pytest
 
+from harness.central_server import RunningCentral
 from kiosk.central.clock import utcnow
 from kiosk.central.jalali import local_zone
 from kiosk.central.models import User
 from kiosk.central.schemas import HeartbeatIn, UsageEventIn, UsageKind
 from kiosk.central.store.kiosks import KioskIdentity
 from kiosk.central.store.requests import RequestCriteria
-from tests.central.conftest import KioskClient
-from tests.support.central_server import RunningCentral
+from tests.support.kiosk_client import KioskClient
 
 PASSWORD = "correct horse battery"
 

@@ -1,4 +1,4 @@
-"""The helper the kiosk's end-to-end tests use: tests/support/central_server.py."""
+"""The helper the kiosk's end-to-end tests use: harness/central_server.py."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from harness.central_server import RunningCentral, start_central_server
 from kiosk.core.datafile import DataFileError
-from tests.factories import SAMPLE_AGENCIES
-from tests.support.central_server import RunningCentral, start_central_server
+from tests.support.factories import SAMPLE_AGENCIES
 
 
 def test_the_server_answers_on_127_0_0_1_and_stops(tmp_path: Path) -> None:

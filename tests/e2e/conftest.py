@@ -1,25 +1,20 @@
-"""End-to-end fixtures: the real central server on 127.0.0.1, a kiosk registered with it."""
+"""End-to-end fixtures: the real central server on 127.0.0.1, a kiosk registered with it, and the
+real window of a kiosk connected to it."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 
-from kiosk.link.client import CentralClient
-from tests.support.central_server import RunningCentral, start_central_server
-
-
-@dataclass
-class RegisteredKiosk:
-    central: RunningCentral
-    number: int
-    token: str
-
-    def client(self, timeout: tuple[float, float] = (2.0, 5.0), url: str | None = None) -> CentralClient:
-        return CentralClient(url or self.central.url, self.token, timeout=timeout)
+from harness.central_server import RunningCentral, start_central_server
+from kiosk.app.root import Kiosk
+from kiosk.core.paths import KioskPaths
+from kiosk.core.settings import KioskSettings
+from tests.support.e2e import RegisteredKiosk
+from tests.support.window import build_kiosk
 
 
 @pytest.fixture(scope="session")
@@ -44,3 +39,11 @@ def registered(central: RunningCentral) -> RegisteredKiosk:
 @pytest.fixture
 def outbox_path(tmp_path: Path) -> Path:
     return tmp_path / "kiosk" / "outbox.db"
+
+
+@pytest.fixture
+def connected_kiosk(qtbot: QtBot, kiosk_paths: KioskPaths, registered: RegisteredKiosk) -> Iterator[Kiosk]:
+    """The real window on the festival profile, with the registered kiosk's number, server and token."""
+    settings = KioskSettings(kiosk_number=registered.number, server_url=registered.central.url,
+                             server_token=registered.token)  # fmt: skip
+    yield from build_kiosk(qtbot, kiosk_paths, "festival", settings)

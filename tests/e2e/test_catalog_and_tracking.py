@@ -3,9 +3,7 @@ against the real central server on 127.0.0.1."""
 
 from __future__ import annotations
 
-import asyncio
 import copy
-from collections.abc import Callable, Coroutine, Iterator
 from typing import Any
 
 import pytest
@@ -18,35 +16,9 @@ from kiosk.core.settings import KioskSettings
 from kiosk.core.tracking import make_tracking_code
 from kiosk.link.catalog_updates import OFFLINE, REFUSED, UNCHANGED, UPDATED
 from kiosk.ui.shell import Page
-from tests.e2e.conftest import RegisteredKiosk
-from tests.e2e.test_kiosk_to_server import file_a_request, run_on_qasync
-from tests.ui.conftest import build_kiosk, click, find
-
-
-@pytest.fixture
-def connected_kiosk(qtbot: QtBot, kiosk_paths: KioskPaths, registered: RegisteredKiosk) -> Iterator[Kiosk]:
-    settings = KioskSettings(kiosk_number=registered.number, server_url=registered.central.url,
-                             server_token=registered.token)  # fmt: skip
-    yield from build_kiosk(qtbot, kiosk_paths, "festival", settings)
-
-
-def on_loop(kiosk: Kiosk, scenario: Callable[[], Coroutine[Any, Any, None]]) -> None:
-    async def wrapped() -> None:
-        kiosk.start_sync()
-        try:
-            await scenario()
-        finally:
-            await kiosk.stop_sync()
-
-    run_on_qasync(wrapped)
-
-
-async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        assert loop.time() < deadline, "timed out"
-        await asyncio.sleep(0.02)
+from tests.support.e2e import RegisteredKiosk, file_a_request, on_loop, until
+from tests.support.factories import without_agency
+from tests.support.window import build_kiosk, click, find
 
 
 def renamed_catalog(kiosk_paths: KioskPaths, version: str) -> dict[str, Any]:
@@ -93,21 +65,12 @@ def test_a_published_catalog_arrives_between_citizens_not_during_a_session(
     assert (kiosk_paths.cached_catalog / "catalog.json").is_file(), "kept for the next start, offline too"
 
 
-def without_water(document: dict[str, Any]) -> None:
-    """A valid catalog in itself, but without the agency the water booth's profile shows."""
-    document["agencies"] = [a for a in document["agencies"] if a["id"] != "mazandaran-water"]
-    for agency in document["agencies"]:
-        for service in agency["services"]:
-            if "related" in service:
-                service["related"] = [r for r in service["related"] if not r.startswith("mazandaran-water.")]
-
-
 @pytest.mark.parametrize(
     ("damage", "words"),
     [
         (lambda d: d["agencies"][0]["services"][0].update(related=["nowhere.nothing"]), "unknown service"),
         (lambda d: d["agencies"][1]["services"][0]["title"].pop("en"), "title.en: is missing"),
-        (without_water, "unknown agency 'mazandaran-water'"),
+        (lambda d: without_agency(d, "mazandaran-water"), "unknown agency 'mazandaran-water'"),
         (lambda d: d["agencies"][0].update(about={"fa": "ا" * 9_000_000, "en": "x"}), "larger than"),
     ],
     ids=["unknown-reference", "missing-translation", "agency-the-profile-needs", "oversized"],

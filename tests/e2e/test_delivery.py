@@ -10,15 +10,8 @@ from kiosk.core.tracking import make_tracking_code
 from kiosk.link.client import DELIVERED, NO_BATCH_RECHECK_SECONDS, PAUSED, REJECTED, RETRY, CentralClient
 from kiosk.link.sync import SyncEngine
 from kiosk.outbox.store import OutboxStore
-from tests.e2e.conftest import RegisteredKiosk
+from tests.support.e2e import QUEUED_FIELDS, RegisteredKiosk, enqueue
 from tests.support.faulty_proxy import FaultyProxy, scripted_plan
-
-FIELDS = {"full_name": "زهرا حسین‌زاده", "national_id": "0012345679", "mobile": "09111234567", "agree": True}
-
-
-def enqueue(store: OutboxStore, number: int, n: int, service: str = "mazandaran-water.new-connection") -> list:
-    body = {"profile": "festival", "catalog_version": "test-1", "fields": FIELDS}
-    return [store.enqueue(number, service, service.split(".")[0], "demo", body) for _ in range(n)]
 
 
 def test_submit_is_stored_once_and_a_replay_is_recognised(registered: RegisteredKiosk, outbox_path: Path) -> None:
@@ -31,7 +24,7 @@ def test_submit_is_stored_once_and_a_replay_is_recognised(registered: Registered
     assert first.reference and first.reference == again.reference
     rows = registered.central.requests()
     assert len(rows) == 1
-    assert rows[0]["tracking_code"] == request.tracking_code and rows[0]["fields"] == FIELDS
+    assert rows[0]["tracking_code"] == request.tracking_code and rows[0]["fields"] == QUEUED_FIELDS
     assert rows[0]["mode"] == "demo" and rows[0]["kiosk_number"] == 7
     store.close()
 

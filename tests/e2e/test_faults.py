@@ -15,8 +15,7 @@ import pytest
 
 from kiosk.link.sync import SyncEngine
 from kiosk.outbox.store import OutboxStore
-from tests.e2e.conftest import RegisteredKiosk
-from tests.e2e.test_delivery import enqueue
+from tests.support.e2e import RegisteredKiosk, enqueue
 from tests.support.faulty_proxy import FaultyProxy, random_plan, scripted_plan
 
 READ_TIMEOUT = 0.4

@@ -20,10 +20,10 @@ from kiosk.core.paths import KioskPaths
 from kiosk.core.pins import PinVault
 from kiosk.link.catalog_updates import REFUSED, UPDATED
 from kiosk.ui.shell import Page
-from tests.e2e.conftest import RegisteredKiosk
-from tests.e2e.test_catalog_and_tracking import on_loop, without_water
-from tests.ui.conftest import build_kiosk
-from tests.ui.test_staff import STAFF_PIN, enter_pin, tap_corner
+from tests.support.e2e import RegisteredKiosk, on_loop
+from tests.support.factories import without_agency
+from tests.support.staff import STAFF_PIN, enter_pin, tap_corner
+from tests.support.window import build_kiosk
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,7 +40,7 @@ def connect_by_config_file(paths: KioskPaths, registered: RegisteredKiosk) -> No
 def catalog_without_water(paths: KioskPaths, version: str) -> dict:
     document = catalog_document(paths.catalog, paths.icons)
     document["version"] = version
-    without_water(document)
+    without_agency(document, "mazandaran-water")
     return document
 
 

@@ -12,8 +12,7 @@ import pytest
 from kiosk.app.cli import main
 from kiosk.central.importer import import_export
 from kiosk.outbox.store import OutboxStore
-from tests.e2e.conftest import RegisteredKiosk
-from tests.e2e.test_delivery import enqueue
+from tests.support.e2e import RegisteredKiosk, enqueue
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:

@@ -1,5 +1,5 @@
-"""The autostart files in resources/deploy/ point at the kiosk where the README installs it, and are
-well-formed for systemd, XDG autostart and cmd.exe."""
+"""The autostart files in resources/deploy/ point at the kiosk where docs/deployment.md installs it,
+and are well-formed for systemd, XDG autostart and cmd.exe."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 from kiosk.core.paths import resources_root
 
 DEPLOY = resources_root() / "resources" / "deploy"
-README = resources_root() / "README.md"
+INSTALL_GUIDE = resources_root() / "docs" / "deployment.md"
 UNIT = DEPLOY / "linux" / "pishkhan-kiosk.service"
 DESKTOP = DEPLOY / "linux" / "pishkhan-kiosk.desktop"
 INSTALL_CMD = DEPLOY / "windows" / "install-autostart.cmd"
@@ -38,7 +38,7 @@ def test_the_systemd_unit_runs_the_installed_kiosk_and_restarts_it() -> None:
     assert service["Restart"] == "always"
     assert unit["Install"]["WantedBy"] == unit["Unit"]["After"] == "graphical-session.target"
     assert "TOKEN" not in UNIT.read_text(encoding="utf-8").replace("the token", ""), "secrets belong in config.toml"
-    assert "~/pishkhan/kiosk/" in README.read_text(encoding="utf-8"), "the README installs where the unit looks"
+    assert "~/pishkhan/kiosk/" in INSTALL_GUIDE.read_text(encoding="utf-8"), "the guide installs where the unit looks"
 
 
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed")

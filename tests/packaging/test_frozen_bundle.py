@@ -19,14 +19,14 @@ from pathlib import Path
 
 import pytest
 
+from harness.bundle import EXE_NAME, build_bundle, bundle_folder, bundle_mib
+from harness.central_server import start_central_server
 from kiosk import __version__
 from kiosk.outbox.store import OutboxStore
-from tests.support.bundle import EXE_NAME, build_bundle, bundle_folder, bundle_mib
-from tests.support.central_server import start_central_server
 
 pytestmark = pytest.mark.slow
 
-# Issue 8's size target, and a regression guard (the measurement is printed and goes in the README):
+# Issue 8's size target, and a regression guard (the measurement is printed and goes in docs/benchmarks.md):
 # the default build is ~190 MiB, the lean one 118 MiB on Linux; the GTK stack, QtQml or the bundled
 # CUPS client coming back fails this.
 MAX_BUNDLE_MIB = 120

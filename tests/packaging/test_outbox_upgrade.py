@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from harness.central_server import RunningCentral, start_central_server
 from kiosk.app.cli import main
 from kiosk.app.root import open_outbox
 from kiosk.core.paths import KioskPaths, resources_root
 from kiosk.outbox import store as store_module
 from kiosk.outbox.store import SCHEMA_VERSION, OutboxStore, OutboxVersionError
-from tests.support.central_server import RunningCentral, start_central_server
 
 KIOSK_NUMBER = 7
 PREVIOUS_SCHEMA = 1  # the schema the shipped 0.1 kiosks write (2 adds usage counters)

@@ -1,31 +1,9 @@
-"""Reliability fixtures: the fast subset by default, the full run with ``KIOSK_RELIABILITY=full``.
-
-The full run gives hypothesis 10,000 examples per property and unskips the long soak; the fast
-subset (what ``.ci/run`` runs) keeps to a few hundred examples and a few dozen sessions.
-"""
+"""Reliability fixtures: the real window's (the soak and the storage faults drive the real kiosk
+too), from tests/support/window.py as the UI tests have them. How many examples and sessions a run
+takes, fast by default or full with ``KIOSK_RELIABILITY=full``, is tests/support/reliability.py."""
 
 from __future__ import annotations
 
-import os
-
-from hypothesis import HealthCheck, settings
-
 # The real window's fixture, and the check that a test leaves no window (and no app-wide Qt state)
-# behind for the next one: the soak and the storage faults drive the real kiosk too.
-from tests.ui.conftest import kiosk, no_leaked_widgets  # noqa: F401
-
-FULL = os.environ.get("KIOSK_RELIABILITY", "").lower() == "full"
-
-# No example database: a failure found by one run is reported with its inputs, not replayed by
-# the next. The fast run is derandomized, so CI sees the same examples every time; the full run
-# draws new ones each time.
-settings.register_profile(
-    "reliability-full",
-    max_examples=10_000,
-    deadline=None,
-    database=None,
-    print_blob=True,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-settings.register_profile("reliability-fast", max_examples=200, deadline=None, database=None, derandomize=True)
-EXAMPLES = settings.get_profile("reliability-full" if FULL else "reliability-fast")
+# behind for the next one.
+from tests.support.window import kiosk, no_leaked_widgets  # noqa: F401 (fixtures, found by pytest here)

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from kiosk.core import persian, tracking, validators
 from kiosk.core.datafile import LocalText
 from kiosk.core.forms import FIELD_KINDS, Choice, FormField, check_field
-from tests.reliability.conftest import EXAMPLES
+from tests.support.reliability import EXAMPLES
 
 KIOSK_ALPHABET = (
     "0123456789۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩"  # ASCII, Persian, Arabic-Indic digits

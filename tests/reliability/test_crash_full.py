@@ -1,11 +1,11 @@
 """The full run's crash campaign: 500 SIGKILLs at random moments of enqueue + delivery, then a
 restart and a drain: 0 lost, 0 duplicated on the server (``KIOSK_RELIABILITY=full`` only).
 
-It reuses ``test_crash.crash_campaign`` as it is, against a server whose per-kiosk rate limit is
-lifted. With the default limit (``KIOSK_CRASH_KILLS=500 pytest tests/reliability/test_crash.py``)
-the ~1,400 requests of 500 restarts trip the server's "too many requests from this kiosk" (429)
-and the final drain runs out of its 60 s with requests still waiting: nothing lost, but nothing
-proven either. A real kiosk never sends that much in a minute.
+It runs the crash campaign of tests/support/crash.py as test_crash.py does, against a server
+whose per-kiosk rate limit is lifted. With the default limit (``KIOSK_CRASH_KILLS=500 pytest
+tests/reliability/test_crash.py``) the ~1,400 requests of 500 restarts trip the server's "too many
+requests from this kiosk" (429) and the final drain runs out of its 60 s with requests still
+waiting: nothing lost, but nothing proven either. A real kiosk never sends that much in a minute.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.reliability.conftest import FULL
-from tests.reliability.test_crash import assert_none_lost_none_duplicated, crash_campaign
-from tests.support.central_server import start_central_server
+from harness.central_server import start_central_server
+from tests.support.crash import assert_none_lost_none_duplicated, crash_campaign
+from tests.support.reliability import FULL
 
 KILLS = 500
 

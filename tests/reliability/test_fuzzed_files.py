@@ -32,7 +32,7 @@ from kiosk.core.content import choose_profile, load_best_catalog
 from kiosk.core.datafile import DataFileError
 from kiosk.core.paths import resources_root
 from kiosk.core.profiles import ProfileLibrary, check_against_catalog, load_profile_file
-from tests.reliability.conftest import EXAMPLES, FULL
+from tests.support.reliability import EXAMPLES, FULL
 
 RESOURCES = resources_root() / "resources"
 CATALOG = RESOURCES / "catalog"

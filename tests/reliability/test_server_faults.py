@@ -25,12 +25,12 @@ import pytest
 import requests
 from sqlalchemy import select
 
+from harness.central_server import RunningCentral, start_central_server
 from kiosk.central import security
 from kiosk.central.models import Kiosk as KioskRow
 from kiosk.link.client import CentralClient
 from kiosk.link.sync import SyncEngine
 from kiosk.outbox.store import OutboxRequest, OutboxStore
-from tests.support.central_server import RunningCentral, start_central_server
 from tests.support.faulty_proxy import FaultyProxy
 
 FIELDS = {"full_name": "زهرا حسین‌زاده", "national_id": "0012345679", "mobile": "09111234567", "agree": True}

@@ -18,9 +18,9 @@ import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from harness.citizen import SEARCHES, Citizen, settle
 from kiosk.app.root import Kiosk
-from tests.reliability.citizen import SEARCHES, Citizen, settle
-from tests.reliability.conftest import FULL
+from tests.support.reliability import FULL
 
 # pytest-qt keeps a record of every Qt message (the offscreen plugin's ignored notes among them).
 HARNESS = ("pytestqt", "_pytest")

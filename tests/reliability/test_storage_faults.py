@@ -21,12 +21,12 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from harness.citizen import Citizen, child, tap
 from kiosk.app.root import Kiosk, open_outbox
 from kiosk.core.paths import KioskPaths
 from kiosk.core.tracking import is_valid_tracking_code
 from kiosk.outbox.store import OutboxError, OutboxStore
 from kiosk.ui.shell import Page
-from tests.reliability.citizen import Citizen, child, tap
 
 BODY = {"profile": "festival", "catalog_version": "t", "fields": {"full_name": "زهرا حسین‌زاده", "note": "x" * 400}}
 SERVICE = ("mazandaran-water.new-connection", "mazandaran-water")

@@ -13,7 +13,7 @@ from kiosk.app.root import Kiosk
 from kiosk.core.paths import KioskPaths
 from kiosk.ui.shell import Page
 from kiosk.ui.widgets import qr
-from tests.ui.conftest import build_kiosk, click, find, type_text
+from tests.support.window import build_kiosk, click, find, type_text
 
 ASCII_DIGIT = re.compile("[0-9]")
 

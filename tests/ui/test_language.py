@@ -8,7 +8,7 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.app.root import Kiosk
 from kiosk.ui.shell import Page
-from tests.ui.conftest import click, find
+from tests.support.window import build_kiosk, click, find
 
 
 def persian_letters(text: str) -> int:
@@ -69,8 +69,6 @@ def test_search_results_follow_the_language(qtbot: QtBot, kiosk: Kiosk) -> None:
 
 
 def test_english_profile_starts_left_to_right(qtbot: QtBot, kiosk_paths) -> None:
-    from tests.ui.conftest import build_kiosk
-
     for kiosk in build_kiosk(qtbot, kiosk_paths, "expo-english"):
         assert kiosk.localizer.language == "en"
         assert QApplication.layoutDirection() == Qt.LayoutDirection.LeftToRight

@@ -15,7 +15,8 @@ from kiosk.core.catalog import Catalog, catalog_document, parse_catalog_document
 from kiosk.core.live_state import Change, InForce
 from kiosk.core.paths import KioskPaths
 from kiosk.ui.shell import Page
-from tests.ui.conftest import build_kiosk, click
+from tests.support.factories import without_agency
+from tests.support.window import build_kiosk, click
 
 WATER = "mazandaran-water"
 WATER_SERVICE = "mazandaran-water.new-connection"
@@ -92,10 +93,7 @@ def test_a_waiting_catalog_is_checked_again_against_the_profile_in_force(qtbot: 
     paths = kiosk.paths
     document = catalog_document(paths.catalog, paths.icons)
     document["version"] = "no-water"
-    document["agencies"] = [a for a in document["agencies"] if a["id"] != WATER]
-    for agency in document["agencies"]:
-        for service in agency["services"]:
-            service["related"] = [r for r in service.get("related", []) if not r.startswith(WATER)]
+    without_agency(document, WATER)
     no_water = parse_catalog_document(document, "test", paths.icons, source="server")
     click(qtbot, kiosk.window.attract)
     assert kiosk.state.catalog_problems(no_water) == []

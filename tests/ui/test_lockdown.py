@@ -29,7 +29,7 @@ from kiosk.core.paths import KioskPaths
 from kiosk.core.persian import to_ascii_digits
 from kiosk.ui.lockdown import CORNER_PX
 from kiosk.ui.shell import GUARD_AT_THE_LATEST_MS, Page
-from tests.ui.conftest import click, find
+from tests.support.window import click, find
 
 NO_MODIFIER = Qt.KeyboardModifier.NoModifier
 

@@ -27,10 +27,8 @@ from kiosk.core.tracking import is_valid_tracking_code
 from kiosk.ui.screens.form import FormScreen, problem_text
 from kiosk.ui.shell import Page
 from kiosk.ui.theme import stylesheet
-from tests.factories import agencies_with_a_form, write_catalog
-from tests.reliability.citizen import finger
-from tests.ui.conftest import build_kiosk, click, find, type_text
-from tests.ui.test_startup import copy_resources
+from tests.support.factories import agencies_with_a_form, copy_resources, write_catalog
+from tests.support.window import build_kiosk, click, fill, find, scroll_to, tap_text, tap_visible_part, type_text
 
 SERVICE = "water.connection"
 
@@ -63,51 +61,6 @@ def open_form_from_card(qtbot: QtBot, kiosk: Kiosk) -> FormScreen:
 def open_form(qtbot: QtBot, kiosk: Kiosk, tap_attract: bool = True) -> FormScreen:
     open_card(qtbot, kiosk, tap_attract)
     return open_form_from_card(qtbot, kiosk)
-
-
-def tap_text(qtbot: QtBot, form: FormScreen, text: str) -> None:
-    """Type by tapping the on-screen keys the form shows for the active field."""
-    for char in text:
-        if form.keypad.isVisible():
-            digit = PERSIAN_DIGITS.index(char) if char in PERSIAN_DIGITS else char
-            click(qtbot, find(form.keypad, "keypad:slash" if char == "/" else f"keypad:{digit}"))
-            continue
-        name = {" ": "key:space", ZWNJ: "key:zwnj"}.get(char, f"key:{char}")
-        key = form.keyboard.keys.get(name)
-        if key is None:  # on the other layer: letters <-> digits and signs
-            click(qtbot, find(form.keyboard, "key:digits"))
-            key = form.keyboard.keys[name]
-        click(qtbot, key)
-
-
-def fill(qtbot: QtBot, form: FormScreen, field_id: str, text: str) -> None:
-    """Tap the field, clear it with backspace taps, and type the text on the on-screen keys."""
-    editor = form.row(field_id).editor
-    assert editor is not None
-    scroll_to(qtbot, form, editor)
-    tap_visible_part(qtbot, editor)
-    assert form.active_row is form.row(field_id)
-    current = editor.text() if isinstance(editor, QLineEdit) else editor.toPlainText()
-    keys, erase = (
-        (form.keypad, "keypad:backspace") if form.row(field_id).spec.uses_keypad else (form.keyboard, "key:backspace")
-    )
-    for _ in current:
-        click(qtbot, find(keys, erase))
-    tap_text(qtbot, form, text)
-
-
-def scroll_to(qtbot: QtBot, form: FormScreen, widget: QWidget) -> None:
-    """What a citizen does with a finger before tapping a field below the fold."""
-    qtbot.wait(1)  # let the form finish its own scrolling first
-    form.scroll.ensureWidgetVisible(widget, 0, 12)
-    qtbot.wait(1)
-
-
-def tap_visible_part(qtbot: QtBot, widget: QWidget) -> None:
-    """A finger lands on the part of a widget that is on screen, not on its hidden centre."""
-    visible = widget.visibleRegion().boundingRect()
-    assert not visible.isEmpty(), f"{widget.objectName()} is scrolled out of sight"
-    finger(widget, visible.center())
 
 
 def visit_day() -> str:

@@ -14,10 +14,10 @@ import pytest
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
+from harness.citizen import Citizen, answer, child, press_keys, tap
 from kiosk.app.root import Kiosk
 from kiosk.ui.shell import Page
-from tests.reliability.citizen import Citizen, answer, child, press_keys, tap
-from tests.ui.conftest import SCREEN_SIZE
+from tests.support.window import SCREEN_SIZE
 
 
 def assert_fits(window: QWidget, step: str) -> None:

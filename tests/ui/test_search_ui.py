@@ -15,7 +15,7 @@ from kiosk.core.search import CatalogSearch
 from kiosk.ui.shell import Page
 from kiosk.ui.theme import TOUCH_TARGET_PX
 from kiosk.ui.widgets.results import AGENCIES_SHOWN, SHOWN
-from tests.ui.conftest import click, find, type_text
+from tests.support.window import click, find, type_text
 
 
 def result_ids(kiosk: Kiosk) -> list[str]:

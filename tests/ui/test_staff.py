@@ -12,15 +12,14 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+from harness.citizen import finger
 from kiosk.app.root import Kiosk
 from kiosk.core.paths import KioskPaths
 from kiosk.core.pins import FIRST_LOCK_SECONDS, PinVault
-from kiosk.ui.lockdown import CORNER_PX
 from kiosk.ui.shell import Page
-from tests.reliability.citizen import finger
-from tests.ui.conftest import build_kiosk, click, find
-
-STAFF_PIN, TECHNICIAN_PIN = "482913", "7305186"
+from tests.support.factories import copy_resources
+from tests.support.staff import STAFF_PIN, TECHNICIAN_PIN, enter_pin, open_staff, tap_corner
+from tests.support.window import build_kiosk, click, find
 
 
 @pytest.fixture
@@ -29,27 +28,6 @@ def kiosk(qtbot: QtBot, kiosk_paths: KioskPaths) -> Iterator[Kiosk]:
     vault.set_pin("staff", STAFF_PIN)
     vault.set_pin("technician", TECHNICIAN_PIN)
     yield from build_kiosk(qtbot, kiosk_paths, "festival")
-
-
-def tap_corner(qtbot: QtBot, kiosk: Kiosk, times: int) -> None:
-    window = kiosk.window
-    for _ in range(times):
-        finger(window, QPoint(CORNER_PX // 3, CORNER_PX // 3))
-
-
-def enter_pin(qtbot: QtBot, kiosk: Kiosk, pin: str) -> None:
-    pad = kiosk.window.staff.pin_pad
-    for digit in pin:
-        click(qtbot, find(pad, f"keypad:{digit}"))
-    click(qtbot, find(pad, "pinEnterButton"))
-    qtbot.waitUntil(lambda: not pad.checking, timeout=10_000)  # checked off the UI thread
-    QApplication.processEvents()  # what the answer shows (the panel, or the message) is painted
-
-
-def open_staff(qtbot: QtBot, kiosk: Kiosk, pin: str) -> None:
-    tap_corner(qtbot, kiosk, 5)
-    enter_pin(qtbot, kiosk, pin)
-    assert kiosk.window.current_page == Page.STAFF
 
 
 def test_five_corner_taps_open_the_pin_pad_four_do_not(qtbot: QtBot, kiosk: Kiosk) -> None:
@@ -124,8 +102,6 @@ def test_a_live_profile_switch_keeps_the_queue(qtbot: QtBot, kiosk: Kiosk, tmp_p
 
 
 def test_a_broken_profile_is_refused_and_the_current_one_stays(qtbot: QtBot, tmp_path: Path) -> None:
-    from tests.ui.test_startup import copy_resources
-
     paths = copy_resources(tmp_path)
     (paths.profiles / "sari-lobby.toml").write_text('mode = "live"\n', encoding="utf-8")
     PinVault(paths.data / "staff.json", scrypt_n=2**10).set_pin("staff", STAFF_PIN)
@@ -140,8 +116,6 @@ def test_a_broken_profile_is_refused_and_the_current_one_stays(qtbot: QtBot, tmp
 def test_a_profile_file_added_or_edited_shows_at_the_next_refresh(qtbot: QtBot, tmp_path: Path) -> None:
     """A technician copies a profile in (or edits a title) while the kiosk runs: the panel lists it
     without a restart."""
-    from tests.ui.test_startup import copy_resources
-
     paths = copy_resources(tmp_path)
     PinVault(paths.data / "staff.json", scrypt_n=2**10).set_pin("staff", STAFF_PIN)
     for kiosk in build_kiosk(qtbot, paths, "festival"):

@@ -14,15 +14,8 @@ from kiosk.app.cli import main
 from kiosk.app.selftest import self_test
 from kiosk.core.paths import KioskPaths, resources_root
 from kiosk.ui.shell import Page
-from tests.ui.conftest import build_kiosk
-
-
-def copy_resources(tmp_path: Path) -> KioskPaths:
-    """A private copy of the resources and translations, for tests that damage them."""
-    root = tmp_path / "root"
-    shutil.copytree(resources_root() / "resources", root / "resources")
-    shutil.copytree(resources_root() / "translations", root / "translations")
-    return KioskPaths(root=root, data=tmp_path / "data")
+from tests.support.factories import copy_resources
+from tests.support.window import build_kiosk
 
 
 def run_self_test(paths: KioskPaths, profile: str = "festival") -> tuple[int, str]:

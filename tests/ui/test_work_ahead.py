@@ -25,7 +25,7 @@ from kiosk.ui.screens.service import longest_cards
 from kiosk.ui.shell import Page
 from kiosk.ui.widgets.offscreen import STRIP_PX, paint_off_screen
 from kiosk.ui.widgets.tiles import ServiceTile
-from tests.ui.conftest import build_kiosk, click, find, type_text
+from tests.support.window import build_kiosk, click, find, type_text
 
 
 def ready(qtbot: QtBot, kiosk: Kiosk) -> None:

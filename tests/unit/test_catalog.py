@@ -11,7 +11,7 @@ import pytest
 from kiosk.core.catalog import load_catalog, main
 from kiosk.core.datafile import DataFileError
 from kiosk.core.paths import resources_root
-from tests.factories import SAMPLE_AGENCIES, write_catalog
+from tests.support.factories import SAMPLE_AGENCIES, write_catalog
 
 RESOURCES = resources_root() / "resources"
 

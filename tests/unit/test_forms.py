@@ -16,7 +16,7 @@ from kiosk.core.catalog import load_catalog
 from kiosk.core.datafile import DataFileError
 from kiosk.core.forms import FieldProblem, check_field, check_form, format_jalali, parse_jalali
 from kiosk.core.persian import ARABIC_INDIC_DIGITS, PERSIAN_DIGITS
-from tests.factories import EVERY_FIELD_FORM, agencies_with_a_form, write_catalog
+from tests.support.factories import EVERY_FIELD_FORM, agencies_with_a_form, write_catalog
 
 TODAY = date(2026, 11, 23)  # 1405/09/02
 

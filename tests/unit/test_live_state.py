@@ -15,6 +15,7 @@ from kiosk.core.paths import KioskPaths, resources_root
 from kiosk.core.pins import PinVault
 from kiosk.core.profiles import ProfileLibrary
 from kiosk.core.settings import load_settings
+from tests.support.factories import without_agency
 
 
 @pytest.fixture
@@ -34,10 +35,7 @@ def make_state(paths: KioskPaths, profile: str = "festival", sources: SettingsSo
 def without_water(paths: KioskPaths, version: str) -> Catalog:
     document = catalog_document(paths.catalog, paths.icons)
     document["version"] = version
-    document["agencies"] = [a for a in document["agencies"] if a["id"] != "mazandaran-water"]
-    for agency in document["agencies"]:
-        for service in agency["services"]:
-            service["related"] = [r for r in service.get("related", []) if not r.startswith("mazandaran-water.")]
+    without_agency(document, "mazandaran-water")
     return parse_catalog_document(document, "test", paths.icons, source="server")
 
 

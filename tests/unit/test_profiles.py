@@ -12,7 +12,7 @@ from kiosk.core.content import SAFE_PROFILE, choose_profile, load_best_catalog
 from kiosk.core.datafile import DataFileError
 from kiosk.core.paths import resources_root
 from kiosk.core.profiles import ProfileLibrary, check_against_catalog, load_profile_file
-from tests.factories import PROFILE_TOML, write_catalog
+from tests.support.factories import PROFILE_TOML, write_catalog
 
 RESOURCES = resources_root() / "resources"
 

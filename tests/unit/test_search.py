@@ -12,7 +12,7 @@ from kiosk.core.catalog import Catalog, load_catalog
 from kiosk.core.paths import resources_root
 from kiosk.core.persian import normalize
 from kiosk.core.search import CatalogSearch
-from tests.factories import write_catalog
+from tests.support.factories import write_catalog
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """A kiosk reduced to its outbox: files requests and delivers them until it is killed.
 
-Run by tests/reliability/test_crash.py, which kills it with SIGKILL at random moments. Each
+Run by the crash campaign (tests/support/crash.py), which kills it with SIGKILL at random moments. Each
 tracking code is printed only after ``enqueue`` returned, i.e. after the commit: a printed code
 is a promise that the request survives.
 

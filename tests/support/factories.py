@@ -1,11 +1,15 @@
-"""Small, valid catalog and profile data for tests to copy and break on purpose."""
+"""Small, valid catalog and profile data for tests to copy and break on purpose, and a private copy
+of the bundled resources for tests that damage them."""
 
 from __future__ import annotations
 
 import copy
 import json
+import shutil
 from pathlib import Path
 from typing import Any
+
+from kiosk.core.paths import KioskPaths, resources_root
 
 
 def service(agency_id: str, slug: str, title_fa: str, title_en: str, **overrides: Any) -> dict[str, Any]:
@@ -178,3 +182,21 @@ def agencies_with_a_form() -> list[dict[str, Any]]:
     agencies = copy.deepcopy(SAMPLE_AGENCIES)
     agencies[0]["services"][1]["form"] = copy.deepcopy(EVERY_FIELD_FORM)
     return agencies
+
+
+def copy_resources(tmp_path: Path) -> KioskPaths:
+    """A private copy of the resources and translations, for tests that damage them."""
+    root = tmp_path / "root"
+    shutil.copytree(resources_root() / "resources", root / "resources")
+    shutil.copytree(resources_root() / "translations", root / "translations")
+    return KioskPaths(root=root, data=tmp_path / "data")
+
+
+def without_agency(document: dict[str, Any], agency_id: str) -> None:
+    """Take an agency out of a catalog document, and every reference to its services: a valid
+    catalog in itself, but not for a profile that shows that agency."""
+    document["agencies"] = [a for a in document["agencies"] if a["id"] != agency_id]
+    for agency in document["agencies"]:
+        for service in agency["services"]:
+            if "related" in service:
+                service["related"] = [r for r in service["related"] if not r.startswith(f"{agency_id}.")]

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 # On Windows kiosk.exe has no console; kiosk-console.exe is the same program for the technician's commands.
 EXE_NAME = "kiosk-console.exe" if sys.platform == "win32" else "kiosk"
 

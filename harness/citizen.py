@@ -1,7 +1,7 @@
 """A simulated citizen: one whole session through the real kiosk window, by taps and key presses.
 
-Used by the soak test (``test_soak.py``) and the memory benchmark (``benchmarks/memory.py``), so it
-depends on Qt's own QTest only, not on pytest-qt. A session: leave the attract loop, search
+Used by the soak and storage-fault tests, the UI tests' taps and the tap, search, drain and memory
+benchmarks, so it depends on Qt alone, not on pytest-qt. A session: leave the attract loop, search
 (typed with Arabic ي/ك as some keyboards send them), clear the search, browse an agency and a
 service, go home, open a request form, answer every question (keypad fields by tapping the
 on-screen keypad, text by key presses), review, confirm, submit, and end either with "Done" or by
@@ -111,17 +111,17 @@ def child(root: QWidget, name: str) -> QWidget:
 
 
 def wait_until_ready(window: KioskWindow, seconds: float = 30.0) -> None:
-    """Let the window finish what it builds in idle time after its first frame (``warm_up``), as
+    """Let the window finish the work it does ahead after its first frame (``start_work_ahead``), as
     a kiosk has long done by the time its first citizen arrives."""
     settle()
-    window.repaint()  # the first frame, which starts the warm-up
+    window.repaint()  # the first frame, which starts the work done ahead
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         settle()
         if not window.working_ahead:
             return
         time.sleep(0.001)  # some steps wait for a worker thread (kiosk.core.preload)
-    raise SessionError("the window is still warming up")
+    raise SessionError("the window is still working ahead")
 
 
 def answer(form: FormScreen, row: FieldRow, today: date) -> None:

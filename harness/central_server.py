@@ -1,6 +1,6 @@
-"""The real central server for tests: ``start_central_server(data_dir, **settings)``.
+"""The real central server for tests and the dashboard's screenshots: ``start_central_server(data_dir, **settings)``.
 
-    from tests.support.central_server import start_central_server
+    from harness.central_server import start_central_server
 
     with start_central_server(tmp_path / "central") as central:
         number, token = central.add_kiosk("Test booth")          # the token, as `kiosk add` prints it

@@ -1,0 +1,102 @@
+"""What the end-to-end tests share: a kiosk registered with the real central server, requests put
+straight into its outbox, a request filed by taps on the real window, and the qasync loop the
+kiosk's delivery engine runs on beside that window."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import os
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any
+
+from pytestqt.qtbot import QtBot
+
+from harness.central_server import RunningCentral
+from kiosk.app.root import Kiosk
+from kiosk.link.client import CentralClient
+from kiosk.outbox.store import OutboxRequest, OutboxStore
+from tests.support.window import click, fill, find, scroll_to, tap_visible_part
+
+os.environ.setdefault("QT_API", "pyside6")  # qasync picks its Qt binding when imported
+import qasync
+
+# A citizen's answers in the requests ``enqueue`` puts in the outbox.
+QUEUED_FIELDS = {"full_name": "زهرا حسین‌زاده", "national_id": "0012345679", "mobile": "09111234567", "agree": True}
+# The service ``file_a_request`` files a request for on the window.
+FILED_SERVICE = "mazandaran-gas.new-subscription"
+
+
+@dataclass
+class RegisteredKiosk:
+    central: RunningCentral
+    number: int
+    token: str
+
+    def client(self, timeout: tuple[float, float] = (2.0, 5.0), url: str | None = None) -> CentralClient:
+        return CentralClient(url or self.central.url, self.token, timeout=timeout)
+
+
+def enqueue(
+    store: OutboxStore, number: int, n: int, service: str = "mazandaran-water.new-connection"
+) -> list[OutboxRequest]:
+    """``n`` requests committed to the outbox as the request desk commits them, with ``QUEUED_FIELDS``."""
+    body = {"profile": "festival", "catalog_version": "test-1", "fields": QUEUED_FIELDS}
+    return [store.enqueue(number, service, service.split(".")[0], "demo", body) for _ in range(n)]
+
+
+def file_a_request(qtbot: QtBot, kiosk: Kiosk) -> str:
+    """A citizen files a request for ``FILED_SERVICE`` by taps alone; returns its tracking code."""
+    window = kiosk.window
+    click(qtbot, window.attract)
+    window.open_service(FILED_SERVICE)
+    click(qtbot, find(window, "startRequestButton"))
+    form = window.requests.form
+    answers = {"full_name": "مریم نوروزی", "national_id": "0012345679", "mobile": "09111234567",
+               "unit_count": "2", "postal_code": "4816813311", "address": "ساری، میدان امام"}  # fmt: skip
+    for field_id, text in answers.items():
+        fill(qtbot, form, field_id, text)
+    for row in form.rows:
+        if row.choices is not None:
+            scroll_to(qtbot, form, row.choices.buttons()[0])
+            tap_visible_part(qtbot, row.choices.buttons()[0])
+    click(qtbot, find(form, "reviewButton"))
+    click(qtbot, find(window, "reviewConsent"))
+    click(qtbot, find(window, "submitButton"))
+    return window.requests.receipt.tracking_code
+
+
+def run_on_qasync(coroutine_factory: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    """Run the coroutine on a qasync loop over the test's QApplication, as the kiosk's own run() does."""
+    from PySide6.QtWidgets import QApplication
+
+    loop = qasync.QEventLoop(QApplication.instance(), already_running=False)
+    try:
+        loop.run_until_complete(coroutine_factory())
+    finally:
+        loop.close()
+        asyncio.set_event_loop(None)
+        # The loop's QTimers must die here, on the GUI thread: left to the garbage collector they
+        # may be collected in a worker thread of the next test ("Timers cannot be stopped...").
+        del loop
+        gc.collect()
+
+
+def on_loop(kiosk: Kiosk, scenario: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    async def wrapped() -> None:
+        kiosk.start_sync()
+        try:
+            await scenario()
+        finally:
+            await kiosk.stop_sync()
+
+    run_on_qasync(wrapped)
+
+
+async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        assert loop.time() < deadline, "timed out"
+        await asyncio.sleep(0.02)
