@@ -21,7 +21,8 @@ from PySide6.QtWidgets import QApplication
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kiosk.app.root import Kiosk, show_full_screen  # noqa: E402
+from kiosk.app.root import Kiosk  # noqa: E402
+from kiosk.app.running import show_full_screen  # noqa: E402
 from kiosk.core.paths import KioskPaths, resources_root  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "screenshots"
