@@ -49,7 +49,7 @@ def measure(backlog: int | None = None) -> list[Figure]:
         server_dir.mkdir()
         central = open_store(Settings(data_dir=server_dir), migrate=True)
         try:
-            number, token = central.add_kiosk("drain bench")
+            number, token = central.kiosks.add("drain bench")
         finally:
             central.db.dispose()
         with _server(server_dir, None, 1) as url:
