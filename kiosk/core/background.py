@@ -19,11 +19,15 @@ runs on a worker: Qt's objects belong to the UI thread. See docs/architecture.md
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+# asyncio (with ssl and socket) loads with the loop, after the first frame: the window imports
+# this module, and its first frame needs none of it (~8 MiB and tens of ms, measured).
+if TYPE_CHECKING:
+    import asyncio
 
 T = TypeVar("T")
 
@@ -67,6 +71,8 @@ class Lane:
 
     async def run(self, call: Callable[..., T], *args: Any) -> T:
         """Run ``call(*args)`` on a worker and return its result (or raise its exception)."""
+        import asyncio
+
         future = asyncio.wrap_future(self._workers.submit(self._one_at_a_time, call, *args))
         self._under_way.add(future)
         try:
@@ -83,6 +89,8 @@ class Lane:
 
     async def finish(self) -> None:
         """Wait for the calls under way, whatever became of those who asked for them."""
+        import asyncio
+
         if self._under_way:
             await asyncio.wait(list(self._under_way))
 
@@ -90,6 +98,8 @@ class Lane:
 async def stop_task(task: asyncio.Task[None] | None, lane: Lane, own: Workers | None) -> None:
     """Cancel a part's task, wait for it, then for the call it had under way; end the part's own
     pool if it has one."""
+    import asyncio
+
     if task is not None:
         task.cancel()
         try:

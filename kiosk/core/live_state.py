@@ -28,14 +28,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.core.catalog import Catalog
 from kiosk.core.datafile import DataFileError, FileStamp, Problem, write_atomically
 from kiosk.core.paths import KioskPaths
-from kiosk.core.pins import PinVault
 from kiosk.core.profiles import DemoProfile, ProfileLibrary, profile_problems
 from kiosk.core.settings import KioskSettings, load_settings
+
+if TYPE_CHECKING:
+    from kiosk.core.pins import PinVault
 
 log = logging.getLogger(__name__)
 
@@ -116,12 +118,23 @@ class LiveState:
         self._waiting: Catalog | None = None
         self._settings_file = FileStamp(paths.config_file)
         self.profiles = ProfileLibrary(paths.profiles, paths.last_good_profiles, paths.resources)
-        self.pins = PinVault(paths.data / "staff.json")
+        self._pins: PinVault | None = None
         self.catalog_refusal: str | None = None  # a waiting catalog refused when it was to be applied
 
     @property
     def current(self) -> InForce:
         return self._current
+
+    @property
+    def pins(self) -> PinVault:
+        """The staff PINs (``staff.json``), read again whenever the file changed on disk. Made on
+        first use: hashlib and OpenSSL are not needed before the first frame (~6 MiB, measured).
+        PinFileError when the file cannot be read."""
+        if self._pins is None:
+            from kiosk.core.pins import PinVault
+
+            self._pins = PinVault(self._paths.data / "staff.json")
+        return self._pins
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         """Call ``listener(in_force, change)`` after every change; returns what unsubscribes it."""
