@@ -182,12 +182,15 @@ class Kiosk:
         state = LiveState(paths, content.catalog, content.profile, settings, sources) if content is not None else None
         store, problem = open_outbox(paths) if state is not None else (None, "no catalog")
         localizer = Localizer(paths.translations, paths.cache)
-        # The language and the theme first: the window is then built in them, instead of being built
-        # in English and unstyled and every widget told of a new language and style right after.
+        # The language first: the window is then built in it, instead of being built in English
+        # and every widget told of a new language and direction right after. The theme after the
+        # window's frame and before its content (see KioskWindow.show_in_force).
         profile = state.current.profile if state is not None else None
         localizer.set_language(profile.language if profile is not None else "fa")
+        kiosk = cls(paths, state, settings, localizer, store, problem)
         apply_theme(app, paths.styles, profile.accent if profile is not None else OUT_OF_SERVICE_ACCENT)
-        return cls(paths, state, settings, localizer, store, problem)
+        kiosk.window.show_in_force()
+        return kiosk
 
     @property
     def content(self) -> InForce | None:
