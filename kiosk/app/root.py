@@ -23,7 +23,8 @@ from kiosk.core.profiles import ProfileLibrary
 from kiosk.core.settings import KioskSettings, load_settings
 from kiosk.link.lookup import LookupAnswer, RequestLookup
 from kiosk.outbox.desk import DeskContext, RequestDesk
-from kiosk.outbox.store import OutboxError, OutboxStore, OutboxVersionError, keep_aside
+from kiosk.outbox.salvage import open_salvaging
+from kiosk.outbox.store import OutboxError, OutboxStore
 from kiosk.outbox.usage import UsageLog
 
 if TYPE_CHECKING:
@@ -62,22 +63,16 @@ def load_content(paths: KioskPaths, profile_name: str) -> KioskContent | None:
 
 
 def open_outbox(paths: KioskPaths) -> tuple[OutboxStore | None, str]:
-    """The outbox, or None and the reason. A damaged file is kept aside (never deleted) and a new
-    one started; a file from a newer kiosk is left alone and requests are refused until it is fixed."""
+    """The outbox, or None and the reason. A damaged file is kept aside (never deleted), a new one
+    started and the readable requests of every damaged file beside it re-queued there
+    (``kiosk.outbox.salvage``). One that cannot be opened now (no space, locked, permissions) or
+    comes from a newer kiosk is left exactly as it is, and requests are refused."""
     try:
-        return OutboxStore(paths.outbox), ""
-    except OutboxVersionError as exc:
-        log.error("%s", exc)
-        return None, str(exc)
+        store, _salvaged = open_salvaging(paths.outbox)
     except OutboxError as exc:
         log.error("%s", exc)
-    try:
-        kept = keep_aside(paths.outbox)
-        log.error("the damaged outbox was kept aside as %s; a new one was started", kept)
-        return OutboxStore(paths.outbox), ""
-    except (OSError, OutboxError) as exc:
-        log.error("no outbox can be opened in %s: %s", paths.data, exc)
         return None, str(exc)
+    return store, ""
 
 
 def read_settings(paths: KioskPaths, sources: SettingsSources) -> KioskSettings:

@@ -1,12 +1,17 @@
-"""Storage faults: a full disk, a damaged outbox file, and a clock that jumps years.
+"""Storage faults: a full disk, an outbox the kiosk cannot open now or cannot write, a damaged
+outbox file, the write lock held by another process, and a clock that jumps years.
 
-- Full disk: simulated with a size-limited database (``PRAGMA max_page_count``, the limit SQLite
-  reports exactly as it reports ENOSPC: "database or disk is full"). A request that does not fit
-  raises ``OutboxError`` (the citizen sees the apology and no code, tested through the window
-  below), nothing half-written stays, and the outbox works again once there is room.
-- Damaged file: ``kiosk.app.open_outbox`` keeps it aside byte for byte (never deleted), starts a
-  new outbox that works, and logs an error naming both files. A staff alert beyond the log is the
-  staff panel's business (another issue), not tested here.
+- Full disk while running: simulated with a size-limited database (``PRAGMA max_page_count``, the
+  limit SQLite reports exactly as it reports ENOSPC: "database or disk is full"). A request that
+  does not fit raises ``OutboxError`` (the citizen sees the apology and no code, tested through
+  the window below), nothing half-written stays, and the outbox works again once there is room.
+- Nearly full disk at start: a real small tmpfs (needs root to mount; skipped otherwise). The
+  outbox "cannot be opened now", is left where it is with every request, and opens once there is
+  room.
+- An outbox the kiosk cannot write (a root-owned copy): a real process without the right to write
+  it (``setpriv`` drops root's capabilities; a normal user needs only chmod). Left as it is.
+- Damaged file: ``open_outbox`` keeps it aside byte for byte (never deleted), starts a new outbox
+  that works and re-queues there every request SQLite can still read.
 - Clock jumps: tracking codes stay unique and increasing when the clock jumps years forward and
   back (``kiosk/core/tracking.py`` ``next_sequence``), through the real outbox.
 """
@@ -14,7 +19,13 @@
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -27,6 +38,16 @@ from kiosk.core.paths import KioskPaths
 from kiosk.core.tracking import is_valid_tracking_code
 from kiosk.outbox.store import OutboxError, OutboxStore
 from kiosk.ui.shell import Page
+from tests.support.damage import (
+    NAME,
+    outbox_with,
+    overwrite_page,
+    page_holding,
+    requests_on_page,
+    rows_in,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
 
 BODY = {"profile": "festival", "catalog_version": "t", "fields": {"full_name": "زهرا حسین‌زاده", "note": "x" * 400}}
 SERVICE = ("mazandaran-water.new-connection", "mazandaran-water")
@@ -118,41 +139,136 @@ def test_the_citizen_sees_an_apology_and_no_code_when_the_disk_is_full(qtbot: Qt
     assert kiosk.store.health().counts["pending"] == filled + 1
 
 
+# --- the outbox cannot be opened now ------------------------------------------------------------
+
+
+@contextmanager
+def small_disk(where: Path, size: str = "4m") -> Iterator[Path]:
+    """A real file system of ``size`` mounted at ``where`` (a tmpfs: mounting needs root)."""
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("mounting a small tmpfs needs root")
+    where.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)], check=True)
+    try:
+        yield where
+    except BaseException:
+        subprocess.run(["umount", "--lazy", str(where)], check=False)
+        raise
+    busy = subprocess.run(["umount", str(where)], capture_output=True, text=True, check=False)
+    if busy.returncode:  # a connection the kiosk left open on a file there keeps the disk busy
+        subprocess.run(["umount", "--lazy", str(where)], check=False)
+        pytest.fail(f"a file on the small disk was left open: {busy.stderr.strip()}")
+
+
+def fill(folder: Path, leave: int) -> Path:
+    """Take all the room left in ``folder``'s file system but ``leave`` bytes; the file that does."""
+    filler = folder / "filler"
+    room = os.statvfs(folder)
+    descriptor = os.open(filler, os.O_CREAT | os.O_WRONLY)
+    try:
+        os.posix_fallocate(descriptor, 0, room.f_bavail * room.f_frsize - leave)
+    finally:
+        os.close(descriptor)
+    return filler
+
+
+def kept_aside_files(paths: KioskPaths) -> list[str]:
+    return sorted(p.name for p in paths.data.iterdir() if ".damaged-" in p.name)
+
+
+@pytest.mark.parametrize("free", [12 * 1024, 0])
+def test_a_nearly_full_disk_at_start_leaves_the_outbox_where_it_is(kiosk_paths: KioskPaths, free: int) -> None:
+    """It used to be called damaged, moved aside and replaced by an empty one: its 50 requests were
+    never delivered, exported or re-queued."""
+    with small_disk(kiosk_paths.data):
+        requests = outbox_with(kiosk_paths.outbox, 50)
+        filler = fill(kiosk_paths.data, free)
+        store, problem = open_outbox(kiosk_paths)
+        assert store is None and "cannot be opened now" in problem and "disk" in problem, problem
+        assert kept_aside_files(kiosk_paths) == []
+        filler.unlink()  # a technician frees some room
+        store, problem = open_outbox(kiosk_paths)
+        assert store is not None, problem
+        assert {r.tracking_code for r in store.pending()} == {r.tracking_code for r in requests}
+        store.close()
+
+
+# A kiosk process opening its outbox, as at start.
+OPEN_CHILD = """
+import sys
+from pathlib import Path
+from kiosk.app.root import open_outbox
+from kiosk.core.paths import KioskPaths, resources_root
+store, problem = open_outbox(KioskPaths(root=resources_root(), data=Path(sys.argv[1])))
+print("opened" if store is not None else problem)
+"""
+
+
+def test_an_outbox_the_kiosk_cannot_write_is_left_as_it_is(kiosk_paths: KioskPaths) -> None:
+    """A copy restored with `sudo cp` is root's: the kiosk reads it but cannot write it. It used to
+    be abandoned as damaged with its 25 pending requests."""
+    requests = outbox_with(kiosk_paths.outbox, 25)
+    kiosk_paths.outbox.chmod(0o444)
+    as_kiosk_user = []
+    if os.geteuid() == 0:  # root writes whatever the mode says: the kiosk process runs without that right
+        if shutil.which("setpriv") is None:
+            pytest.skip("running as root without setpriv to drop root's rights")
+        as_kiosk_user = ["setpriv", "--inh-caps=-all", "--bounding-set=-all"]
+    child = subprocess.run(
+        [*as_kiosk_user, sys.executable, "-c", OPEN_CHILD, str(kiosk_paths.data)],
+        capture_output=True, text=True, timeout=60, env=dict(os.environ, PYTHONPATH=str(ROOT)),
+    )  # fmt: skip
+    assert "cannot be opened now: attempt to write a readonly database" in child.stdout, child.stdout + child.stderr
+    assert kept_aside_files(kiosk_paths) == []
+    assert set(rows_in(kiosk_paths.outbox)) == {r.tracking_code for r in requests}
+    kiosk_paths.outbox.chmod(0o644)  # the technician gives the kiosk its file back
+    store, problem = open_outbox(kiosk_paths)
+    assert store is not None, problem
+    assert store.health().counts["pending"] == 25
+    store.close()
+
+
 # --- the outbox file is damaged ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("damage", ["garbage", "torn header", "empty wal beside garbage"])
-def test_a_damaged_outbox_is_kept_aside_untouched_and_a_new_one_works(
+@pytest.mark.parametrize("damage", ["garbage", "torn header", "empty wal beside garbage", "a page overwritten"])
+def test_a_damaged_outbox_is_kept_aside_untouched_and_its_readable_requests_re_queued(
     kiosk_paths: KioskPaths, caplog: pytest.LogCaptureFixture, damage: str
 ) -> None:
     outbox = kiosk_paths.outbox
     outbox.parent.mkdir(parents=True)
-    store = OutboxStore(outbox)
-    for _ in range(3):
-        enqueue(store)
-    store.close()
+    requests = outbox_with(outbox, 60)
     for suffix in ("-wal", "-shm"):
         Path(str(outbox) + suffix).unlink(missing_ok=True)
     good = outbox.read_bytes()
+    readable: set[str] = set()
     if damage == "torn header":
         damaged = b"\x00" * 100 + good[100:]
+    elif damage == "a page overwritten":
+        page = page_holding(outbox, requests[30])
+        readable = {r.tracking_code for r in requests} - {
+            r.tracking_code for r in requests_on_page(outbox, page, requests)
+        }
+        damaged = overwrite_page(outbox, page)
     else:
         damaged = bytes((b * 7 + 13) % 256 for b in good[:8192]) + b"not a database" * 100
     outbox.write_bytes(damaged)
     if damage == "empty wal beside garbage":
         Path(str(outbox) + "-wal").write_bytes(b"")
 
-    with caplog.at_level(logging.ERROR, logger="kiosk"):
+    with caplog.at_level(logging.INFO, logger="kiosk"):
         store, problem = open_outbox(kiosk_paths)
     assert store is not None, problem
     aside = [p for p in outbox.parent.iterdir() if ".damaged-" in p.name and not p.name.endswith(("-wal", "-shm"))]
     assert len(aside) == 1, sorted(p.name for p in outbox.parent.iterdir())
     assert aside[0].read_bytes() == damaged, "the damaged outbox was changed"
+    assert {r.tracking_code for r in store.pending()} == readable
     code = enqueue(store)
-    assert store.find_by_tracking_code(code) is not None and store.health().counts["pending"] == 1
+    assert store.find_by_tracking_code(code) is not None and store.health().counts["pending"] == len(readable) + 1
     store.close()
     messages = "\n".join(r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR)
     assert str(outbox) in messages and aside[0].name in messages, messages
+    assert "0012345679" not in caplog.text and NAME not in caplog.text
 
 
 # --- the clock jumps -----------------------------------------------------------------------------
