@@ -10,6 +10,9 @@ outbox file, the write lock held by another process, and a clock that jumps year
   room.
 - An outbox the kiosk cannot write (a root-owned copy): a real process without the right to write
   it (``setpriv`` drops root's capabilities; a normal user needs only chmod). Left as it is.
+- Locked by another process past the busy timeout, at start: left as it is; the citizen is told
+  before typing that no request can be taken, staff see why, and the kiosk takes requests again
+  once the lock goes, without a restart.
 - Damaged file: ``open_outbox`` keeps it aside byte for byte (never deleted), starts a new outbox
   that works and re-queues there every request SQLite can still read.
 - Clock jumps: tracking codes stay unique and increasing when the clock jumps years forward and
@@ -35,7 +38,9 @@ from pytestqt.qtbot import QtBot
 from harness.citizen import Citizen, child, tap
 from kiosk.app.root import Kiosk, open_outbox
 from kiosk.core.paths import KioskPaths
+from kiosk.core.pins import PinVault
 from kiosk.core.tracking import is_valid_tracking_code
+from kiosk.outbox import store as store_module
 from kiosk.outbox.store import OutboxError, OutboxStore
 from kiosk.ui.shell import Page
 from tests.support.damage import (
@@ -46,6 +51,8 @@ from tests.support.damage import (
     requests_on_page,
     rows_in,
 )
+from tests.support.staff import STAFF_PIN, open_staff
+from tests.support.window import build_kiosk
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -226,6 +233,45 @@ def test_an_outbox_the_kiosk_cannot_write_is_left_as_it_is(kiosk_paths: KioskPat
     assert store is not None, problem
     assert store.health().counts["pending"] == 25
     store.close()
+
+
+def test_a_locked_outbox_at_start_is_taken_up_once_free_without_a_restart(
+    qtbot: QtBot, kiosk_paths: KioskPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process holds the outbox's write lock past the busy timeout as the kiosk starts."""
+    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_SECONDS", 0.3, raising=False)
+    queued = outbox_with(kiosk_paths.outbox, 5)
+    vault = PinVault(kiosk_paths.data / "staff.json", scrypt_n=2**10)  # fast hashes for the test
+    vault.set_pin("staff", STAFF_PIN)
+    holder = sqlite3.connect(kiosk_paths.outbox, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        for kiosk in build_kiosk(qtbot, kiosk_paths):
+            assert kiosk.store is None and kept_aside_files(kiosk_paths) == []
+            citizen, window = Citizen(kiosk), kiosk.window
+            service = citizen.services[0]
+            tap(window.attract)
+            citizen.browse(service)
+            tap(child(window, "startRequestButton"))
+            # Told before typing anything: no form to fill in for nothing.
+            assert window.current_page == Page.REQUEST and window.requests.form is None
+            assert child(window, "requestsUnavailableScreen").isVisible()
+            tap(child(window, "doneButton"))
+            open_staff(qtbot, kiosk, STAFF_PIN)
+            assert "صف درخواست‌ها باز نمی‌شود" in window.staff.panel.queue_facts.text()
+            assert "database is locked" in window.staff.panel.queue_facts.text()
+            tap(child(window.staff.panel, "closeStaffButton"))
+
+            holder.execute("ROLLBACK")  # the other process lets go
+            qtbot.waitUntil(kiosk.try_outbox_again, timeout=10_000)
+            tap(window.attract)
+            citizen.browse(service)
+            citizen.file_request(service)
+            assert kiosk.store is not None
+            codes = {r.tracking_code for r in kiosk.store.pending()}
+            assert codes == {r.tracking_code for r in queued} | {window.requests.receipt.tracking_code}
+    finally:
+        holder.close()
 
 
 # --- the outbox file is damaged ------------------------------------------------------------------
