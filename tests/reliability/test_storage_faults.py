@@ -14,7 +14,9 @@ outbox file, the write lock held by another process, and a clock that jumps year
   before typing that no request can be taken, staff see why, and the kiosk takes requests again
   once the lock goes, without a restart.
 - Damaged file: ``open_outbox`` keeps it aside byte for byte (never deleted), starts a new outbox
-  that works and re-queues there every request SQLite can still read.
+  that works and re-queues there every request SQLite can still read. ``kiosk outbox status`` and
+  ``export`` say a damaged outbox is damaged, with a non-zero exit and no traceback, and
+  ``kiosk outbox salvage FILE`` re-queues what an older kiosk kept aside.
 - Clock jumps: tracking codes stay unique and increasing when the clock jumps years forward and
   back (``kiosk/core/tracking.py`` ``next_sequence``), through the real outbox.
 """
@@ -45,6 +47,7 @@ from kiosk.outbox.store import OutboxError, OutboxStore
 from kiosk.ui.shell import Page
 from tests.support.damage import (
     NAME,
+    garble,
     outbox_with,
     overwrite_page,
     page_holding,
@@ -315,6 +318,58 @@ def test_a_damaged_outbox_is_kept_aside_untouched_and_its_readable_requests_re_q
     messages = "\n".join(r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR)
     assert str(outbox) in messages and aside[0].name in messages, messages
     assert "0012345679" not in caplog.text and NAME not in caplog.text
+
+
+def run_kiosk(*args: str) -> subprocess.CompletedProcess[str]:
+    """`python -m kiosk ARGS` as a technician runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk", *args],
+        capture_output=True, text=True, timeout=120, env=dict(os.environ, PYTHONPATH=str(ROOT)), cwd=ROOT,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("damage", ["a page overwritten", "a request's text garbled"])
+def test_status_and_export_of_a_damaged_outbox_say_so_without_a_traceback(tmp_path: Path, damage: str) -> None:
+    """They used to crash with a traceback: a page overwritten fails at open now (quick_check); a
+    request's text garbled passes every page check and fails only when it is read."""
+    data = tmp_path / "data"
+    requests = outbox_with(data / "outbox.db", 60)
+    if damage == "a page overwritten":
+        overwrite_page(data / "outbox.db", page_holding(data / "outbox.db", requests[30]))
+        commands = ["status", "export"]
+    else:
+        garble(data / "outbox.db", requests[30])
+        commands = ["export"]  # status reads no request's text: it still works
+    for command in commands:
+        result = run_kiosk(
+            "--data-dir", str(data), "outbox", command, *([str(tmp_path / "x.json")] if command == "export" else [])
+        )
+        assert result.returncode == 1, (command, result.stdout, result.stderr)
+        assert "Traceback" not in result.stderr, result.stderr
+        assert "damaged" in result.stdout or "cannot be read" in result.stdout, result.stdout
+        assert f"kiosk outbox salvage {data / 'outbox.db'}" in result.stdout
+        assert "0012345679" not in result.stdout + result.stderr and NAME[:20] not in result.stdout + result.stderr
+    assert not (tmp_path / "x.json").exists()
+
+
+def test_salvage_re_queues_what_an_older_kiosk_kept_aside(tmp_path: Path) -> None:
+    """`kiosk outbox salvage FILE`: a healthy outbox an older kiosk kept aside as "damaged", and a
+    really damaged one; the files are left as they were."""
+    data = tmp_path / "data"
+    healthy = outbox_with(data / "outbox.db.damaged-20260101T000000Z", 20)
+    broken_file = tmp_path / "usb" / "outbox.db"
+    broken = outbox_with(broken_file, 60, number=8)
+    lost = requests_on_page(broken_file, page_holding(broken_file, broken[30]), broken)
+    overwrite_page(broken_file, page_holding(broken_file, broken[30]))
+    result = run_kiosk("--data-dir", str(data), "outbox", "salvage", str(data / "outbox.db.damaged-20260101T000000Z"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "20 request(s) read, 20 re-queued" in result.stdout
+    result = run_kiosk("--data-dir", str(data), "outbox", "salvage", str(broken_file))
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stdout + result.stderr
+    assert f"{len(lost)} could not be read" in result.stdout
+    assert set(rows_in(data / "outbox.db")) == {r.tracking_code for r in healthy + broken if r not in lost}
+    result = run_kiosk("--data-dir", str(data), "outbox", "status")
+    assert result.returncode == 0 and f"pending    {80 - len(lost)}" in result.stdout, result.stdout
 
 
 # --- the clock jumps -----------------------------------------------------------------------------
