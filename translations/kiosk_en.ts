@@ -624,6 +624,10 @@ Please ask the booth staff for help.</translation>
             <translation>No requests are taken: the outbox cannot be opened. The kiosk keeps trying. %1</translation>
         </message>
         <message>
+            <source>Delivery stopped by an error and tries again by itself: %1</source>
+            <translation>Delivery stopped by an error and tries again by itself: %1</translation>
+        </message>
+        <message>
             <source>Delivery waits: no central server token is set.</source>
             <translation>Delivery waits: no central server token is set.</translation>
         </message>

@@ -624,6 +624,10 @@ Please ask the booth staff for help.</source>
             <translation>درخواستی پذیرفته نمی‌شود: صف درخواست‌ها باز نمی‌شود. پیشخوان خودش پیوسته دوباره تلاش می‌کند. %1</translation>
         </message>
         <message>
+            <source>Delivery stopped by an error and tries again by itself: %1</source>
+            <translation>ارسال با خطا متوقف شد و خودش دوباره تلاش می‌کند: %1</translation>
+        </message>
+        <message>
             <source>Delivery waits: no central server token is set.</source>
             <translation>ارسال منتظر است: توکن سامانه مرکزی تعیین نشده است.</translation>
         </message>

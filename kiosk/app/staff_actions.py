@@ -105,6 +105,7 @@ class KioskStaffActions:
             most_requested=[(self._title(s), n) for s, n in requested],
             recent_errors=list(self._problems.lines),
             outbox_problem=outbox_problem,
+            delivery_error=(status.error or "") if status else "",
         )
 
     def _title(self, service_id: str) -> str:

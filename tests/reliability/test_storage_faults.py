@@ -12,7 +12,8 @@ outbox file, the write lock held by another process, and a clock that jumps year
   it (``setpriv`` drops root's capabilities; a normal user needs only chmod). Left as it is.
 - Locked by another process past the busy timeout, at start: left as it is; the citizen is told
   before typing that no request can be taken, staff see why, and the kiosk takes requests again
-  once the lock goes, without a restart.
+  once the lock goes, without a restart. While delivering: the engine says so and carries on
+  (every request on the real central server exactly once).
 - Damaged file: ``open_outbox`` keeps it aside byte for byte (never deleted), starts a new outbox
   that works and re-queues there every request SQLite can still read. ``kiosk outbox status`` and
   ``export`` say a damaged outbox is damaged, with a non-zero exit and no traceback, and
@@ -23,12 +24,14 @@ outbox file, the write lock held by another process, and a clock that jumps year
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import shutil
 import sqlite3
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -37,11 +40,14 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from harness.central_server import start_central_server
 from harness.citizen import Citizen, child, tap
 from kiosk.app.root import Kiosk, open_outbox
 from kiosk.core.paths import KioskPaths
 from kiosk.core.pins import PinVault
 from kiosk.core.tracking import is_valid_tracking_code
+from kiosk.link.client import CentralClient
+from kiosk.link.sync import SyncEngine, SyncStatus
 from kiosk.outbox import store as store_module
 from kiosk.outbox.store import OutboxError, OutboxStore
 from kiosk.ui.shell import Page
@@ -370,6 +376,56 @@ def test_salvage_re_queues_what_an_older_kiosk_kept_aside(tmp_path: Path) -> Non
     assert set(rows_in(data / "outbox.db")) == {r.tracking_code for r in healthy + broken if r not in lost}
     result = run_kiosk("--data-dir", str(data), "outbox", "status")
     assert result.returncode == 0 and f"pending    {80 - len(lost)}" in result.stdout, result.stdout
+
+
+# --- the write lock is held while delivering -------------------------------------------------------
+
+
+# Past the store's busy timeout (10 s): the engine's first claim waits it out and fails.
+LOCK_HELD_SECONDS = 11.0
+
+
+@pytest.mark.slow
+def test_a_lock_held_past_the_busy_timeout_while_delivering_stops_nothing(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Another process holds the outbox's write lock for longer than the store waits (10 s): the
+    engine's task used to die silently and the queue stayed pending for ever."""
+    outbox = tmp_path / "outbox.db"
+    with start_central_server(tmp_path / "central") as central:
+        number, token = central.add_kiosk("locked booth")
+        requests = outbox_with(outbox, 20, number=number)
+        store = OutboxStore(outbox)
+        holder = sqlite3.connect(outbox, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        statuses: list[SyncStatus] = []
+        beat = {"version": "t", "profile": "festival", "mode": "demo", "catalog_version": "t"}
+        engine = SyncEngine(store, CentralClient(central.url, token), kiosk_number=number, rand=lambda: 0.0,
+                            on_status=statuses.append, heartbeat_payload=lambda: dict(beat))  # fmt: skip
+
+        async def scenario() -> None:
+            engine.start()
+            await asyncio.sleep(LOCK_HELD_SECONDS)
+            holder.execute("ROLLBACK")  # the other process lets go
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + 30
+            while store.health().counts["delivered"] < len(requests):
+                assert loop.time() < deadline, f"the queue did not resume: {store.health()}"
+                await asyncio.sleep(0.05)
+            await engine.stop()
+
+        with caplog.at_level(logging.INFO):
+            asyncio.run(scenario())
+        holder.close()
+        on_server = Counter(r["tracking_code"] for r in central.requests())
+        beats = central.heartbeats()
+    store.close()
+    assert on_server == Counter(r.tracking_code for r in requests), "not every request exactly once"
+    errors = [status.error for status in statuses if status.error]
+    assert errors and errors[0] == "database is locked (SQLITE_BUSY)" and engine.status.error is None, errors
+    assert any("database is locked" in (beat["last_error"] or "") for beat in beats), beats
+    assert "delivery failed (1 in a row)" in caplog.text and "delivery works again" in caplog.text
+    assert "0012345679" not in caplog.text
 
 
 # --- the clock jumps -----------------------------------------------------------------------------

@@ -53,6 +53,7 @@ class StaffView:
     most_requested: list[tuple[str, int]]
     recent_errors: list[str] = field(default_factory=list)
     outbox_problem: str = ""  # why the outbox cannot be opened now (no requests are taken meanwhile)
+    delivery_error: str = ""  # the error delivery stopped on, while it tries again
 
 
 def _label(name: str = "bodyText", wrap: bool = True) -> QLabel:
@@ -254,6 +255,12 @@ class StaffPanel(QWidget):
                 self.tr("No requests are taken: the outbox cannot be opened. The kiosk keeps trying. %1").replace(
                     "%1", isolate(view.outbox_problem)
                 ),
+            )
+        if view.delivery_error:
+            facts.append(
+                self.tr("Delivery stopped by an error and tries again by itself: %1").replace(
+                    "%1", isolate(view.delivery_error)
+                )
             )
         if view.paused == NO_TOKEN:
             facts.append(self.tr("Delivery waits: no central server token is set."))
