@@ -517,10 +517,6 @@ Please ask the booth staff for help.</translation>
             <translation>Saved. The panel shows whether the server answers.</translation>
         </message>
         <message>
-            <source>The PIN file cannot be read.</source>
-            <translation>The PIN file cannot be read.</translation>
-        </message>
-        <message>
             <source>PIN not set: %1</source>
             <translation>PIN not set: %1</translation>
         </message>
@@ -624,6 +620,14 @@ Please ask the booth staff for help.</translation>
             <translation>Last delivery: %1</translation>
         </message>
         <message>
+            <source>No requests are taken: the outbox cannot be opened. The kiosk keeps trying. %1</source>
+            <translation>No requests are taken: the outbox cannot be opened. The kiosk keeps trying. %1</translation>
+        </message>
+        <message>
+            <source>Delivery stopped by an error and tries again by itself: %1</source>
+            <translation>Delivery stopped by an error and tries again by itself: %1</translation>
+        </message>
+        <message>
             <source>Delivery waits: no central server token is set.</source>
             <translation>Delivery waits: no central server token is set.</translation>
         </message>
@@ -678,6 +682,14 @@ Please ask the booth staff for help.</translation>
     </context>
     <context>
         <name>SubmitFailedScreen</name>
+        <message>
+            <source>We are sorry: this kiosk cannot take requests right now</source>
+            <translation>We are sorry: this kiosk cannot take requests right now</translation>
+        </message>
+        <message>
+            <source>What you type could not be saved at the moment, so the form is not shown. Please try again in a few minutes, ask the booth staff for help, or use the agency's website shown on the service page.</source>
+            <translation>What you type could not be saved at the moment, so the form is not shown. Please try again in a few minutes, ask the booth staff for help, or use the agency's website shown on the service page.</translation>
+        </message>
         <message>
             <source>We are sorry: your request could not be saved</source>
             <translation>We are sorry: your request could not be saved</translation>

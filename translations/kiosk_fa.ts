@@ -517,10 +517,6 @@ Please ask the booth staff for help.</source>
             <translation>ذخیره شد. این پنل نشان می‌دهد سامانه مرکزی پاسخ می‌دهد یا نه.</translation>
         </message>
         <message>
-            <source>The PIN file cannot be read.</source>
-            <translation>پرونده رمزها خوانده نمی‌شود.</translation>
-        </message>
-        <message>
             <source>PIN not set: %1</source>
             <translation>رمز ثبت نشد: %1</translation>
         </message>
@@ -624,6 +620,14 @@ Please ask the booth staff for help.</source>
             <translation>آخرین ارسال: %1</translation>
         </message>
         <message>
+            <source>No requests are taken: the outbox cannot be opened. The kiosk keeps trying. %1</source>
+            <translation>درخواستی پذیرفته نمی‌شود: صف درخواست‌ها باز نمی‌شود. پیشخوان خودش پیوسته دوباره تلاش می‌کند. %1</translation>
+        </message>
+        <message>
+            <source>Delivery stopped by an error and tries again by itself: %1</source>
+            <translation>ارسال با خطا متوقف شد و خودش دوباره تلاش می‌کند: %1</translation>
+        </message>
+        <message>
             <source>Delivery waits: no central server token is set.</source>
             <translation>ارسال منتظر است: توکن سامانه مرکزی تعیین نشده است.</translation>
         </message>
@@ -678,6 +682,14 @@ Please ask the booth staff for help.</source>
     </context>
     <context>
         <name>SubmitFailedScreen</name>
+        <message>
+            <source>We are sorry: this kiosk cannot take requests right now</source>
+            <translation>پوزش می‌خواهیم: این پیشخوان فعلاً نمی‌تواند درخواست بپذیرد</translation>
+        </message>
+        <message>
+            <source>What you type could not be saved at the moment, so the form is not shown. Please try again in a few minutes, ask the booth staff for help, or use the agency's website shown on the service page.</source>
+            <translation>آنچه وارد کنید فعلاً ذخیره نمی‌شود، برای همین فرم نشان داده نمی‌شود. لطفاً چند دقیقه دیگر دوباره امتحان کنید، از کارکنان غرفه کمک بخواهید یا از وب‌سایت دستگاه که در صفحه خدمت آمده است استفاده کنید.</translation>
+        </message>
         <message>
             <source>We are sorry: your request could not be saved</source>
             <translation>پوزش می‌خواهیم: درخواست شما ذخیره نشد</translation>

@@ -17,7 +17,7 @@ ROOT = HERE.parent
 
 
 def lupdate() -> None:
-    files = [*(ROOT / "kiosk" / "ui").rglob("*.py"), ROOT / "kiosk" / "staff_actions.py"]
+    files = [*(ROOT / "kiosk" / "ui").rglob("*.py"), ROOT / "kiosk" / "app" / "staff_actions.py"]
     sources = sorted(str(p.relative_to(ROOT)) for p in files)
     targets = [str((HERE / f"kiosk_{lang}.ts").relative_to(ROOT)) for lang in ("fa", "en")]
     tool = Path(sys.executable).parent / "pyside6-lupdate"

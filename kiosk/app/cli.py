@@ -31,13 +31,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--print-config", action="store_true", help="show the settings in force, secrets masked")
     parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    outbox = commands.add_parser("outbox", help="the queue of citizens' requests: status, drain, export")
+    outbox = commands.add_parser("outbox", help="the queue of citizens' requests: status, drain, export, salvage")
     actions = outbox.add_subparsers(dest="action", metavar="ACTION", required=True)
     actions.add_parser("status", help="counts by state, oldest waiting, last error, rejected requests")
     drain = actions.add_parser("drain", help="deliver everything waiting now, with a progress bar")
     drain.add_argument("--timeout", type=float, default=300.0, help="give up after this many seconds (300)")
     export = actions.add_parser("export", help="write the requests not yet delivered to FILE (for a USB stick)")
     export.add_argument("file", type=Path)
+    salvage = actions.add_parser(
+        "salvage", help="re-queue the readable requests of a damaged outbox FILE (an outbox.db.damaged-… file)"
+    )
+    salvage.add_argument("file", type=Path)
     pin = commands.add_parser("pin", help="staff PINs: kiosk pin set staff|technician (the PIN is read from input)")
     pin_actions = pin.add_subparsers(dest="action", metavar="ACTION", required=True)
     pin_set = pin_actions.add_parser("set", help="set a role's PIN (4-12 digits, not a simple run)")
@@ -120,9 +124,11 @@ def outbox_command(args: argparse.Namespace, paths: KioskPaths, profile_name: st
     from kiosk.core.live_state import SettingsSources
     from kiosk.outbox import commands
 
+    if args.action == "salvage":
+        return commands.salvage(paths.outbox, args.file)
     store = commands.open_store(paths.outbox, sys.stdout)
-    if store is None:
-        return 0 if args.action == "status" else 1
+    if store is None:  # no outbox yet is a status like any other; one that cannot be opened is not
+        return 0 if args.action == "status" and not paths.outbox.exists() else 1
     try:
         command_line = {"kiosk_number": args.kiosk_number, "server_url": args.server_url}
         settings = read_settings(paths, SettingsSources(os.environ, command_line))

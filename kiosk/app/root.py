@@ -23,11 +23,15 @@ from kiosk.core.profiles import ProfileLibrary
 from kiosk.core.settings import KioskSettings, load_settings
 from kiosk.link.lookup import LookupAnswer, RequestLookup
 from kiosk.outbox.desk import DeskContext, RequestDesk
-from kiosk.outbox.store import OutboxError, OutboxStore, OutboxVersionError, keep_aside
+from kiosk.outbox.salvage import open_salvaging
+from kiosk.outbox.store import OutboxError, OutboxStore, describe
 from kiosk.outbox.usage import UsageLog
 
 if TYPE_CHECKING:
     import asyncio
+    from concurrent.futures import Future
+
+    from PySide6.QtCore import QTimer
 
     from kiosk.app.logs import RecentProblems
     from kiosk.link.catalog_updates import CatalogUpdater
@@ -38,6 +42,11 @@ log = logging.getLogger("kiosk")
 OUT_OF_SERVICE_ACCENT = "#9b1c1c"
 # What delivering the outbox loads (requests and urllib3 among it), off the UI thread: start_sync_soon.
 DELIVERY_MODULES = ("kiosk.link.client", "kiosk.link.sync", "kiosk.link.catalog_updates")
+# An outbox that could not be opened (no space, a lock, permissions) is tried again this often, and
+# between citizens; the answer of a try (it runs on a worker: a lock is waited for) is looked for
+# this soon after.
+OUTBOX_RETRY_MS = 30_000
+OUTBOX_ANSWER_MS = 200
 
 
 def load_content(paths: KioskPaths, profile_name: str) -> KioskContent | None:
@@ -62,22 +71,17 @@ def load_content(paths: KioskPaths, profile_name: str) -> KioskContent | None:
 
 
 def open_outbox(paths: KioskPaths) -> tuple[OutboxStore | None, str]:
-    """The outbox, or None and the reason. A damaged file is kept aside (never deleted) and a new
-    one started; a file from a newer kiosk is left alone and requests are refused until it is fixed."""
+    """The outbox, or None and the reason. A damaged file is kept aside (never deleted), a new one
+    started and the readable requests of every damaged file beside it re-queued there
+    (``kiosk.outbox.salvage``). One that cannot be opened now (no space, locked, permissions) or
+    comes from a newer kiosk is left exactly as it is: requests are refused, and the kiosk tries
+    again (``Kiosk.try_outbox_again``)."""
     try:
-        return OutboxStore(paths.outbox), ""
-    except OutboxVersionError as exc:
-        log.error("%s", exc)
-        return None, str(exc)
+        store, _salvaged = open_salvaging(paths.outbox)
     except OutboxError as exc:
         log.error("%s", exc)
-    try:
-        kept = keep_aside(paths.outbox)
-        log.error("the damaged outbox was kept aside as %s; a new one was started", kept)
-        return OutboxStore(paths.outbox), ""
-    except (OSError, OutboxError) as exc:
-        log.error("no outbox can be opened in %s: %s", paths.data, exc)
         return None, str(exc)
+    return store, ""
 
 
 def read_settings(paths: KioskPaths, sources: SettingsSources) -> KioskSettings:
@@ -118,13 +122,15 @@ class Kiosk:
         self._delivering_with: tuple[Any, ...] | None = None  # what delivery was started with
         self._tasks: set[asyncio.Task[None]] = set()
         self.desk: RequestDesk | None = None
-        usage = None
+        self._usage: UsageLog | None = None
+        self._reopening: Future[tuple[OutboxStore | None, str]] | None = None  # a try to open the outbox
+        self._outbox_timer: QTimer | None = None
         if state is not None:
             state.subscribe(self._in_force_changed)  # before the window's: the theme, then the screens
             self.desk = RequestDesk(store, lambda: DeskContext.of(state.current), self._committed, outbox_problem)
-            usage = UsageLog(store, lambda: state.current.profile)
+            self._usage = UsageLog(store, lambda: state.current.profile)
         self.window = KioskWindow(
-            localizer, IconSet(paths.icons), state, self.desk, paths.receipts, usage, self.workers, self._look_up
+            localizer, IconSet(paths.icons), state, self.desk, paths.receipts, self._usage, self.workers, self._look_up
         )
         self.window.accessibility_changed.connect(self._restyle)
         if state is not None:
@@ -136,8 +142,16 @@ class Kiosk:
             self.problems = RecentProblems()
             logging.getLogger().addHandler(self.problems)
             self.window.staff.actions = KioskStaffActions(
-                state, store, lambda: self.engine, paths, localizer, self.problems, self.window.allow_close
+                state, self._outbox, lambda: self.engine, paths, localizer, self.problems, self.window.allow_close
             )
+            if store is None:
+                from PySide6.QtCore import QTimer
+
+                self._outbox_timer = QTimer(self.window)
+                self._outbox_timer.setSingleShot(True)
+                self._outbox_timer.timeout.connect(self.try_outbox_again)
+                self._outbox_timer.start(OUTBOX_RETRY_MS)
+                self.window.session_ended.connect(self.try_outbox_again)
 
     @classmethod
     def build(
@@ -222,6 +236,53 @@ class Kiosk:
 
     def _committed(self, _request: object) -> None:
         self.wake_sync()
+
+    # --- an outbox that could not be opened ------------------------------------------------------
+
+    def _outbox(self) -> tuple[OutboxStore | None, str]:
+        """The outbox, or None and why (for staff mode, which asks at every refresh)."""
+        return self.store, self.desk.unavailable_reason if self.desk is not None else ""
+
+    def try_outbox_again(self) -> bool:
+        """The outbox could not be opened (no space, a lock, permissions): try again, and once it
+        opens take requests and deliver them again, without a restart. Called on a timer and between
+        citizens. A try runs on a worker (opening waits for a lock); its answer is taken up by the
+        next call, ``OUTBOX_ANSWER_MS`` later. True once the outbox is open."""
+        if self.store is not None or self.desk is None or self._outbox_timer is None:
+            return self.store is not None
+        if self._reopening is None:
+            self._reopening = self.workers.submit(open_outbox, self.paths)
+        future = self._reopening
+        if not future.done():
+            self._outbox_timer.start(OUTBOX_ANSWER_MS)
+            return False
+        self._reopening = None
+        try:
+            store, problem = future.result()
+        except Exception as exc:  # open_outbox answers OutboxError itself: anything else is a bug, logged
+            log.exception("opening the outbox again failed")
+            store, problem = None, describe(exc)
+        if store is None:
+            self.desk.unavailable_reason = problem or self.desk.unavailable_reason
+            self._outbox_timer.start(OUTBOX_RETRY_MS)
+            return False
+        log.warning("the outbox %s is open again: requests are taken and delivered again", store.path)
+        self.store = store
+        self.desk.attach(store)
+        if self._usage is not None:
+            self._usage.attach(store)
+        self._lookup = RequestLookup(None, store)
+        self._start_sync_now()
+        return True
+
+    def _start_sync_now(self) -> None:
+        try:
+            import asyncio
+
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return  # no loop (a tool, a test): whoever starts delivery finds the outbox open
+        self.start_sync()
 
     def _look_up(self, code: str) -> LookupAnswer:
         """For "track my request" (blocking: the window runs it on a worker)."""
@@ -325,7 +386,14 @@ class Kiosk:
             logging.getLogger().removeHandler(self.problems)
         self.window.deleteLater()
         self.localizer.detach()
+        if self._outbox_timer is not None:
+            self._outbox_timer.stop()
         self.workers.shutdown()  # after the window: nothing asks for a call any more
+        reopened = self._reopening  # a try to open the outbox that ended after the last look
+        if reopened is not None and reopened.done() and not reopened.cancelled() and reopened.exception() is None:
+            late, _problem = reopened.result()
+            if late is not None:
+                late.close()
         if self.store is not None:
             self.store.close()
             self.store = None

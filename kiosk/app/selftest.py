@@ -1,6 +1,7 @@
 """`kiosk --self-test`: a technician's check of everything the kiosk needs, before the booth opens.
 
-Checks the data folder is writable; in a PyInstaller bundle, every file the build listed in
+Checks the data folder is writable; the outbox (``PRAGMA quick_check``, and that the kiosk can
+write it: a damaged outbox fails and is named); in a PyInstaller bundle, every file the build listed in
 ``bundle-manifest.json`` (present, same size and SHA-256); then loads every catalog and profile
 file, the stylesheet, every icon and logo, the fonts, the kiosk's translations, Qt's own
 translations and Babel's locale data. It prints a short report, naming each missing or damaged
@@ -25,6 +26,8 @@ from kiosk.core.content import choose_profile, load_best_catalog
 from kiosk.core.datafile import DataFileError
 from kiosk.core.paths import KioskPaths
 from kiosk.core.profiles import ProfileLibrary, check_against_catalog, load_profile_file
+from kiosk.outbox.salvage import kept_aside
+from kiosk.outbox.store import OutboxDamaged, OutboxError, check_outbox
 
 MANIFEST_NAME = "bundle-manifest.json"
 MANIFEST_KIND = "pishkhan-bundle-manifest"
@@ -67,6 +70,7 @@ def self_test(paths: KioskPaths, profile_name: str, write: Callable[[str], None]
     write(f"resources: {paths.root}{' (bundle)' if is_frozen() else ''}")
     write(f"data folder: {paths.data}")
     _check_data_folder(paths, report)
+    _check_outbox(paths, report)
     listed = _check_bundle_manifest(paths, report)
     catalog = _check_catalog(paths, report)
     if catalog is not None:
@@ -90,6 +94,32 @@ def _check_data_folder(paths: KioskPaths, report: _Report) -> None:
         report.ok("data folder is writable")
     except OSError as exc:
         report.fail("data folder", f"cannot write to {paths.data}: {exc.strerror or exc}")
+
+
+def _check_outbox(paths: KioskPaths, report: _Report) -> None:
+    """The outbox is intact and the kiosk can write it (read only: a running kiosk may have it open)."""
+    outbox = paths.outbox
+    salvage = f"its readable requests go to a new outbox at the kiosk's next start (or: kiosk outbox salvage {outbox})"
+    if not outbox.exists():
+        report.ok("outbox", f"none yet at {outbox} (the kiosk makes it)")
+    else:
+        try:
+            problems = check_outbox(outbox)
+        except OutboxDamaged as exc:
+            report.fail("outbox", f"{exc}; {salvage}")
+        except OutboxError as exc:
+            report.fail("outbox", str(exc))
+        else:
+            if problems:
+                report.fail("outbox", f"{outbox} is damaged; {salvage}")
+                for problem in problems[:5]:
+                    report.note(problem)
+            elif not os.access(outbox, os.R_OK | os.W_OK):
+                report.fail("outbox", f"{outbox} cannot be written by this user: no request can be taken")
+            else:
+                report.ok("outbox", f"{outbox}, intact")
+    for aside in kept_aside(outbox):
+        report.note(f"kept aside earlier: {aside.name} (its readable requests are re-queued at start, once)")
 
 
 # --- the bundle's own inventory ---------------------------------------------------------------------

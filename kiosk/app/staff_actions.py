@@ -37,16 +37,18 @@ class KioskStaffActions:
     def __init__(
         self,
         state: LiveState,
-        store: OutboxStore | None,
+        outbox: Callable[[], tuple[OutboxStore | None, str]],
         engine: Callable[[], SyncEngine | None],
         paths: KioskPaths,
         localizer: Localizer,
         problems: RecentProblems,
         allow_close: Callable[[], None],
     ) -> None:
-        """``engine`` is asked each time: delivery starts again (a new engine) when the server changes."""
+        """``outbox`` (the store, or None and why) and ``engine`` are asked each time: an outbox that
+        could not be opened may open later, and delivery starts again (a new engine) when the
+        server changes."""
         self._state = state
-        self._store = store
+        self._outbox = outbox
         self._engine = engine
         self._paths = paths
         self._localizer = localizer
@@ -71,7 +73,7 @@ class KioskStaffActions:
         from kiosk.ui.staff.panel import NO_TOKEN, StaffView
 
         self._state.reread_settings()  # config.toml edited by hand meanwhile: shown as it is now
-        in_force, store, engine = self._state.current, self._store, self._engine()
+        in_force, (store, outbox_problem), engine = self._state.current, self._outbox(), self._engine()
         if store is not None:
             health = store.health()
             counts, delivered, oldest = health.counts, health.delivered_today, health.oldest_pending_seconds
@@ -102,6 +104,8 @@ class KioskStaffActions:
             most_viewed=[(self._title(s), n) for s, n in viewed],
             most_requested=[(self._title(s), n) for s, n in requested],
             recent_errors=list(self._problems.lines),
+            outbox_problem=outbox_problem,
+            delivery_error=(status.error or "") if status else "",
         )
 
     def _title(self, service_id: str) -> str:
@@ -146,7 +150,8 @@ class KioskStaffActions:
         return translate("StaffActions", "Sending now.")
 
     def export_waiting(self) -> tuple[bool, str]:
-        if self._store is None:
+        store, _problem = self._outbox()
+        if store is None:
             return False, translate("StaffActions", "There is no outbox on this kiosk.")
         number = self._state.current.settings.kiosk_number
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -154,7 +159,7 @@ class KioskStaffActions:
         from kiosk.outbox import commands
 
         lines: list[str] = []
-        code = commands.export(self._store, target, number, out=_Lines(lines))
+        code = commands.export(store, target, number, out=_Lines(lines))
         return code == 0, " ".join(lines)
 
     def switch_profile(self, name: str) -> tuple[bool, str]:

@@ -9,6 +9,14 @@ an idempotency key per request, so the server stores each exactly once.
 What happens to an attempt (``client.classify``): delivered; retried later with backoff and full
 jitter or the server's Retry-After; rejected for good (kept, shown to staff); or, on 401/403,
 delivery pauses until staff fix the token (``resume``).
+
+The loop is supervised: an error anywhere in a round (the outbox full, locked by another process
+past its busy timeout, a bad page; a bug) is logged without personal data, kept in ``status.error``
+for staff, sent in the heartbeat's ``last_error`` when a heartbeat can be sent (at once for the
+first), and the round is tried again after the backoff requests get (``kiosk.outbox.retry``), kept
+between ``ERROR_MIN_WAIT_SECONDS`` and ``IDLE_POLL_SECONDS``. Requests the failed round had
+claimed are given back first, so the queue resumes by itself when the cause goes away; the server
+stores a request whose answer was lost with the round once (its idempotency key).
 """
 
 from __future__ import annotations
@@ -17,14 +25,16 @@ import asyncio
 import logging
 import random
 import time
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any, TypeVar
 
 from kiosk.core.background import Workers, stop_task
 from kiosk.link.client import BATCH_MAX_REQUESTS, DELIVERED, PAUSED, REJECTED, RETRY, CentralClient, Outcome
-from kiosk.outbox.retry import next_attempt_delay
-from kiosk.outbox.store import OutboxRequest, OutboxStore
+from kiosk.outbox.retry import backoff_delay, next_attempt_delay
+from kiosk.outbox.store import STATES, OutboxHealth, OutboxRequest, OutboxStore, describe
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -34,6 +44,9 @@ USAGE_BATCH = 500  # the most /api/v1/usage takes at once
 HEARTBEAT_SECONDS = 60.0
 # Even with nothing due, look again this often (a clock jump, a request added by another tool).
 IDLE_POLL_SECONDS = 30.0
+# After an error, the next round waits at least this long: the backoff's full jitter may draw
+# nearly nothing, and a fault that lasts must not spin the loop or flood the log.
+ERROR_MIN_WAIT_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -46,6 +59,7 @@ class SyncStatus:
     last_result: str = ""
     last_attempt_at: float | None = None
     delivered_this_run: int = 0
+    error: str | None = None  # the error delivery stopped on, while it tries again (None: working)
 
 
 class SyncEngine:
@@ -76,6 +90,8 @@ class SyncEngine:
         self._task: asyncio.Task[None] | None = None
         self._next_heartbeat = 0.0
         self._hold_until = 0.0  # after a failed attempt: wait before asking the server again
+        self._claimed: list[int] = []  # the batch under way: given back if its round fails
+        self._health: OutboxHealth | None = None  # the outbox as last read, for a heartbeat when it cannot be
         self.status = SyncStatus()
 
     # --- control ---------------------------------------------------------------------------
@@ -116,24 +132,59 @@ class SyncEngine:
 
     async def _run(self) -> None:
         assert self._wake is not None
+        failures = 0
         while True:
             self._wake.clear()
-            await self._maybe_heartbeat()
-            if self.paused:
-                wait = IDLE_POLL_SECONDS
-            elif (hold := self._hold_until - self._clock()) > 0:
-                wait = hold
+            try:
+                wait = await self._round()
+            except Exception as exc:  # the supervisor: any error, logged and tried again (see above)
+                failures += 1
+                wait = await self._failed(exc, failures)
             else:
-                tried, _last = await self.deliver_batch()
-                if tried:
-                    continue  # more may be due, or a retry's hold has just been set
-                due = await self._call(self._store.next_due_at)
-                wait = IDLE_POLL_SECONDS if due is None else due - self._clock()
+                if failures:
+                    log.warning("delivery works again after %d failed round(s)", failures)
+                    failures = 0
+                if self.status.error is not None:
+                    self._set(error=None)
+            if wait is None:
+                continue  # more may be due, or a retry's hold has just been set
             wait = max(0.01, min(wait, IDLE_POLL_SECONDS, self._until_heartbeat()))
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=wait)
             except TimeoutError:
                 pass
+
+    async def _round(self) -> float | None:
+        """One turn of the loop: how long to wait before the next (None: go on at once)."""
+        if self._claimed:  # a failed round's batch, given back before anything is claimed again
+            await self._call(self._store.release, self._claimed)
+            self._claimed = []
+        await self._maybe_heartbeat()
+        if self.paused:
+            return IDLE_POLL_SECONDS
+        if (hold := self._hold_until - self._clock()) > 0:
+            return hold
+        tried, _last = await self.deliver_batch()
+        if tried:
+            return None
+        due = await self._call(self._store.next_due_at)
+        return IDLE_POLL_SECONDS if due is None else due - self._clock()
+
+    async def _failed(self, exc: Exception, failures: int) -> float:
+        """A round failed: say so (log, status, heartbeat) and say how long to wait before the next."""
+        error = describe(exc)
+        wait = max(ERROR_MIN_WAIT_SECONDS, backoff_delay(failures, self._rand))
+        frames = traceback.extract_tb(exc.__traceback__)
+        where = f" (at {Path(frames[-1].filename).name}:{frames[-1].lineno} in {frames[-1].name})" if frames else ""
+        log.error("delivery failed (%d in a row), trying again in %.1f s: %s%s", failures, wait, error, where)
+        self._set(error=error)
+        if failures == 1:
+            self._next_heartbeat = 0.0  # the fleet hears of it now, not at the next beat
+        try:
+            await self._maybe_heartbeat()
+        except Exception as heartbeat_exc:  # the server or the outbox: the next round tells again
+            log.warning("the heartbeat could not be sent either: %s", describe(heartbeat_exc))
+        return wait
 
     async def deliver_batch(self, ignore_schedule: bool = False) -> tuple[int, str]:
         """Claim due requests and try each once: (how many were tried, the last outcome's kind).
@@ -144,8 +195,10 @@ class SyncEngine:
         batch = await self._call(self._store.claim_due, BATCH_SIZE, ignore_schedule)
         if not batch:
             return 0, ""
+        self._claimed = [r.id for r in batch]
         outcomes = await self._call(self._client.submit_many, [(r.idempotency_key, r.body) for r in batch])
         await self._call(self._record_all, batch, outcomes)
+        self._claimed = []
         self._after(batch, outcomes)
         return len(outcomes), outcomes[-1].kind if outcomes else ""
 
@@ -199,17 +252,24 @@ class SyncEngine:
         if self._heartbeat_payload is None or self._clock() < self._next_heartbeat:
             return
         self._next_heartbeat = self._clock() + self._heartbeat_seconds
-        health = await self._call(self._store.health)
+        try:
+            self._health = await self._call(self._store.health)
+        except Exception as exc:  # the outbox cannot be read: the heartbeat says so, with what was last read
+            self._set(error=describe(exc))
+        health = self._health or OutboxHealth({state: 0 for state in STATES}, None, None, 0)
         payload = self._heartbeat_payload()
         delivery_error = self.status.last_result if self.status.server_reachable is False else health.last_error
+        # The engine's own error first: while it lasts nothing is delivered at all.
+        error = self.status.error or payload.get("last_error") or delivery_error or ""
         payload.update(
             queue_depth=health.counts["pending"] + health.counts["sending"],
             oldest_pending_seconds=health.oldest_pending_seconds,
             rejected=health.counts["rejected"],
-            last_error=(payload.get("last_error") or delivery_error or "")[:1000] or None,
+            last_error=error[:1000] or None,
         )
         await self._call(self._client.heartbeat, self._kiosk_number, payload)
-        await self._call(self._send_usage)
+        if self.status.error is None:  # usage counters wait while the outbox fails
+            await self._call(self._send_usage)
 
     def _send_usage(self) -> None:
         """Anonymous usage counters ride along with the heartbeat, a batch at a time."""

@@ -59,6 +59,11 @@ class RequestDesk:
     def available(self) -> bool:
         return self._store is not None
 
+    def attach(self, store: OutboxStore) -> None:
+        """The outbox opened after all (it could not be at start): requests are taken again."""
+        self._store = store
+        self.unavailable_reason = ""
+
     def submit(self, service: Service, values: dict[str, Value]) -> OutboxRequest:
         """Commit a request; raises OutboxError when it could not be stored (no code is shown then)."""
         if self._store is None:

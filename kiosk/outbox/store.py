@@ -5,6 +5,12 @@ citizen sees a tracking code. The schema is versioned (``PRAGMA user_version``):
 backed up and migrated forward; a file from a newer kiosk is refused with a clear message rather
 than damaged. Rows left ``sending`` by a crash go back to ``pending`` when the store opens.
 
+Opening tells two failures apart, because they call for opposite actions: ``OutboxUnavailable``
+(no space, a lock held too long, no permission, a read-only disk, an I/O error: the file may be
+perfectly good, and is left exactly where it is) and ``OutboxDamaged`` (SQLite says the file is not
+a database or is corrupt, or ``PRAGMA quick_check`` finds damage: its readable requests are moved
+to a new outbox by ``kiosk.outbox.salvage``). The check runs once, at open, never per request.
+
 One connection, guarded by a lock: the outbox has a single writer, whichever thread calls it.
 """
 
@@ -28,6 +34,9 @@ from kiosk.outbox.retry import MAX_RETRY_AFTER_SECONDS
 
 SCHEMA_VERSION = 2
 STATES = ("pending", "sending", "delivered", "rejected")
+# How long a call waits for another connection's lock (another process: `kiosk outbox drain`, a
+# technician's tool) before it fails with "database is locked".
+BUSY_TIMEOUT_SECONDS = 10.0
 
 # Each entry upgrades the schema from version i to i + 1.
 _MIGRATIONS: list[str] = [
@@ -79,6 +88,83 @@ class OutboxVersionError(OutboxError):
     pass
 
 
+class OutboxUnavailable(OutboxError):
+    """The outbox cannot be opened now (space, lock, permissions, read-only, I/O); the file may be
+    intact and is left as it is: opening it again later may succeed."""
+
+
+class OutboxDamaged(OutboxError):
+    """SQLite says the file is not a database or is corrupt: its readable requests can be salvaged."""
+
+
+# SQLite's answers (primary result codes) that mean the file itself is broken. Anything else that
+# stops an open (SQLITE_FULL, SQLITE_BUSY, SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_IOERR_*, …) says
+# nothing against the file, so it is never moved aside for them.
+_DAMAGE_CODES = ("SQLITE_CORRUPT", "SQLITE_NOTADB")
+# What a technician checks first for each kind of "cannot open now".
+_HINTS = {
+    "SQLITE_FULL": "is the disk full?",
+    "SQLITE_IOERR": "is the disk full or failing?",
+    "SQLITE_BUSY": "another program holds it",
+    "SQLITE_LOCKED": "another program holds it",
+    "SQLITE_READONLY": "can the kiosk's user write it and its folder?",
+    "SQLITE_CANTOPEN": "can the kiosk's user write it and its folder?",
+    "SQLITE_PERM": "can the kiosk's user write it and its folder?",
+}
+QUICK_CHECK_LINES = 10  # the most problems PRAGMA quick_check reports (the first few name the damage)
+
+
+def is_damage(exc: sqlite3.Error) -> bool:
+    """True when SQLite itself says the file is not a database or is corrupt."""
+    return (getattr(exc, "sqlite_errorname", None) or "").startswith(_DAMAGE_CODES)
+
+
+def describe(exc: BaseException) -> str:
+    """An error as it may be logged and shown to staff: never a citizen's data. SQLite's own
+    messages are fixed texts (they name tables and columns, never values); the sqlite3 module's
+    own, such as a column that cannot be decoded, quote the stored text, so only their kind is
+    given, as for any other exception but the operating system's."""
+    if isinstance(exc, OutboxError):
+        return str(exc)
+    if isinstance(exc, sqlite3.Error) and getattr(exc, "sqlite_errorname", None):
+        return f"{exc} ({exc.sqlite_errorname})"
+    if isinstance(exc, OSError):
+        return f"{type(exc).__name__}: {exc.strerror or exc.errno}"
+    return type(exc).__name__
+
+
+def _open_error(path: Path, exc: sqlite3.Error | OSError) -> OutboxError:
+    if isinstance(exc, sqlite3.Error) and is_damage(exc):
+        return OutboxDamaged(f"the outbox {path} is damaged: {describe(exc)}")
+    name = getattr(exc, "sqlite_errorname", None) or ""
+    hint = next((text for code, text in _HINTS.items() if name.startswith(code)), "")
+    return OutboxUnavailable(
+        f"the outbox {path} cannot be opened now: {describe(exc)}{'; ' + hint if hint else ''}."
+        " It is left as it is and opened again later"
+    )
+
+
+def quick_check(db: sqlite3.Connection) -> list[str]:
+    """What ``PRAGMA quick_check`` finds wrong (nothing: an empty list). It reads every page once
+    (milliseconds for a kiosk's outbox), so it runs at open, never per request."""
+    rows = [str(row[0]) for row in db.execute(f"PRAGMA quick_check({QUICK_CHECK_LINES})")]
+    return [] if rows == ["ok"] else rows
+
+
+def check_outbox(path: Path) -> list[str]:
+    """``quick_check``'s findings on the outbox file at ``path``, read through a read-only
+    connection (a running kiosk may have it open). Raises ``OutboxDamaged`` when SQLite does not
+    take it for a database, ``OutboxUnavailable`` when it cannot be read now."""
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_SECONDS)
+        try:
+            return quick_check(db)
+        finally:
+            db.close()
+    except sqlite3.Error as exc:
+        raise _open_error(path, exc) from exc
+
+
 @dataclass(frozen=True)
 class OutboxRequest:
     id: int
@@ -94,6 +180,20 @@ class OutboxRequest:
     last_error: str | None
     server_reference: str | None
     created_at: str
+
+
+@dataclass(frozen=True)
+class TakenOver:
+    """What ``OutboxStore.take_over`` did with the requests it was given."""
+
+    requeued: int  # waiting requests, now pending here
+    kept: int  # delivered or rejected ones, kept as they were
+    already: int  # already here (same idempotency key)
+    clashes: list[str]  # tracking codes another request here already has: not taken
+
+
+# The meta key under which a salvaged file's name is recorded (the value: when).
+_SALVAGED = "salvaged:"
 
 
 @dataclass(frozen=True)
@@ -119,20 +219,32 @@ class OutboxStore:
         # thread fails at once (a transaction inside a transaction) instead of waiting forever.
         self._lock = threading.RLock()
         self._one_commit_thread: int | None = None  # the thread inside one_commit(), if any
-        path.parent.mkdir(parents=True, exist_ok=True)
+        db: sqlite3.Connection | None = None
         try:
-            self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10)
-            self._db.row_factory = sqlite3.Row
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
-            self._db.execute("PRAGMA foreign_keys=ON")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = db = sqlite3.connect(
+                path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_SECONDS
+            )
+            db.row_factory = sqlite3.Row
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")
+            db.execute("PRAGMA foreign_keys=ON")
             # SQLite's page cache grows with the file up to 2 MiB by default: a kiosk that keeps
             # weeks of requests would grow by that much. Its reads are a few indexed rows at a time.
-            self._db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+            db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+            problems = quick_check(db)
+            if problems:
+                raise OutboxDamaged(f"the outbox {path} is damaged: {'; '.join(problems[:3])}")
             self._migrate()
+            # A write at open, even with nothing to release: an outbox the kiosk cannot write
+            # (read-only, a root-owned copy) is found now, not when a citizen has filled a form.
             self._release_sending()
-        except sqlite3.DatabaseError as exc:
-            raise OutboxError(f"the outbox {path} cannot be opened: {exc}") from exc
+        except (sqlite3.Error, OSError, OutboxError) as exc:
+            if db is not None:
+                db.close()  # a file that failed to open is not held open (a disk could not be unmounted)
+            if isinstance(exc, OutboxError):
+                raise
+            raise _open_error(path, exc) from exc
 
     def close(self) -> None:
         with self._lock:
@@ -189,6 +301,59 @@ class OutboxStore:
         with self._lock, self._transaction() as db:
             db.execute("UPDATE requests SET state = 'pending' WHERE state = 'sending'")
 
+    # --- salvage -----------------------------------------------------------------------------
+
+    def take_over(self, rows: list[dict[str, Any]], sequence: int, source: str) -> TakenOver:
+        """Re-queue requests read from another outbox file (``kiosk.outbox.salvage``), in one commit,
+        each with its own idempotency key and tracking code: waiting ones as ``pending`` and due
+        now, delivered and rejected ones kept as they were (the tracking look-up and staff see
+        them). A key already here is skipped; a tracking code already used by another request here
+        is not taken (two requests cannot share one). The sequence never goes back below
+        ``sequence``, so no new code repeats a salvaged one; ``source`` is recorded as salvaged."""
+        now = self._clock()
+        stamp = _utc_iso(now)
+        requeued = kept = already = 0
+        clashes: list[str] = []
+        with self._lock, self._transaction() as db:
+            for row in rows:
+                if db.execute("SELECT 1 FROM requests WHERE idempotency_key = ?", (row["idempotency_key"],)).fetchone():
+                    already += 1
+                    continue
+                if db.execute("SELECT 1 FROM requests WHERE tracking_code = ?", (row["tracking_code"],)).fetchone():
+                    clashes.append(row["tracking_code"])
+                    continue
+                done = row.get("state") in ("delivered", "rejected")
+                db.execute(
+                    "INSERT INTO requests (idempotency_key, tracking_code, service_id, agency_id, mode, body, state,"
+                    " attempts, next_attempt_at, last_error, server_reference, created_at, updated_at, delivered_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        row["idempotency_key"], row["tracking_code"], row["service_id"], row["agency_id"],
+                        row["mode"], row["body"], row["state"] if done else "pending",
+                        int(row.get("attempts") or 0) if done else 0, now, row.get("last_error") if done else None,
+                        row.get("server_reference") if done else None, row["created_at"], stamp,
+                        row.get("delivered_at") if done else None,
+                    ),
+                )  # fmt: skip
+                kept += done
+                requeued += not done
+            db.execute(
+                "INSERT INTO meta (key, value) VALUES ('sequence', ?) ON CONFLICT (key) DO UPDATE SET"
+                " value = CAST(MAX(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER)) AS TEXT)",
+                (str(sequence),),
+            )
+            db.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (_SALVAGED + source, stamp),
+            )
+        return TakenOver(requeued, kept, already, clashes)
+
+    def salvaged_at(self, source: str) -> str | None:
+        """When the file named ``source`` was salvaged into this outbox (None: never)."""
+        with self._lock:
+            row = self._db.execute("SELECT value FROM meta WHERE key = ?", (_SALVAGED + source,)).fetchone()
+        return row[0] if row else None
+
     # --- writing ---------------------------------------------------------------------------
 
     def enqueue(
@@ -224,8 +389,10 @@ class OutboxStore:
                     (str(sequence),),
                 )
                 request_id = int(cursor.lastrowid or 0)
-        except (sqlite3.Error, OverflowError) as exc:  # OverflowError: every tracking code of this kiosk is used
+        except OverflowError as exc:  # every tracking code of this kiosk is used
             raise OutboxError(f"the request could not be stored: {exc}") from exc
+        except sqlite3.Error as exc:
+            raise OutboxError(f"the request could not be stored: {describe(exc)}") from exc
         # What was just committed, without reading it back (the body parsed from the text stored,
         # so the caller's dict is never shared).
         return OutboxRequest(

@@ -38,6 +38,10 @@ class UsageLog:
         self._session_started: float | None = None
         self._open_request: tuple[str, str] | None = None  # a form started, not yet filed
 
+    def attach(self, store: OutboxStore) -> None:
+        """The outbox opened after all: counters are kept again from the next session on."""
+        self._store = store
+
     def session_started(self) -> None:
         self._session_started = self._clock()
 

@@ -1,5 +1,6 @@
 """`kiosk --self-test` on a copy of the resources laid out as in a bundle: the manifest catches any
-missing or changed file and names it; icons, stylesheet and the frozen case are checked too."""
+missing or changed file and names it; icons, stylesheet, the frozen case and the outbox (intact,
+damaged) are checked too."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 from kiosk import __version__
 from kiosk.app.selftest import MANIFEST_NAME, build_manifest, self_test
 from kiosk.core.paths import KioskPaths, resources_root
+from tests.support.damage import outbox_with, overwrite_page, page_holding
 
 
 @pytest.fixture
@@ -126,3 +128,28 @@ def test_a_missing_translation_is_named(bundle_root: KioskPaths) -> None:
     assert (
         f"  FAIL  translation fa: {bundle_root.translations / 'kiosk_fa.qm'} is missing or cannot be loaded" in report
     )
+
+
+@pytest.mark.parametrize("damage", ["a page overwritten", "not a database"])
+def test_a_damaged_outbox_fails_and_is_named(bundle_root: KioskPaths, damage: str) -> None:
+    """The self-test never looked at the outbox: with its file damaged it said "passed"."""
+    outbox = bundle_root.outbox
+    requests = outbox_with(outbox, 60)
+    if damage == "a page overwritten":
+        overwrite_page(outbox, page_holding(outbox, requests[30]))
+    else:
+        outbox.write_bytes(b"not a database" * 1000)
+    before = outbox.read_bytes()
+    code, report = run_self_test(bundle_root)
+    assert code == 1, report
+    failed = next(line for line in report.splitlines() if line.startswith("  FAIL  outbox: "))
+    assert f"{outbox} is damaged" in failed, report
+    assert f"kiosk outbox salvage {outbox}" in report
+    assert outbox.read_bytes() == before, "the self-test changed the outbox"
+
+
+def test_an_intact_outbox_passes(bundle_root: KioskPaths) -> None:
+    outbox_with(bundle_root.outbox, 3)
+    code, report = run_self_test(bundle_root)
+    assert code == 0, report
+    assert f"  ok    outbox: {bundle_root.outbox}, intact" in report

@@ -1,10 +1,12 @@
-"""Staff mode: the corner gesture, the PIN pad (wrong PIN, lockout, right PIN), the panel, a live
-profile switch with the queue untouched, and what booth staff may not do."""
+"""Staff mode: the corner gesture, the PIN pad (wrong PIN, lockout, right PIN), the panel (with the
+error delivery stopped on), a live profile switch with the queue untouched, and what booth staff
+may not do."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -16,6 +18,7 @@ from harness.citizen import finger
 from kiosk.app.root import Kiosk
 from kiosk.core.paths import KioskPaths
 from kiosk.core.pins import FIRST_LOCK_SECONDS, PinVault
+from kiosk.link.sync import SyncStatus
 from kiosk.ui.shell import Page
 from tests.support.factories import copy_resources
 from tests.support.staff import STAFF_PIN, TECHNICIAN_PIN, enter_pin, open_staff, tap_corner
@@ -157,3 +160,12 @@ def test_staff_mode_closes_itself_when_left_alone(qtbot: QtBot, kiosk: Kiosk) ->
     qtbot.waitUntil(lambda: kiosk.window.current_page == Page.ATTRACT, timeout=3000)
     assert kiosk.window.staff.panel is None
     assert QGuiApplication.clipboard().text() == ""
+
+
+def test_staff_see_the_error_delivery_stopped_on(qtbot: QtBot, kiosk: Kiosk) -> None:
+    """The engine's error while it tries again (it used to die silently, the panel none the wiser)."""
+    kiosk.engine = SimpleNamespace(status=SyncStatus(running=True, error="database or disk is full (SQLITE_FULL)"))
+    open_staff(qtbot, kiosk, STAFF_PIN)
+    facts = kiosk.window.staff.panel.queue_facts.text()
+    assert "ارسال با خطا متوقف شد و خودش دوباره تلاش می‌کند" in facts and "database or disk is full" in facts
+    kiosk.engine = None

@@ -1,4 +1,5 @@
-"""kiosk.outbox.store: requests are durable, states move as they should, schemas migrate safely."""
+"""kiosk.outbox.store: requests are durable, states move as they should, schemas migrate safely,
+and a file that cannot be opened now is told from a damaged one."""
 
 from __future__ import annotations
 
@@ -9,7 +10,17 @@ from pathlib import Path
 import pytest
 
 from kiosk.core.tracking import is_valid_tracking_code
-from kiosk.outbox.store import CACHE_KIB, SCHEMA_VERSION, OutboxError, OutboxStore, OutboxVersionError, keep_aside
+from kiosk.outbox import store as store_module
+from kiosk.outbox.store import (
+    CACHE_KIB,
+    SCHEMA_VERSION,
+    OutboxDamaged,
+    OutboxStore,
+    OutboxUnavailable,
+    OutboxVersionError,
+    keep_aside,
+)
+from tests.support.damage import outbox_with, overwrite_page, page_holding
 
 
 class Clock:
@@ -165,14 +176,45 @@ def test_newer_schema_is_refused_and_left_alone(tmp_path: Path) -> None:
     db.close()
 
 
-def test_a_file_that_is_not_a_database_is_reported_and_can_be_kept_aside(tmp_path: Path) -> None:
+def test_a_file_that_is_not_a_database_is_damaged_and_can_be_kept_aside(tmp_path: Path) -> None:
     path = tmp_path / "o.db"
     path.write_bytes(b"garbage" * 1000)
-    with pytest.raises(OutboxError, match="cannot be opened"):
+    with pytest.raises(OutboxDamaged, match="is damaged: file is not a database"):
         OutboxStore(path)
     kept = keep_aside(path)
     assert kept.exists() and not path.exists()
     OutboxStore(path).close()
+
+
+def test_damage_inside_the_file_is_found_when_it_opens(tmp_path: Path) -> None:
+    """A page overwritten in the middle of the requests: before, the outbox opened, took new
+    requests and failed later, in delivery and in `kiosk outbox status`."""
+    path = tmp_path / "outbox.db"
+    requests = outbox_with(path, 60)
+    overwrite_page(path, page_holding(path, requests[30]))
+    with pytest.raises(OutboxDamaged, match="is damaged"):
+        OutboxStore(path)
+
+
+def test_an_outbox_another_process_holds_cannot_be_opened_now_and_is_not_damaged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process holds the write lock past the busy timeout: the kiosk must not call that
+    damage (it used to move the file aside and start an empty one)."""
+    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_SECONDS", 0.2)
+    path = tmp_path / "outbox.db"
+    outbox_with(path, 3)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(OutboxUnavailable, match=r"cannot be opened now: database is locked .*another program"):
+            OutboxStore(path)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    reopened = OutboxStore(path)
+    assert reopened.health().counts["pending"] == 3
+    reopened.close()
 
 
 def test_export_of_pending(store: OutboxStore) -> None:

@@ -52,6 +52,8 @@ class StaffView:
     most_viewed: list[tuple[str, int]]
     most_requested: list[tuple[str, int]]
     recent_errors: list[str] = field(default_factory=list)
+    outbox_problem: str = ""  # why the outbox cannot be opened now (no requests are taken meanwhile)
+    delivery_error: str = ""  # the error delivery stopped on, while it tries again
 
 
 def _label(name: str = "bodyText", wrap: bool = True) -> QLabel:
@@ -247,6 +249,19 @@ class StaffPanel(QWidget):
             self.tr("Server reachable: %1").replace("%1", reachable),
             self.tr("Last delivery: %1").replace("%1", isolate(view.last_result) if view.last_result else "—"),
         ]
+        if view.outbox_problem:
+            facts.insert(
+                0,
+                self.tr("No requests are taken: the outbox cannot be opened. The kiosk keeps trying. %1").replace(
+                    "%1", isolate(view.outbox_problem)
+                ),
+            )
+        if view.delivery_error:
+            facts.append(
+                self.tr("Delivery stopped by an error and tries again by itself: %1").replace(
+                    "%1", isolate(view.delivery_error)
+                )
+            )
         if view.paused == NO_TOKEN:
             facts.append(self.tr("Delivery waits: no central server token is set."))
         elif view.paused:
