@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kiosk.core.addresses import server_address_problem
 from kiosk.core.catalog import Catalog
 from kiosk.core.datafile import (
     COLOR_PATTERN,
@@ -100,8 +101,8 @@ def parse_profile(data: Any, name: str, label: str, resources_dir: Path | None =
         refresh = reader.integer(server, "catalog_refresh_minutes", "server", minimum=1)
         if refresh > 7 * 24 * 60:
             reader.problem("server.catalog_refresh_minutes", f"is {refresh}; at most a week (10080) is allowed")
-    if url and not url.startswith(("https://", "http://127.", "http://localhost")):
-        reader.problem("server.url", f"{url!r} should start with https:// (plain http only on this machine)")
+    if url and (problem := server_address_problem(url)):
+        reader.problem("server.url", problem)
     profile = DemoProfile(
         name=name,
         title=reader.local_text(obj, "title", "", max_len=48),
