@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.core.addresses import server_address_problem
-from kiosk.core.datafile import DataFileError, Problem, Reader, read_toml
+from kiosk.core.datafile import DataFileError, Problem, Reader, brief, read_toml
 from kiosk.core.tracking import MAX_KIOSK_NUMBER
 
 CONFIG_NAME = "config.toml"
@@ -88,7 +88,7 @@ def load_settings(
         if not 1 <= number <= MAX_KIOSK_NUMBER:
             raise ValueError
     except (TypeError, ValueError):
-        problems.append(_problem(origin, "kiosk_number", f"is {number!r}; it must be a whole number 1 to 999"))
+        problems.append(_problem(origin, "kiosk_number", f"is {brief(number)}; it must be a whole number 1 to 999"))
     url = values.get("server_url")
     if url is not None and (problem := server_address_problem(url)):
         problems.append(_problem(origin, "server_url", problem))
@@ -99,7 +99,7 @@ def load_settings(
     if isinstance(hide, str):
         hide = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}.get(hide.lower(), hide)
     if not isinstance(hide, bool):
-        problems.append(_problem(origin, "hide_cursor", f"is {hide!r}; it must be true or false"))
+        problems.append(_problem(origin, "hide_cursor", f"is {brief(hide)}; it must be true or false"))
     if problems:
         raise DataFileError(problems)
     return KioskSettings(number, url, token.strip() if token else None, hide is True, origin)

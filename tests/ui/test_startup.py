@@ -80,6 +80,18 @@ def test_broken_profile_runs_on_the_safe_profile(
     assert "not valid TOML" in caplog.text and "safe built-in profile" in caplog.text
 
 
+def test_a_config_file_nested_thousands_deep_does_not_stop_the_kiosk_starting(
+    qtbot: QtBot, kiosk_paths: KioskPaths, caplog: pytest.LogCaptureFixture
+) -> None:
+    kiosk_paths.data.mkdir(parents=True)
+    kiosk_paths.config_file.write_text("kiosk_number = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    for kiosk in build_kiosk(qtbot, kiosk_paths, "festival"):
+        assert kiosk.window.current_page == Page.ATTRACT
+        assert kiosk.settings.kiosk_number == 1 and kiosk.settings.server_token is None  # the defaults
+        assert kiosk.state is not None and kiosk.state.reread_settings() is False  # and again between citizens
+    assert f"kiosk settings refused: {kiosk_paths.config_file}: not valid TOML: nested too deeply" in caplog.text
+
+
 def test_broken_bundled_catalog_shows_out_of_service(
     qtbot: QtBot, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
