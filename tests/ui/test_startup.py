@@ -5,17 +5,28 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from kiosk.app.cli import main
+from kiosk.app.root import Kiosk
 from kiosk.app.selftest import self_test
 from kiosk.core.paths import KioskPaths, resources_root
 from kiosk.ui.shell import Page
 from tests.support.factories import copy_resources
 from tests.support.window import build_kiosk
+
+
+def restarted(qtbot: QtBot, paths: KioskPaths, profile: str) -> Iterator[Kiosk]:
+    """The kiosk started again on the same data folder: the one before is gone first, as its
+    process would be (its window's queued first-frame work would otherwise run on a closed kiosk)."""
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    yield from build_kiosk(qtbot, paths, profile)
 
 
 def run_self_test(paths: KioskPaths, profile: str = "festival") -> tuple[int, str]:
@@ -78,6 +89,37 @@ def test_broken_profile_runs_on_the_safe_profile(
         assert kiosk.window.current_page == Page.ATTRACT
         assert len(kiosk.window.home.agency_tiles) == len(kiosk.content.catalog.agencies)
     assert "not valid TOML" in caplog.text and "safe built-in profile" in caplog.text
+
+
+def test_a_live_kiosk_whose_profile_breaks_stays_live_on_the_safe_profile(
+    qtbot: QtBot, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The profile and its last good copy both unusable: the safe profile stands in, in the mode
+    this profile was last in force with, so citizens' real requests are not filed as demo ones."""
+    paths = copy_resources(tmp_path)
+    for kiosk in build_kiosk(qtbot, paths, "sari-lobby"):
+        assert kiosk.content is not None and kiosk.content.profile.mode == "live"
+    for broken in (paths.profiles / "sari-lobby.toml", paths.last_good_profiles / "sari-lobby.toml"):
+        broken.write_text("title = [", encoding="utf-8")
+    for kiosk in restarted(qtbot, paths, "sari-lobby"):
+        assert kiosk.content is not None and kiosk.content.profile.name == "safe-mode"
+        assert kiosk.content.profile.mode == "live"
+        assert kiosk.desk is not None and kiosk.desk.context.mode == "live"
+        assert not kiosk.window.header.demo_badge.isVisibleTo(kiosk.window)
+    assert "running on the safe built-in profile in live mode" in caplog.text
+
+
+def test_a_demo_kiosk_whose_profile_breaks_stays_demo(qtbot: QtBot, tmp_path: Path) -> None:
+    paths = copy_resources(tmp_path)
+    for kiosk in build_kiosk(qtbot, paths, "sari-lobby"):  # this data folder was live once, on another profile
+        assert kiosk.content is not None and kiosk.content.profile.mode == "live"
+    for kiosk in restarted(qtbot, paths, "festival"):
+        assert kiosk.content is not None and kiosk.content.profile.mode == "demo"
+    for broken in (paths.profiles / "festival.toml", paths.last_good_profiles / "festival.toml"):
+        broken.write_text("title = [", encoding="utf-8")
+    for kiosk in restarted(qtbot, paths, "festival"):
+        assert kiosk.content is not None and kiosk.content.profile.name == "safe-mode"
+        assert kiosk.content.profile.mode == "demo"
 
 
 def test_a_config_file_nested_thousands_deep_does_not_stop_the_kiosk_starting(
