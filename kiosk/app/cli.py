@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from kiosk import __version__
 from kiosk.core.paths import KioskPaths
@@ -62,8 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.print_config:
         from kiosk.app.config_report import print_config
 
-        command_line = {"kiosk_number": args.kiosk_number, "server_url": args.server_url}
-        return print_config(paths, args.profile, args.data_dir, command_line)
+        return print_config(paths, args.profile, args.data_dir, command_line_settings(args))
     if args.self_test:
         from kiosk.app.selftest import self_test
 
@@ -78,11 +78,15 @@ def main(argv: list[str] | None = None) -> int:
         return 3
     try:
         configure_logging(paths)
-        command_line = {"kiosk_number": args.kiosk_number, "server_url": args.server_url}
-        command_line["hide_cursor"] = args.hide_cursor
-        return run(paths, profile, windowed=args.windowed, command_line=command_line)
+        return run(paths, profile, windowed=args.windowed, command_line=command_line_settings(args))
     finally:
         lock.release()
+
+
+def command_line_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """The settings given on the command line, the top layer: the kiosk, ``--print-config`` and the
+    outbox commands all read the same ones."""
+    return {"kiosk_number": args.kiosk_number, "server_url": args.server_url, "hide_cursor": args.hide_cursor}
 
 
 def list_profiles(paths: KioskPaths) -> int:
@@ -116,24 +120,27 @@ def pin_command(role: str, paths: KioskPaths) -> int:
 
 
 def outbox_command(args: argparse.Namespace, paths: KioskPaths, profile_name: str) -> int:
-    from kiosk.app.root import load_content, read_settings
-    from kiosk.core.live_state import SettingsSources
+    from kiosk.app.root import read_in_force, read_settings
+    from kiosk.core.live_state import InForce, SettingsSources
     from kiosk.outbox import commands
 
     store = commands.open_store(paths.outbox, sys.stdout)
     if store is None:
         return 0 if args.action == "status" else 1
     try:
-        command_line = {"kiosk_number": args.kiosk_number, "server_url": args.server_url}
-        settings = read_settings(paths, SettingsSources(os.environ, command_line))
+        sources = SettingsSources(os.environ, command_line_settings(args))  # the kiosk's layers
         if args.action == "status":
             return commands.status(store)
         if args.action == "export":
-            return commands.export(store, args.file, settings.kiosk_number)
-        content = load_content(paths, profile_name)
-        profile_url = content.profile.server_url if content is not None else ""
-        from kiosk.link.drain import drain
+            return commands.export(store, args.file, read_settings(paths, sources).kiosk_number)
+        from kiosk.link.drain import CANNOT_DELIVER, drain
 
-        return drain(store, settings, settings.server_for(profile_url), args.timeout, sys.stdout)
+        content, settings = read_in_force(paths, profile_name, sources)
+        if content is None:
+            print("the bundled catalog is refused, so the kiosk delivers nothing either: `kiosk --self-test` names "
+                  "the problem; `kiosk outbox export FILE` takes the queue to the server meanwhile")  # fmt: skip
+            return CANNOT_DELIVER
+        return drain(store, InForce(content.catalog, content.profile, settings, paths.resources), args.timeout,
+                     sys.stdout)  # fmt: skip
     finally:
         store.close()

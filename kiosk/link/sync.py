@@ -233,21 +233,25 @@ class SyncEngine:
         return await self._lane.run(func, *args)
 
 
-async def drain(engine: SyncEngine, store: OutboxStore, timeout: float, progress: Callable[[int, int], None]) -> bool:
-    """Deliver everything pending now, ignoring backoff schedules; True when nothing is left.
+async def drain(
+    engine: SyncEngine, store: OutboxStore, timeout: float, progress: Callable[[int, int, int], None]
+) -> bool:
+    """Deliver everything pending now, ignoring backoff schedules; True when nothing is left
+    pending (each request was delivered or rejected for good).
 
-    ``progress(delivered_so_far, still_pending)`` is called after every batch. Stops at the
-    timeout, on a pause (401/403), or when only requests the server keeps refusing remain.
+    ``progress(delivered, rejected, still_pending)`` is called after every batch, the first two
+    counted from the start of the drain. Stops at the timeout, on a pause (401/403), or when only
+    requests the server keeps refusing remain.
     """
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
-    start = store.health().counts
-    total = start["pending"] + start["sending"]
+    delivered_before = engine.status.delivered_this_run
+    rejected_before = store.health().counts["rejected"]
     while loop.time() < deadline:
         tried, last = await engine.deliver_batch(ignore_schedule=True)
         counts = store.health().counts
         left = counts["pending"] + counts["sending"]
-        progress(total - left, left)
+        progress(engine.status.delivered_this_run - delivered_before, counts["rejected"] - rejected_before, left)
         if left == 0:
             return True
         if engine.paused:

@@ -148,17 +148,32 @@ def test_401_pauses_until_resumed(store: OutboxStore) -> None:
 def test_drain_ignores_backoff_and_reports_progress(store: OutboxStore) -> None:
     fill(store, 30)
     server = ScriptedServer(Outcome(RETRY, "cannot reach the server (ConnectionError)"))
-    seen: list[tuple[int, int]] = []
+    seen: list[tuple[int, int, int]] = []
 
     async def scenario() -> bool:
         engine = engine_for(store, server)
-        ok = await drain(engine, store, timeout=10, progress=lambda done, left: seen.append((done, left)))
+        ok = await drain(engine, store, timeout=10, progress=lambda *counts: seen.append(counts))
         await engine.stop()
         return ok
 
     assert asyncio.run(scenario()) is True
-    assert seen[-1] == (30, 0)
+    assert seen[-1] == (30, 0, 0)
     assert len(server.stored) == 30
+
+
+def test_drain_counts_a_rejected_request_as_rejected_not_delivered(store: OutboxStore) -> None:
+    fill(store, 3)
+    server = ScriptedServer(Outcome(REJECTED, "HTTP 422: withdrawn"), Outcome(REJECTED, "HTTP 422: withdrawn"))
+    seen: list[tuple[int, int, int]] = []
+
+    async def scenario() -> bool:
+        engine = engine_for(store, server)
+        ok = await drain(engine, store, timeout=10, progress=lambda *counts: seen.append(counts))
+        await engine.stop()
+        return ok
+
+    assert asyncio.run(scenario()) is True, "nothing is left pending"
+    assert seen[-1] == (1, 2, 0)
 
 
 def test_a_new_request_wakes_an_idle_engine_at_once(store: OutboxStore) -> None:
