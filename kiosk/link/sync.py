@@ -74,6 +74,7 @@ class SyncEngine:
         self._lane = pool.lane()
         self._wake: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
+        self._batch: asyncio.Future[tuple[int, str]] | None = None  # the batch under way, finished on stop
         self._next_heartbeat = 0.0
         self._hold_until = 0.0  # after a failed attempt: wait before asking the server again
         self.status = SyncStatus()
@@ -99,9 +100,10 @@ class SyncEngine:
         self.wake()
 
     async def stop(self) -> None:
-        """Stop after the attempt under way (bounded by the HTTP timeouts); nothing is lost."""
+        """Stop after the attempt under way (bounded by the HTTP timeouts); nothing is lost. A batch
+        begun is finished and its outcomes written, so no request is left claimed (``sending``)."""
         task, self._task = self._task, None
-        await stop_task(task, self._lane, self._own_workers)
+        await stop_task(task, self._lane, self._own_workers, begun=self._batch)
         self._set(running=False)
 
     def hold_seconds(self) -> float:
@@ -140,7 +142,12 @@ class SyncEngine:
 
         The client sends them in one batch call where the server has one, else one at a time up
         to the first retry or pause; their outcomes are written in one outbox commit, and the
-        requests not tried are given back untouched."""
+        requests not tried are given back untouched. Stopping the engine (a cancel) does not cut
+        a batch short between its claim and its outcomes: ``stop`` waits for it."""
+        self._batch = asyncio.ensure_future(self._deliver_batch(ignore_schedule))
+        return await asyncio.shield(self._batch)
+
+    async def _deliver_batch(self, ignore_schedule: bool) -> tuple[int, str]:
         batch = await self._call(self._store.claim_due, BATCH_SIZE, ignore_schedule)
         if not batch:
             return 0, ""

@@ -7,6 +7,8 @@ branch (delivered, retry with Retry-After, rejected, paused on 401) is seen.
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -174,6 +176,36 @@ def test_drain_counts_a_rejected_request_as_rejected_not_delivered(store: Outbox
 
     assert asyncio.run(scenario()) is True, "nothing is left pending"
     assert seen[-1] == (1, 2, 0)
+
+
+class SlowServer(ScriptedServer):
+    """Takes a while to answer, as a server far away does: stopping comes in the middle."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.answering = threading.Event()
+
+    def submit_many(self, requests: list[tuple[str, dict[str, Any]]]) -> list[Outcome]:
+        self.answering.set()
+        time.sleep(0.3)
+        return super().submit_many(requests)
+
+
+def test_stopping_mid_batch_finishes_it_and_leaves_no_request_claimed(store: OutboxStore) -> None:
+    """What SIGTERM does to the kiosk: stop() while a batch is on the wire. Its outcomes are
+    written (and nothing is left 'sending' for the next start to take back)."""
+    fill(store, 3)
+    server = SlowServer()
+
+    async def scenario() -> None:
+        engine = engine_for(store, server)
+        engine.start()
+        await until(server.answering.is_set)
+        await engine.stop()
+
+    asyncio.run(scenario())
+    counts = store.health().counts
+    assert (counts["sending"], counts["delivered"]) == (0, 3), counts
 
 
 def test_a_new_request_wakes_an_idle_engine_at_once(store: OutboxStore) -> None:
