@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from pathlib import Path
@@ -72,12 +73,14 @@ def main(argv: list[str] | None = None) -> int:
 
     lock = InstanceLock(paths.data)
     try:
-        lock.acquire()
+        lock_problem = lock.acquire()
     except AlreadyRunning as exc:
         print(f"kiosk: {exc}", file=sys.stderr)
         return 3
     try:
         configure_logging(paths)
+        if lock_problem:
+            logging.getLogger("kiosk").error("%s", lock_problem)
         return run(paths, profile, windowed=args.windowed, command_line=command_line_settings(args))
     finally:
         lock.release()

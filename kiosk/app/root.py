@@ -147,6 +147,9 @@ class Kiosk:
             self.window.staff.actions = KioskStaffActions(
                 state, store, lambda: self.engine, paths, localizer, self.problems, self.window.allow_close
             )
+            if store is None:  # logged after RecentProblems is listening: staff see why in their panel
+                log.error("out of service: no request can be committed on this kiosk (%s)", outbox_problem)
+                self.window.show_out_of_service()
 
     @classmethod
     def build(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from kiosk.app.cli import main
 from kiosk.app.root import Kiosk
 from kiosk.app.selftest import self_test
 from kiosk.core.paths import KioskPaths, resources_root
+from kiosk.outbox.store import SCHEMA_VERSION, OutboxStore
 from kiosk.ui.shell import Page
 from tests.support.factories import copy_resources
 from tests.support.window import build_kiosk
@@ -144,6 +146,28 @@ def test_broken_bundled_catalog_shows_out_of_service(
         assert kiosk.window.current_page == Page.OUT_OF_SERVICE
         assert "کارکنان" in kiosk.window.out_of_service.text()
     assert "bundled catalog refused" in caplog.text
+
+
+def test_with_no_outbox_to_commit_to_the_kiosk_is_out_of_service_and_stays_so(
+    qtbot: QtBot, kiosk_paths: KioskPaths, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An outbox the kiosk cannot open (here: written by a newer kiosk; in a process test, a
+    read-only folder): no citizen is let into a form whose answers could not be kept."""
+    kiosk_paths.data.mkdir(parents=True)
+    OutboxStore(kiosk_paths.outbox).close()
+    with sqlite3.connect(kiosk_paths.outbox) as db:
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    for kiosk in build_kiosk(qtbot, kiosk_paths, "festival"):
+        window = kiosk.window
+        assert kiosk.store is None and kiosk.desk is not None and not kiosk.desk.available
+        assert window.current_page == Page.OUT_OF_SERVICE
+        window.end_session()  # staff closing their panel, a catalog put in force between citizens
+        assert window.current_page == Page.OUT_OF_SERVICE
+        assert kiosk.state is not None
+        kiosk.state.switch_profile("water-booth")
+        assert window.current_page == Page.OUT_OF_SERVICE
+    assert "out of service: no request can be committed on this kiosk" in caplog.text
+    assert "written by a newer kiosk" in caplog.text
 
 
 def test_list_profiles(capsys: pytest.CaptureFixture[str]) -> None:
