@@ -140,9 +140,18 @@ def booth_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, server: str) 
     return paths
 
 
-def config_toml(paths: KioskPaths, registered: RegisteredKiosk) -> None:
+def drain_the_booth(
+    capsys: pytest.CaptureFixture[str], paths: KioskPaths, registered: RegisteredKiosk
+) -> tuple[list[str], int, str]:
+    """Three requests waiting, the kiosk number and token in config.toml, then `kiosk --profile booth
+    outbox drain`: their tracking codes, its exit code and what it printed."""
     paths.data.mkdir(parents=True, exist_ok=True)
     paths.config_file.write_text(f'kiosk_number = 7\n[server]\ntoken = "{registered.token}"\n', encoding="utf-8")
+    store = OutboxStore(paths.outbox)
+    codes = [r.tracking_code for r in enqueue(store, registered.number, 3)]
+    store.close()
+    code, out = run(capsys, "--data-dir", str(paths.data), "--profile", "booth", "outbox", "drain", "--timeout", "5")
+    return codes, code, out
 
 
 def test_drain_goes_through_the_profile_s_proxy_as_the_kiosk_does(
@@ -151,12 +160,7 @@ def test_drain_goes_through_the_profile_s_proxy_as_the_kiosk_does(
     with FaultyProxy(registered.central.url, scripted_plan()) as proxy:
         # The server is reachable only through the proxy: straight to it, nothing answers.
         paths = booth_profile(tmp_path, monkeypatch, f'url = "http://127.0.0.1:9"\nproxy = "{proxy.url}"')
-        config_toml(paths, registered)
-        store = OutboxStore(paths.outbox)
-        codes = [r.tracking_code for r in enqueue(store, registered.number, 3)]
-        store.close()
-        code, out = run(capsys, "--data-dir", str(paths.data), "--profile", "booth", "outbox", "drain",
-                        "--timeout", "5")  # fmt: skip
+        codes, code, out = drain_the_booth(capsys, paths, registered)
         assert code == 0, out
         assert "3/3 delivered" in out and f"through the proxy {proxy.url}" in out
         assert proxy.counts["pass"] >= 1
@@ -171,12 +175,7 @@ def test_drain_trusts_the_profile_s_ca_file_as_the_kiosk_does(
         paths = booth_profile(tmp_path, monkeypatch, f'url = "{front.url}"\nca_file = "certs/booth-ca.pem"')
         (paths.resources / "certs").mkdir()
         shutil.copy(authority.ca, paths.resources / "certs" / "booth-ca.pem")
-        config_toml(paths, registered)
-        store = OutboxStore(paths.outbox)
-        codes = [r.tracking_code for r in enqueue(store, registered.number, 3)]
-        store.close()
-        code, out = run(capsys, "--data-dir", str(paths.data), "--profile", "booth", "outbox", "drain",
-                        "--timeout", "5")  # fmt: skip
+        codes, code, out = drain_the_booth(capsys, paths, registered)
         assert code == 0, out
         assert "3/3 delivered" in out and "booth-ca.pem" in out
     assert sorted(r["tracking_code"] for r in registered.central.requests()) == sorted(codes)

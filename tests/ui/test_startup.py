@@ -31,6 +31,16 @@ def restarted(qtbot: QtBot, paths: KioskPaths, profile: str) -> Iterator[Kiosk]:
     yield from build_kiosk(qtbot, paths, profile)
 
 
+def restarted_on_a_broken_profile(qtbot: QtBot, paths: KioskPaths, profile: str) -> Iterator[Kiosk]:
+    """The kiosk started again after its profile and the profile's last good copy both broke: it
+    runs on the safe profile."""
+    for broken in (paths.profiles / f"{profile}.toml", paths.last_good_profiles / f"{profile}.toml"):
+        broken.write_text("title = [", encoding="utf-8")
+    for kiosk in restarted(qtbot, paths, profile):
+        assert kiosk.content is not None and kiosk.content.profile.name == "safe-mode"
+        yield kiosk
+
+
 def run_self_test(paths: KioskPaths, profile: str = "festival") -> tuple[int, str]:
     lines: list[str] = []
     code = self_test(paths, profile, write=lines.append)
@@ -101,11 +111,8 @@ def test_a_live_kiosk_whose_profile_breaks_stays_live_on_the_safe_profile(
     paths = copy_resources(tmp_path)
     for kiosk in build_kiosk(qtbot, paths, "sari-lobby"):
         assert kiosk.content is not None and kiosk.content.profile.mode == "live"
-    for broken in (paths.profiles / "sari-lobby.toml", paths.last_good_profiles / "sari-lobby.toml"):
-        broken.write_text("title = [", encoding="utf-8")
-    for kiosk in restarted(qtbot, paths, "sari-lobby"):
-        assert kiosk.content is not None and kiosk.content.profile.name == "safe-mode"
-        assert kiosk.content.profile.mode == "live"
+    for kiosk in restarted_on_a_broken_profile(qtbot, paths, "sari-lobby"):
+        assert kiosk.content is not None and kiosk.content.profile.mode == "live"
         assert kiosk.desk is not None and kiosk.desk.context.mode == "live"
         assert not kiosk.window.header.demo_badge.isVisibleTo(kiosk.window)
     assert "running on the safe built-in profile in live mode" in caplog.text
@@ -117,11 +124,8 @@ def test_a_demo_kiosk_whose_profile_breaks_stays_demo(qtbot: QtBot, tmp_path: Pa
         assert kiosk.content is not None and kiosk.content.profile.mode == "live"
     for kiosk in restarted(qtbot, paths, "festival"):
         assert kiosk.content is not None and kiosk.content.profile.mode == "demo"
-    for broken in (paths.profiles / "festival.toml", paths.last_good_profiles / "festival.toml"):
-        broken.write_text("title = [", encoding="utf-8")
-    for kiosk in restarted(qtbot, paths, "festival"):
-        assert kiosk.content is not None and kiosk.content.profile.name == "safe-mode"
-        assert kiosk.content.profile.mode == "demo"
+    for kiosk in restarted_on_a_broken_profile(qtbot, paths, "festival"):
+        assert kiosk.content is not None and kiosk.content.profile.mode == "demo"
 
 
 def test_a_config_file_nested_thousands_deep_does_not_stop_the_kiosk_starting(

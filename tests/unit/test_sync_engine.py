@@ -147,18 +147,24 @@ def test_401_pauses_until_resumed(store: OutboxStore) -> None:
     asyncio.run(scenario())
 
 
-def test_drain_ignores_backoff_and_reports_progress(store: OutboxStore) -> None:
-    fill(store, 30)
-    server = ScriptedServer(Outcome(RETRY, "cannot reach the server (ConnectionError)"))
+def drained(store: OutboxStore, server: ScriptedServer) -> tuple[bool, list[tuple[int, int, int]]]:
+    """Drain with a fresh engine: whether nothing was left pending, and each progress report."""
     seen: list[tuple[int, int, int]] = []
 
     async def scenario() -> bool:
         engine = engine_for(store, server)
-        ok = await drain(engine, store, timeout=10, progress=lambda *counts: seen.append(counts))
+        emptied = await drain(engine, store, timeout=10, progress=lambda *counts: seen.append(counts))
         await engine.stop()
-        return ok
+        return emptied
 
-    assert asyncio.run(scenario()) is True
+    return asyncio.run(scenario()), seen
+
+
+def test_drain_ignores_backoff_and_reports_progress(store: OutboxStore) -> None:
+    fill(store, 30)
+    server = ScriptedServer(Outcome(RETRY, "cannot reach the server (ConnectionError)"))
+    emptied, seen = drained(store, server)
+    assert emptied is True
     assert seen[-1] == (30, 0, 0)
     assert len(server.stored) == 30
 
@@ -166,15 +172,8 @@ def test_drain_ignores_backoff_and_reports_progress(store: OutboxStore) -> None:
 def test_drain_counts_a_rejected_request_as_rejected_not_delivered(store: OutboxStore) -> None:
     fill(store, 3)
     server = ScriptedServer(Outcome(REJECTED, "HTTP 422: withdrawn"), Outcome(REJECTED, "HTTP 422: withdrawn"))
-    seen: list[tuple[int, int, int]] = []
-
-    async def scenario() -> bool:
-        engine = engine_for(store, server)
-        ok = await drain(engine, store, timeout=10, progress=lambda *counts: seen.append(counts))
-        await engine.stop()
-        return ok
-
-    assert asyncio.run(scenario()) is True, "nothing is left pending"
+    emptied, seen = drained(store, server)
+    assert emptied is True, "nothing is left pending"
     assert seen[-1] == (1, 2, 0)
 
 
