@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from kiosk import __version__
 from kiosk.core.paths import KioskPaths
@@ -66,8 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.print_config:
         from kiosk.app.config_report import print_config
 
-        command_line = {"kiosk_number": args.kiosk_number, "server_url": args.server_url}
-        return print_config(paths, args.profile, args.data_dir, command_line)
+        return print_config(paths, args.profile, args.data_dir, command_line_settings(args))
     if args.self_test:
         from kiosk.app.selftest import self_test
 
@@ -76,17 +77,23 @@ def main(argv: list[str] | None = None) -> int:
 
     lock = InstanceLock(paths.data)
     try:
-        lock.acquire()
+        lock_problem = lock.acquire()
     except AlreadyRunning as exc:
         print(f"kiosk: {exc}", file=sys.stderr)
         return 3
     try:
         configure_logging(paths)
-        command_line = {"kiosk_number": args.kiosk_number, "server_url": args.server_url}
-        command_line["hide_cursor"] = args.hide_cursor
-        return run(paths, profile, windowed=args.windowed, command_line=command_line)
+        if lock_problem:
+            logging.getLogger("kiosk").error("%s", lock_problem)
+        return run(paths, profile, windowed=args.windowed, command_line=command_line_settings(args))
     finally:
         lock.release()
+
+
+def command_line_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """The settings given on the command line, the top layer: the kiosk, ``--print-config`` and the
+    outbox commands all read the same ones."""
+    return {"kiosk_number": args.kiosk_number, "server_url": args.server_url, "hide_cursor": args.hide_cursor}
 
 
 def list_profiles(paths: KioskPaths) -> int:
@@ -120,8 +127,8 @@ def pin_command(role: str, paths: KioskPaths) -> int:
 
 
 def outbox_command(args: argparse.Namespace, paths: KioskPaths, profile_name: str) -> int:
-    from kiosk.app.root import load_content, read_settings
-    from kiosk.core.live_state import SettingsSources
+    from kiosk.app.root import read_in_force, read_settings
+    from kiosk.core.live_state import InForce, SettingsSources
     from kiosk.outbox import commands
 
     if args.action == "salvage":
@@ -130,16 +137,19 @@ def outbox_command(args: argparse.Namespace, paths: KioskPaths, profile_name: st
     if store is None:  # no outbox yet is a status like any other; one that cannot be opened is not
         return 0 if args.action == "status" and not paths.outbox.exists() else 1
     try:
-        command_line = {"kiosk_number": args.kiosk_number, "server_url": args.server_url}
-        settings = read_settings(paths, SettingsSources(os.environ, command_line))
+        sources = SettingsSources(os.environ, command_line_settings(args))  # the kiosk's layers
         if args.action == "status":
             return commands.status(store)
         if args.action == "export":
-            return commands.export(store, args.file, settings.kiosk_number)
-        content = load_content(paths, profile_name)
-        profile_url = content.profile.server_url if content is not None else ""
-        from kiosk.link.drain import drain
+            return commands.export(store, args.file, read_settings(paths, sources).kiosk_number)
+        from kiosk.link.drain import CANNOT_DELIVER, drain
 
-        return drain(store, settings, settings.server_for(profile_url), args.timeout, sys.stdout)
+        content, settings = read_in_force(paths, profile_name, sources)
+        if content is None:
+            print("the bundled catalog is refused, so the kiosk delivers nothing either: `kiosk --self-test` names "
+                  "the problem; `kiosk outbox export FILE` takes the queue to the server meanwhile")  # fmt: skip
+            return CANNOT_DELIVER
+        return drain(store, InForce(content.catalog, content.profile, settings, paths.resources), args.timeout,
+                     sys.stdout)  # fmt: skip
     finally:
         store.close()

@@ -19,9 +19,7 @@ from kiosk.core.content import DEFAULT_PROFILE, SAFE_PROFILE, choose_profile, lo
 from kiosk.core.datafile import DataFileError
 from kiosk.core.paths import KioskPaths
 from kiosk.core.profiles import DemoProfile, ProfileLibrary
-from kiosk.core.settings import KioskSettings, load_settings
-
-OPTIONS = {"kiosk_number": "--kiosk-number", "server_url": "--server-url"}
+from kiosk.core.settings import COMMAND_LINE, KioskSettings, load_settings
 
 
 class _ReadOnlyProfiles(ProfileLibrary):
@@ -102,7 +100,7 @@ def _origin(settings: KioskSettings, name: str, problems: list[str]) -> str:
     if where is None:
         return "default"
     if where == "command line":
-        return f"from command line {OPTIONS.get(name, '')}".rstrip()
+        return f"from command line {COMMAND_LINE.get(name, '')}".rstrip()
     if where.startswith("environment "):
         return f"from {where}"
     return f"from config file {where}"

@@ -84,6 +84,15 @@ def open_outbox(paths: KioskPaths) -> tuple[OutboxStore | None, str]:
     return store, ""
 
 
+def read_in_force(
+    paths: KioskPaths, profile_name: str, sources: SettingsSources
+) -> tuple[KioskContent | None, KioskSettings]:
+    """What a kiosk started with ``profile_name`` runs on: the catalog and profile (with their
+    fallbacks) and the settings from their layers. The kiosk and ``kiosk outbox drain`` both read
+    them here, so the technician's command uses exactly what the kiosk would."""
+    return load_content(paths, profile_name), read_settings(paths, sources)
+
+
 def read_settings(paths: KioskPaths, sources: SettingsSources) -> KioskSettings:
     try:
         return load_settings(paths.config_file, sources.environ, sources.command_line)
@@ -144,9 +153,11 @@ class Kiosk:
             self.window.staff.actions = KioskStaffActions(
                 state, self._outbox, lambda: self.engine, paths, localizer, self.problems, self.window.allow_close
             )
-            if store is None:
+            if store is None:  # logged after RecentProblems is listening: staff see why in their panel
                 from PySide6.QtCore import QTimer
 
+                log.error("out of service: no request can be committed on this kiosk (%s)", outbox_problem)
+                self.window.show_out_of_service()
                 self._outbox_timer = QTimer(self.window)
                 self._outbox_timer.setSingleShot(True)
                 self._outbox_timer.timeout.connect(self.try_outbox_again)
@@ -187,12 +198,11 @@ class Kiosk:
         assert isinstance(app, QApplication), "create the QApplication first"
         for problem in load_fonts(paths.fonts):
             log.error("%s", problem)
-        content = load_content(paths, profile_name)
         if settings is not None:
             sources = SettingsSources.fixed(settings)
         else:
             sources = SettingsSources(os.environ, command_line or {})
-        settings = read_settings(paths, sources)
+        content, settings = read_in_force(paths, profile_name, sources)
         state = LiveState(paths, content.catalog, content.profile, settings, sources) if content is not None else None
         store, problem = open_outbox(paths) if state is not None else (None, "no catalog")
         localizer = Localizer(paths.translations, paths.cache)
@@ -272,6 +282,7 @@ class Kiosk:
         if self._usage is not None:
             self._usage.attach(store)
         self._lookup = RequestLookup(None, store)
+        self.window.back_in_service()
         self._start_sync_now()
         return True
 
@@ -306,17 +317,16 @@ class Kiosk:
             return None
         in_force = self.state.current
         self._delivering_with = in_force.delivery
-        url, token, number = in_force.server_url, in_force.settings.server_token, in_force.settings.kiosk_number
-        if not url or not token:
-            log.warning("no central server token is set: requests stay in the outbox until a technician sets one")
-            return None
         # requests and the engine load only now, after the first frame: it does not need them.
         from kiosk.link.catalog_updates import CatalogUpdater
-        from kiosk.link.client import CentralClient
+        from kiosk.link.client import client_for
         from kiosk.link.sync import SyncEngine
 
-        profile = in_force.profile
-        client = CentralClient(url, token, proxy=profile.proxy, ca_file=profile.ca_file)
+        client = client_for(in_force)
+        if client is None:
+            log.warning("no central server token is set: requests stay in the outbox until a technician sets one")
+            return None
+        url, number, profile = in_force.server_url, in_force.settings.kiosk_number, in_force.profile
         self.engine = SyncEngine(
             self.store, client, kiosk_number=number, heartbeat_payload=self._heartbeat, workers=self.workers
         )

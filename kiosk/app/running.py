@@ -1,4 +1,5 @@
-"""Running the kiosk: the QApplication, full screen, the qasync loop, and the crash guard."""
+"""Running the kiosk: the QApplication, full screen, the qasync loop, the crash guard, and a clean
+stop on SIGTERM (what ``systemctl stop`` sends) as on the technician's exit."""
 
 from __future__ import annotations
 
@@ -98,16 +99,41 @@ def run(paths: KioskPaths, profile_name: str, windowed: bool, command_line: dict
 
     asyncio.set_event_loop(loop)
     CrashGuard(kiosk).install(loop)
-    closed = asyncio.Event()
-    app.aboutToQuit.connect(closed.set)
+    quit_on_signals(kiosk, loop)
 
-    async def main() -> None:
-        await kiosk.start_sync_soon()
-        await closed.wait()
+    async def stop(starting: asyncio.Task[Any]) -> None:
+        await asyncio.wait([starting])  # delivery may still be starting: then it is stopped once started
         await kiosk.stop_sync()
 
     with loop:
-        loop.run_until_complete(main())
-    kiosk.close()
-    log.info("kiosk stopped")
-    return 0
+        starting = loop.create_task(kiosk.start_sync_soon())
+        log.info("kiosk running (process %d)", os.getpid())
+        # Until the application quits (the technician's exit, SIGTERM, a burst of errors). Delivery
+        # is stopped after, with the loop running again: stopping waits for the call under way,
+        # which the loop that has just ended could not finish.
+        code = loop.run_forever()
+        loop.run_until_complete(stop(starting))
+    kiosk.close()  # the outbox is closed here, after the last delivery call
+    sys.excepthook = sys.__excepthook__  # there is no attract loop to return to any more
+    log.info("kiosk stopped (exit code %d)", code)
+    return code
+
+
+def quit_on_signals(kiosk: Kiosk, loop: asyncio.AbstractEventLoop) -> None:
+    """SIGTERM (``systemctl stop``, a shutdown) and SIGINT (Ctrl+C) quit the kiosk as the
+    technician's exit does, so delivery stops after its call under way and the outbox is closed;
+    by default either would end the process wherever it was."""
+    import signal
+
+    from PySide6.QtWidgets import QApplication
+
+    def quit_on(name: str) -> None:
+        log.info("%s received: stopping delivery and closing the outbox", name)
+        kiosk.window.allow_close()
+        QApplication.quit()
+
+    for number in (signal.SIGTERM, signal.SIGINT):
+        try:
+            loop.add_signal_handler(number, quit_on, number.name)
+        except NotImplementedError:  # Windows: no POSIX signals; Shell Launcher ends the kiosk itself
+            return

@@ -95,8 +95,11 @@ class Lane:
             await asyncio.wait(list(self._under_way))
 
 
-async def stop_task(task: asyncio.Task[None] | None, lane: Lane, own: Workers | None) -> None:
-    """Cancel a part's task, wait for it, then for the call it had under way; end the part's own
+async def stop_task(
+    task: asyncio.Task[None] | None, lane: Lane, own: Workers | None, begun: asyncio.Future[Any] | None = None
+) -> None:
+    """Cancel a part's task, wait for it, then for work it had ``begun`` that must not be cut short
+    (it goes on when the task is cancelled) and for the call it had under way; end the part's own
     pool if it has one."""
     import asyncio
 
@@ -106,6 +109,8 @@ async def stop_task(task: asyncio.Task[None] | None, lane: Lane, own: Workers | 
             await task
         except asyncio.CancelledError:
             pass
+    if begun is not None:
+        await asyncio.wait([begun])
     await lane.finish()
     if own is not None:
         own.shutdown()

@@ -7,7 +7,7 @@ fallback is reported in ``warnings`` so the log and the self-test can say what h
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kiosk.core.catalog import Catalog, load_catalog
@@ -17,7 +17,10 @@ from kiosk.core.profiles import DemoProfile, ProfileLibrary
 DEFAULT_PROFILE = "festival"
 
 # Used only when the asked-for profile and its last good copy are both unusable: every agency,
-# Persian, demo mode (so nothing a citizen files is mistaken for a live request), no server.
+# Persian, no server of its own (the settings' is used). Its mode is the one the asked-for profile
+# was last in force with on this kiosk (choose_profile): demo would have a live booth's real
+# requests filed as demo ones (the dashboard hides them); demo only for a profile never in force
+# here, which has taken no real request on this kiosk.
 SAFE_PROFILE = DemoProfile(
     name="safe-mode",
     title=LocalText("پیشخوان خدمات الکترونیک", "E-Services Kiosk"),
@@ -56,10 +59,18 @@ def load_best_catalog(bundled: Path, cached: Path, icons: Path | None) -> tuple[
 
 
 def choose_profile(library: ProfileLibrary, name: str, catalog: Catalog) -> tuple[DemoProfile, list[str]]:
-    """The named profile, or its last good copy, or the safe built-in profile, never an error."""
+    """The named profile, or its last good copy, or the safe built-in profile (in the mode the named
+    one was last in force with), never an error."""
     try:
         return library.load(name, catalog)
     except DataFileError as exc:
         warnings = [str(p) for p in exc.problems]
-        warnings.append(f"profile {name!r} cannot be used; running on the safe built-in profile")
-        return SAFE_PROFILE, warnings
+        mode = library.mode_last_in_force(name)
+        if mode is None or mode == SAFE_PROFILE.mode:
+            warnings.append(f"profile {name!r} cannot be used; running on the safe built-in profile")
+            return SAFE_PROFILE, warnings
+        warnings.append(
+            f"profile {name!r} cannot be used; running on the safe built-in profile in {mode} mode,"
+            f" the mode {name!r} was last in force with"
+        )
+        return replace(SAFE_PROFILE, mode=mode), warnings

@@ -85,6 +85,8 @@ def _read(path: Path, label: str, parse: Callable[[str], Any], kind: str) -> Any
         raise DataFileError([Problem(label, "", f"cannot be read: {exc.strerror}")]) from None
     try:
         return parse(text)
+    except RecursionError:  # both parsers recurse once per level: "[[[[…" 5,000 deep
+        raise DataFileError([Problem(label, "", f"not valid {kind}: nested too deeply")]) from None
     except json.JSONDecodeError as exc:
         raise DataFileError(
             [Problem(label, f"line {exc.lineno}, column {exc.colno}", f"not valid {kind}: {exc.msg}")]
@@ -223,6 +225,13 @@ def _kind(value: Any) -> str:
         int: "a number",
         float: "a number",
     }.get(type(value), type(value).__name__)
+
+
+def brief(value: Any, limit: int = 60) -> str:
+    """A value as a message quotes it, cut short: a file may hold a 2 MB text or a list nested
+    hundreds deep where a number should be."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def file_exists(path: Path) -> bool:

@@ -120,6 +120,7 @@ class LiveState:
         self.profiles = ProfileLibrary(paths.profiles, paths.last_good_profiles, paths.resources)
         self._pins: PinVault | None = None
         self.catalog_refusal: str | None = None  # a waiting catalog refused when it was to be applied
+        self.profiles.note_in_force(profile)
 
     @property
     def current(self) -> InForce:
@@ -148,6 +149,7 @@ class LiveState:
         profile, warnings = self.profiles.load(name, self._current.catalog)
         for warning in warnings:
             log.warning("%s", warning)
+        self.profiles.note_in_force(profile)
         self._set(Change.PROFILE, profile=profile)
         log.info("profile %s (%s) is in force", profile.name, profile.mode)
         return profile

@@ -7,11 +7,13 @@ the data folder and used, with a warning, until the file is mended.
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kiosk.core.addresses import server_address_problem
 from kiosk.core.catalog import Catalog
 from kiosk.core.datafile import (
     COLOR_PATTERN,
@@ -22,6 +24,7 @@ from kiosk.core.datafile import (
     Problem,
     Reader,
     file_exists,
+    read_json,
     read_toml,
     write_atomically,
 )
@@ -29,6 +32,8 @@ from kiosk.core.datafile import (
 log = logging.getLogger(__name__)
 
 PROFILE_FORMAT = 1
+MODES_FILE = "modes.json"  # in the last good folder: the mode each profile was last in force with
+MODES_FORMAT = 1
 MODES = ("demo", "live")
 CURRENCIES = ("rial", "toman")
 MIN_IDLE_SECONDS = 15
@@ -100,8 +105,8 @@ def parse_profile(data: Any, name: str, label: str, resources_dir: Path | None =
         refresh = reader.integer(server, "catalog_refresh_minutes", "server", minimum=1)
         if refresh > 7 * 24 * 60:
             reader.problem("server.catalog_refresh_minutes", f"is {refresh}; at most a week (10080) is allowed")
-    if url and not url.startswith(("https://", "http://127.", "http://localhost")):
-        reader.problem("server.url", f"{url!r} should start with https:// (plain http only on this machine)")
+    if url and (problem := server_address_problem(url)):
+        reader.problem("server.url", problem)
     profile = DemoProfile(
         name=name,
         title=reader.local_text(obj, "title", "", max_len=48),
@@ -166,6 +171,9 @@ class ProfileLibrary:
 
     ``bundled_dir`` holds the shipped profiles; ``last_good_dir`` (in the data folder) receives a
     copy of each profile every time it loads cleanly, and serves it when the file later breaks.
+    It also keeps the mode (live or demo) each profile was last in force with (``note_in_force``,
+    told by the owner of what is in force), for the safe profile to keep when the profile and its
+    last good copy are both unusable (``kiosk.core.content.choose_profile``).
     """
 
     def __init__(self, bundled_dir: Path, last_good_dir: Path, resources_dir: Path) -> None:
@@ -215,6 +223,41 @@ class ProfileLibrary:
             write_atomically(copy, data)
         except OSError as exc:  # a full or read-only disk must not stop the kiosk starting
             log.warning("could not keep a last good copy of profile %s: %s", name, exc)
+
+    def note_in_force(self, profile: DemoProfile) -> None:
+        """Remember the mode of a profile put in force. Written only when it changed; a full or
+        read-only disk is logged and the kiosk runs on (what it loses is this memory only)."""
+        if profile.source == "built-in" or not ID_PATTERN.match(profile.name):
+            return  # the safe profile stands in for another: it has no mode of its own to remember
+        modes = self._modes()
+        if modes.get(profile.name) == profile.mode:
+            return
+        modes[profile.name] = profile.mode
+        document = {"format": MODES_FORMAT, "modes": dict(sorted(modes.items()))}
+        try:
+            self.last_good_dir.mkdir(parents=True, exist_ok=True)
+            write_atomically(self.last_good_dir / MODES_FILE, (json.dumps(document, indent=1) + "\n").encode())
+        except OSError as exc:
+            log.warning("could not note that profile %s is in force in %s mode: %s", profile.name, profile.mode, exc)
+
+    def mode_last_in_force(self, name: str) -> str | None:
+        """The mode profile ``name`` was last in force with on this kiosk; None if it never was."""
+        return self._modes().get(name)
+
+    def _modes(self) -> dict[str, str]:
+        path = self.last_good_dir / MODES_FILE
+        if not path.is_file():
+            return {}
+        try:
+            document = read_json(path, str(path))
+        except DataFileError as exc:
+            log.warning("%s; the modes profiles were last in force with are forgotten", exc)
+            return {}
+        modes = document.get("modes") if isinstance(document, dict) else None
+        if not isinstance(modes, dict) or document.get("format") != MODES_FORMAT:
+            log.warning("%s: not a file of modes this kiosk reads; they are forgotten", path)
+            return {}
+        return {name: mode for name, mode in modes.items() if isinstance(name, str) and mode in MODES}
 
 
 def _holds(path: Path, data: bytes) -> bool:

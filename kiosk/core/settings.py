@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kiosk.core.datafile import DataFileError, Problem, Reader, read_toml
+from kiosk.core.addresses import server_address_problem
+from kiosk.core.datafile import DataFileError, Problem, Reader, brief, read_toml
 from kiosk.core.tracking import MAX_KIOSK_NUMBER
 
 CONFIG_NAME = "config.toml"
@@ -23,6 +24,9 @@ ENVIRONMENT = {
     "server_token": "KIOSK_SERVER_TOKEN",
     "hide_cursor": "KIOSK_HIDE_CURSOR",
 }
+COMMAND_LINE = {"kiosk_number": "--kiosk-number", "server_url": "--server-url", "hide_cursor": "--hide-cursor"}
+CONFIG_KEYS = {"kiosk_number": "kiosk_number", "hide_cursor": "hide_cursor", "server_url": "server.url",
+               "server_token": "server.token"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -84,19 +88,29 @@ def load_settings(
         if not 1 <= number <= MAX_KIOSK_NUMBER:
             raise ValueError
     except (TypeError, ValueError):
-        where = origin.get("kiosk_number", "kiosk_number")
-        problems.append(Problem(where, "kiosk_number", f"is {number!r}; it must be a whole number 1 to 999"))
+        problems.append(_problem(origin, "kiosk_number", f"is {brief(number)}; it must be a whole number 1 to 999"))
     url = values.get("server_url")
-    if url is not None and (not isinstance(url, str) or not url.startswith(("http://", "https://"))):
-        problems.append(Problem(origin["server_url"], "server url", f"{url!r} should start with https://"))
+    if url is not None and (problem := server_address_problem(url)):
+        problems.append(_problem(origin, "server_url", problem))
     token = values.get("server_token")
     if token is not None and (not isinstance(token, str) or not token.strip()):
-        problems.append(Problem(origin["server_token"], "server token", "should be a non-empty text"))
+        problems.append(_problem(origin, "server_token", "should be a non-empty text"))
     hide = values.get("hide_cursor", False)
     if isinstance(hide, str):
         hide = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}.get(hide.lower(), hide)
     if not isinstance(hide, bool):
-        problems.append(Problem(origin["hide_cursor"], "hide_cursor", f"is {hide!r}; it must be true or false"))
+        problems.append(_problem(origin, "hide_cursor", f"is {brief(hide)}; it must be true or false"))
     if problems:
         raise DataFileError(problems)
     return KioskSettings(number, url, token.strip() if token else None, hide is True, origin)
+
+
+def _problem(origin: Mapping[str, str], name: str, message: str) -> Problem:
+    """A problem with one setting, naming where its value came from: the config file and its key,
+    the environment variable, or the command-line option."""
+    where = origin.get(name, "")
+    if where == "command line":
+        return Problem(f"command line {COMMAND_LINE.get(name, '')}".rstrip(), "", message)
+    if where.startswith("environment "):
+        return Problem(where, "", message)
+    return Problem(where, CONFIG_KEYS[name], message)

@@ -17,6 +17,7 @@ from typing import Any
 
 import requests
 
+from kiosk.core.live_state import InForce
 from kiosk.outbox.retry import parse_retry_after
 
 CONNECT_TIMEOUT = 5.0
@@ -132,6 +133,18 @@ def submit_each(
         if tried[-1].kind in (RETRY, PAUSED):
             break
     return tried
+
+
+def client_for(in_force: InForce) -> CentralClient | None:
+    """The client for the server in force: its address (the settings', else the profile's), this
+    kiosk's token, and the profile's proxy and CA file. The kiosk and ``kiosk outbox drain`` both
+    make theirs here, so the technician's command reaches the server the way the kiosk does.
+    None without an address or a token."""
+    token = in_force.settings.server_token
+    if not in_force.server_url or not token:
+        return None
+    profile = in_force.profile
+    return CentralClient(in_force.server_url, token, proxy=profile.proxy, ca_file=profile.ca_file)
 
 
 class CentralClient:

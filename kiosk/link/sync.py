@@ -88,6 +88,7 @@ class SyncEngine:
         self._lane = pool.lane()
         self._wake: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
+        self._batch: asyncio.Future[tuple[int, str]] | None = None  # the batch under way, finished on stop
         self._next_heartbeat = 0.0
         self._hold_until = 0.0  # after a failed attempt: wait before asking the server again
         self._claimed: list[int] = []  # the batch under way: given back if its round fails
@@ -115,9 +116,10 @@ class SyncEngine:
         self.wake()
 
     async def stop(self) -> None:
-        """Stop after the attempt under way (bounded by the HTTP timeouts); nothing is lost."""
+        """Stop after the attempt under way (bounded by the HTTP timeouts); nothing is lost. A batch
+        begun is finished and its outcomes written, so no request is left claimed (``sending``)."""
         task, self._task = self._task, None
-        await stop_task(task, self._lane, self._own_workers)
+        await stop_task(task, self._lane, self._own_workers, begun=self._batch)
         self._set(running=False)
 
     def hold_seconds(self) -> float:
@@ -191,7 +193,12 @@ class SyncEngine:
 
         The client sends them in one batch call where the server has one, else one at a time up
         to the first retry or pause; their outcomes are written in one outbox commit, and the
-        requests not tried are given back untouched."""
+        requests not tried are given back untouched. Stopping the engine (a cancel) does not cut
+        a batch short between its claim and its outcomes: ``stop`` waits for it."""
+        self._batch = asyncio.ensure_future(self._deliver_batch(ignore_schedule))
+        return await asyncio.shield(self._batch)
+
+    async def _deliver_batch(self, ignore_schedule: bool) -> tuple[int, str]:
         batch = await self._call(self._store.claim_due, BATCH_SIZE, ignore_schedule)
         if not batch:
             return 0, ""
@@ -293,21 +300,25 @@ class SyncEngine:
         return await self._lane.run(func, *args)
 
 
-async def drain(engine: SyncEngine, store: OutboxStore, timeout: float, progress: Callable[[int, int], None]) -> bool:
-    """Deliver everything pending now, ignoring backoff schedules; True when nothing is left.
+async def drain(
+    engine: SyncEngine, store: OutboxStore, timeout: float, progress: Callable[[int, int, int], None]
+) -> bool:
+    """Deliver everything pending now, ignoring backoff schedules; True when nothing is left
+    pending (each request was delivered or rejected for good).
 
-    ``progress(delivered_so_far, still_pending)`` is called after every batch. Stops at the
-    timeout, on a pause (401/403), or when only requests the server keeps refusing remain.
+    ``progress(delivered, rejected, still_pending)`` is called after every batch, the first two
+    counted from the start of the drain. Stops at the timeout, on a pause (401/403), or when only
+    requests the server keeps refusing remain.
     """
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
-    start = store.health().counts
-    total = start["pending"] + start["sending"]
+    delivered_before = engine.status.delivered_this_run
+    rejected_before = store.health().counts["rejected"]
     while loop.time() < deadline:
         tried, last = await engine.deliver_batch(ignore_schedule=True)
         counts = store.health().counts
         left = counts["pending"] + counts["sending"]
-        progress(total - left, left)
+        progress(engine.status.delivered_this_run - delivered_before, counts["rejected"] - rejected_before, left)
         if left == 0:
             return True
         if engine.paused:

@@ -162,6 +162,7 @@ class KioskWindow(QMainWindow):
         staff_keys.setContext(Qt.ShortcutContext.ApplicationShortcut)
         staff_keys.activated.connect(self.staff_requested)
         self._may_close = False
+        self._out_of_service = False  # for good: no catalog, or no outbox to commit requests to
         self.usage = usage  # anonymous counters
         self._ahead = AheadRunner(lambda: self.current_page == Page.ATTRACT, self)
         self._first_frame: _FirstFrame | None = _FirstFrame(self)
@@ -301,9 +302,19 @@ class KioskWindow(QMainWindow):
             self.header.hide()
 
     def show_out_of_service(self) -> None:
-        """No usable catalog at all: say so plainly instead of showing an empty kiosk."""
+        """No usable catalog, or no outbox a request could be committed to: say so plainly instead
+        of an empty kiosk, or a form whose answers could not be kept. Every end of a session (staff
+        closing their panel, a profile or catalog change) comes back here."""
+        self._out_of_service = True
         self._history.clear()
         self._show(Page.OUT_OF_SERVICE)
+
+    def back_in_service(self) -> None:
+        """The outbox opened after all (space freed, a lock let go): citizens from the attract loop on."""
+        if self._out_of_service and self._state is not None:
+            self._out_of_service = False
+            if self.current_page == Page.OUT_OF_SERVICE:
+                self.end_session()
 
     @property
     def current_page(self) -> Page:
@@ -345,7 +356,7 @@ class KioskWindow(QMainWindow):
         clipboard = QGuiApplication.clipboard()
         if clipboard is not None:
             clipboard.clear()
-        self._show(Page.ATTRACT)
+        self._show(Page.OUT_OF_SERVICE if self._out_of_service else Page.ATTRACT)
         self.session_ended.emit()
 
     def go_home(self) -> None:

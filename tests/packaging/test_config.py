@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.app.cli import main
-from kiosk.core.datafile import DataFileError
+from kiosk.core.datafile import DataFileError, read_json
 from kiosk.core.settings import KioskSettings, load_settings
 
 TOKEN = "007.s3cr3t-t0ken-for-kiosk-seven"
@@ -116,6 +116,35 @@ def test_a_bad_value_is_refused_naming_where_it_came_from(
     with pytest.raises(DataFileError) as exc:
         load_settings(config(tmp_path, text), environ)
     assert named in problems(exc) and message in problems(exc)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kiosk_number = " + "[" * 5000 + "]" * 5000 + "\n",
+        "[server]\nurl = " + "{a = " * 5000 + "1" + "}" * 5000 + "\n",
+    ],
+    ids=["arrays", "inline tables"],
+)
+def test_a_config_file_nested_thousands_deep_is_refused_like_any_bad_file(tmp_path: Path, text: str) -> None:
+    path = config(tmp_path, text)
+    with pytest.raises(DataFileError) as exc:
+        load_settings(path, {})
+    assert problems(exc) == f"{path}: not valid TOML: nested too deeply"
+
+
+def test_a_json_data_file_nested_thousands_deep_is_refused_too(tmp_path: Path) -> None:
+    path = tmp_path / "catalog.json"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    with pytest.raises(DataFileError, match="not valid JSON: nested too deeply"):
+        read_json(path, str(path))
+
+
+def test_a_refused_value_is_quoted_short(tmp_path: Path) -> None:
+    path = config(tmp_path, "kiosk_number = " + "[" * 200 + "]" * 200 + "\n")
+    with pytest.raises(DataFileError) as exc:
+        load_settings(path, {})
+    assert len(problems(exc)) < len(str(path)) + 150, problems(exc)
 
 
 def test_masked_never_shows_the_token() -> None:

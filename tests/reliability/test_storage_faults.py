@@ -259,20 +259,18 @@ def test_a_locked_outbox_at_start_is_taken_up_once_free_without_a_restart(
             assert kiosk.store is None and kept_aside_files(kiosk_paths) == []
             citizen, window = Citizen(kiosk), kiosk.window
             service = citizen.services[0]
-            tap(window.attract)
-            citizen.browse(service)
-            tap(child(window, "startRequestButton"))
-            # Told before typing anything: no form to fill in for nothing.
-            assert window.current_page == Page.REQUEST and window.requests.form is None
-            assert child(window, "requestsUnavailableScreen").isVisible()
-            tap(child(window, "doneButton"))
+            # No form to fill in for nothing: the out-of-service screen, and staff are told why.
+            assert window.current_page == Page.OUT_OF_SERVICE and not window.attract.isVisible()
             open_staff(qtbot, kiosk, STAFF_PIN)
             assert "صف درخواست‌ها باز نمی‌شود" in window.staff.panel.queue_facts.text()
             assert "database is locked" in window.staff.panel.queue_facts.text()
             tap(child(window.staff.panel, "closeStaffButton"))
 
+            assert window.current_page == Page.OUT_OF_SERVICE, "closing the panel comes back to it"
+
             holder.execute("ROLLBACK")  # the other process lets go
             qtbot.waitUntil(kiosk.try_outbox_again, timeout=10_000)
+            assert window.current_page == Page.ATTRACT, "back in service without a restart"
             tap(window.attract)
             citizen.browse(service)
             citizen.file_request(service)

@@ -59,7 +59,7 @@ def crash_campaign(central: RunningCentral, tmp_path: Path, kills: int, seed: in
 
     async def empty() -> bool:
         try:
-            return await drain(engine, store, timeout=60, progress=lambda _d, _l: None)
+            return await drain(engine, store, timeout=60, progress=lambda *_counts: None)
         finally:
             await engine.stop()
 

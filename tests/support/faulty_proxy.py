@@ -18,6 +18,10 @@ Every request the kiosk sends goes through ``plan()``, which names what happens 
 With ``batches=False`` the proxy plays a server older than the batch call: ``POST
 /api/v1/requests/batch`` is a 404 (counted as ``no-batch``, outside the plan), so the kiosk delivers one at a time.
 
+It also serves as a profile's ``server.proxy`` (a request line with the whole address is sent on
+to the server all the same), and with ``tls=(certificate, key)`` as a server reached by https
+(``url`` is then ``https://localhost:…``).
+
 Only 127.0.0.1 is involved. ``counts`` records what happened, for the test to check its plan ran.
 """
 
@@ -26,12 +30,14 @@ from __future__ import annotations
 import http.client
 import random
 import socket
+import ssl
 import struct
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from types import TracebackType
 from urllib.parse import urlsplit
 
@@ -66,7 +72,12 @@ def scripted_plan(*faults: str) -> Callable[[], str]:
 
 class FaultyProxy:
     def __init__(
-        self, upstream: str, plan: Callable[[], str], stall_seconds: float = 1.0, batches: bool = True
+        self,
+        upstream: str,
+        plan: Callable[[], str],
+        stall_seconds: float = 1.0,
+        batches: bool = True,
+        tls: tuple[Path, Path] | None = None,
     ) -> None:
         target = urlsplit(upstream)
         self.batches = batches
@@ -94,6 +105,11 @@ class FaultyProxy:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        if tls is not None:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
+            self.url = f"https://localhost:{self._server.server_address[1]}"
         self._thread = threading.Thread(target=self._server.serve_forever, name="faulty-proxy", daemon=True)
 
     def __enter__(self) -> FaultyProxy:
@@ -136,7 +152,9 @@ class FaultyProxy:
         connection = http.client.HTTPConnection(*self.upstream, timeout=30)
         try:
             headers = {k: v for k, v in handler.headers.items() if k.lower() not in ("host", "connection")}
-            connection.request(handler.command, handler.path, body=body or None, headers=headers)
+            target = urlsplit(handler.path)  # as a proxy, the request line holds the whole address
+            path = f"{target.path}?{target.query}" if target.query else target.path
+            connection.request(handler.command, path, body=body or None, headers=headers)
             response = connection.getresponse()
             data = response.read()
             kept = [(k, v) for k, v in response.getheaders() if k.lower() in ("content-type", "retry-after", "etag")]

@@ -3,19 +3,42 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from kiosk.app.cli import main
+from kiosk.app.root import Kiosk
 from kiosk.app.selftest import self_test
 from kiosk.core.paths import KioskPaths, resources_root
+from kiosk.outbox.store import SCHEMA_VERSION, OutboxStore
 from kiosk.ui.shell import Page
 from tests.support.factories import copy_resources
 from tests.support.window import build_kiosk
+
+
+def restarted(qtbot: QtBot, paths: KioskPaths, profile: str) -> Iterator[Kiosk]:
+    """The kiosk started again on the same data folder: the one before is gone first, as its
+    process would be (its window's queued first-frame work would otherwise run on a closed kiosk)."""
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    yield from build_kiosk(qtbot, paths, profile)
+
+
+def restarted_on_a_broken_profile(qtbot: QtBot, paths: KioskPaths, profile: str) -> Iterator[Kiosk]:
+    """The kiosk started again after its profile and the profile's last good copy both broke: it
+    runs on the safe profile."""
+    for broken in (paths.profiles / f"{profile}.toml", paths.last_good_profiles / f"{profile}.toml"):
+        broken.write_text("title = [", encoding="utf-8")
+    for kiosk in restarted(qtbot, paths, profile):
+        assert kiosk.content is not None and kiosk.content.profile.name == "safe-mode"
+        yield kiosk
 
 
 def run_self_test(paths: KioskPaths, profile: str = "festival") -> tuple[int, str]:
@@ -80,6 +103,43 @@ def test_broken_profile_runs_on_the_safe_profile(
     assert "not valid TOML" in caplog.text and "safe built-in profile" in caplog.text
 
 
+def test_a_live_kiosk_whose_profile_breaks_stays_live_on_the_safe_profile(
+    qtbot: QtBot, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The profile and its last good copy both unusable: the safe profile stands in, in the mode
+    this profile was last in force with, so citizens' real requests are not filed as demo ones."""
+    paths = copy_resources(tmp_path)
+    for kiosk in build_kiosk(qtbot, paths, "sari-lobby"):
+        assert kiosk.content is not None and kiosk.content.profile.mode == "live"
+    for kiosk in restarted_on_a_broken_profile(qtbot, paths, "sari-lobby"):
+        assert kiosk.content is not None and kiosk.content.profile.mode == "live"
+        assert kiosk.desk is not None and kiosk.desk.context.mode == "live"
+        assert not kiosk.window.header.demo_badge.isVisibleTo(kiosk.window)
+    assert "running on the safe built-in profile in live mode" in caplog.text
+
+
+def test_a_demo_kiosk_whose_profile_breaks_stays_demo(qtbot: QtBot, tmp_path: Path) -> None:
+    paths = copy_resources(tmp_path)
+    for kiosk in build_kiosk(qtbot, paths, "sari-lobby"):  # this data folder was live once, on another profile
+        assert kiosk.content is not None and kiosk.content.profile.mode == "live"
+    for kiosk in restarted(qtbot, paths, "festival"):
+        assert kiosk.content is not None and kiosk.content.profile.mode == "demo"
+    for kiosk in restarted_on_a_broken_profile(qtbot, paths, "festival"):
+        assert kiosk.content is not None and kiosk.content.profile.mode == "demo"
+
+
+def test_a_config_file_nested_thousands_deep_does_not_stop_the_kiosk_starting(
+    qtbot: QtBot, kiosk_paths: KioskPaths, caplog: pytest.LogCaptureFixture
+) -> None:
+    kiosk_paths.data.mkdir(parents=True)
+    kiosk_paths.config_file.write_text("kiosk_number = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    for kiosk in build_kiosk(qtbot, kiosk_paths, "festival"):
+        assert kiosk.window.current_page == Page.ATTRACT
+        assert kiosk.settings.kiosk_number == 1 and kiosk.settings.server_token is None  # the defaults
+        assert kiosk.state is not None and kiosk.state.reread_settings() is False  # and again between citizens
+    assert f"kiosk settings refused: {kiosk_paths.config_file}: not valid TOML: nested too deeply" in caplog.text
+
+
 def test_broken_bundled_catalog_shows_out_of_service(
     qtbot: QtBot, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -90,6 +150,28 @@ def test_broken_bundled_catalog_shows_out_of_service(
         assert kiosk.window.current_page == Page.OUT_OF_SERVICE
         assert "کارکنان" in kiosk.window.out_of_service.text()
     assert "bundled catalog refused" in caplog.text
+
+
+def test_with_no_outbox_to_commit_to_the_kiosk_is_out_of_service_and_stays_so(
+    qtbot: QtBot, kiosk_paths: KioskPaths, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An outbox the kiosk cannot open (here: written by a newer kiosk; in a process test, a
+    read-only folder): no citizen is let into a form whose answers could not be kept."""
+    kiosk_paths.data.mkdir(parents=True)
+    OutboxStore(kiosk_paths.outbox).close()
+    with sqlite3.connect(kiosk_paths.outbox) as db:
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    for kiosk in build_kiosk(qtbot, kiosk_paths, "festival"):
+        window = kiosk.window
+        assert kiosk.store is None and kiosk.desk is not None and not kiosk.desk.available
+        assert window.current_page == Page.OUT_OF_SERVICE
+        window.end_session()  # staff closing their panel, a catalog put in force between citizens
+        assert window.current_page == Page.OUT_OF_SERVICE
+        assert kiosk.state is not None
+        kiosk.state.switch_profile("water-booth")
+        assert window.current_page == Page.OUT_OF_SERVICE
+    assert "out of service: no request can be committed on this kiosk" in caplog.text
+    assert "written by a newer kiosk" in caplog.text
 
 
 def test_list_profiles(capsys: pytest.CaptureFixture[str]) -> None:

@@ -3,6 +3,7 @@ kiosk always ends up with something to run on."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -149,6 +150,27 @@ def test_broken_profile_without_copy_gives_the_safe_profile(library: ProfileLibr
     profile, warnings = choose_profile(library, "test", catalog)
     assert profile is SAFE_PROFILE
     assert warnings[-1] == "profile 'test' cannot be used; running on the safe built-in profile"
+
+
+def test_the_safe_profile_keeps_the_mode_the_broken_one_was_last_in_force_with(
+    library: ProfileLibrary, catalog: Catalog, caplog: pytest.LogCaptureFixture
+) -> None:
+    live, _warnings = library.load("test", catalog)
+    live = replace(live, mode="live")
+    library.note_in_force(live)
+    library.note_in_force(SAFE_PROFILE)  # the stand-in itself is never remembered
+    write_profile(library, "this is not toml [")
+    (library.last_good_dir / "test.toml").write_text("nor this [", encoding="utf-8")
+    profile, warnings = choose_profile(library, "test", catalog)
+    assert profile.name == "safe-mode" and profile.mode == "live" and profile.agencies is None
+    assert warnings[-1].endswith("in live mode, the mode 'test' was last in force with")
+    assert choose_profile(library, "other", catalog)[0] is SAFE_PROFILE  # never in force here: demo
+
+    (library.last_good_dir / "modes.json").write_text("{", encoding="utf-8")  # the memory itself damaged
+    assert choose_profile(library, "test", catalog)[0] is SAFE_PROFILE
+    assert "modes profiles were last in force with are forgotten" in caplog.text
+    library.note_in_force(live)  # and written anew the next time a profile is in force
+    assert library.mode_last_in_force("test") == "live"
 
 
 def test_bad_cached_catalog_gives_way_to_the_bundled_one(tmp_path: Path) -> None:

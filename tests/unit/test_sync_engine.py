@@ -7,6 +7,8 @@ branch (delivered, retry with Retry-After, rejected, paused on 401) is seen.
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -145,20 +147,64 @@ def test_401_pauses_until_resumed(store: OutboxStore) -> None:
     asyncio.run(scenario())
 
 
-def test_drain_ignores_backoff_and_reports_progress(store: OutboxStore) -> None:
-    fill(store, 30)
-    server = ScriptedServer(Outcome(RETRY, "cannot reach the server (ConnectionError)"))
-    seen: list[tuple[int, int]] = []
+def drained(store: OutboxStore, server: ScriptedServer) -> tuple[bool, list[tuple[int, int, int]]]:
+    """Drain with a fresh engine: whether nothing was left pending, and each progress report."""
+    seen: list[tuple[int, int, int]] = []
 
     async def scenario() -> bool:
         engine = engine_for(store, server)
-        ok = await drain(engine, store, timeout=10, progress=lambda done, left: seen.append((done, left)))
+        emptied = await drain(engine, store, timeout=10, progress=lambda *counts: seen.append(counts))
         await engine.stop()
-        return ok
+        return emptied
 
-    assert asyncio.run(scenario()) is True
-    assert seen[-1] == (30, 0)
+    return asyncio.run(scenario()), seen
+
+
+def test_drain_ignores_backoff_and_reports_progress(store: OutboxStore) -> None:
+    fill(store, 30)
+    server = ScriptedServer(Outcome(RETRY, "cannot reach the server (ConnectionError)"))
+    emptied, seen = drained(store, server)
+    assert emptied is True
+    assert seen[-1] == (30, 0, 0)
     assert len(server.stored) == 30
+
+
+def test_drain_counts_a_rejected_request_as_rejected_not_delivered(store: OutboxStore) -> None:
+    fill(store, 3)
+    server = ScriptedServer(Outcome(REJECTED, "HTTP 422: withdrawn"), Outcome(REJECTED, "HTTP 422: withdrawn"))
+    emptied, seen = drained(store, server)
+    assert emptied is True, "nothing is left pending"
+    assert seen[-1] == (1, 2, 0)
+
+
+class SlowServer(ScriptedServer):
+    """Takes a while to answer, as a server far away does: stopping comes in the middle."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.answering = threading.Event()
+
+    def submit_many(self, requests: list[tuple[str, dict[str, Any]]]) -> list[Outcome]:
+        self.answering.set()
+        time.sleep(0.3)
+        return super().submit_many(requests)
+
+
+def test_stopping_mid_batch_finishes_it_and_leaves_no_request_claimed(store: OutboxStore) -> None:
+    """What SIGTERM does to the kiosk: stop() while a batch is on the wire. Its outcomes are
+    written (and nothing is left 'sending' for the next start to take back)."""
+    fill(store, 3)
+    server = SlowServer()
+
+    async def scenario() -> None:
+        engine = engine_for(store, server)
+        engine.start()
+        await until(server.answering.is_set)
+        await engine.stop()
+
+    asyncio.run(scenario())
+    counts = store.health().counts
+    assert (counts["sending"], counts["delivered"]) == (0, 3), counts
 
 
 def test_a_new_request_wakes_an_idle_engine_at_once(store: OutboxStore) -> None:
