@@ -20,6 +20,7 @@ from kiosk.central.ratelimit import RateLimiter
 from kiosk.central.schemas import (
     BatchItemOut,
     HeartbeatIn,
+    HeartbeatOut,
     Problem,
     RequestBatchIn,
     RequestBatchOut,
@@ -257,15 +258,18 @@ def _etag_matches(header: str, etag: str) -> bool:
 
 @router.post(
     "/kiosks/{number}/heartbeat",
-    status_code=204,
+    response_model=HeartbeatOut,
     responses={**BODY_RESPONSES, 403: _problem("The token belongs to another kiosk")},
 )
-def heartbeat(number: int, beat: HeartbeatIn, kiosk: Kiosk, request: Request) -> Response:
-    """Fleet health: queue depth, oldest pending age, version, profile."""
+def heartbeat(number: int, beat: HeartbeatIn, kiosk: Kiosk, request: Request) -> HeartbeatOut:
+    """Fleet health: queue depth, oldest pending age, version, profile. The answer gives the highest
+    tracking-code sequence stored for this kiosk number, so a kiosk with a lost or replaced outbox
+    never issues a code again that is already taken."""
     if number != kiosk.number:
         raise HTTPException(status_code=403, detail="this token belongs to another kiosk")
-    _context(request).store.kiosks.record_heartbeat(kiosk.id, beat)
-    return Response(status_code=204)
+    kiosks = _context(request).store.kiosks
+    kiosks.record_heartbeat(kiosk.id, beat)
+    return HeartbeatOut(highest_sequence=kiosks.highest_sequence(kiosk.number))
 
 
 @router.post("/usage", status_code=204, responses=BODY_RESPONSES)

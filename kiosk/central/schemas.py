@@ -19,6 +19,8 @@ from pydantic import (
     model_validator,
 )
 
+from kiosk.core.tracking import MAX_SEQUENCE
+
 
 def public_errors(errors: Iterable[Mapping[str, Any]], prefix: tuple[str, ...] = ()) -> list[dict[str, Any]]:
     """Validation errors as the API answers them: where, what and which rule, never the input
@@ -122,6 +124,18 @@ class HeartbeatIn(Strict):
     oldest_pending_seconds: Annotated[StrictFloat | StrictInt, Field(ge=0, le=10**10, allow_inf_nan=False)] | None
     rejected: Annotated[StrictInt, Field(ge=0, le=10**9)]
     last_error: Annotated[StrictStr, Field(max_length=2000)] | None
+
+
+class HeartbeatOut(Strict):
+    highest_sequence: Annotated[
+        int | None,
+        Field(
+            ge=0,
+            le=MAX_SEQUENCE,
+            description="The highest tracking-code sequence (digits 4-11 of a code) stored for this kiosk"
+            " number, null when none: the kiosk issues no code at or below it, even with a new outbox",
+        ),
+    ]
 
 
 class UsageEventIn(Strict):

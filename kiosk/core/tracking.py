@@ -4,10 +4,14 @@ check digit that catches every single wrong digit and every swap of neighbouring
 Layout (12 digits): ``KKK SSSSSSSS C``
 - ``KKK``: the kiosk number, 001-999, assigned by the technician; it makes codes from different
   kiosks distinct without any kiosk talking to another.
-- ``SSSSSSSS``: a sequence that never repeats on one kiosk: the larger of "last + 1" and the
-  number of 10-second ticks since 2026-01-01 UTC. The clock keeps a kiosk whose outbox was wiped
-  from reusing old numbers; "last + 1" keeps a clock that jumps backwards from doing so. Eight
-  digits of ticks last until about 2057.
+- ``SSSSSSSS``: a sequence that never repeats on one kiosk number: the largest of "last + 1",
+  the central server's floor + 1 and the number of 10-second ticks since 2026-01-01 UTC. "last + 1"
+  keeps a clock that jumps backwards from reusing numbers. The floor is the highest sequence the
+  server holds for this kiosk number, told in its answer to every heartbeat (the first is sent when
+  delivery starts): a busy kiosk's "last + 1" runs ahead of the clock, so after its outbox is lost
+  or replaced (damage, a new PC with the same number) the clock alone restarts below codes already
+  issued. The clock still covers codes issued before the outbox was lost but never delivered.
+  Eight digits of ticks last until about 2057.
 - ``C``: a Damm check digit. Damm's quasigroup detects all single-digit errors and all adjacent
   transpositions, the two mistakes people make reading a code over the phone.
 """
@@ -80,9 +84,10 @@ def clock_sequence(now: datetime) -> int:
     return max(0, min(ticks, CLOCK_CEILING))
 
 
-def next_sequence(last: int, now: datetime) -> int:
-    """The sequence for the next code on a kiosk whose last issued sequence was ``last``."""
-    sequence = max(last + 1, clock_sequence(now))
+def next_sequence(last: int, now: datetime, floor: int = 0) -> int:
+    """The sequence for the next code on a kiosk whose last issued sequence was ``last``, above
+    ``floor`` (the highest sequence the central server holds for this kiosk number)."""
+    sequence = max(last + 1, floor + 1, clock_sequence(now))
     if sequence > MAX_SEQUENCE:
         raise OverflowError("this kiosk has used up its tracking-code sequence")
     return sequence

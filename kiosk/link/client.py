@@ -18,6 +18,7 @@ from typing import Any
 import requests
 
 from kiosk.core.live_state import InForce
+from kiosk.core.tracking import MAX_SEQUENCE
 from kiosk.outbox.retry import parse_retry_after
 
 CONNECT_TIMEOUT = 5.0
@@ -53,6 +54,14 @@ class TrackedStatus:
     status: str
     status_changed_at: str
     reason: str | None
+
+
+@dataclass(frozen=True)
+class HeartbeatAnswer:
+    """What the server answered to a heartbeat: the highest tracking-code sequence it holds for this
+    kiosk number (None: none, or a server older than this kiosk, which answers 204)."""
+
+    highest_sequence: int | None = None
 
 
 @dataclass(frozen=True)
@@ -102,6 +111,19 @@ def classify_batch_item(item: Any) -> Outcome:
         reference = receipt.get("reference") if isinstance(receipt, dict) else None
         return Outcome(DELIVERED, reference=str(reference) if reference else None)
     return classify(status, {}, json.dumps({"detail": item.get("detail")}, ensure_ascii=False))
+
+
+def read_heartbeat_answer(status: int, text: str) -> HeartbeatAnswer | None:
+    """The server's answer to a heartbeat (None: not taken). A body without a sequence a code can
+    have (an older server's 204, not JSON, a bool, out of range) gives no floor."""
+    if status >= 300:
+        return None
+    try:
+        highest = json.loads(text).get("highest_sequence") if text.strip() else None
+    except (ValueError, AttributeError):
+        highest = None
+    valid = isinstance(highest, int) and not isinstance(highest, bool) and 0 <= highest <= MAX_SEQUENCE
+    return HeartbeatAnswer(highest if valid else None)
 
 
 def _reason(status: int, text: str) -> str:
@@ -254,15 +276,15 @@ class CentralClient:
             return [Outcome(RETRY, "malformed answer from the server")] * len(items)
         return [classify_batch_item(item) for item in results]
 
-    def heartbeat(self, kiosk_number: int, payload: dict[str, Any]) -> bool:
-        """Tell the server this kiosk's health; False when it could not be told (never raises)."""
+    def heartbeat(self, kiosk_number: int, payload: dict[str, Any]) -> HeartbeatAnswer | None:
+        """Tell the server this kiosk's health; None when it could not be told (never raises)."""
         try:
             response = self._session.post(
                 f"{self.base_url}{API}/kiosks/{kiosk_number}/heartbeat", json=payload, timeout=self._timeout
             )
         except requests.RequestException:
-            return False
-        return response.status_code < 300
+            return None
+        return read_heartbeat_answer(response.status_code, response.text)
 
     def fetch_catalog(self, etag: str | None, max_bytes: int) -> CatalogAnswer:
         """The server's current catalog unless it still has ``etag``; the body is read up to

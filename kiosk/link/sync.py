@@ -6,6 +6,11 @@ with them, runs one call at a time on the kiosk's worker threads (``kiosk.core.b
 never on the loop's thread. Delivery is at-least-once with
 an idempotency key per request, so the server stores each exactly once.
 
+The heartbeat goes first, when delivery starts and every minute; the server's answer carries the
+highest tracking-code sequence it holds for this kiosk number, kept in the outbox as the floor no
+new code goes down to (``OutboxStore.raise_sequence_floor``): a lost or replaced outbox never
+issues a code again that the server already has.
+
 What happens to an attempt (``client.classify``): delivered; retried later with backoff and full
 jitter or the server's Retry-After; rejected for good (kept, shown to staff); or, on 401/403,
 delivery pauses until staff fix the token (``resume``).
@@ -274,7 +279,10 @@ class SyncEngine:
             rejected=health.counts["rejected"],
             last_error=error[:1000] or None,
         )
-        await self._call(self._client.heartbeat, self._kiosk_number, payload)
+        answer = await self._call(self._client.heartbeat, self._kiosk_number, payload)
+        if answer is not None and answer.highest_sequence is not None:
+            # Codes the server holds are never issued again, whatever became of the outbox.
+            await self._call(self._store.raise_sequence_floor, self._kiosk_number, answer.highest_sequence)
         if self.status.error is None:  # usage counters wait while the outbox fails
             await self._call(self._send_usage)
 

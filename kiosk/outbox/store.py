@@ -11,6 +11,10 @@ perfectly good, and is left exactly where it is) and ``OutboxDamaged`` (SQLite s
 a database or is corrupt, or ``PRAGMA quick_check`` finds damage: its readable requests are moved
 to a new outbox by ``kiosk.outbox.salvage``). The check runs once, at open, never per request.
 
+Tracking codes: the sequence part never goes back (meta ``sequence``), and never down to the
+floor the central server told for a kiosk number (meta ``sequence_floor:NNN``, raised by the
+heartbeat's answer), so a replaced outbox does not issue codes the server already holds.
+
 One connection, guarded by a lock: the outbox has a single writer, whichever thread calls it.
 """
 
@@ -29,7 +33,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from kiosk.core.tracking import make_tracking_code, next_sequence
+from kiosk.core.tracking import MAX_SEQUENCE, make_tracking_code, next_sequence
 from kiosk.outbox.retry import MAX_RETRY_AFTER_SECONDS
 
 SCHEMA_VERSION = 2
@@ -194,6 +198,23 @@ class TakenOver:
 
 # The meta key under which a salvaged file's name is recorded (the value: when).
 _SALVAGED = "salvaged:"
+# The meta keys of the tracking-code sequence: the last one issued here, and per kiosk number the
+# highest the central server holds (told in its answer to the heartbeat). None is ever issued again.
+_SEQUENCE = "sequence"
+_FLOOR = "sequence_floor:"
+
+
+def _floor_key(kiosk_number: int) -> str:
+    return f"{_FLOOR}{kiosk_number:03d}"
+
+
+def _raise_meta(db: sqlite3.Connection, key: str, value: int) -> None:
+    """Set an integer in the meta table to ``value`` unless it is already higher."""
+    db.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET"
+        " value = CAST(MAX(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER)) AS TEXT)",
+        (key, str(value)),
+    )
 
 
 @dataclass(frozen=True)
@@ -337,11 +358,7 @@ class OutboxStore:
                 )  # fmt: skip
                 kept += done
                 requeued += not done
-            db.execute(
-                "INSERT INTO meta (key, value) VALUES ('sequence', ?) ON CONFLICT (key) DO UPDATE SET"
-                " value = CAST(MAX(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER)) AS TEXT)",
-                (str(sequence),),
-            )
+            _raise_meta(db, _SEQUENCE, sequence)
             db.execute(
                 "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (_SALVAGED + source, stamp),
@@ -353,6 +370,23 @@ class OutboxStore:
         with self._lock:
             row = self._db.execute("SELECT value FROM meta WHERE key = ?", (_SALVAGED + source,)).fetchone()
         return row[0] if row else None
+
+    # --- tracking-code sequence ----------------------------------------------------------------
+
+    def raise_sequence_floor(self, kiosk_number: int, highest: int) -> None:
+        """The central server holds codes of ``kiosk_number`` up to sequence ``highest``: no code
+        issued here from now on has a sequence at or below it (kept in the meta table, so a restart
+        keeps it; a lower floor told later never lowers it)."""
+        if not 0 <= highest <= MAX_SEQUENCE:
+            raise ValueError(f"a sequence floor is 0 to {MAX_SEQUENCE}, not {highest}")
+        with self._lock, self._transaction() as db:
+            _raise_meta(db, _floor_key(kiosk_number), highest)
+
+    def sequence_floor(self, kiosk_number: int) -> int:
+        """The highest sequence the central server said it holds for ``kiosk_number`` (0: none told)."""
+        with self._lock:
+            row = self._db.execute("SELECT value FROM meta WHERE key = ?", (_floor_key(kiosk_number),)).fetchone()
+        return int(row[0]) if row else 0
 
     # --- writing ---------------------------------------------------------------------------
 
@@ -369,8 +403,16 @@ class OutboxStore:
         key = str(uuid.uuid4())
         try:
             with self._lock, self._transaction() as db:
-                row = db.execute("SELECT value FROM meta WHERE key = 'sequence'").fetchone()
-                sequence = next_sequence(int(row[0]) if row else 0, datetime.fromtimestamp(now, UTC))
+                meta = dict(
+                    db.execute(
+                        "SELECT key, value FROM meta WHERE key IN (?, ?)", (_SEQUENCE, _floor_key(kiosk_number))
+                    ).fetchall()
+                )
+                sequence = next_sequence(
+                    int(meta.get(_SEQUENCE, 0)),
+                    datetime.fromtimestamp(now, UTC),
+                    floor=int(meta.get(_floor_key(kiosk_number), 0)),
+                )
                 code = make_tracking_code(kiosk_number, sequence)
                 # The body is sent as it is stored: the central server's request contract (v1).
                 stored = dict(
@@ -384,9 +426,9 @@ class OutboxStore:
                     (key, code, service_id, agency_id, mode, text, now, stamp, stamp),
                 )
                 db.execute(
-                    "INSERT INTO meta (key, value) VALUES ('sequence', ?)"
+                    "INSERT INTO meta (key, value) VALUES (?, ?)"
                     " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                    (str(sequence),),
+                    (_SEQUENCE, str(sequence)),
                 )
                 request_id = int(cursor.lastrowid or 0)
         except OverflowError as exc:  # every tracking code of this kiosk is used

@@ -458,11 +458,21 @@ def test_catalog_404_then_etag_and_304(central: RunningCentral, kiosk: KioskClie
 # --- heartbeat and usage ------------------------------------------------------------------------
 
 
-def test_heartbeat_is_204_and_recorded(central: RunningCentral, kiosk: KioskClient) -> None:
-    response = kiosk.http.post(f"/api/v1/kiosks/{kiosk.number}/heartbeat", json=heartbeat_body(), headers=kiosk.auth)
-    assert response.status_code == 204
-    assert response.content == b""
-    [beat] = central.heartbeats()
+def test_heartbeat_is_recorded_and_answers_the_highest_sequence_of_the_kiosk_s_codes(
+    central: RunningCentral, kiosk: KioskClient
+) -> None:
+    """A kiosk whose outbox was lost learns here which codes of its number are taken."""
+    url = f"/api/v1/kiosks/{kiosk.number}/heartbeat"
+    response = kiosk.http.post(url, json=heartbeat_body(), headers=kiosk.auth)
+    assert response.status_code == 200
+    assert response.json() == {"highest_sequence": None}
+    for sequence in (70_000_123, 5, 69_999_999):
+        body = kiosk.body(tracking_code=make_tracking_code(kiosk.number, sequence))
+        assert kiosk.submit(body).status_code == 201
+    with kiosk_client(central, "Next booth", kiosk.number + 1) as other:  # its codes are not this kiosk's
+        assert other.submit(other.body(tracking_code=make_tracking_code(other.number, 90_000_000))).status_code == 201
+    assert kiosk.http.post(url, json=heartbeat_body(), headers=kiosk.auth).json() == {"highest_sequence": 70_000_123}
+    [beat, _second] = central.heartbeats()
     assert beat["kiosk_number"] == kiosk.number
     assert (beat["queue_depth"], beat["oldest_pending_seconds"], beat["version"]) == (3, 12.5, "0.1.0")
     [row] = [k for k in central.store.kiosks.fleet() if k.number == kiosk.number]
@@ -534,6 +544,10 @@ def test_openapi_document_describes_every_kiosk_call(kiosk: KioskClient) -> None
     assert any(p["name"] == "Idempotency-Key" for p in post["parameters"])
     schema = spec["components"]["schemas"]["RequestIn"]
     assert schema["additionalProperties"] is False
+    beat = paths["/api/v1/kiosks/{number}/heartbeat"]["post"]["responses"]
+    assert "204" not in beat and beat["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/HeartbeatOut")
+    floor = spec["components"]["schemas"]["HeartbeatOut"]["properties"]["highest_sequence"]
+    assert floor["anyOf"][0] == {"type": "integer", "minimum": 0, "maximum": 99_999_999}, floor
     assert spec["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
 
 

@@ -169,7 +169,7 @@ def test_everything_shown_is_escaped(central: RunningCentral, kiosk: KioskClient
         "version": hostile[:100], "profile": "p", "mode": "live", "catalog_version": "1", "queue_depth": 0,
         "oldest_pending_seconds": None, "rejected": 0, "last_error": hostile,
     }  # fmt: skip
-    assert kiosk.http.post(f"/api/v1/kiosks/{kiosk.number}/heartbeat", json=beat, headers=kiosk.auth).status_code == 204
+    assert kiosk.http.post(f"/api/v1/kiosks/{kiosk.number}/heartbeat", json=beat, headers=kiosk.auth).status_code == 200
     token = _page_csrf(staff, f"/requests/{reference}")
     staff.post(f"/requests/{reference}/status", data={"status": "rejected", "reason": hostile, "csrf_token": token})
     for path in (f"/requests/{reference}", "/requests", "/fleet", f"/requests?code={hostile}"):

@@ -8,13 +8,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from harness.central_server import RunningCentral
 from kiosk.central.clock import utcnow
 from kiosk.central.jalali import local_zone
 from kiosk.central.models import User
 from kiosk.central.schemas import HeartbeatIn, UsageEventIn, UsageKind
-from kiosk.central.store.kiosks import KioskIdentity
+from kiosk.central.store.kiosks import KioskIdentity, highest_code_query
 from kiosk.central.store.requests import RequestCriteria
 from tests.support.kiosk_client import KioskClient
 
@@ -201,3 +202,18 @@ def test_usage_summary_counts_each_day_and_the_top_services_of_the_agencies_seen
     assert civil_only.days == [today]
     assert civil_only.daily == {"service_viewed": [4], "request_submitted": [0]}
     assert civil_only.top_services == {"service_viewed": [("civil.birth", 4)], "request_submitted": []}
+
+
+def test_the_highest_sequence_of_a_kiosk_is_one_step_on_the_tracking_code_index(central: RunningCentral) -> None:
+    """Every heartbeat asks it: it must not read a busy kiosk's requests one by one."""
+    query = highest_code_query(7).compile(central.store.db.engine, compile_kwargs={"literal_binds": True})
+    with central.store.db.engine.connect() as connection:
+        if central.store.db.dialect == "postgresql":
+            connection.execute(text("SET enable_seqscan = off"))  # an empty table: the planner would scan it
+            plan = " ".join(row[0] for row in connection.execute(text(f"EXPLAIN {query}")))
+            assert "Index Only Scan Backward using ix_requests_tracking_code" in plan, plan
+            assert "Sort" not in plan, plan
+        else:
+            plan = " ".join(row[-1] for row in connection.execute(text(f"EXPLAIN QUERY PLAN {query}")))
+            assert "USING COVERING INDEX ix_requests_tracking_code (tracking_code>? AND tracking_code<?)" in plan, plan
+            assert "TEMP B-TREE" not in plan, plan

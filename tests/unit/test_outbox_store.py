@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from kiosk.core.tracking import is_valid_tracking_code
+from kiosk.core.tracking import clock_sequence, is_valid_tracking_code
 from kiosk.outbox import store as store_module
 from kiosk.outbox.store import (
     CACHE_KIB,
@@ -153,6 +154,29 @@ def test_codes_keep_rising_after_restart(tmp_path: Path, clock: Clock) -> None:
     later = enqueue(again, 1)[0]
     again.close()
     assert int(later.tracking_code[3:11]) > int(first[-1].tracking_code[3:11])
+
+
+def test_no_code_at_or_below_the_server_s_floor_is_issued_even_after_reopening(tmp_path: Path, clock: Clock) -> None:
+    """A replaced outbox starts from nothing; the floor the server tells keeps its codes new."""
+    store = OutboxStore(tmp_path / "o.db", clock)
+    floor = clock_sequence(datetime.fromtimestamp(clock.now, UTC)) + 5_000
+    store.raise_sequence_floor(7, floor)
+    store.raise_sequence_floor(7, floor - 4_000)  # a lower floor told later never lowers it
+    first = [int(r.tracking_code[3:11]) for r in enqueue(store, 3)]
+    store.close()
+    again = OutboxStore(tmp_path / "o.db", clock)
+    later = [int(r.tracking_code[3:11]) for r in enqueue(again, 2)]
+    other_kiosk = int(again.enqueue(8, "water.bill", "water", "demo", BODY).tracking_code[3:11])
+    again.close()
+    assert first == [floor + 1, floor + 2, floor + 3] and later == [floor + 4, floor + 5]
+    assert other_kiosk == floor + 6  # the sequence still never repeats on this outbox
+    fresh = OutboxStore(tmp_path / "new.db", clock)
+    fresh.raise_sequence_floor(8, floor)
+    fresh.close()
+    reopened = OutboxStore(tmp_path / "new.db", clock)
+    assert reopened.sequence_floor(8) == floor and reopened.sequence_floor(7) == 0
+    assert int(reopened.enqueue(8, "water.bill", "water", "demo", BODY).tracking_code[3:11]) == floor + 1
+    reopened.close()
 
 
 def test_oldest_pending_age(store: OutboxStore, clock: Clock) -> None:

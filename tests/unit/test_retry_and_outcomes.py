@@ -6,7 +6,16 @@ from datetime import UTC, datetime
 
 import pytest
 
-from kiosk.link.client import DELIVERED, PAUSED, REJECTED, RETRY, classify, classify_batch_item
+from kiosk.link.client import (
+    DELIVERED,
+    PAUSED,
+    REJECTED,
+    RETRY,
+    HeartbeatAnswer,
+    classify,
+    classify_batch_item,
+    read_heartbeat_answer,
+)
 from kiosk.outbox.retry import (
     MAX_DELAY_SECONDS,
     MAX_RETRY_AFTER_SECONDS,
@@ -100,3 +109,26 @@ def test_the_client_ignores_the_environment_s_proxy_and_ca_unless_the_profile_na
     named = CentralClient("https://kiosk.sari.ir", "007.t", proxy="http://127.0.0.1:3128", ca_file="/etc/ca.pem")
     assert named._session.proxies == {"http": "http://127.0.0.1:3128", "https": "http://127.0.0.1:3128"}
     assert named._session.verify == "/etc/ca.pem"
+
+
+@pytest.mark.parametrize(
+    ("status", "text", "answer"),
+    [
+        (200, '{"highest_sequence": 29439433}', HeartbeatAnswer(29439433)),
+        (200, '{"highest_sequence": 0}', HeartbeatAnswer(0)),
+        (200, '{"highest_sequence": null}', HeartbeatAnswer(None)),
+        (204, "", HeartbeatAnswer(None)),  # a server older than the floor
+        (200, "not json", HeartbeatAnswer(None)),
+        (200, "[1]", HeartbeatAnswer(None)),
+        (200, '{"highest_sequence": true}', HeartbeatAnswer(None)),
+        (200, '{"highest_sequence": "29439433"}', HeartbeatAnswer(None)),
+        (200, '{"highest_sequence": 100000000}', HeartbeatAnswer(None)),
+        (200, '{"highest_sequence": -1}', HeartbeatAnswer(None)),
+        (403, '{"detail": "this token belongs to another kiosk"}', None),
+        (500, "", None),
+    ],
+)
+def test_the_heartbeat_answer_gives_a_floor_only_when_it_is_a_sequence(
+    status: int, text: str, answer: HeartbeatAnswer | None
+) -> None:
+    assert read_heartbeat_answer(status, text) == answer

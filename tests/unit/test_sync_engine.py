@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from kiosk.link.client import DELIVERED, PAUSED, REJECTED, RETRY, Outcome, submit_each
+from kiosk.link.client import DELIVERED, PAUSED, REJECTED, RETRY, HeartbeatAnswer, Outcome, submit_each
 from kiosk.link.sync import SyncEngine, SyncStatus, drain
 from kiosk.outbox.store import OutboxStore
 
@@ -28,6 +28,7 @@ class ScriptedServer:
         self.received: list[str] = []
         self.stored: dict[str, dict[str, Any]] = {}
         self.heartbeats: list[dict[str, Any]] = []
+        self.highest_sequence: int | None = None  # what it answers to a heartbeat
 
     def submit(self, key: str, body: dict[str, Any]) -> Outcome:
         self.received.append(key)
@@ -39,9 +40,9 @@ class ScriptedServer:
     def submit_many(self, requests: list[tuple[str, dict[str, Any]]]) -> list[Outcome]:
         return submit_each(self.submit, requests)  # as CentralClient does with a server without batches
 
-    def heartbeat(self, number: int, payload: dict[str, Any]) -> bool:
+    def heartbeat(self, number: int, payload: dict[str, Any]) -> HeartbeatAnswer:
         self.heartbeats.append(dict(payload, number=number))
-        return True
+        return HeartbeatAnswer(self.highest_sequence)
 
 
 @pytest.fixture
@@ -93,6 +94,21 @@ def test_delivers_everything_once_and_sends_a_heartbeat(store: OutboxStore) -> N
     assert statuses[-1].running is False and statuses[-2].delivered_this_run == 45
     body = next(iter(server.stored.values()))
     assert set(body) >= {"tracking_code", "service_id", "agency_id", "mode", "created_at", "profile", "fields"}
+
+
+def test_the_server_s_highest_sequence_from_the_heartbeat_is_the_outbox_s_floor(store: OutboxStore) -> None:
+    server = ScriptedServer()
+    server.highest_sequence = 50_000_000  # codes this kiosk number issued before its outbox was replaced
+
+    async def scenario() -> None:
+        engine = engine_for(store, server)
+        engine.start()
+        await until(lambda: store.sequence_floor(3) == 50_000_000)
+        await engine.stop()
+
+    asyncio.run(scenario())
+    fill(store, 1)
+    assert int(store.pending()[0].tracking_code[3:11]) == 50_000_001
 
 
 def test_retry_after_holds_the_queue_then_delivers(store: OutboxStore) -> None:

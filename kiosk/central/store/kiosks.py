@@ -9,16 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import Select, delete, select
 from sqlalchemy.exc import IntegrityError
 
 from kiosk.central import security
 from kiosk.central.clock import utcnow
 from kiosk.central.db import Database
-from kiosk.central.models import Heartbeat, Kiosk
+from kiosk.central.models import CitizenRequest, Heartbeat, Kiosk
 from kiosk.central.schemas import HeartbeatIn
 from kiosk.central.settings import Settings
-from kiosk.core.tracking import MAX_KIOSK_NUMBER
+from kiosk.core.tracking import CODE_LENGTH, KIOSK_DIGITS, MAX_KIOSK_NUMBER, SEQUENCE_DIGITS
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,24 @@ class KioskIdentity:
 
     id: int
     number: int
+
+
+def highest_code_query(number: int) -> Select[tuple[str]]:
+    """The highest tracking code stored that begins with kiosk ``number``: by code, not by the kiosk
+    row, since a code is unique across the whole server whoever stored it. One backward step on the
+    tracking-code index: codes are 12 digits, so within one kiosk's prefix their order as text is
+    their sequence's order, and the bounds are digits too, which every collation orders alike."""
+    prefix = f"{number:0{KIOSK_DIGITS}d}"
+    rest = CODE_LENGTH - KIOSK_DIGITS
+    return (
+        select(CitizenRequest.tracking_code)
+        .where(
+            CitizenRequest.tracking_code >= prefix + "0" * rest,
+            CitizenRequest.tracking_code <= prefix + "9" * rest,
+        )
+        .order_by(CitizenRequest.tracking_code.desc())
+        .limit(1)
+    )
 
 
 class Kiosks:
@@ -96,6 +114,13 @@ class Kiosks:
             session.add(Heartbeat(kiosk_id=kiosk_id, at=now, **values))
             cutoff = now - timedelta(days=self.settings.heartbeat_retention_days)
             session.execute(delete(Heartbeat).where(Heartbeat.kiosk_id == kiosk_id, Heartbeat.at < cutoff))
+
+    def highest_sequence(self, number: int) -> int | None:
+        """The highest tracking-code sequence among the requests stored under codes of kiosk
+        ``number`` (None: none); see ``highest_code_query``."""
+        with self.db.read() as session:
+            code = session.scalar(highest_code_query(number))
+        return None if code is None else int(code[KIOSK_DIGITS : KIOSK_DIGITS + SEQUENCE_DIGITS])
 
     def heartbeats(self) -> list[Heartbeat]:
         """The heartbeat history of every kiosk, oldest first."""
