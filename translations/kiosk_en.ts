@@ -683,14 +683,6 @@ Please ask the booth staff for help.</translation>
     <context>
         <name>SubmitFailedScreen</name>
         <message>
-            <source>We are sorry: this kiosk cannot take requests right now</source>
-            <translation>We are sorry: this kiosk cannot take requests right now</translation>
-        </message>
-        <message>
-            <source>What you type could not be saved at the moment, so the form is not shown. Please try again in a few minutes, ask the booth staff for help, or use the agency's website shown on the service page.</source>
-            <translation>What you type could not be saved at the moment, so the form is not shown. Please try again in a few minutes, ask the booth staff for help, or use the agency's website shown on the service page.</translation>
-        </message>
-        <message>
             <source>We are sorry: your request could not be saved</source>
             <translation>We are sorry: your request could not be saved</translation>
         </message>

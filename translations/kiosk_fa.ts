@@ -683,14 +683,6 @@ Please ask the booth staff for help.</source>
     <context>
         <name>SubmitFailedScreen</name>
         <message>
-            <source>We are sorry: this kiosk cannot take requests right now</source>
-            <translation>پوزش می‌خواهیم: این پیشخوان فعلاً نمی‌تواند درخواست بپذیرد</translation>
-        </message>
-        <message>
-            <source>What you type could not be saved at the moment, so the form is not shown. Please try again in a few minutes, ask the booth staff for help, or use the agency's website shown on the service page.</source>
-            <translation>آنچه وارد کنید فعلاً ذخیره نمی‌شود، برای همین فرم نشان داده نمی‌شود. لطفاً چند دقیقه دیگر دوباره امتحان کنید، از کارکنان غرفه کمک بخواهید یا از وب‌سایت دستگاه که در صفحه خدمت آمده است استفاده کنید.</translation>
-        </message>
-        <message>
             <source>We are sorry: your request could not be saved</source>
             <translation>پوزش می‌خواهیم: درخواست شما ذخیره نشد</translation>
         </message>

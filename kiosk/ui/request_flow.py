@@ -215,9 +215,6 @@ class RequestFlow(QObject):
 
     def start(self, service: Service, agency: Agency, demo: bool) -> None:
         self.stop_building_ahead()
-        if self.desk is None or not self.desk.available:
-            self._unavailable(service, agency, demo)
-            return
         form = self._form_ahead_of(service)
         if form is not None:
             self._form_ahead = None  # the form built ahead, untouched: shown as it is
@@ -226,17 +223,6 @@ class RequestFlow(QObject):
         self.form = form or self._new_form(service, agency)
         self.form.review_requested.connect(self._to_review)
         self._show(self.form)
-
-    def _unavailable(self, service: Service, agency: Agency, demo: bool) -> None:
-        """The outbox cannot be opened now: nothing the citizen typed could be kept, so they are
-        told before they type, not after. "Try again" starts the form once the kiosk has opened it."""
-        from kiosk.ui.screens.receipt import SubmitFailedScreen
-
-        self.discard()
-        self.failed = SubmitFailedScreen(self._localizer, before_start=True)
-        self.failed.done.connect(self.finished)
-        self.failed.retry.connect(lambda: self.start(service, agency, demo))
-        self._show(self.failed)
 
     def back(self) -> bool:
         """Step back inside the flow; False when there is nothing to go back to (leave the flow)."""

@@ -169,17 +169,15 @@ class ReceiptScreen(Screen):
 
 
 class SubmitFailedScreen(Screen):
-    """The commit failed (full disk, broken outbox): an apology, no code, nothing pretended. Or,
-    ``before_start``, the outbox cannot be opened now: said before the citizen types anything."""
+    """The commit failed (full disk, broken outbox): an apology, no code, nothing pretended."""
 
     done = Signal()
     retry = Signal()
 
-    def __init__(self, localizer: Localizer, before_start: bool = False, parent: QWidget | None = None) -> None:
+    def __init__(self, localizer: Localizer, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("requestsUnavailableScreen" if before_start else "submitFailedScreen")
+        self.setObjectName("submitFailedScreen")
         self._localizer = localizer
-        self._before_start = before_start
         self.title = QLabel()
         self.title.setObjectName("outOfServiceTitle")
         self.title.setWordWrap(True)
@@ -207,23 +205,13 @@ class SubmitFailedScreen(Screen):
         self.retranslate()
 
     def retranslate(self) -> None:
-        if self._before_start:
-            self.title.setText(self.tr("We are sorry: this kiosk cannot take requests right now"))
-            self.body.setText(
-                self.tr(
-                    "What you type could not be saved at the moment, so the form is not shown. Please try again "
-                    "in a few minutes, ask the booth staff for help, or use the agency's website shown on the "
-                    "service page."
-                )
+        self.title.setText(self.tr("We are sorry: your request could not be saved"))
+        self.body.setText(
+            self.tr(
+                "Nothing was sent and no tracking code was issued. Please try once more; if it fails again, "
+                "ask the booth staff for help or use the agency's website shown on the service page."
             )
-        else:
-            self.title.setText(self.tr("We are sorry: your request could not be saved"))
-            self.body.setText(
-                self.tr(
-                    "Nothing was sent and no tracking code was issued. Please try once more; if it fails again, "
-                    "ask the booth staff for help or use the agency's website shown on the service page."
-                )
-            )
+        )
         self.retry_button.setText(self.tr("Try again"))
         self.retry_button.setAccessibleName(self.retry_button.text())
         self.done_button.setText(self.tr("Finish"))
