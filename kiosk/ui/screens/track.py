@@ -218,11 +218,11 @@ class TrackScreen(Screen):
         if asked_reason and answer.kind in (WRONG_DIGITS, TOO_MANY_TRIES, OFFLINE):
             # The status stays as it was shown; the entry stays for another try (the digits kept
             # and selected: the next digit typed replaces them), except after too many tries.
-            self.reason_problem, self._retry_after = answer.kind, answer.retry_after
             if answer.kind == TOO_MANY_TRIES:
                 self._forget_digits()
             else:
                 self.mobile_digits.selectAll()
+            self.reason_problem, self._retry_after = answer.kind, answer.retry_after
             self._render()
             return
         self._forget_digits()  # the reason is shown (or the code is gone): the digits have done their job
@@ -233,6 +233,7 @@ class TrackScreen(Screen):
             self.mobile_digits.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _forget_digits(self) -> None:
+        """Empty the digits field and forget what came of them; the keypad back on the code."""
         self.mobile_digits.clear()
         self.reason_problem, self._retry_after = None, None
         if self._keypad_target is self.mobile_digits:
