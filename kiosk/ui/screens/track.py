@@ -28,6 +28,17 @@ from kiosk.ui.widgets.keyboard import NumericKeypad
 from kiosk.ui.widgets.screen import Screen
 
 
+def _set_visible(widgets: dict[QWidget, bool]) -> None:
+    """Hide what goes before showing what comes: showing a widget lays its window out at once, and
+    a moment with both asked for more height than the screen has (Qt grew the window past it)."""
+    for widget, shown in widgets.items():
+        if not shown:
+            widget.hide()
+    for widget, shown in widgets.items():
+        if shown:
+            widget.show()
+
+
 def _moment(iso: str) -> QDateTime:
     instant = datetime.fromisoformat(iso.replace("Z", "+00:00"))
     return QDateTime.fromSecsSinceEpoch(int(instant.timestamp()), QTimeZone.systemTimeZone())
@@ -243,7 +254,7 @@ class TrackScreen(Screen):
         if not self._waiting:
             self.answer = None
             self._forget_digits()
-            self.result.hide()
+            _set_visible({self.result: False, self.intro: True})
 
     def _clear_reason_problem(self) -> None:
         if not self._waiting and self.reason_problem in (INCOMPLETE, WRONG_DIGITS, OFFLINE):
@@ -253,7 +264,7 @@ class TrackScreen(Screen):
     def _render(self) -> None:
         answer = self.answer
         if answer is None:
-            self.result.hide()
+            _set_visible({self.result: False, self.intro: True})
             return
         if answer.kind == INVALID:
             self._show(
@@ -292,8 +303,6 @@ class TrackScreen(Screen):
                     "in person or by text message."
                 )
             )
-        self._show(headline, "\n".join(line for line in lines if line), error=answer.status == "rejected")
-        self.reason_box.setVisible(answer.asks_for_mobile_digits)
         if answer.asks_for_mobile_digits:
             self.reason_prompt.setText(
                 self.tr(
@@ -305,6 +314,12 @@ class TrackScreen(Screen):
             self.reason_button.setText(self.tr("Show explanation"))
             self.reason_button.setAccessibleName(self.tr("Show the agency's explanation"))
             self._render_reason_message()
+        self._show(
+            headline,
+            "\n".join(line for line in lines if line),
+            error=answer.status == "rejected",
+            asks_digits=answer.asks_for_mobile_digits,
+        )
 
     def _render_reason_message(self) -> None:
         problem = self.reason_problem
@@ -324,10 +339,17 @@ class TrackScreen(Screen):
                 )
             else:
                 message = self.tr("Too many wrong tries. Please try again later.")
-        self.digits_row.setVisible(problem != TOO_MANY_TRIES)
         self.reason_message.setText(message or "")
-        self.reason_message.setVisible(bool(message))
         set_style_flags(self.reason_message, error=problem not in (None, ASKING))
+        # One instruction at a time, in the same place: what came of the digits replaces what to
+        # type (both, with large text, asked for more height than a 768-pixel screen has).
+        _set_visible(
+            {
+                self.reason_prompt: not message,
+                self.reason_message: bool(message),
+                self.digits_row: problem != TOO_MANY_TRIES,
+            }
+        )
 
     def _show_local(self, answer: LookupAnswer) -> None:
         local = {
@@ -352,13 +374,15 @@ class TrackScreen(Screen):
             return self.tr("Service: %1").replace("%1", self._localizer.text(service.title))
         return ""
 
-    def _show(self, headline: str, details: str, error: bool = False) -> None:
+    def _show(self, headline: str, details: str, error: bool = False, asks_digits: bool = False) -> None:
         self.status.setText(headline)
         set_style_flags(self.status, error=error)
         self.details.setText(details)
-        self.details.setVisible(bool(details))
-        self.reason_box.hide()  # shown again by ``_show_found`` when the answer asks for the digits
-        self.result.show()
+        # While the digits are asked for, the code's instructions give their room to theirs (with
+        # large text both asked for more height than a 768-pixel screen has).
+        _set_visible(
+            {self.details: bool(details), self.reason_box: asks_digits, self.intro: not asks_digits, self.result: True}
+        )
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Follow your request"))
