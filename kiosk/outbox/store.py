@@ -191,6 +191,20 @@ def check_outbox(path: Path) -> list[str]:
         raise _open_error(path, exc) from exc
 
 
+def told_server_key(path: Path) -> bytes | None:
+    """The server's key the outbox at ``path`` holds (None: none, or it cannot be read), read
+    through a read-only connection (a running kiosk may have it open)."""
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_SECONDS)
+        try:
+            row = db.execute("SELECT value FROM meta WHERE key = ?", (_SERVER_KEY,)).fetchone()
+        finally:
+            db.close()
+        return parse_public_key(row[0]) if row else None
+    except (sqlite3.Error, ValueError):
+        return None
+
+
 @dataclass(frozen=True)
 class OutboxRequest:
     id: int
