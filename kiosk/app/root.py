@@ -22,7 +22,7 @@ from kiosk.core.paths import KioskPaths
 from kiosk.core.profiles import ProfileLibrary
 from kiosk.core.settings import KioskSettings, load_settings
 from kiosk.link.lookup import LookupAnswer, RequestLookup
-from kiosk.outbox.desk import DeskContext, RequestDesk
+from kiosk.outbox.desk import NO_KEY, DeskContext, RequestDesk
 from kiosk.outbox.salvage import open_salvaging
 from kiosk.outbox.store import OutboxError, OutboxStore, describe
 from kiosk.outbox.usage import UsageLog
@@ -47,10 +47,6 @@ DELIVERY_MODULES = ("kiosk.link.client", "kiosk.link.sync", "kiosk.link.catalog_
 # this soon after.
 OUTBOX_RETRY_MS = 30_000
 OUTBOX_ANSWER_MS = 200
-NO_KEY = (
-    "the central server's key is not known, so no answer could be sealed: set server.key in config.toml"
-    " (`kiosk-central sealing-key` prints it) or let the kiosk reach its server once"
-)
 
 
 def load_content(paths: KioskPaths, profile_name: str) -> KioskContent | None:

@@ -26,6 +26,12 @@ from kiosk.outbox.store import OutboxError, OutboxRequest, OutboxStore, describe
 
 log = logging.getLogger(__name__)
 
+# Why no request is taken while the server's key is not known (logged; staff see it in their panel).
+NO_KEY = (
+    "the central server's key is not known, so no answer could be sealed: set server.key in config.toml"
+    " (`kiosk-central sealing-key` prints it) or let the kiosk reach its server once"
+)
+
 
 @dataclass(frozen=True)
 class DeskContext:
@@ -107,10 +113,7 @@ class RequestDesk:
         if key is not None:
             body["sealed_fields"] = self._sealer(key).seal(dict(values))
         elif context.delivers:
-            raise OutboxError(
-                "requests cannot be stored on this kiosk yet: the central server's key is not known (set server.key"
-                " in config.toml from `kiosk-central sealing-key`, or let the kiosk reach the server once)"
-            )
+            raise OutboxError(f"requests cannot be stored on this kiosk yet: {NO_KEY}")
         # else: a demo kiosk with nowhere to deliver keeps the request without its answers
         try:
             request = self._store.enqueue(context.kiosk_number, service.id, service.agency_id, context.mode, body)

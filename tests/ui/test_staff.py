@@ -144,6 +144,10 @@ def test_technician_sets_the_connection_and_pins(qtbot: QtBot, kiosk: Kiosk) -> 
     click(qtbot, find(card, "saveConnectionButton"))
     assert kiosk.settings.kiosk_number == 12 and kiosk.settings.server_token == "012.secret-token"
     assert kiosk.window.current_page == Page.STAFF, "no key yet: out of service, once staff close their panel"
+    kiosk.window.staff.refresh()
+    facts = kiosk.window.staff.panel.queue_facts.text()
+    assert "کلید سامانه مرکزی" in facts and "صف درخواست‌ها باز نمی‌شود" not in facts, "not an outbox problem"
+    card = kiosk.window.staff.panel.technician
     assert 'url = "https://kiosk.sari.ir"' in kiosk.paths.config_file.read_text(encoding="utf-8")
     card.number.setText("1000")
     click(qtbot, find(card, "saveConnectionButton"))
