@@ -644,6 +644,10 @@ Please ask the booth staff for help.</translation>
             <translation>No requests are taken: the outbox cannot be opened. The kiosk keeps trying. %1</translation>
         </message>
         <message>
+            <source>No requests are taken until this kiosk knows the central server's key. It learns it when it reaches the server; a technician can also set server.key in config.toml.</source>
+            <translation>No requests are taken until this kiosk knows the central server's key. It learns it when it reaches the server; a technician can also set server.key in config.toml.</translation>
+        </message>
+        <message>
             <source>Delivery stopped by an error and tries again by itself: %1</source>
             <translation>Delivery stopped by an error and tries again by itself: %1</translation>
         </message>

@@ -18,6 +18,7 @@ from typing import Any
 import requests
 
 from kiosk.core.live_state import InForce
+from kiosk.core.sealing import parse_public_key
 from kiosk.core.tracking import MAX_SEQUENCE
 from kiosk.outbox.retry import parse_retry_after
 
@@ -82,9 +83,11 @@ class TooManyTries(Exception):
 @dataclass(frozen=True)
 class HeartbeatAnswer:
     """What the server answered to a heartbeat: the highest tracking-code sequence it holds for this
-    kiosk number (None: none, or a server older than this kiosk, which answers 204)."""
+    kiosk number (None: none, or a server older than this kiosk, which answers 204), and its public
+    key, to which answers are sealed (None: not told, or not a key)."""
 
     highest_sequence: int | None = None
+    sealing_key: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -142,11 +145,19 @@ def read_heartbeat_answer(status: int, text: str) -> HeartbeatAnswer | None:
     if status >= 300:
         return None
     try:
-        highest = json.loads(text).get("highest_sequence") if text.strip() else None
-    except (ValueError, AttributeError):
-        highest = None
+        answer = json.loads(text) if text.strip() else {}
+    except ValueError:
+        answer = {}
+    if not isinstance(answer, dict):
+        answer = {}
+    highest = answer.get("highest_sequence")
     valid = isinstance(highest, int) and not isinstance(highest, bool) and 0 <= highest <= MAX_SEQUENCE
-    return HeartbeatAnswer(highest if valid else None)
+    key = answer.get("sealing_key")
+    try:
+        sealing_key = parse_public_key(key) if isinstance(key, str) else None
+    except ValueError:
+        sealing_key = None
+    return HeartbeatAnswer(highest if valid else None, sealing_key)
 
 
 def _reason(status: int, text: str) -> str:

@@ -46,16 +46,20 @@ def enqueue(
     return [store.enqueue(number, service, service.split(".")[0], "demo", body) for _ in range(n)]
 
 
-def file_a_request(qtbot: QtBot, kiosk: Kiosk) -> str:
-    """A citizen files a request for ``FILED_SERVICE`` by taps alone; returns its tracking code."""
+# What ``file_a_request`` types, unless told otherwise.
+FILED_ANSWERS = {"full_name": "مریم نوروزی", "national_id": "0012345679", "mobile": "09111234567",
+                 "unit_count": "2", "postal_code": "4816813311", "address": "ساری، میدان امام"}  # fmt: skip
+
+
+def file_a_request(qtbot: QtBot, kiosk: Kiosk, answers: dict[str, str] | None = None) -> str:
+    """A citizen files a request for ``FILED_SERVICE`` by taps alone (typing ``answers``, by default
+    ``FILED_ANSWERS``); returns its tracking code."""
     window = kiosk.window
     click(qtbot, window.attract)
     window.open_service(FILED_SERVICE)
     click(qtbot, find(window, "startRequestButton"))
     form = window.requests.form
-    answers = {"full_name": "مریم نوروزی", "national_id": "0012345679", "mobile": "09111234567",
-               "unit_count": "2", "postal_code": "4816813311", "address": "ساری، میدان امام"}  # fmt: skip
-    for field_id, text in answers.items():
+    for field_id, text in (answers or FILED_ANSWERS).items():
         fill(qtbot, form, field_id, text)
     for row in form.rows:
         if row.choices is not None:

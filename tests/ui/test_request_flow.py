@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import gc
+import os
 import re
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -23,6 +24,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.app.root import Kiosk
 from kiosk.core.forms import FieldProblem, format_jalali
 from kiosk.core.persian import PERSIAN_DIGITS, ZWNJ, to_ascii_digits
+from kiosk.core.sealing import Opener
 from kiosk.core.tracking import format_for_reading, is_valid_tracking_code
 from kiosk.ui import printing
 from kiosk.ui.screens import review as review_screen
@@ -95,6 +97,8 @@ def fill_valid(qtbot: QtBot, form: FormScreen) -> None:
 
 
 def test_every_validation_message_then_submit_and_read_the_code(qtbot: QtBot, kiosk: Kiosk) -> None:
+    opener = Opener(os.urandom(32))  # the central server's key pair
+    kiosk.store.learn_server_key(opener.public_key)  # as its answer to a heartbeat tells it
     form = open_form(qtbot, kiosk)
     assert form.title.text() == "درخواست انشعاب آب"
 
@@ -161,7 +165,7 @@ def test_every_validation_message_then_submit_and_read_the_code(qtbot: QtBot, ki
     assert "۱۴۰" in find(receipt, "receiptWhen").text()  # a Jalali year, in Persian digits
     stored = kiosk.store.find_by_tracking_code(typed_back)
     assert stored is not None and stored.state == "pending" and stored.mode == "demo"
-    assert stored.body["fields"] == {
+    assert opener.open(stored.body["sealed_fields"]) == {
         "full_name": f"علی رضا{ZWNJ}زاده",
         "national_id": "0012345679",
         "mobile": "09123456789",
