@@ -384,6 +384,26 @@ Please ask the booth staff for help.</source>
             <translation>بله</translation>
         </message>
         <message>
+            <source>Hide</source>
+            <translation>پنهان کردن</translation>
+        </message>
+        <message>
+            <source>Hide %1</source>
+            <translation>پنهان کردن %1</translation>
+        </message>
+        <message>
+            <source>hidden; tap Show to see it</source>
+            <translation>پنهان است؛ برای دیدن آن «نمایش» را بزنید</translation>
+        </message>
+        <message>
+            <source>Show</source>
+            <translation>نمایش</translation>
+        </message>
+        <message>
+            <source>Show %1</source>
+            <translation>نمایش %1</translation>
+        </message>
+        <message>
             <source>Check your answers</source>
             <translation>پاسخ‌های خود را بازبینی کنید</translation>
         </message>
@@ -799,6 +819,46 @@ Please ask the booth staff for help.</source>
         <message>
             <source>The agency's explanation: %1</source>
             <translation>توضیح دستگاه: %1</translation>
+        </message>
+        <message>
+            <source>The agency's explanation is not shown at the kiosk. The agency will tell you, in person or by text message.</source>
+            <translation>توضیح اداره در پیشخوان نشان داده نمی‌شود. اداره آن را حضوری یا با پیامک به اطلاع شما می‌رساند.</translation>
+        </message>
+        <message>
+            <source>To see the agency's explanation, type the last 4 digits of the mobile number you gave in your request.</source>
+            <translation>برای دیدن توضیح اداره، چهار رقم آخر شماره همراهی را که در درخواست نوشته‌اید وارد کنید.</translation>
+        </message>
+        <message>
+            <source>Last 4 digits of your mobile number</source>
+            <translation>چهار رقم آخر شماره همراه شما</translation>
+        </message>
+        <message>
+            <source>Show explanation</source>
+            <translation>نمایش توضیح</translation>
+        </message>
+        <message>
+            <source>Show the agency's explanation</source>
+            <translation>نمایش توضیح اداره</translation>
+        </message>
+        <message>
+            <source>Please type all 4 digits.</source>
+            <translation>لطفاً هر چهار رقم را وارد کنید.</translation>
+        </message>
+        <message>
+            <source>These digits do not match the mobile number in the request. Please check them and try again.</source>
+            <translation>این رقم‌ها با شماره همراه درخواست یکی نیست. لطفاً آن‌ها را بررسی کنید و دوباره امتحان کنید.</translation>
+        </message>
+        <message>
+            <source>The central server cannot be reached right now. Please try again in a moment.</source>
+            <translation>سامانه مرکزی اکنون در دسترس نیست. لطفاً کمی بعد دوباره امتحان کنید.</translation>
+        </message>
+        <message>
+            <source>Too many wrong tries. Please try again in %1 minutes.</source>
+            <translation>تعداد تلاش‌های نادرست زیاد شد. لطفاً %1 دقیقه دیگر دوباره امتحان کنید.</translation>
+        </message>
+        <message>
+            <source>Too many wrong tries. Please try again later.</source>
+            <translation>تعداد تلاش‌های نادرست زیاد شد. لطفاً بعداً دوباره امتحان کنید.</translation>
         </message>
         <message>
             <source>This kiosk still holds your request and sends it as soon as it can.</source>

@@ -83,7 +83,7 @@ class KioskWindow(QMainWindow):
         receipts_dir: Path | None = None,
         usage: UsageLog | None = None,
         workers: Workers | None = None,
-        look_up: Callable[[str], LookupAnswer] | None = None,
+        look_up: Callable[..., LookupAnswer] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
