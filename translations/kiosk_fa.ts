@@ -822,11 +822,11 @@ Please ask the booth staff for help.</source>
         </message>
         <message>
             <source>The agency's explanation is not shown at the kiosk. The agency will tell you, in person or by text message.</source>
-            <translation>توضیح اداره در پیشخوان نشان داده نمی‌شود. اداره آن را حضوری یا با پیامک به اطلاع شما می‌رساند.</translation>
+            <translation>توضیح دستگاه در پیشخوان نشان داده نمی‌شود. دستگاه آن را حضوری یا با پیامک به اطلاع شما می‌رساند.</translation>
         </message>
         <message>
             <source>To see the agency's explanation, type the last 4 digits of the mobile number you gave in your request.</source>
-            <translation>برای دیدن توضیح اداره، چهار رقم آخر شماره همراهی را که در درخواست نوشته‌اید وارد کنید.</translation>
+            <translation>برای دیدن توضیح دستگاه، چهار رقم آخر شماره همراهی را که در درخواست نوشته‌اید وارد کنید.</translation>
         </message>
         <message>
             <source>Last 4 digits of your mobile number</source>
@@ -838,7 +838,7 @@ Please ask the booth staff for help.</source>
         </message>
         <message>
             <source>Show the agency's explanation</source>
-            <translation>نمایش توضیح اداره</translation>
+            <translation>نمایش توضیح</translation>
         </message>
         <message>
             <source>Please type all 4 digits.</source>

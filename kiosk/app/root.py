@@ -360,9 +360,10 @@ class Kiosk:
             return  # no loop (a tool, a test): whoever starts delivery finds the outbox open
         self.start_sync()
 
-    def _look_up(self, code: str) -> LookupAnswer:
-        """For "track my request" (blocking: the window runs it on a worker)."""
-        return self._lookup.look_up(code)
+    def _look_up(self, code: str, mobile_last4: str | None = None) -> LookupAnswer:
+        """For "track my request" (blocking: the window runs it on a worker); the mobile's last four
+        digits, when the citizen gave them, unlock the agency's reason."""
+        return self._lookup.look_up(code, mobile_last4)
 
     # --- delivery --------------------------------------------------------------------------
 

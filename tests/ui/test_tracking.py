@@ -27,7 +27,7 @@ from tests.support.window import click, find, type_text
 
 CODE = make_tracking_code(1, 5)
 REASON = "سند مالکیت پیوست نشده است"
-PROMPT = "برای دیدن توضیح اداره، چهار رقم آخر شماره همراهی را که در درخواست نوشته‌اید وارد کنید."
+PROMPT = "برای دیدن توضیح دستگاه، چهار رقم آخر شماره همراهی را که در درخواست نوشته‌اید وارد کنید."
 
 
 def withheld(kiosk: Kiosk, second_factor: str | None = MOBILE_LAST4) -> LookupAnswer:
@@ -162,7 +162,7 @@ def test_a_reason_no_kiosk_may_show_is_said_to_come_from_the_agency(
 ) -> None:
     screen = open_track(qtbot, kiosk, ScriptedLookup(withheld(kiosk, second_factor=None)), monkeypatch)
     assert screen.details.text().endswith(
-        "توضیح اداره در پیشخوان نشان داده نمی‌شود. اداره آن را حضوری یا با پیامک به اطلاع شما می‌رساند."
+        "توضیح دستگاه در پیشخوان نشان داده نمی‌شود. دستگاه آن را حضوری یا با پیامک به اطلاع شما می‌رساند."
     )
     assert not screen.reason_box.isVisible()
 
