@@ -145,6 +145,10 @@ def test_the_catalog_names_the_mobile_field(central: RunningCentral, kiosk: Kios
     unknown = filed(central, kiosk, catalog_version="not-published", fields={"full_name": "x", "tel": "+989121112233"})
     assert look(kiosk, unknown).json()["second_factor"] == "mobile_last4"
     assert tell(kiosk, unknown, "2233").status_code == 200
+    # A national ID or postal code of ten digits starting with 9 reads as a mobile number: not taken.
+    not_mobile = {"national_id": "9123456780", "postal_code": "9876543210", "consent": True}
+    no_mobile = filed(central, kiosk, catalog_version="not-published", fields=not_mobile)
+    assert look(kiosk, no_mobile).json()["second_factor"] is None
 
 
 def test_a_form_without_a_mobile_field_has_no_second_factor(
