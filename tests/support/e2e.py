@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from harness.central_server import RunningCentral
 from kiosk.app.root import Kiosk
+from kiosk.core.sealing import Sealer
 from kiosk.link.client import CentralClient
 from kiosk.outbox.store import OutboxRequest, OutboxStore
 from tests.support.window import click, fill, find, scroll_to, tap_visible_part
@@ -41,8 +42,12 @@ class RegisteredKiosk:
 def enqueue(
     store: OutboxStore, number: int, n: int, service: str = "mazandaran-water.new-connection"
 ) -> list[OutboxRequest]:
-    """``n`` requests committed to the outbox as the request desk commits them, with ``QUEUED_FIELDS``."""
-    body = {"profile": "festival", "catalog_version": "test-1", "fields": QUEUED_FIELDS}
+    """``n`` requests committed to the outbox with ``QUEUED_FIELDS``: sealed to the server's key when
+    the outbox knows one, as the request desk commits them; else in clear, as a kiosk before
+    sealing did (the server takes both)."""
+    key = store.server_key()
+    answers = {"sealed_fields": Sealer(key).seal(QUEUED_FIELDS)} if key else {"fields": QUEUED_FIELDS}
+    body = {"profile": "festival", "catalog_version": "test-1", **answers}
     return [store.enqueue(number, service, service.split(".")[0], "demo", body) for _ in range(n)]
 
 
