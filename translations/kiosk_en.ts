@@ -273,6 +273,57 @@ Please ask the booth staff for help.</translation>
         </message>
     </context>
     <context>
+        <name>OnScreenKeyboard</name>
+        <message>
+            <source>Delete the last letter</source>
+            <translation>Delete the last letter</translation>
+        </message>
+        <message>
+            <source>space</source>
+            <translation>space</translation>
+        </message>
+        <message>
+            <source>half space</source>
+            <translation>half space</translation>
+        </message>
+        <message>
+            <source>Capital letters</source>
+            <translation>Capital letters</translation>
+        </message>
+        <message>
+            <source>English</source>
+            <translation>English</translation>
+        </message>
+        <message>
+            <source>English letters</source>
+            <translation>English letters</translation>
+        </message>
+        <message>
+            <source>Persian</source>
+            <translation>Persian</translation>
+        </message>
+        <message>
+            <source>Persian letters</source>
+            <translation>Persian letters</translation>
+        </message>
+        <message>
+            <source>Letters</source>
+            <translation>Letters</translation>
+        </message>
+        <message>
+            <source>Back to the letters</source>
+            <translation>Back to the letters</translation>
+        </message>
+        <message>
+            <source>Signs</source>
+            <translation>Signs</translation>
+        </message>
+        <message>
+            <source>Signs: brackets, question mark and more</source>
+            <translation>Signs: brackets, question mark and more</translation>
+        </message>
+    </context>
+    <context>
         <name>PinPad</name>
         <message>
             <source>Staff mode is not set up on this kiosk. A technician sets the PINs.</source>

@@ -273,6 +273,57 @@ Please ask the booth staff for help.</source>
         </message>
     </context>
     <context>
+        <name>OnScreenKeyboard</name>
+        <message>
+            <source>Delete the last letter</source>
+            <translation>پاک کردن آخرین حرف</translation>
+        </message>
+        <message>
+            <source>space</source>
+            <translation>فاصله</translation>
+        </message>
+        <message>
+            <source>half space</source>
+            <translation>نیم‌فاصله</translation>
+        </message>
+        <message>
+            <source>Capital letters</source>
+            <translation>حروف بزرگ</translation>
+        </message>
+        <message>
+            <source>English</source>
+            <translation>انگلیسی</translation>
+        </message>
+        <message>
+            <source>English letters</source>
+            <translation>حروف انگلیسی</translation>
+        </message>
+        <message>
+            <source>Persian</source>
+            <translation>فارسی</translation>
+        </message>
+        <message>
+            <source>Persian letters</source>
+            <translation>حروف فارسی</translation>
+        </message>
+        <message>
+            <source>Letters</source>
+            <translation>حروف</translation>
+        </message>
+        <message>
+            <source>Back to the letters</source>
+            <translation>برگشت به حروف</translation>
+        </message>
+        <message>
+            <source>Signs</source>
+            <translation>علامت‌ها</translation>
+        </message>
+        <message>
+            <source>Signs: brackets, question mark and more</source>
+            <translation>علامت‌ها: پرانتز، علامت سؤال و بقیه</translation>
+        </message>
+    </context>
+    <context>
         <name>PinPad</name>
         <message>
             <source>Staff mode is not set up on this kiosk. A technician sets the PINs.</source>
