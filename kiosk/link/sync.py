@@ -161,8 +161,11 @@ class SyncEngine:
             if wait is None:
                 continue  # more may be due, or a retry's hold has just been set
             wait = max(0.01, min(wait, IDLE_POLL_SECONDS, self._until_heartbeat()))
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a cancel (stop) that
+            # arrives just as the wake is set, and the engine went on running after SIGTERM.
             try:
-                await asyncio.wait_for(self._wake.wait(), timeout=wait)
+                async with asyncio.timeout(wait):
+                    await self._wake.wait()
             except TimeoutError:
                 pass
 
