@@ -695,10 +695,6 @@ Please ask the booth staff for help.</translation>
             <translation>No requests are taken: the outbox cannot be opened. The kiosk keeps trying. %1</translation>
         </message>
         <message>
-            <source>No requests are taken until this kiosk knows the central server's key. It learns it when it reaches the server; a technician can also set server.key in config.toml.</source>
-            <translation>No requests are taken until this kiosk knows the central server's key. It learns it when it reaches the server; a technician can also set server.key in config.toml.</translation>
-        </message>
-        <message>
             <source>Delivery stopped by an error and tries again by itself: %1</source>
             <translation>Delivery stopped by an error and tries again by itself: %1</translation>
         </message>
@@ -745,6 +741,10 @@ Please ask the booth staff for help.</translation>
         <message>
             <source>Most viewed: %1</source>
             <translation>Most viewed: %1</translation>
+        </message>
+        <message>
+            <source>No requests are taken until this kiosk has reached the central server once: it needs the server's key and the last tracking code the server holds for this kiosk.</source>
+            <translation>No requests are taken until this kiosk has reached the central server once: it needs the server's key and the last tracking code the server holds for this kiosk.</translation>
         </message>
         <message>
             <source>Most requested: %1</source>

@@ -695,10 +695,6 @@ Please ask the booth staff for help.</source>
             <translation>درخواستی پذیرفته نمی‌شود: صف درخواست‌ها باز نمی‌شود. پیشخوان خودش پیوسته دوباره تلاش می‌کند. %1</translation>
         </message>
         <message>
-            <source>No requests are taken until this kiosk knows the central server's key. It learns it when it reaches the server; a technician can also set server.key in config.toml.</source>
-            <translation>تا این پیشخوان کلید سامانه مرکزی را نداند، درخواستی پذیرفته نمی‌شود. پیشخوان کلید را هنگام اتصال به سامانه مرکزی دریافت می‌کند؛ کارشناس فنی هم می‌تواند آن را با server.key در فایل config.toml تنظیم کند.</translation>
-        </message>
-        <message>
             <source>Delivery stopped by an error and tries again by itself: %1</source>
             <translation>ارسال با خطا متوقف شد و خودش دوباره تلاش می‌کند: %1</translation>
         </message>
@@ -745,6 +741,10 @@ Please ask the booth staff for help.</source>
         <message>
             <source>Most viewed: %1</source>
             <translation>پربازدیدترین‌ها: %1</translation>
+        </message>
+        <message>
+            <source>No requests are taken until this kiosk has reached the central server once: it needs the server's key and the last tracking code the server holds for this kiosk.</source>
+            <translation>تا این پیشخوان یک بار به سامانه مرکزی وصل نشود، درخواستی پذیرفته نمی‌شود: پیشخوان باید کلید سامانه مرکزی و آخرین کد رهگیری ثبت‌شده برای خودش را از آن بگیرد.</translation>
         </message>
         <message>
             <source>Most requested: %1</source>
