@@ -31,7 +31,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
@@ -343,9 +343,9 @@ class Booth:
     def stored(self) -> list[dict[str, Any]]:
         return [row for row in self.central.requests() if row["kiosk_number"] == self.number]
 
-    def on_server(self, filed: list[Filed], timeout: float = SERVER_WAIT_SECONDS) -> bool:
-        """Wait until the server holds every one of ``filed``."""
-        codes = {f.code for f in filed}
+    def on_server(self, filed: Iterable[Filed | str], timeout: float = SERVER_WAIT_SECONDS) -> bool:
+        """Wait until the server holds every one of ``filed`` (requests, or their tracking codes)."""
+        codes = {f if isinstance(f, str) else f.code for f in filed}
         return bool(poll(lambda: codes <= {row["tracking_code"] for row in self.stored()}, timeout))
 
     def heartbeat_said(self, words: tuple[str, ...], timeout: float) -> bool:
@@ -404,7 +404,8 @@ def at_rest(path: Path) -> None:
     last connection to close does it). A kiosk that stops cleanly has done so already; one that
     SIGTERM ended where it was (older kiosks) left its log behind, and a start on a full disk then
     needs no room for one."""
-    sqlite3.connect(path).close()
+    with closing(sqlite3.connect(path)) as db:
+        db.execute("SELECT COUNT(*) FROM sqlite_schema").fetchone()  # opening reads the log in
     assert not Path(f"{path}-wal").exists(), "the outbox is still open"
 
 
