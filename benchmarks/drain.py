@@ -5,7 +5,8 @@
 The real central server (``kiosk-central serve``, SQLite, one process, rate limit lifted) runs as
 a subprocess, as in ``benchmarks/central_load.py``. This process is the kiosk as it runs at a
 booth: the real window (attract loop animating) on the qasync loop, its outbox holding the
-backlog, and ``Kiosk.start_sync_soon`` delivering it with the real sync engine (batch calls of up to
+backlog (answers sealed to the server's key, which opens each and stores it encrypted), and
+``Kiosk.start_sync_soon`` delivering it with the real sync engine (batch calls of up to
 50 requests, each call answered after the server's own commit, and the outcomes written to the
 outbox in one commit per call). A 5 ms Qt timer on the UI thread
 records every gap between its ticks: the longest gap, less the timer's own interval, is how long
@@ -32,12 +33,14 @@ def measure(backlog: int | None = None) -> list[Figure]:
     from PySide6.QtWidgets import QApplication
 
     from benchmarks.central_load import _server
-    from benchmarks.enqueue import BODY
+    from benchmarks.enqueue import sealed_body
     from harness.citizen import settle
     from kiosk.app.root import Kiosk
     from kiosk.central.app import open_store
+    from kiosk.central.security import load_or_create_secret
     from kiosk.central.settings import Settings
     from kiosk.core.paths import KioskPaths, resources_root
+    from kiosk.core.sealing import Opener, Sealer, derive_sealing_key
     from kiosk.core.settings import KioskSettings
 
     backlog = backlog or (1000 if quick() else 10_000)
@@ -52,13 +55,19 @@ def measure(backlog: int | None = None) -> list[Figure]:
             number, token = central.kiosks.add("drain bench")
         finally:
             central.db.dispose()
+        # The answers sealed to the server's key, as the kiosk's desk seals them: the server opens each.
+        server_key = Opener(derive_sealing_key(load_or_create_secret(Settings(data_dir=server_dir).secret_file)))
+        sealer = Sealer(server_key.public_key)
         with _server(server_dir, None, 1) as url:
             paths = KioskPaths(root=resources_root(), data=Path(folder) / "kiosk")
-            settings = KioskSettings(kiosk_number=number, server_url=url, server_token=token)
+            settings = KioskSettings(
+                kiosk_number=number, server_url=url, server_token=token, server_key=server_key.public_key
+            )
             kiosk = Kiosk.build(paths, "festival", settings)
             assert kiosk.store is not None
             for _ in range(backlog):
-                kiosk.store.enqueue(number, "mazandaran-water.new-connection", "mazandaran-water", "demo", BODY)
+                body = sealed_body(sealer)
+                kiosk.store.enqueue(number, "mazandaran-water.new-connection", "mazandaran-water", "demo", body)
             kiosk.window.resize(*SCREEN)
             kiosk.window.show()
             settle()

@@ -5,7 +5,8 @@
     with start_central_server(tmp_path / "central") as central:
         number, token = central.add_kiosk("Test booth")          # the token, as `kiosk add` prints it
         ...  # point the kiosk at central.url ("http://127.0.0.1:<port>") with that token
-        rows = central.requests()                                  # every stored request, as dicts
+        rows = central.requests()                                  # every stored request, as dicts (answers opened)
+        central.sealing_key                                        # the public key, for a kiosk's server_key
         central.set_status(rows[0]["tracking_code"], "rejected", "مدارک ناقص است")
         central.publish_catalog(tmp_path / "catalog")              # a folder or a document dict/.json
         central.revoke_kiosk(number)
@@ -59,6 +60,11 @@ class RunningCentral:
     settings: Settings
     app: FastAPI
 
+    @property
+    def sealing_key(self) -> str:
+        """The server's public key for sealed answers, as a kiosk's config.toml ``server_key`` holds it."""
+        return self.store.sealing_key
+
     def reset(self) -> None:
         """Empty every table and forget per-process state (rates, cached tokens): a fresh server,
         without the cost of starting one. The schema and the server key stay."""
@@ -70,6 +76,7 @@ class RunningCentral:
                 for table in tables:
                     session.execute(table.delete())
         self.app.state.api.reset()
+        self.store.answers.mobile_fields.forget()
 
     def add_kiosk(self, name: str, number: int | None = None) -> tuple[int, str]:
         """Register a kiosk; returns (number, bearer token)."""
@@ -96,7 +103,7 @@ class RunningCentral:
                     "catalog_version": row.catalog_version,
                     "created_at": iso(row.created_at),
                     "received_at": iso(row.received_at),
-                    "fields": dict(row.fields),
+                    "fields": self.store.requests.answers(row),  # opened, as staff see them
                     "status": row.status,
                     "reason": row.reason,
                     "is_duplicate": row.duplicate_of_id is not None,

@@ -384,6 +384,26 @@ Please ask the booth staff for help.</translation>
             <translation>Yes</translation>
         </message>
         <message>
+            <source>Hide</source>
+            <translation>Hide</translation>
+        </message>
+        <message>
+            <source>Hide %1</source>
+            <translation>Hide %1</translation>
+        </message>
+        <message>
+            <source>hidden; tap Show to see it</source>
+            <translation>hidden; tap Show to see it</translation>
+        </message>
+        <message>
+            <source>Show</source>
+            <translation>Show</translation>
+        </message>
+        <message>
+            <source>Show %1</source>
+            <translation>Show %1</translation>
+        </message>
+        <message>
             <source>Check your answers</source>
             <translation>Check your answers</translation>
         </message>
@@ -624,6 +644,10 @@ Please ask the booth staff for help.</translation>
             <translation>No requests are taken: the outbox cannot be opened. The kiosk keeps trying. %1</translation>
         </message>
         <message>
+            <source>No requests are taken until this kiosk knows the central server's key. It learns it when it reaches the server; a technician can also set server.key in config.toml.</source>
+            <translation>No requests are taken until this kiosk knows the central server's key. It learns it when it reaches the server; a technician can also set server.key in config.toml.</translation>
+        </message>
+        <message>
             <source>Delivery stopped by an error and tries again by itself: %1</source>
             <translation>Delivery stopped by an error and tries again by itself: %1</translation>
         </message>
@@ -795,6 +819,46 @@ Please ask the booth staff for help.</translation>
         <message>
             <source>The agency's explanation: %1</source>
             <translation>The agency's explanation: %1</translation>
+        </message>
+        <message>
+            <source>The agency's explanation is not shown at the kiosk. The agency will tell you, in person or by text message.</source>
+            <translation>The agency's explanation is not shown at the kiosk. The agency will tell you, in person or by text message.</translation>
+        </message>
+        <message>
+            <source>To see the agency's explanation, type the last 4 digits of the mobile number you gave in your request.</source>
+            <translation>To see the agency's explanation, type the last 4 digits of the mobile number you gave in your request.</translation>
+        </message>
+        <message>
+            <source>Last 4 digits of your mobile number</source>
+            <translation>Last 4 digits of your mobile number</translation>
+        </message>
+        <message>
+            <source>Show explanation</source>
+            <translation>Show explanation</translation>
+        </message>
+        <message>
+            <source>Show the agency's explanation</source>
+            <translation>Show the agency's explanation</translation>
+        </message>
+        <message>
+            <source>Please type all 4 digits.</source>
+            <translation>Please type all 4 digits.</translation>
+        </message>
+        <message>
+            <source>These digits do not match the mobile number in the request. Please check them and try again.</source>
+            <translation>These digits do not match the mobile number in the request. Please check them and try again.</translation>
+        </message>
+        <message>
+            <source>The central server cannot be reached right now. Please try again in a moment.</source>
+            <translation>The central server cannot be reached right now. Please try again in a moment.</translation>
+        </message>
+        <message>
+            <source>Too many wrong tries. Please try again in %1 minutes.</source>
+            <translation>Too many wrong tries. Please try again in %1 minutes.</translation>
+        </message>
+        <message>
+            <source>Too many wrong tries. Please try again later.</source>
+            <translation>Too many wrong tries. Please try again later.</translation>
         </message>
         <message>
             <source>This kiosk still holds your request and sends it as soon as it can.</source>

@@ -22,7 +22,7 @@ from kiosk.core.paths import KioskPaths
 from kiosk.core.profiles import ProfileLibrary
 from kiosk.core.settings import KioskSettings, load_settings
 from kiosk.link.lookup import LookupAnswer, RequestLookup
-from kiosk.outbox.desk import DeskContext, RequestDesk
+from kiosk.outbox.desk import NO_KEY, DeskContext, RequestDesk
 from kiosk.outbox.salvage import open_salvaging
 from kiosk.outbox.store import OutboxError, OutboxStore, describe
 from kiosk.outbox.usage import UsageLog
@@ -134,6 +134,7 @@ class Kiosk:
         self._usage: UsageLog | None = None
         self._reopening: Future[tuple[OutboxStore | None, str]] | None = None  # a try to open the outbox
         self._outbox_timer: QTimer | None = None
+        self._key_timer: QTimer | None = None  # while waiting for the server's key (``_wait_for_key``)
         if state is not None:
             state.subscribe(self._in_force_changed)  # before the window's: the theme, then the screens
             self.desk = RequestDesk(store, lambda: DeskContext.of(state.current), self._committed, outbox_problem)
@@ -163,6 +164,10 @@ class Kiosk:
                 self._outbox_timer.timeout.connect(self.try_outbox_again)
                 self._outbox_timer.start(OUTBOX_RETRY_MS)
                 self.window.session_ended.connect(self.try_outbox_again)
+            elif self.desk is not None and self.desk.needs_key():
+                self._wait_for_key()
+            else:
+                self._seal_clear_answers()
 
     @classmethod
     def build(
@@ -241,6 +246,11 @@ class Kiosk:
         if what it depends on changed. Requests already queued keep what they were filed with."""
         if change & Change.PROFILE:
             self._restyle(False, False)
+        if self.desk is not None and self.store is not None and change & (Change.PROFILE | Change.SETTINGS):
+            if self.desk.unavailable_reason == NO_KEY:
+                self.check_key()
+            elif self.desk.needs_key():  # now live, or a server set: its key is not known yet
+                self._wait_for_key()
         if self._delivering_with is not None and in_force.delivery != self._delivering_with:
             self._restart_sync_soon()
 
@@ -282,8 +292,63 @@ class Kiosk:
         if self._usage is not None:
             self._usage.attach(store)
         self._lookup = RequestLookup(None, store)
-        self.window.back_in_service()
+        if self.desk.needs_key():
+            self._wait_for_key()
+        else:
+            self.window.back_in_service()
         self._start_sync_now()
+        return True
+
+    # --- no key to seal answers to ---------------------------------------------------------------
+
+    def _wait_for_key(self) -> None:
+        """This kiosk delivers to a server whose key it does not know yet (a new outbox, offline at
+        its first start, with no ``server.key`` in config.toml): no request could be sealed, so none
+        is taken. Out of service until the key is known (the server's answer to a heartbeat, or a
+        technician's config.toml, read again every ``OUTBOX_RETRY_MS``)."""
+        from PySide6.QtCore import QTimer
+
+        assert self.desk is not None
+        self.desk.unavailable_reason = NO_KEY
+        log.error("out of service: %s", NO_KEY)
+        self.window.show_out_of_service()
+        if self._key_timer is None:
+            self._key_timer = QTimer(self.window)
+            self._key_timer.setSingleShot(True)
+            self._key_timer.timeout.connect(self.check_key)
+        self._key_timer.start(OUTBOX_RETRY_MS)
+
+    def _seal_clear_answers(self) -> None:
+        """Requests filed by a kiosk from before sealing still hold answers in clear: sealed now
+        when the technician gave the key (else when the server tells it, ``learn_server_key``)."""
+        key = self.state.current.settings.server_key if self.state is not None else None
+        if key is None or self.store is None:
+            return
+        from kiosk.core.sealing import Sealer
+
+        try:
+            sealed = self.store.seal_clear_answers(Sealer(key))
+        except Exception as exc:  # the outbox cannot be written now: sealed when the server tells its key
+            log.warning("answers kept from before sealing could not be sealed yet: %s", describe(exc))
+            return
+        if sealed:
+            log.info("%d requests from before sealing: their answers are sealed now", sealed)
+
+    def check_key(self) -> bool:
+        """Back in service once the server's key is known; True then (or when none was awaited)."""
+        if self.desk is None or self.desk.unavailable_reason != NO_KEY:
+            return True
+        if self.state is not None:
+            self.state.reread_settings()
+        if self.desk.needs_key():
+            if self._key_timer is not None:
+                self._key_timer.start(OUTBOX_RETRY_MS)
+            return False
+        log.warning("the central server's key is known: requests are taken again")
+        self.desk.unavailable_reason = ""
+        if self._key_timer is not None:
+            self._key_timer.stop()
+        self.window.back_in_service()
         return True
 
     def _start_sync_now(self) -> None:
@@ -295,9 +360,10 @@ class Kiosk:
             return  # no loop (a tool, a test): whoever starts delivery finds the outbox open
         self.start_sync()
 
-    def _look_up(self, code: str) -> LookupAnswer:
-        """For "track my request" (blocking: the window runs it on a worker)."""
-        return self._lookup.look_up(code)
+    def _look_up(self, code: str, mobile_last4: str | None = None) -> LookupAnswer:
+        """For "track my request" (blocking: the window runs it on a worker); the mobile's last four
+        digits, when the citizen gave them, unlock the agency's reason."""
+        return self._lookup.look_up(code, mobile_last4)
 
     # --- delivery --------------------------------------------------------------------------
 
@@ -328,7 +394,12 @@ class Kiosk:
             return None
         url, number, profile = in_force.server_url, in_force.settings.kiosk_number, in_force.profile
         self.engine = SyncEngine(
-            self.store, client, kiosk_number=number, heartbeat_payload=self._heartbeat, workers=self.workers
+            self.store,
+            client,
+            kiosk_number=number,
+            heartbeat_payload=self._heartbeat,
+            workers=self.workers,
+            on_key_learned=self.check_key,
         )
         self.engine.start()
         self._lookup = RequestLookup(client, self.store)
@@ -398,6 +469,8 @@ class Kiosk:
         self.localizer.detach()
         if self._outbox_timer is not None:
             self._outbox_timer.stop()
+        if self._key_timer is not None:
+            self._key_timer.stop()
         self.workers.shutdown()  # after the window: nothing asks for a call any more
         reopened = self._reopening  # a try to open the outbox that ended after the last look
         if reopened is not None and reopened.done() and not reopened.cancelled() and reopened.exception() is None:

@@ -27,7 +27,7 @@ from kiosk.core.datafile import DataFileError
 from kiosk.core.paths import KioskPaths
 from kiosk.core.profiles import ProfileLibrary, check_against_catalog, load_profile_file
 from kiosk.outbox.salvage import kept_aside
-from kiosk.outbox.store import OutboxDamaged, OutboxError, check_outbox
+from kiosk.outbox.store import OutboxDamaged, OutboxError, check_outbox, told_server_key
 
 MANIFEST_NAME = "bundle-manifest.json"
 MANIFEST_KIND = "pishkhan-bundle-manifest"
@@ -71,6 +71,7 @@ def self_test(paths: KioskPaths, profile_name: str, write: Callable[[str], None]
     write(f"data folder: {paths.data}")
     _check_data_folder(paths, report)
     _check_outbox(paths, report)
+    _check_server_key(paths, report)
     listed = _check_bundle_manifest(paths, report)
     catalog = _check_catalog(paths, report)
     if catalog is not None:
@@ -120,6 +121,32 @@ def _check_outbox(paths: KioskPaths, report: _Report) -> None:
                 report.ok("outbox", f"{outbox}, intact")
     for aside in kept_aside(outbox):
         report.note(f"kept aside earlier: {aside.name} (its readable requests are re-queued at start, once)")
+
+
+def _check_server_key(paths: KioskPaths, report: _Report) -> None:
+    """Which key answers are sealed to: the technician's (config.toml), the one the server told,
+    or none yet (then a kiosk that delivers takes no request until it reaches its server)."""
+    from kiosk.core.datafile import DataFileError
+    from kiosk.core.sealing import key_fingerprint
+    from kiosk.core.settings import load_settings
+
+    try:
+        configured = load_settings(paths.config_file, os.environ).server_key
+    except DataFileError as exc:
+        report.fail("server key", "; ".join(str(problem) for problem in exc.problems))
+        return
+    told = told_server_key(paths.outbox) if paths.outbox.exists() else None
+    if configured is not None:
+        report.ok("server key", f"from config.toml, fingerprint {key_fingerprint(configured)}")
+        if told is not None and told != configured:
+            report.note(f"the server last told another key ({key_fingerprint(told)}): is config.toml's current?")
+    elif told is not None:
+        report.ok("server key", f"as the server told it, fingerprint {key_fingerprint(told)}")
+    else:
+        report.note(
+            "server key: none yet; a kiosk that delivers takes no request until it reaches its server once"
+            " (or set server.key in config.toml: `kiosk-central sealing-key` prints it)"
+        )
 
 
 # --- the bundle's own inventory ---------------------------------------------------------------------

@@ -44,6 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.add_argument("number", type=int)
     kiosk.add_parser("list", parents=[common], help="list kiosks")
 
+    commands.add_parser(
+        "sealing-key", parents=[common], help="print the public key kiosks seal answers to (config.toml's server_key)"
+    )
+
     user = commands.add_parser("user", help="dashboard users").add_subparsers(dest="action", required=True)
     uadd = user.add_parser("add", parents=[common], help="add a staff user (asks for the password)")
     uadd.add_argument("name")
@@ -103,6 +107,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         if args.command == "kiosk":
             return _kiosk(args, store)
+        if args.command == "sealing-key":
+            return _sealing_key(store)
         if args.command == "user":
             return _user(args, store)
         if args.command == "catalog":
@@ -142,6 +148,9 @@ def _kiosk(args: argparse.Namespace, store: Store) -> int:
         print(f"kiosk number: {number:03d}")
         print(f"token: {token}")
         print("The token is shown only this once: put it in the kiosk's profile now.")
+        print("For the kiosk's config.toml, the key it seals citizens' answers to:")
+        print(f'server_key = "{store.sealing_key}"')
+        print(f"(fingerprint {store.sealing_fingerprint}: the kiosk's staff panel shows the same)")
         return 0
     if args.action == "revoke":
         if not store.kiosks.revoke(args.number):
@@ -153,6 +162,14 @@ def _kiosk(args: argparse.Namespace, store: Store) -> int:
         state = "revoked" if kiosk.revoked_at else "active"
         seen = kiosk.last_seen_at.isoformat(timespec="seconds") if kiosk.last_seen_at else "never"
         print(f"{kiosk.number:03d}  {state:8}  last seen {seen}  {kiosk.name}")
+    return 0
+
+
+def _sealing_key(store: Store) -> int:
+    print(f'server_key = "{store.sealing_key}"')
+    print(f"fingerprint: {store.sealing_fingerprint}")
+    print("Put the server_key line in each kiosk's config.toml (or let a kiosk learn it from its first heartbeat);")
+    print("its staff panel shows the same fingerprint. The key comes from this server's secret: no file to copy.")
     return 0
 
 

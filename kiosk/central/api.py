@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from kiosk.central import security
 from kiosk.central.clock import iso
+from kiosk.central.models import CitizenRequest
 from kiosk.central.ratelimit import RateLimiter
 from kiosk.central.schemas import (
     BatchItemOut,
@@ -27,12 +28,14 @@ from kiosk.central.schemas import (
     RequestIn,
     RequestReceipt,
     RequestStatusOut,
+    StatusProofIn,
     UsageIn,
     public_errors,
 )
 from kiosk.central.store import Store
-from kiosk.central.store.intake import Refused
+from kiosk.central.store.intake import InvalidSealedFields, Refused
 from kiosk.central.store.kiosks import KioskIdentity
+from kiosk.central.store.requests import Proof
 
 _bearer = HTTPBearer(auto_error=False, description="The kiosk's token, as `kiosk-central kiosk add` printed it")
 
@@ -155,7 +158,10 @@ router = APIRouter(prefix="/api/v1", tags=["kiosk API"])
         **AUTH_RESPONSES,
         200: {"description": "A replay: the same key and body as a request already stored", "model": RequestReceipt},
         400: _problem(f"No Idempotency-Key, or not a UUID; or {UNREADABLE_BODY}"),
-        409: _problem("The first request with this key is still being processed"),
+        409: _problem(
+            "The first request with this key is still being processed; or its sealed answers cannot be opened"
+            " with this server's key (the detail names its fingerprint): keep the request and try again later"
+        ),
     },
 )
 def submit_request(
@@ -164,9 +170,13 @@ def submit_request(
     body: Annotated[RequestIn, Body()],
     request: Request,
 ) -> JSONResponse:
-    """Store a citizen's request once per Idempotency-Key: 201 the first time, 200 for a replay."""
+    """Store a citizen's request once per Idempotency-Key: 201 the first time, 200 for a replay.
+    Its answers come in clear (`fields`) or sealed to the server's key (`sealed_fields`): the same
+    request either way, with the same hash."""
     try:
         receipt = _context(request).store.requests.submit(kiosk, key, body)
+    except InvalidSealedFields as invalid:
+        return JSONResponse({"detail": public_errors(invalid.errors, prefix=("body",))}, status_code=422)
     except Refused as refused:
         return JSONResponse({"detail": refused.detail}, status_code=refused.status)
     return JSONResponse(receipt.as_json(), status_code=201 if receipt.created else 200)
@@ -182,6 +192,7 @@ def submit_requests(batch: RequestBatchIn, kiosk: Kiosk, request: Request) -> Re
     with its own Idempotency-Key: each result carries the status that call would have had (201,
     200 for a replay, 400, 409, 422) and its receipt or its reason. A kiosk with a backlog (after a
     day offline) delivers it this way; the call counts once against the kiosk's rate."""
+    requests = _context(request).store.requests
     results: list[BatchItemOut | None] = [None] * len(batch.requests)
     to_store: list[tuple[int, str, RequestIn]] = []
     for index, item in enumerate(batch.requests):
@@ -193,11 +204,16 @@ def submit_requests(batch: RequestBatchIn, kiosk: Kiosk, request: Request) -> Re
             )
             continue
         try:
-            to_store.append((index, key, RequestIn.model_validate(item.request)))
+            to_store.append((index, key, requests.opened(RequestIn.model_validate(item.request))))
         except ValidationError as exc:
             errors = public_errors(exc.errors(include_input=False, include_url=False), prefix=("request",))
             results[index] = BatchItemOut(idempotency_key=key, status=422, detail=errors)
-    stored = _context(request).store.requests.submit_many(kiosk, [(key, body) for _index, key, body in to_store])
+        except InvalidSealedFields as invalid:
+            errors = public_errors(invalid.errors, prefix=("request",))
+            results[index] = BatchItemOut(idempotency_key=key, status=422, detail=errors)
+        except Refused as refused:
+            results[index] = BatchItemOut(idempotency_key=key, status=refused.status, detail=refused.detail)
+    stored = requests.submit_many(kiosk, [(key, body) for _index, key, body in to_store])
     for (index, key, _body), outcome in zip(to_store, stored, strict=True):
         if isinstance(outcome, Refused):
             results[index] = BatchItemOut(idempotency_key=key, status=outcome.status, detail=outcome.detail)
@@ -207,24 +223,75 @@ def submit_requests(batch: RequestBatchIn, kiosk: Kiosk, request: Request) -> Re
     return RequestBatchOut(results=[r for r in results if r is not None])
 
 
-@router.get(
-    "/requests/{tracking_code}",
-    response_model=RequestStatusOut,
-    responses={**AUTH_RESPONSES, 404: _problem("No request has this tracking code")},
-)
-def request_status(tracking_code: str, kiosk: Kiosk, request: Request) -> RequestStatusOut:
-    """A request's status for "track my request": no personal data."""
-    row = _context(request).store.requests.by_tracking_code(tracking_code) if len(tracking_code) == 12 else None
-    if row is None:
-        raise HTTPException(status_code=404, detail="not found")
+def _status_out(row: CitizenRequest, reason_shown: bool) -> RequestStatusOut:
     return RequestStatusOut(
         tracking_code=row.tracking_code,
         service_id=row.service_id,
         agency_id=row.agency_id,
         status=row.status,  # type: ignore[arg-type]
         status_changed_at=iso(row.status_changed_at),
-        reason=row.reason,
+        reason=row.reason if reason_shown else None,
+        reason_withheld=row.reason is not None and not reason_shown,
+        second_factor="mobile_last4" if row.mobile_check is not None else None,
     )
+
+
+NOT_FOUND = "not found"
+
+
+@router.get(
+    "/requests/{tracking_code}",
+    response_model=RequestStatusOut,
+    responses={**AUTH_RESPONSES, 404: _problem("No request has this tracking code")},
+)
+def request_status(tracking_code: str, kiosk: Kiosk, request: Request) -> RequestStatusOut:
+    """A request's status for "track my request": no personal data, and never the staff's reason
+    (`reason` is null; `reason_withheld` says whether there is one): whoever guesses a code next
+    to theirs learns no one's reason. POST .../status with the second factor shows it."""
+    row = _context(request).store.requests.by_tracking_code(tracking_code) if len(tracking_code) == 12 else None
+    if row is None:
+        raise HTTPException(status_code=404, detail=NOT_FOUND)
+    return _status_out(row, reason_shown=False)
+
+
+@router.post(
+    "/requests/{tracking_code}/status",
+    response_model=RequestStatusOut,
+    responses={
+        **AUTH_RESPONSES,
+        403: _problem("Not the last four digits of the request's mobile number, or the request has none"),
+        404: _problem("No request has this tracking code"),
+        429: _problem(
+            "Five wrong tries for this tracking code within an hour (or this kiosk exceeded its rate); see Retry-After"
+        ),
+    },
+)
+def request_status_with_reason(
+    tracking_code: str, proof: StatusProofIn, kiosk: Kiosk, request: Request
+) -> Response | RequestStatusOut:
+    """The request's status with the staff's reason, for whoever gives the last four digits of the
+    mobile number the citizen gave (`mobile_last4`, ASCII or Persian digits). Wrong tries are
+    counted per tracking code in the database: the sixth within an hour of the first is 429."""
+    outcome = None
+    if len(tracking_code) == 12:
+        try:
+            outcome = _context(request).store.requests.check_mobile(tracking_code, proof.mobile_last4)
+        except LookupError:
+            outcome = None
+    if outcome is None:
+        raise HTTPException(status_code=404, detail=NOT_FOUND)
+    if outcome.proof is Proof.LOCKED:
+        return JSONResponse(
+            {"detail": "too many wrong tries for this tracking code; try again later"},
+            status_code=429,
+            headers={"Retry-After": str(outcome.retry_after)},
+        )
+    if outcome.proof is Proof.NONE:
+        detail = "this request has no mobile number to check: its reason is not shown at a kiosk"
+        return JSONResponse({"detail": detail}, status_code=403)
+    if outcome.proof is Proof.WRONG:
+        return JSONResponse({"detail": "those are not the last four digits of the request's mobile"}, status_code=403)
+    return _status_out(outcome.row, reason_shown=True)
 
 
 @router.get(
@@ -264,12 +331,12 @@ def _etag_matches(header: str, etag: str) -> bool:
 def heartbeat(number: int, beat: HeartbeatIn, kiosk: Kiosk, request: Request) -> HeartbeatOut:
     """Fleet health: queue depth, oldest pending age, version, profile. The answer gives the highest
     tracking-code sequence stored for this kiosk number, so a kiosk with a lost or replaced outbox
-    never issues a code again that is already taken."""
+    never issues a code again that is already taken, and the public key to seal answers to."""
     if number != kiosk.number:
         raise HTTPException(status_code=403, detail="this token belongs to another kiosk")
-    kiosks = _context(request).store.kiosks
-    kiosks.record_heartbeat(kiosk.id, beat)
-    return HeartbeatOut(highest_sequence=kiosks.highest_sequence(kiosk.number))
+    store = _context(request).store
+    store.kiosks.record_heartbeat(kiosk.id, beat)
+    return HeartbeatOut(highest_sequence=store.kiosks.highest_sequence(kiosk.number), sealing_key=store.sealing_key)
 
 
 @router.post("/usage", status_code=204, responses=BODY_RESPONSES)

@@ -38,7 +38,8 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
 def open_store(settings: Settings, migrate: bool) -> Store:
-    """The database (migrated, or checked to be current) and the server key, as a Store."""
+    """The database (migrated, or checked to be current) and the server key, as a Store; answers
+    older servers kept in clear are sealed before it is returned."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     db = database.connect(settings.database_url)
     try:
@@ -48,6 +49,8 @@ def open_store(settings: Settings, migrate: bool) -> Store:
             database.require_current(db)
         store = Store(db, security.load_or_create_secret(settings.secret_file), settings)
         store.check_secret()
+        # Only after the secret is known to be the database's: answers sealed with another would be lost.
+        store.seal_clear_answers()
     except BaseException:
         db.dispose()
         raise

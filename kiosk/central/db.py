@@ -97,6 +97,9 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
+        # What is deleted or replaced is overwritten with zeros, not left in free space: answers
+        # converted from clear (and anything deleted) do not linger in the file.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -141,6 +144,11 @@ def upgrade(db: Database) -> str:
         if db.dialect == "postgresql":
             connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _signed(_MIGRATION_LOCK)})
             connection.commit()
+        else:
+            # SQLite changes a column by copying the table and dropping the old one, which foreign
+            # keys referring to it would refuse (or cascade): off while migrating, checked before
+            # the commit, on again after (SQLite's own advice for altering tables).
+            _sqlite_foreign_keys(connection, on=False)
         try:
             current = _revision_on(connection)
             if current is not None and current not in known:
@@ -152,14 +160,24 @@ def upgrade(db: Database) -> str:
                 if current is not None and db.dialect == "sqlite":
                     _backup_sqlite(db, current)
                 command.upgrade(_alembic_config(connection), "head")
+                if db.dialect == "sqlite" and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
+                    raise SchemaError(f"migrating from {current} to {head} broke a foreign key; nothing was changed")
                 connection.commit()
                 log.info("database schema upgraded from %s to %s", current, head)
         finally:
+            connection.rollback()
             if db.dialect == "postgresql":
-                connection.rollback()
                 connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _signed(_MIGRATION_LOCK)})
                 connection.commit()
+            else:
+                _sqlite_foreign_keys(connection, on=True)
     return head
+
+
+def _sqlite_foreign_keys(connection: Any, on: bool) -> None:
+    """Foreign keys on or off for this connection: outside any transaction (inside one, SQLite
+    ignores the pragma), so on the driver's connection, which the pool gives back as it was."""
+    connection.connection.driver_connection.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
 
 
 def require_current(db: Database) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -105,7 +106,15 @@ class CitizenRequest(Base):
     catalog_version: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime]
     received_at: Mapped[datetime]
-    fields: Mapped[dict[str, Any]]
+    # The citizen's answers, encrypted at rest (``RestBox`` under a key derived from the server's
+    # secret, which is never in the database). Readers go through ``store.requests.answers``.
+    fields_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # Before revision 0003 the answers were kept here in clear. The migration cannot seal them (it
+    # has no key): the server does at start (``Answers.seal_clear_rows``) and leaves NULL here.
+    clear_fields: Mapped[dict[str, Any] | None] = mapped_column("fields", JSON(none_as_null=True))
+    # Tracking's second factor: HMAC, under the server's secret, of the tracking code and the last
+    # four digits of the citizen's mobile number; NULL when the request has no mobile number.
+    mobile_check: Mapped[str | None] = mapped_column(String(64))
     # HMAC of the national ID under the server's key; never the ID itself.
     national_id_hmac: Mapped[str | None] = mapped_column(String(64))
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("requests.id"))
@@ -136,7 +145,26 @@ class CitizenRequest(Base):
         Index("ix_requests_duplicates", "service_id", "national_id_hmac", "created_at"),
         Index("ix_requests_agency_received", "agency_id", "received_at"),
         Index("ix_requests_received", "received_at"),
+        # Rows whose answers are still in clear: empty once the server has sealed them, so finding
+        # none at start is one step on an empty index.
+        Index(
+            "ix_requests_clear_fields",
+            "id",
+            sqlite_where=text("fields IS NOT NULL"),
+            postgresql_where=text("fields IS NOT NULL"),
+        ),
     )
+
+
+class TrackingFailure(Base):
+    """Wrong second factors given for one request's tracking code, in the window that began with the
+    first of them: in the database, so every server process sharing it counts the same tries."""
+
+    __tablename__ = "tracking_failures"
+
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id"), primary_key=True)
+    failures: Mapped[int]
+    first_at: Mapped[datetime]
 
 
 class StatusChange(Base):

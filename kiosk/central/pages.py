@@ -127,14 +127,15 @@ def requests_csv(request: Request, staff: StaffUser, filters: Annotated[Filters,
         ["reference", "tracking_code", "received_at_utc", "received_jalali", "kiosk", "agency_id", "service_id",
          "mode", "status", "reason", "duplicate_of", "fields"]
     )  # fmt: skip
-    for row in board.store.requests.export_rows(criteria, staff.user):
+    requests = board.store.requests
+    for row in requests.export_rows(criteria, staff.user):
         writer.writerow(
             _csv_safe(value)
             for value in (
                 row.id, row.tracking_code, iso(row.received_at),
                 to_ascii_digits(jalali.persian_date(row.received_at, offset)), row.kiosk.number, row.agency_id,
                 row.service_id, row.mode, row.status, row.reason or "", row.duplicate_of_id or "",
-                json.dumps(row.fields, ensure_ascii=False, sort_keys=True),
+                json.dumps(requests.answers(row), ensure_ascii=False, sort_keys=True),
             )
         )  # fmt: skip
     stamp = utcnow().strftime("%Y%m%d-%H%M")
@@ -161,7 +162,7 @@ def request_detail(request: Request, staff: StaffUser, request_id: int, error: s
         return board.render(request, "not_found.html", status_code=404, staff=staff, nav="requests")
     return board.render(
         request, "request_detail.html", staff=staff, row=detail.row, related=detail.related, history=detail.history,
-        error=error[:200], nav="requests",
+        answers=detail.answers, error=error[:200], nav="requests",
     )  # fmt: skip
 
 

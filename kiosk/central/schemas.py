@@ -19,6 +19,7 @@ from pydantic import (
     model_validator,
 )
 
+from kiosk.core.persian import to_ascii_digits
 from kiosk.core.tracking import MAX_SEQUENCE
 
 
@@ -33,6 +34,9 @@ MAX_FIELDS = 40
 MAX_FIELD_CHARS = 2000
 MAX_USAGE_EVENTS = 500
 MAX_BATCH_REQUESTS = 50
+# Sealed answers: 40 fields of 2000 characters as canonical JSON, sealed, in base64, fit well
+# within this; the body's own limits (64 KB, a batch 1 MB) bind first.
+MAX_SEALED_CHARS = 2_000_000
 
 Mode = Literal["demo", "live"]
 Status = Literal["received", "in_review", "done", "rejected"]
@@ -62,7 +66,21 @@ class RequestIn(Strict):
     profile: ShortText
     catalog_version: ShortText
     created_at: AwareDatetime
-    fields: Annotated[dict[FieldName, FieldValue], Field(max_length=MAX_FIELDS)]
+    # Exactly one of the two: the answers in clear (kiosks before sealed answers), or sealed to
+    # the server's key. The server opens sealed answers and checks them as it checks plain ones.
+    fields: Annotated[dict[FieldName, FieldValue], Field(max_length=MAX_FIELDS)] | None = None
+    sealed_fields: (
+        Annotated[
+            StrictStr,
+            Field(
+                min_length=1,
+                max_length=MAX_SEALED_CHARS,
+                description="Standard base64 of a libsodium sealed box, to the key the heartbeat's answer names"
+                " (`sealing_key`), of the canonical JSON of `fields` (UTF-8, sorted keys, no spaces)",
+            ),
+        ]
+        | None
+    ) = None
 
     @field_validator("created_at")
     @classmethod
@@ -74,7 +92,23 @@ class RequestIn(Strict):
     def _service_belongs_to_agency(self) -> RequestIn:
         if self.service_id.split(".", 1)[0] != self.agency_id:
             raise ValueError("service_id must start with agency_id and a dot")
+        if (self.fields is None) == (self.sealed_fields is None):
+            raise ValueError("a request carries either fields or sealed_fields, not both and not neither")
         return self
+
+    @property
+    def answers(self) -> dict[str, str | bool]:
+        """The answers of a request whose answers are in clear (sent so, or opened by the server)."""
+        if self.fields is None:
+            raise ValueError("the answers are still sealed")
+        return self.fields
+
+    def hashed_form(self) -> dict[str, Any]:
+        """What the idempotency hash covers: the request with its answers in clear, exactly the
+        form kiosks before sealed answers sent (so the hashes stored for them still match)."""
+        if self.sealed_fields is not None:
+            raise ValueError("the answers are still sealed")
+        return self.model_dump(mode="json", exclude={"sealed_fields"})
 
 
 class RequestReceipt(Strict):
@@ -112,7 +146,28 @@ class RequestStatusOut(Strict):
     agency_id: str
     status: Status
     status_changed_at: str
-    reason: str | None
+    reason: str | None = Field(
+        description="The staff's reason: always null from GET; from POST .../status only with the right digits"
+    )
+    reason_withheld: bool = Field(description="True when the request has a reason this answer does not show")
+    second_factor: Literal["mobile_last4"] | None = Field(
+        description="What POST .../status asks for to show the reason: the last four digits of the mobile"
+        " number the citizen gave; null when the request has none (its reason is never shown at a kiosk)"
+    )
+
+
+class StatusProofIn(Strict):
+    mobile_last4: Annotated[
+        StrictStr, Field(max_length=20, description="The last four digits of the citizen's mobile number")
+    ]
+
+    @field_validator("mobile_last4")
+    @classmethod
+    def _four_digits(cls, value: str) -> str:
+        digits = to_ascii_digits(value).strip()
+        if len(digits) != 4 or not digits.isascii() or not digits.isdigit():
+            raise ValueError("four digits")
+        return digits
 
 
 class HeartbeatIn(Strict):
@@ -136,6 +191,10 @@ class HeartbeatOut(Strict):
             " number, null when none: the kiosk issues no code at or below it, even with a new outbox",
         ),
     ]
+    sealing_key: str = Field(
+        description="The server's public key for sealed answers (standard base64 of 32 bytes, X25519);"
+        " a kiosk learns it here on first contact"
+    )
 
 
 class UsageEventIn(Strict):

@@ -103,3 +103,16 @@ def national_id_digest(key: bytes, national_id: str) -> str | None:
     if not value:
         return None
     return hmac.new(key, b"national_id:" + value.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def keyed_body_hash(key: bytes, body_hash: str) -> str:
+    """The idempotency hash as stored: the SHA-256 of a request's canonical JSON, keyed with the
+    server's secret, so that a database dump is no way to test guesses of a citizen's answers
+    (a form of a national ID and a consent box has only a billion possible bodies)."""
+    return hmac.new(key, b"request body:" + body_hash.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def mobile_check(key: bytes, tracking_code: str, last4: str) -> str:
+    """What tracking compares the digits a citizen types with: keyed, and bound to the request, so
+    the same four digits on two requests do not look alike."""
+    return hmac.new(key, f"mobile last4:{tracking_code}:{last4}".encode("ascii"), hashlib.sha256).hexdigest()

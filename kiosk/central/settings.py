@@ -46,6 +46,8 @@ class Settings:
     # Possible duplicates: the same service and national ID within this many hours.
     duplicate_window_hours: float = 24.0
     heartbeat_retention_days: int = 7
+    # Answers kept in clear by servers before 0003 are sealed at start this many rows a transaction.
+    seal_batch_size: int = 500
     # Run Alembic migrations when the app is built (the CLI's `serve` runs them once before workers).
     migrate_on_start: bool = True
 

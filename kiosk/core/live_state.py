@@ -34,6 +34,7 @@ from kiosk.core.catalog import Catalog
 from kiosk.core.datafile import DataFileError, FileStamp, Problem, write_atomically
 from kiosk.core.paths import KioskPaths
 from kiosk.core.profiles import DemoProfile, ProfileLibrary, profile_problems
+from kiosk.core.sealing import public_key_text
 from kiosk.core.settings import KioskSettings, load_settings
 
 if TYPE_CHECKING:
@@ -98,6 +99,7 @@ class SettingsSources:
         return cls({}, {
             "kiosk_number": settings.kiosk_number, "server_url": settings.server_url,
             "server_token": settings.server_token, "hide_cursor": settings.hide_cursor or None,
+            "server_key": public_key_text(settings.server_key) if settings.server_key else None,
         })  # fmt: skip
 
 

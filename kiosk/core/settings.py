@@ -1,9 +1,11 @@
 """This kiosk's own settings: its number, and which central server it talks to with which token.
 
 Precedence, highest first: the command line, the environment (``KIOSK_NUMBER``,
-``KIOSK_SERVER_URL``, ``KIOSK_SERVER_TOKEN``), the kiosk's config file (``config.toml`` in the
+``KIOSK_SERVER_URL``, ``KIOSK_SERVER_TOKEN``, ``KIOSK_SERVER_KEY``), the kiosk's config file (``config.toml`` in the
 data folder), then the defaults (kiosk 1, the profile's server, no token). A demo profile works
 with none of them; a live kiosk needs a number and a token from ``kiosk-central kiosk add``.
+``server.key`` is the central server's public key (``kiosk-central sealing-key``): answers are
+sealed to it. Without it a kiosk learns the key from the server's first answer to its heartbeat.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 
 from kiosk.core.addresses import server_address_problem
 from kiosk.core.datafile import DataFileError, Problem, Reader, brief, read_toml
+from kiosk.core.sealing import key_fingerprint, parse_public_key
 from kiosk.core.tracking import MAX_KIOSK_NUMBER
 
 CONFIG_NAME = "config.toml"
@@ -22,11 +25,12 @@ ENVIRONMENT = {
     "kiosk_number": "KIOSK_NUMBER",
     "server_url": "KIOSK_SERVER_URL",
     "server_token": "KIOSK_SERVER_TOKEN",
+    "server_key": "KIOSK_SERVER_KEY",
     "hide_cursor": "KIOSK_HIDE_CURSOR",
 }
 COMMAND_LINE = {"kiosk_number": "--kiosk-number", "server_url": "--server-url", "hide_cursor": "--hide-cursor"}
 CONFIG_KEYS = {"kiosk_number": "kiosk_number", "hide_cursor": "hide_cursor", "server_url": "server.url",
-               "server_token": "server.token"}  # fmt: skip
+               "server_token": "server.token", "server_key": "server.key"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,7 @@ class KioskSettings:
     kiosk_number: int = 1
     server_url: str | None = None  # None: the profile's server
     server_token: str | None = None
+    server_key: bytes | None = None  # the central server's public key (None: learned from the server)
     hide_cursor: bool = False  # a touch screen: no arrow in the middle of the screen
     origin: dict[str, str] = field(default_factory=dict, compare=False)  # setting -> where it came from
 
@@ -47,6 +52,7 @@ class KioskSettings:
             "kiosk_number": str(self.kiosk_number),
             "server_url": self.server_url or "(the profile's)",
             "server_token": f"{token[:4]}…({len(token)} characters)" if token else "(none)",
+            "server_key": key_fingerprint(self.server_key) if self.server_key else "(learned from the server)",
         }
 
 
@@ -66,8 +72,8 @@ def load_settings(
                 values[key] = data[key]
                 origin[key] = str(config_file)
         server = reader.obj(data.get("server", {}), "server")
-        reader.unknown_keys(server, {"url", "token"}, "server")
-        for key in ("url", "token"):
+        reader.unknown_keys(server, {"url", "token", "key"}, "server")
+        for key in ("url", "token", "key"):
             if key in server:
                 values[f"server_{key}"] = server[key]
                 origin[f"server_{key}"] = str(config_file)
@@ -95,6 +101,15 @@ def load_settings(
     token = values.get("server_token")
     if token is not None and (not isinstance(token, str) or not token.strip()):
         problems.append(_problem(origin, "server_token", "should be a non-empty text"))
+    key_text = values.get("server_key")
+    server_key = None
+    if key_text is not None:
+        try:
+            if not isinstance(key_text, str):
+                raise ValueError("should be a text (copy it from `kiosk-central sealing-key`)")
+            server_key = parse_public_key(key_text)
+        except ValueError as exc:
+            problems.append(_problem(origin, "server_key", str(exc)))
     hide = values.get("hide_cursor", False)
     if isinstance(hide, str):
         hide = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}.get(hide.lower(), hide)
@@ -102,7 +117,7 @@ def load_settings(
         problems.append(_problem(origin, "hide_cursor", f"is {brief(hide)}; it must be true or false"))
     if problems:
         raise DataFileError(problems)
-    return KioskSettings(number, url, token.strip() if token else None, hide is True, origin)
+    return KioskSettings(number, url, token.strip() if token else None, server_key, hide is True, origin)
 
 
 def _problem(origin: Mapping[str, str], name: str, message: str) -> Problem:

@@ -18,6 +18,7 @@ from typing import Any
 import requests
 
 from kiosk.core.live_state import InForce
+from kiosk.core.sealing import parse_public_key
 from kiosk.core.tracking import MAX_SEQUENCE
 from kiosk.outbox.retry import parse_retry_after
 
@@ -49,19 +50,44 @@ class Outcome:
 
 @dataclass(frozen=True)
 class TrackedStatus:
+    """What the server says about a tracking code. The agency's reason may be personal: a server
+    may hold it back (``reason_withheld``) until the citizen proves the request is theirs with
+    ``second_factor``: ``MOBILE_LAST4`` (the last 4 digits of the request's mobile number), or
+    None when a kiosk cannot be shown it at all. A server older than this kiosk sends the reason
+    and neither field: nothing is withheld."""
+
     tracking_code: str
     service_id: str
     status: str
     status_changed_at: str
     reason: str | None
+    reason_withheld: bool = False
+    second_factor: str | None = None
+
+
+MOBILE_LAST4 = "mobile_last4"  # the one second factor a kiosk can ask for
+
+
+class WrongSecondFactor(Exception):
+    """403 to the second factor: the digits do not match the request's (the citizen may try again)."""
+
+
+class TooManyTries(Exception):
+    """429 to the second factor: too many wrong tries for this code; ask again after ``retry_after`` s."""
+
+    def __init__(self, retry_after: float | None) -> None:
+        super().__init__("too many wrong tries for this tracking code")
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
 class HeartbeatAnswer:
     """What the server answered to a heartbeat: the highest tracking-code sequence it holds for this
-    kiosk number (None: none, or a server older than this kiosk, which answers 204)."""
+    kiosk number (None: none, or a server older than this kiosk, which answers 204), and its public
+    key, to which answers are sealed (None: not told, or not a key)."""
 
     highest_sequence: int | None = None
+    sealing_key: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -119,11 +145,19 @@ def read_heartbeat_answer(status: int, text: str) -> HeartbeatAnswer | None:
     if status >= 300:
         return None
     try:
-        highest = json.loads(text).get("highest_sequence") if text.strip() else None
-    except (ValueError, AttributeError):
-        highest = None
+        answer = json.loads(text) if text.strip() else {}
+    except ValueError:
+        answer = {}
+    if not isinstance(answer, dict):
+        answer = {}
+    highest = answer.get("highest_sequence")
     valid = isinstance(highest, int) and not isinstance(highest, bool) and 0 <= highest <= MAX_SEQUENCE
-    return HeartbeatAnswer(highest if valid else None)
+    key = answer.get("sealing_key")
+    try:
+        sealing_key = parse_public_key(key) if isinstance(key, str) else None
+    except ValueError:
+        sealing_key = None
+    return HeartbeatAnswer(highest if valid else None, sealing_key)
 
 
 def _reason(status: int, text: str) -> str:
@@ -323,24 +357,56 @@ class CentralClient:
             return False
         return response.status_code < 300
 
-    def track(self, tracking_code: str) -> TrackedStatus | None:
-        """A request's status on the server; None when the server does not know the code."""
+    def track(self, tracking_code: str, mobile_last4: str | None = None) -> TrackedStatus | None:
+        """A request's status on the server; None when the server does not know the code.
+
+        Without ``mobile_last4``: ``GET /requests/{code}``. With it (4 ASCII digits, the second
+        factor the server asked for): ``POST /requests/{code}/status``, whose answer has the
+        agency's reason when the digits match; WrongSecondFactor (403) when they do not,
+        TooManyTries (429) after too many wrong tries. Raises ServerUnreachable for network
+        trouble and any other answer. The digits go in the body, never in the address, and are
+        never logged.
+        """
+        address = f"{self.base_url}{API}/requests/{tracking_code}"
+        if mobile_last4 is not None and not (
+            len(mobile_last4) == 4 and mobile_last4.isascii() and mobile_last4.isdigit()
+        ):
+            raise ValueError("the second factor is the last 4 digits of a mobile number, in ASCII digits")
         try:
-            response = self._session.get(f"{self.base_url}{API}/requests/{tracking_code}", timeout=self._timeout)
+            if mobile_last4 is None:
+                response = self._session.get(address, timeout=self._timeout)
+            else:
+                response = self._session.post(
+                    f"{address}/status", json={MOBILE_LAST4: mobile_last4}, timeout=self._timeout, allow_redirects=False
+                )
         except requests.RequestException as exc:
             raise ServerUnreachable(type(exc).__name__) from exc
         if response.status_code == 404:
             return None
+        if mobile_last4 is not None and response.status_code == 403:
+            raise WrongSecondFactor()
+        if mobile_last4 is not None and response.status_code == 429:
+            raise TooManyTries(parse_retry_after(response.headers.get("Retry-After"), datetime.now(UTC)))
         if response.status_code != 200:
             raise ServerUnreachable(f"HTTP {response.status_code}")
         try:
-            data = response.json()
-            return TrackedStatus(
-                tracking_code=str(data["tracking_code"]),
-                service_id=str(data["service_id"]),
-                status=str(data["status"]),
-                status_changed_at=str(data["status_changed_at"]),
-                reason=data.get("reason"),
-            )
-        except (ValueError, KeyError, TypeError) as exc:
+            return read_tracked_status(response.json())
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise ServerUnreachable("malformed answer") from exc
+
+
+def read_tracked_status(data: Any) -> TrackedStatus:
+    """The body of a status answer. ``reason_withheld`` is true only when the server says so (an
+    older server sends the reason itself); a second factor this kiosk cannot ask for is none."""
+    reason = data.get("reason")
+    withheld = data.get("reason_withheld") is True
+    factor = data.get("second_factor")
+    return TrackedStatus(
+        tracking_code=str(data["tracking_code"]),
+        service_id=str(data["service_id"]),
+        status=str(data["status"]),
+        status_changed_at=str(data["status_changed_at"]),
+        reason=reason if isinstance(reason, str) and reason.strip() else None,
+        reason_withheld=withheld,
+        second_factor=MOBILE_LAST4 if withheld and factor == MOBILE_LAST4 else None,
+    )

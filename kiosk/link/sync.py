@@ -9,7 +9,8 @@ an idempotency key per request, so the server stores each exactly once.
 The heartbeat goes first, when delivery starts and every minute; the server's answer carries the
 highest tracking-code sequence it holds for this kiosk number, kept in the outbox as the floor no
 new code goes down to (``OutboxStore.raise_sequence_floor``): a lost or replaced outbox never
-issues a code again that the server already has.
+issues a code again that the server already has. It also carries the server's public key: the
+outbox keeps it (``learn_server_key``) and requests filed from then on are sealed to it.
 
 What happens to an attempt (``client.classify``): delivered; retried later with backoff and full
 jitter or the server's Retry-After; rejected for good (kept, shown to staff); or, on 401/403,
@@ -80,8 +81,12 @@ class SyncEngine:
         rand: Callable[[], float] = random.random,
         heartbeat_seconds: float = HEARTBEAT_SECONDS,
         workers: Workers | None = None,
+        on_key_learned: Callable[[], None] | None = None,
     ) -> None:
+        """``on_key_learned`` is called (on the loop) when the server's answer to a heartbeat told
+        a public key the outbox did not hold: requests can be sealed to it from now on."""
         self._store = store
+        self._on_key_learned = on_key_learned
         self._client = client
         self._kiosk_number = kiosk_number
         self._heartbeat_payload = heartbeat_payload
@@ -283,6 +288,12 @@ class SyncEngine:
         if answer is not None and answer.highest_sequence is not None:
             # Codes the server holds are never issued again, whatever became of the outbox.
             await self._call(self._store.raise_sequence_floor, self._kiosk_number, answer.highest_sequence)
+        if answer is not None and answer.sealing_key is not None:
+            # Answers are sealed to it from the next request on (and any still in clear, now).
+            if await self._call(self._store.learn_server_key, answer.sealing_key):
+                log.info("the central server's key is known: answers are sealed to it")
+                if self._on_key_learned is not None:
+                    self._on_key_learned()
         if self.status.error is None:  # usage counters wait while the outbox fails
             await self._call(self._send_usage)
 

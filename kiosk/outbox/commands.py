@@ -61,11 +61,28 @@ def status(store: OutboxStore, out: TextIO | None = None) -> int:
 
 
 def export(store: OutboxStore, target: Path, kiosk_number: int, out: TextIO | None = None) -> int:
-    """Write every request not yet delivered to a file ``kiosk-central import`` takes."""
+    """Write every request not yet delivered to a file ``kiosk-central import`` takes. Answers
+    leave only sealed to the central server's key: a request from before sealing whose answers
+    are still in clear is sealed first when the key is known, and left out (said so) when not."""
     out = out or sys.stdout
-    requests = _read(store, out, store.pending)
-    if requests is None:
+    key = _read(store, out, store.server_key)
+    if key is not None:
+        from kiosk.core.sealing import Sealer
+
+        if _read(store, out, lambda: store.seal_clear_answers(Sealer(key))) is None:
+            return 1
+    read = _read(store, out, store.pending)
+    if read is None:
         return 1
+    requests = [r for r in read if "fields" not in r.body]
+    left_out = len(read) - len(requests)
+    if left_out:
+        print(
+            f"{left_out} request(s) from before sealing left out: their answers are in clear and"
+            " the server's key is not known here yet (deliver them, or export again once the kiosk has reached"
+            " its server)",
+            file=out,
+        )
     document = {
         "format": EXPORT_FORMAT,
         "kind": EXPORT_KIND,
@@ -81,8 +98,8 @@ def export(store: OutboxStore, target: Path, kiosk_number: int, out: TextIO | No
         print(f"cannot write {target}: {exc.strerror or exc}", file=out)
         return 1
     print(f"exported {len(requests)} request(s) to {target}", file=out)
-    print("the file holds citizens' personal data: carry it to the central server and delete it there", file=out)
-    return 0
+    print("the answers in it are sealed: only the central server can open them (`kiosk-central import`)", file=out)
+    return 1 if left_out else 0
 
 
 def _read(store: OutboxStore, out: TextIO, read: Callable[[], T]) -> T | None:

@@ -4,6 +4,12 @@ This is the one way a request enters the outbox. It commits (fsync) before retur
 tracking code handed back here is always for a request that survives a power cut; when the
 commit fails it raises ``OutboxError`` and no code exists. It logs the tracking code and the
 service, never the answers (they are personal data).
+
+The answers are sealed here, before the outbox sees them, to the central server's public key
+(``server.key`` in config.toml, else the key the server told in its answer to a heartbeat): from
+then on this kiosk cannot read them back. A kiosk that delivers somewhere (live, or a server and
+token set) and knows no key yet takes no request (``needs_key``: the window shows its
+out-of-service screen until the key is known); a demo kiosk with no server keeps no answers at all.
 """
 
 from __future__ import annotations
@@ -15,9 +21,16 @@ from dataclasses import dataclass
 from kiosk.core.catalog import Service
 from kiosk.core.forms import Value
 from kiosk.core.live_state import InForce
-from kiosk.outbox.store import OutboxError, OutboxRequest, OutboxStore
+from kiosk.core.sealing import Sealer
+from kiosk.outbox.store import OutboxError, OutboxRequest, OutboxStore, describe
 
 log = logging.getLogger(__name__)
+
+# Why no request is taken while the server's key is not known (logged; staff see it in their panel).
+NO_KEY = (
+    "the central server's key is not known, so no answer could be sealed: set server.key in config.toml"
+    " (`kiosk-central sealing-key` prints it) or let the kiosk reach its server once"
+)
 
 
 @dataclass(frozen=True)
@@ -28,12 +41,17 @@ class DeskContext:
     profile: str
     mode: str  # demo or live
     catalog_version: str
+    server_key: bytes | None = None  # set by the technician (config.toml); else the one the server told
+    delivers: bool = False  # live, or a server and a token set: the answers must reach the server
 
     @classmethod
     def of(cls, in_force: InForce) -> DeskContext:
         """The context of what is in force: the catalog the citizen saw, the profile, this kiosk."""
-        profile = in_force.profile
-        return cls(in_force.settings.kiosk_number, profile.name, profile.mode, in_force.catalog.version)
+        profile, settings = in_force.profile, in_force.settings
+        delivers = profile.mode == "live" or bool(in_force.server_url and settings.server_token)
+        return cls(
+            settings.kiosk_number, profile.name, profile.mode, in_force.catalog.version, settings.server_key, delivers
+        )
 
 
 class RequestDesk:
@@ -50,6 +68,13 @@ class RequestDesk:
         self._context = context
         self._on_committed = on_committed
         self.unavailable_reason = unavailable_reason or ("" if store is not None else "no outbox")
+        self._sealers: dict[bytes, Sealer] = {}
+
+    def _sealer(self, key: bytes) -> Sealer:
+        sealer = self._sealers.get(key)
+        if sealer is None:
+            self._sealers = {key: (sealer := Sealer(key))}  # one key in force at a time
+        return sealer
 
     @property
     def context(self) -> DeskContext:
@@ -58,6 +83,20 @@ class RequestDesk:
     @property
     def available(self) -> bool:
         return self._store is not None
+
+    def needs_key(self) -> bool:
+        """True while requests must be sealed for the server and no key is known: none is taken."""
+        return self._store is not None and self.context.delivers and self._key(self.context) is None
+
+    def _key(self, context: DeskContext) -> bytes | None:
+        if context.server_key is not None:
+            return context.server_key
+        assert self._store is not None
+        try:
+            return self._store.server_key()
+        except Exception as exc:  # the outbox cannot be read now: no key, and the submit will say why
+            log.warning("the server's key could not be read from the outbox: %s", describe(exc))
+            return None
 
     def attach(self, store: OutboxStore) -> None:
         """The outbox opened after all (it could not be at start): requests are taken again."""
@@ -69,7 +108,13 @@ class RequestDesk:
         if self._store is None:
             raise OutboxError(f"requests cannot be stored on this kiosk: {self.unavailable_reason}")
         context = self.context
-        body = {"profile": context.profile, "catalog_version": context.catalog_version, "fields": dict(values)}
+        body: dict[str, object] = {"profile": context.profile, "catalog_version": context.catalog_version}
+        key = self._key(context)
+        if key is not None:
+            body["sealed_fields"] = self._sealer(key).seal(dict(values))
+        elif context.delivers:
+            raise OutboxError(f"requests cannot be stored on this kiosk yet: {NO_KEY}")
+        # else: a demo kiosk with nowhere to deliver keeps the request without its answers
         try:
             request = self._store.enqueue(context.kiosk_number, service.id, service.agency_id, context.mode, body)
         except OutboxError:

@@ -11,6 +11,14 @@ perfectly good, and is left exactly where it is) and ``OutboxDamaged`` (SQLite s
 a database or is corrupt, or ``PRAGMA quick_check`` finds damage: its readable requests are moved
 to a new outbox by ``kiosk.outbox.salvage``). The check runs once, at open, never per request.
 
+Answers: the request desk seals them to the central server's public key before they reach
+``enqueue`` (``sealed_fields``, see ``kiosk.core.sealing``): the outbox never holds them in a form
+the kiosk could read back. Once a request is delivered they are deleted from its row (only the
+tracking code, service, state and times stay, for staff and the tracking look-up), with SQLite's
+``secure_delete`` on so the freed space is zeroed. Rows from before sealing (schema 2) are sealed
+as soon as the server's key is known (``seal_clear_answers``); delivered ones lose their answers
+in the migration to schema 3.
+
 Tracking codes: the sequence part never goes back (meta ``sequence``), and never down to the
 floor the central server told for a kiosk number (meta ``sequence_floor:NNN``, raised by the
 heartbeat's answer), so a replaced outbox does not issue codes the server already holds.
@@ -33,10 +41,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from kiosk.core.tracking import MAX_SEQUENCE, make_tracking_code, next_sequence
+from kiosk.core.sealing import Sealer, parse_public_key, public_key_text
+from kiosk.core.tracking import MAX_SEQUENCE, clock_sequence, make_tracking_code, next_sequence
 from kiosk.outbox.retry import MAX_RETRY_AFTER_SECONDS
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+# Migrations to these versions make no backup copy: the file before them holds answers in clear.
+_NO_BACKUP_BEFORE = {3}
+# The body keys that hold a citizen's answers: sealed (now) or in clear (files from before sealing).
+ANSWER_KEYS = ("sealed_fields", "fields")
+# A new outbox that has issued no code and heard no floor from the server (a lost or replaced
+# outbox, before its first heartbeat) starts this many sequence numbers above the clock: the lost
+# one's "last + 1" may have run ahead of the clock in a busy hour; a hundred thousand codes ahead
+# of it is more than any kiosk files (the clock alone leaves ~31 years of codes; this uses 12 days).
+FRESH_OUTBOX_MARGIN = 100_000
 STATES = ("pending", "sending", "delivered", "rejected")
 # How long a call waits for another connection's lock (another process: `kiosk outbox drain`, a
 # technician's tool) before it fails with "database is locked".
@@ -80,6 +98,10 @@ _MIGRATIONS: list[str] = [
         sent INTEGER NOT NULL DEFAULT 0
     );
     CREATE INDEX usage_unsent ON usage_events (sent, id);
+    """,
+    # 3: answers sealed to the central server's key; a delivered request keeps none.
+    """
+    UPDATE requests SET body = json_remove(body, '$.fields', '$.sealed_fields') WHERE state = 'delivered';
     """,
 ]
 
@@ -169,6 +191,20 @@ def check_outbox(path: Path) -> list[str]:
         raise _open_error(path, exc) from exc
 
 
+def told_server_key(path: Path) -> bytes | None:
+    """The server's key the outbox at ``path`` holds (None: none, or it cannot be read), read
+    through a read-only connection (a running kiosk may have it open)."""
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_SECONDS)
+        try:
+            row = db.execute("SELECT value FROM meta WHERE key = ?", (_SERVER_KEY,)).fetchone()
+        finally:
+            db.close()
+        return parse_public_key(row[0]) if row else None
+    except (sqlite3.Error, ValueError):
+        return None
+
+
 @dataclass(frozen=True)
 class OutboxRequest:
     id: int
@@ -202,6 +238,8 @@ _SALVAGED = "salvaged:"
 # highest the central server holds (told in its answer to the heartbeat). None is ever issued again.
 _SEQUENCE = "sequence"
 _FLOOR = "sequence_floor:"
+# The central server's public key as it last told it (answers are sealed to it).
+_SERVER_KEY = "server_key"
 
 
 def _floor_key(kiosk_number: int) -> str:
@@ -253,6 +291,8 @@ class OutboxStore:
             # SQLite's page cache grows with the file up to 2 MiB by default: a kiosk that keeps
             # weeks of requests would grow by that much. Its reads are a few indexed rows at a time.
             db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+            # Deleted answers (a delivered request's) are overwritten with zeros, not left in free pages.
+            db.execute("PRAGMA secure_delete=ON")
             problems = quick_check(db)
             if problems:
                 raise OutboxDamaged(f"the outbox {path} is damaged: {'; '.join(problems[:3])}")
@@ -283,7 +323,7 @@ class OutboxStore:
             )
         if version == SCHEMA_VERSION:
             return
-        if version > 0:
+        if version > 0 and not _NO_BACKUP_BEFORE & set(range(version + 1, SCHEMA_VERSION + 1)):
             self._backup(f"v{version}")
         for target in range(version + 1, SCHEMA_VERSION + 1):
             # executescript commits whatever is open before it runs, so the script carries its
@@ -388,6 +428,48 @@ class OutboxStore:
             row = self._db.execute("SELECT value FROM meta WHERE key = ?", (_floor_key(kiosk_number),)).fetchone()
         return int(row[0]) if row else 0
 
+    # --- the central server's key ---------------------------------------------------------------
+
+    def server_key(self) -> bytes | None:
+        """The public key the central server last told (None: not yet)."""
+        with self._lock:
+            row = self._db.execute("SELECT value FROM meta WHERE key = ?", (_SERVER_KEY,)).fetchone()
+        try:
+            return parse_public_key(row[0]) if row else None
+        except ValueError:
+            return None
+
+    def learn_server_key(self, key: bytes) -> bool:
+        """Keep the key the server told (its answer to a heartbeat); True when it is new here.
+        Requests still holding answers in clear (filed before sealing) are sealed to it."""
+        text = public_key_text(parse_public_key(public_key_text(key)))
+        with self._lock:
+            with self._transaction() as db:
+                row = db.execute("SELECT value FROM meta WHERE key = ?", (_SERVER_KEY,)).fetchone()
+                if row is not None and row[0] == text:
+                    return False
+                db.execute(
+                    "INSERT INTO meta (key, value) VALUES (?, ?)"
+                    " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    (_SERVER_KEY, text),
+                )
+            self.seal_clear_answers(Sealer(key))
+        return True
+
+    def seal_clear_answers(self, sealer: Sealer) -> int:
+        """Seal the answers of requests filed before sealing (schema 2) that are still here, in one
+        commit; returns how many. Cheap when there are none (one scan of the waiting rows)."""
+        with self._lock, self._transaction() as db:
+            rows = db.execute(
+                "SELECT id, body FROM requests WHERE state != 'delivered' AND json_type(body, '$.fields') IS NOT NULL"
+            ).fetchall()
+            for row in rows:
+                body = json.loads(row["body"])
+                body["sealed_fields"] = sealer.seal(body.pop("fields"))
+                text = json.dumps(body, ensure_ascii=False)
+                db.execute("UPDATE requests SET body = ? WHERE id = ?", (text, row["id"]))
+        return len(rows)
+
     # --- writing ---------------------------------------------------------------------------
 
     def enqueue(
@@ -408,11 +490,12 @@ class OutboxStore:
                         "SELECT key, value FROM meta WHERE key IN (?, ?)", (_SEQUENCE, _floor_key(kiosk_number))
                     ).fetchall()
                 )
-                sequence = next_sequence(
-                    int(meta.get(_SEQUENCE, 0)),
-                    datetime.fromtimestamp(now, UTC),
-                    floor=int(meta.get(_floor_key(kiosk_number), 0)),
-                )
+                moment = datetime.fromtimestamp(now, UTC)
+                if _SEQUENCE in meta or _floor_key(kiosk_number) in meta:
+                    floor = int(meta.get(_floor_key(kiosk_number), 0))
+                else:  # a new outbox, before the server told what it holds: well above the clock
+                    floor = clock_sequence(moment) + FRESH_OUTBOX_MARGIN
+                sequence = next_sequence(int(meta.get(_SEQUENCE, 0)), moment, floor=floor)
                 code = make_tracking_code(kiosk_number, sequence)
                 # The body is sent as it is stored: the central server's request contract (v1).
                 stored = dict(
@@ -466,10 +549,12 @@ class OutboxStore:
         return [self._request(row, state="sending") for row in rows]
 
     def mark_delivered(self, request_id: int, reference: str | None) -> None:
+        """The server has it: its answers leave this kiosk (the row keeps code, service, times)."""
         now = self._clock()
         self._update(
             "UPDATE requests SET state = 'delivered', server_reference = ?, last_error = NULL,"
-            " attempts = attempts + 1, delivered_at = ?, updated_at = ? WHERE id = ?",
+            " attempts = attempts + 1, delivered_at = ?, updated_at = ?,"
+            " body = json_remove(body, '$.sealed_fields', '$.fields') WHERE id = ?",
             (reference, _utc_iso(now), _utc_iso(now), request_id),
         )
 

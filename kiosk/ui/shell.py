@@ -83,7 +83,7 @@ class KioskWindow(QMainWindow):
         receipts_dir: Path | None = None,
         usage: UsageLog | None = None,
         workers: Workers | None = None,
-        look_up: Callable[[str], LookupAnswer] | None = None,
+        look_up: Callable[..., LookupAnswer] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -306,6 +306,8 @@ class KioskWindow(QMainWindow):
         of an empty kiosk, or a form whose answers could not be kept. Every end of a session (staff
         closing their panel, a profile or catalog change) comes back here."""
         self._out_of_service = True
+        if self.current_page == Page.STAFF:
+            return  # staff changed what put the kiosk out of service: it shows when they close the panel
         self._history.clear()
         self._show(Page.OUT_OF_SERVICE)
 

@@ -3,6 +3,10 @@
 The look-up (``kiosk.link.lookup``) blocks on the server; it runs on the kiosk's worker threads
 and its answer comes back as a signal (``kiosk.ui.background``). An answer for a screen that is
 gone (the citizen left, the next one came) is dropped.
+
+``look_up(code)`` asks about a code; ``look_up(code, mobile_last4)`` asks again for the reason the
+server withheld, with the digits the citizen typed (``kiosk.link.lookup.RequestLookup.look_up``).
+The digits only pass through: the call that carries them is gone once it has answered.
 """
 
 from __future__ import annotations
@@ -31,11 +35,12 @@ class TrackFlow(QObject):
     def __init__(
         self,
         localizer: Localizer,
-        look_up: Callable[[str], LookupAnswer] | None,
+        look_up: Callable[..., LookupAnswer] | None,
         workers: Workers,
         parent: QObject | None = None,
     ) -> None:
-        """``look_up`` blocks (it may ask the server): it runs on ``workers``. None: offline."""
+        """``look_up(code[, mobile_last4])`` blocks (it may ask the server): it runs on ``workers``.
+        None: offline."""
         super().__init__(parent)
         self._localizer = localizer
         self._look_up_code = look_up
@@ -77,7 +82,7 @@ class TrackFlow(QObject):
         if self.screen is not None:
             self.screen.retranslate()
 
-    def _look_up(self, code: str) -> None:
+    def _look_up(self, code: str, mobile_last4: str) -> None:
         screen = self.screen
         if screen is None:
             return
@@ -85,8 +90,9 @@ class TrackFlow(QObject):
         if self._look_up_code is None:
             screen.show_answer(LookupAnswer(OFFLINE, code))
             return
+        digits = (mobile_last4,) if mobile_last4 else ()  # a code alone is asked about as before
         in_background(
-            self._workers, _numbered(self._look_up_code), self._asked, code,
+            self._workers, _numbered(self._look_up_code), self._asked, code, *digits,
             parent=self, then=self._answered, failed=self._failed,
         )  # fmt: skip
 
@@ -100,5 +106,5 @@ class TrackFlow(QObject):
             self.screen.show_answer(LookupAnswer(OFFLINE))
 
 
-def _numbered(look_up: Callable[[str], LookupAnswer]) -> Callable[[int, str], tuple[int, LookupAnswer]]:
-    return lambda asked, code: (asked, look_up(code))
+def _numbered(look_up: Callable[..., LookupAnswer]) -> Callable[..., tuple[int, LookupAnswer]]:
+    return lambda asked, code, *digits: (asked, look_up(code, *digits))

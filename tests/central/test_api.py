@@ -410,13 +410,19 @@ def test_status_lookup_shows_staff_changes_and_no_personal_data(central: Running
     answer = kiosk.http.get(f"/api/v1/requests/{code}", headers=kiosk.auth)
     assert answer.status_code == 200
     data = answer.json()
-    assert set(data) == {"tracking_code", "service_id", "agency_id", "status", "status_changed_at", "reason"}
-    assert (data["status"], data["reason"]) == ("received", None)
-    assert "0012345679" not in answer.text and "علی" not in answer.text
+    assert set(data) == {
+        "tracking_code", "service_id", "agency_id", "status", "status_changed_at", "reason", "reason_withheld",
+        "second_factor",
+    }  # fmt: skip
+    assert (data["status"], data["reason"], data["reason_withheld"]) == ("received", None, False)
+    assert "0012345679" not in answer.text and "علی" not in answer.text and "4567" not in answer.text
     central.set_status(code, "rejected", "مدارک ناقص است")
     data = kiosk.http.get(f"/api/v1/requests/{code}", headers=kiosk.auth).json()
-    assert (data["status"], data["reason"]) == ("rejected", "مدارک ناقص است")
+    assert (data["status"], data["reason"], data["reason_withheld"]) == ("rejected", None, True)
     assert data["status_changed_at"].endswith("Z")
+    # The reason, with the mobile number's last four digits (tests/central/test_tracking_second_factor.py).
+    told = kiosk.http.post(f"/api/v1/requests/{code}/status", json={"mobile_last4": "4567"}, headers=kiosk.auth)
+    assert (told.json()["status"], told.json()["reason"]) == ("rejected", "مدارک ناقص است")
 
 
 @pytest.mark.parametrize("code", ["001000100011", "123", "x" * 12, "%E2%80%AE" * 4])
@@ -465,13 +471,14 @@ def test_heartbeat_is_recorded_and_answers_the_highest_sequence_of_the_kiosk_s_c
     url = f"/api/v1/kiosks/{kiosk.number}/heartbeat"
     response = kiosk.http.post(url, json=heartbeat_body(), headers=kiosk.auth)
     assert response.status_code == 200
-    assert response.json() == {"highest_sequence": None}
+    assert response.json() == {"highest_sequence": None, "sealing_key": central.sealing_key}
     for sequence in (70_000_123, 5, 69_999_999):
         body = kiosk.body(tracking_code=make_tracking_code(kiosk.number, sequence))
         assert kiosk.submit(body).status_code == 201
     with kiosk_client(central, "Next booth", kiosk.number + 1) as other:  # its codes are not this kiosk's
         assert other.submit(other.body(tracking_code=make_tracking_code(other.number, 90_000_000))).status_code == 201
-    assert kiosk.http.post(url, json=heartbeat_body(), headers=kiosk.auth).json() == {"highest_sequence": 70_000_123}
+    answer = kiosk.http.post(url, json=heartbeat_body(), headers=kiosk.auth).json()
+    assert answer == {"highest_sequence": 70_000_123, "sealing_key": central.sealing_key}
     [beat, _second] = central.heartbeats()
     assert beat["kiosk_number"] == kiosk.number
     assert (beat["queue_depth"], beat["oldest_pending_seconds"], beat["version"]) == (3, 12.5, "0.1.0")
@@ -535,8 +542,9 @@ def test_openapi_document_describes_every_kiosk_call(kiosk: KioskClient) -> None
     spec = kiosk.http.get("/openapi.json").json()
     paths = spec["paths"]
     assert set(paths) == {
-        "/api/v1/requests", "/api/v1/requests/batch", "/api/v1/requests/{tracking_code}", "/api/v1/catalog",
-        "/api/v1/kiosks/{number}/heartbeat", "/api/v1/usage",
+        "/api/v1/requests", "/api/v1/requests/batch", "/api/v1/requests/{tracking_code}",
+        "/api/v1/requests/{tracking_code}/status", "/api/v1/catalog", "/api/v1/kiosks/{number}/heartbeat",
+        "/api/v1/usage",
     }  # fmt: skip
     assert {"200", "401", "413", "422", "429"} <= set(paths["/api/v1/requests/batch"]["post"]["responses"])
     post = paths["/api/v1/requests"]["post"]

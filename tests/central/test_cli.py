@@ -205,7 +205,7 @@ def test_import_refuses_a_bad_file_as_a_whole(
 
 def test_db_upgrade_and_a_newer_schema_is_refused(capsys: pytest.CaptureFixture[str], data: Path) -> None:
     code, out, _ = run(capsys, "db", "upgrade", "--data-dir", str(data))
-    assert code == 0 and "revision 0002" in out
+    assert code == 0 and "revision 0003" in out
     assert run(capsys, "db", "upgrade", "--data-dir", str(data))[0] == 0  # idempotent
     import sqlite3
 
@@ -306,3 +306,62 @@ def test_the_bundled_catalog_publishes(capsys: pytest.CaptureFixture[str], data:
                          str(data))  # fmt: skip
     assert code == 0, err
     assert "release 1" in out
+
+
+def test_sealing_key_prints_the_public_key_and_its_fingerprint(capsys: pytest.CaptureFixture[str], data: Path) -> None:
+    from kiosk.central import security
+    from kiosk.core.sealing import Opener, derive_sealing_key, key_fingerprint, public_key_text
+
+    code, out, err = run(capsys, "sealing-key", "--data-dir", str(data))
+    assert (code, err) == (0, "")
+    opener = Opener(derive_sealing_key(security.load_or_create_secret(data / "secret.key")))
+    assert f'server_key = "{public_key_text(opener.public_key)}"' in out
+    assert key_fingerprint(opener.public_key) in out
+    assert run(capsys, "sealing-key", "--data-dir", str(data))[1] == out  # the same key every time
+    # `kiosk add` says it too, for the kiosk's config.toml.
+    code, out, _ = run(capsys, "kiosk", "add", "Sari lobby", "--data-dir", str(data))
+    assert code == 0 and f'server_key = "{public_key_text(opener.public_key)}"' in out
+
+
+def test_import_takes_sealed_answers(capsys: pytest.CaptureFixture[str], data: Path, tmp_path: Path) -> None:
+    from nacl.public import PrivateKey
+
+    from kiosk.central import security
+    from kiosk.core.sealing import Opener, Sealer, derive_sealing_key
+
+    run(capsys, "kiosk", "add", "Offline booth", "--number", "7", "--data-dir", str(data))
+    opener = Opener(derive_sealing_key(security.load_or_create_secret(data / "secret.key")))
+    ours, theirs = Sealer(opener.public_key), Sealer(bytes(PrivateKey.generate().public_key))
+
+    def sealed(body: dict[str, Any], sealer: Sealer) -> dict[str, Any]:
+        return {**{k: v for k, v in body.items() if k != "fields"}, "sealed_fields": sealer.seal(body["fields"])}
+
+    keys = [str(uuid.uuid4()) for _ in range(3)]
+    items = [
+        {"idempotency_key": keys[0], "body": sealed(_body(7, 100), ours)},
+        {"idempotency_key": keys[1], "body": _body(7, 101)},
+        {"idempotency_key": keys[2], "body": sealed(_body(7, 102), theirs)},
+    ]
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(_export(7, items)), encoding="utf-8")
+    code, out, err = run(capsys, "import", str(path), "--data-dir", str(data))
+    assert code == 1 and "2 new, 0 already there, 1 refused" in out
+    assert "requests[2]" in err and "another key" in err and opener.fingerprint in err
+    assert "مریم" not in err
+    # Again, the first sealed anew and the second sealed now: both already there.
+    items[0]["body"] = sealed(_body(7, 100), ours)
+    items[1]["body"] = sealed(_body(7, 101), ours)
+    path.write_text(json.dumps(_export(7, items[:2])), encoding="utf-8")
+    code, out, _ = run(capsys, "import", str(path), "--data-dir", str(data))
+    assert code == 0 and "0 new, 2 already there, 0 refused" in out
+    store = open_store(Settings(data_dir=data), migrate=False)
+    try:
+        from sqlalchemy import select
+
+        from kiosk.central.models import CitizenRequest
+
+        with store.db.read() as session:
+            rows = list(session.scalars(select(CitizenRequest).order_by(CitizenRequest.id)))
+        assert [store.requests.answers(row) for row in rows] == [_body(7, 100)["fields"]] * 2
+    finally:
+        store.db.dispose()

@@ -153,7 +153,8 @@ def test_status_change_needs_csrf_and_the_kiosk_sees_it(
 
     done = staff.post(url, data={"status": "rejected", "reason": "مدارک ناقص است", "csrf_token": token})
     assert done.status_code == 303
-    seen = kiosk.http.get(f"/api/v1/requests/{body['tracking_code']}", headers=kiosk.auth).json()
+    url = f"/api/v1/requests/{body['tracking_code']}/status"
+    seen = kiosk.http.post(url, json={"mobile_last4": "4567"}, headers=kiosk.auth).json()
     assert (seen["status"], seen["reason"]) == ("rejected", "مدارک ناقص است")
     page = staff.get(f"/requests/{reference}").text
     assert "ردشده" in page and "sara" in page  # the history says who

@@ -12,9 +12,12 @@ from pytestqt.qtbot import QtBot
 from kiosk.app.root import Kiosk
 from kiosk.core.catalog import catalog_document
 from kiosk.core.paths import KioskPaths
+from kiosk.core.sealing import parse_public_key
 from kiosk.core.settings import KioskSettings
 from kiosk.core.tracking import make_tracking_code
 from kiosk.link.catalog_updates import OFFLINE, REFUSED, UNCHANGED, UPDATED
+from kiosk.link.lookup import WRONG_DIGITS
+from kiosk.ui.screens.track import ASKING
 from kiosk.ui.shell import Page
 from tests.support.e2e import RegisteredKiosk, file_a_request, on_loop, until
 from tests.support.factories import without_agency
@@ -136,8 +139,16 @@ def test_track_my_request_reads_the_agency_s_answer(
         click(qtbot, find(screen, "checkCodeButton"))
         await until(lambda: screen.answer is not None and screen.answer.kind == "found")
         assert "پذیرفته نشد" in screen.status.text()
-        assert "سند مالکیت پیوست نشده است" in screen.details.text()
         assert "۱۴۰" in screen.details.text()  # the date of the change, Jalali, Persian digits
+        # The staff's reason only with the last four digits of the mobile on the request.
+        assert "سند مالکیت" not in screen.details.text() and screen.reason_box.isVisible()
+        for digits, problem in (("1111", WRONG_DIGITS), ("4567", None)):
+            find(screen, "mobileDigitsField").clear()
+            type_on_keypad(qtbot, kiosk, digits)
+            click(qtbot, find(screen, "showReasonButton"))
+            await until(lambda: screen.reason_problem != ASKING)
+            assert screen.reason_problem == problem
+        assert "سند مالکیت پیوست نشده است" in screen.details.text()
         for secret in ("0012345679", "09111234567", "مریم"):
             assert secret not in screen.details.text() + screen.status.text()
 
@@ -157,7 +168,8 @@ def test_track_my_request_reads_the_agency_s_answer(
 def test_track_offline_says_so_and_shows_what_this_kiosk_knows(
     qtbot: QtBot, kiosk_paths: KioskPaths, registered: RegisteredKiosk
 ) -> None:
-    dead = KioskSettings(kiosk_number=registered.number, server_url="http://127.0.0.1:9", server_token="x")
+    dead = KioskSettings(kiosk_number=registered.number, server_url="http://127.0.0.1:9", server_token="x",
+                         server_key=parse_public_key(registered.central.sealing_key))  # fmt: skip
     for kiosk in build_kiosk(qtbot, kiosk_paths, "festival", dead):
         code = file_a_request(qtbot, kiosk)
         click(qtbot, find(kiosk.window, "doneButton"))

@@ -91,7 +91,10 @@ def test_track_shows_the_agency_s_answer_and_nothing_personal(registered: Regist
     assert client.submit(request.idempotency_key, request.body).kind == DELIVERED
     registered.central.set_status(request.tracking_code, "rejected", "مدارک ناقص است")
     status = client.track(request.tracking_code)
-    assert status is not None and status.status == "rejected" and status.reason == "مدارک ناقص است"
+    assert status is not None and status.status == "rejected" and status.reason is None, "no reason for a code alone"
+    assert status.reason_withheld and status.second_factor == "mobile_last4"
+    status = client.track(request.tracking_code, "4567")  # the last four digits of the request's mobile
+    assert status is not None and status.reason == "مدارک ناقص است"
     assert "0012345679" not in repr(status)
     assert client.track(make_tracking_code(7, 5)) is None  # a well-formed code nobody filed
     store.close()

@@ -15,6 +15,7 @@ import pytest
 from kiosk.app.cli import main
 from kiosk.central.importer import import_export
 from kiosk.core.paths import KioskPaths
+from kiosk.core.sealing import parse_public_key
 from kiosk.outbox.store import OutboxStore
 from tests.support.certificates import private_ca
 from tests.support.e2e import QUEUED_FIELDS, RegisteredKiosk, enqueue
@@ -32,6 +33,7 @@ def test_status_export_import_drain(
 ) -> None:
     data = tmp_path / "kiosk"
     store = OutboxStore(data / "outbox.db")
+    store.learn_server_key(parse_public_key(registered.central.sealing_key))  # its server told it
     requests = enqueue(store, registered.number, 30)
     store.mark_rejected(requests[0].id, "HTTP 422: service withdrawn")
     store.close()
@@ -48,6 +50,7 @@ def test_status_export_import_drain(
     exported = json.loads(stick.read_text(encoding="utf-8"))
     assert exported["kind"] == "pishkhan-outbox-export" and exported["kiosk_number"] == 7
     assert len(exported["requests"]) == 29
+    assert "0012345679" not in stick.read_text(encoding="utf-8"), "an export holds sealed answers only"
 
     first = import_export(registered.central.store, stick)
     again = import_export(registered.central.store, stick)

@@ -38,7 +38,7 @@ def crash_campaign(central: RunningCentral, tmp_path: Path, kills: int, seed: in
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     for round_ in range(kills):
         child = subprocess.Popen(
-            [sys.executable, str(CHILD), str(outbox), central.url, token, str(number)],
+            [sys.executable, str(CHILD), str(outbox), central.url, token, str(number), central.sealing_key],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True,
         )  # fmt: skip
         first = child.stdout.readline()  # started: it has committed at least one request

@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from harness.central_server import RunningCentral
 from kiosk.app.root import Kiosk
+from kiosk.core.sealing import Sealer
 from kiosk.link.client import CentralClient
 from kiosk.outbox.store import OutboxRequest, OutboxStore
 from tests.support.window import click, fill, find, scroll_to, tap_visible_part
@@ -41,21 +42,29 @@ class RegisteredKiosk:
 def enqueue(
     store: OutboxStore, number: int, n: int, service: str = "mazandaran-water.new-connection"
 ) -> list[OutboxRequest]:
-    """``n`` requests committed to the outbox as the request desk commits them, with ``QUEUED_FIELDS``."""
-    body = {"profile": "festival", "catalog_version": "test-1", "fields": QUEUED_FIELDS}
+    """``n`` requests committed to the outbox with ``QUEUED_FIELDS``: sealed to the server's key when
+    the outbox knows one, as the request desk commits them; else in clear, as a kiosk before
+    sealing did (the server takes both)."""
+    key = store.server_key()
+    answers = {"sealed_fields": Sealer(key).seal(QUEUED_FIELDS)} if key else {"fields": QUEUED_FIELDS}
+    body = {"profile": "festival", "catalog_version": "test-1", **answers}
     return [store.enqueue(number, service, service.split(".")[0], "demo", body) for _ in range(n)]
 
 
-def file_a_request(qtbot: QtBot, kiosk: Kiosk) -> str:
-    """A citizen files a request for ``FILED_SERVICE`` by taps alone; returns its tracking code."""
+# What ``file_a_request`` types, unless told otherwise.
+FILED_ANSWERS = {"full_name": "مریم نوروزی", "national_id": "0012345679", "mobile": "09111234567",
+                 "unit_count": "2", "postal_code": "4816813311", "address": "ساری، میدان امام"}  # fmt: skip
+
+
+def file_a_request(qtbot: QtBot, kiosk: Kiosk, answers: dict[str, str] | None = None) -> str:
+    """A citizen files a request for ``FILED_SERVICE`` by taps alone (typing ``answers``, by default
+    ``FILED_ANSWERS``); returns its tracking code."""
     window = kiosk.window
     click(qtbot, window.attract)
     window.open_service(FILED_SERVICE)
     click(qtbot, find(window, "startRequestButton"))
     form = window.requests.form
-    answers = {"full_name": "مریم نوروزی", "national_id": "0012345679", "mobile": "09111234567",
-               "unit_count": "2", "postal_code": "4816813311", "address": "ساری، میدان امام"}  # fmt: skip
-    for field_id, text in answers.items():
+    for field_id, text in (answers or FILED_ANSWERS).items():
         fill(qtbot, form, field_id, text)
     for row in form.rows:
         if row.choices is not None:

@@ -5,6 +5,7 @@ desk and usage log here; the catalog updater and the heartbeat in tests/e2e/test
 from __future__ import annotations
 
 import copy
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -14,6 +15,8 @@ from kiosk.app.root import Kiosk
 from kiosk.core.catalog import Catalog, catalog_document, parse_catalog_document
 from kiosk.core.live_state import Change, InForce
 from kiosk.core.paths import KioskPaths
+from kiosk.core.sealing import Opener
+from kiosk.outbox.store import OutboxError
 from kiosk.ui.shell import Page
 from tests.support.factories import without_agency
 from tests.support.window import build_kiosk, click
@@ -121,7 +124,12 @@ def test_the_desk_files_under_what_is_in_force(kiosk: Kiosk) -> None:
     assert desk is not None and store is not None
     service = kiosk.content.catalog.service(WATER_SERVICE)
     desk.submit(service, {"full_name": "زهرا حسینی"})
-    kiosk.state.switch_profile("sari-lobby")  # live
+    kiosk.state.switch_profile("sari-lobby")  # live: answers must be sealed, and no key is known yet
+    assert kiosk.window.current_page == Page.OUT_OF_SERVICE
+    with pytest.raises(OutboxError, match="key is not known"):
+        desk.submit(service, {"full_name": "زهرا حسینی"})
+    store.learn_server_key(Opener(os.urandom(32)).public_key)  # as the server's answer to a heartbeat
+    assert kiosk.check_key() and kiosk.window.current_page != Page.OUT_OF_SERVICE
     kiosk.state.offer_catalog(renamed_water(kiosk, "v2"))
     kiosk.state.save_connection(12, None, None)
     desk.submit(service, {"full_name": "زهرا حسینی"})

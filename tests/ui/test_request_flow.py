@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import gc
+import os
 import re
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -17,13 +18,16 @@ import pytest
 import shiboken6
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QGuiApplication, QImage
-from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.app.root import Kiosk
 from kiosk.core.forms import FieldProblem, format_jalali
-from kiosk.core.persian import PERSIAN_DIGITS, ZWNJ
-from kiosk.core.tracking import is_valid_tracking_code
+from kiosk.core.persian import PERSIAN_DIGITS, ZWNJ, to_ascii_digits
+from kiosk.core.sealing import Opener
+from kiosk.core.tracking import format_for_reading, is_valid_tracking_code
+from kiosk.ui import printing
+from kiosk.ui.screens import review as review_screen
 from kiosk.ui.screens.form import FormScreen, problem_text
 from kiosk.ui.shell import Page
 from kiosk.ui.theme import stylesheet
@@ -93,6 +97,8 @@ def fill_valid(qtbot: QtBot, form: FormScreen) -> None:
 
 
 def test_every_validation_message_then_submit_and_read_the_code(qtbot: QtBot, kiosk: Kiosk) -> None:
+    opener = Opener(os.urandom(32))  # the central server's key pair
+    kiosk.store.learn_server_key(opener.public_key)  # as its answer to a heartbeat tells it
     form = open_form(qtbot, kiosk)
     assert form.title.text() == "درخواست انشعاب آب"
 
@@ -141,7 +147,7 @@ def test_every_validation_message_then_submit_and_read_the_code(qtbot: QtBot, ki
     click(qtbot, find(form, "reviewButton"))
     review = kiosk.window.requests.review
     assert review is not None and review.isVisible()
-    assert find(review, "reviewValue:national_id").text() == "\u200f\u2066۰۰۱۲۳۴۵۶۷۹\u2069"
+    assert find(review, "reviewValue:national_id").text() == "\u200f\u2066۰۰۱*****۷۹\u2069"  # Show shows it
     assert find(review, "reviewValue:usage").text() == "مسکونی"
     assert find(review, "reviewValue:full_name").text() == f"علی رضا{ZWNJ}زاده"
     submit = find(review, "submitButton")
@@ -159,7 +165,7 @@ def test_every_validation_message_then_submit_and_read_the_code(qtbot: QtBot, ki
     assert "۱۴۰" in find(receipt, "receiptWhen").text()  # a Jalali year, in Persian digits
     stored = kiosk.store.find_by_tracking_code(typed_back)
     assert stored is not None and stored.state == "pending" and stored.mode == "demo"
-    assert stored.body["fields"] == {
+    assert opener.open(stored.body["sealed_fields"]) == {
         "full_name": f"علی رضا{ZWNJ}زاده",
         "national_id": "0012345679",
         "mobile": "09123456789",
@@ -426,3 +432,111 @@ def test_after_the_warm_up_the_first_form_sets_up_no_qt_classes(
     form = window.requests.form
     assert form is not None and isinstance(form.row("address").editor, QPlainTextEdit)
     assert [name for name in made if name != "GestureType"] == [], made
+
+
+NATIONAL_ID = "0012345679"  # what ``fill_valid`` types
+
+
+def runs_of(national_id: str, text: str, tracking_code: str = "") -> list[str]:
+    """Every run of four of the ID's digits in ``text``: Persian or ASCII digits, direction marks
+    and a space or dash between digits ignored; the tracking code (which may share a few digits
+    with the ID by chance) taken out first."""
+    plain = to_ascii_digits(re.sub("[\u200e\u200f\u2066-\u2069]", "", text))
+    if tracking_code:
+        plain = plain.replace(format_for_reading(tracking_code), " ").replace(tracking_code, " ")
+    squeezed = re.sub(r"(?<=\d)[\s-](?=\d)", "", plain)
+    return sorted({national_id[i : i + 4] for i in range(len(national_id) - 3)} & set(_windows(squeezed)))
+
+
+def _windows(text: str) -> list[str]:
+    return [text[i : i + 4] for i in range(len(text) - 3)]
+
+
+def test_the_review_masks_the_national_id_until_the_citizen_asks_to_see_it(
+    qtbot: QtBot, kiosk: Kiosk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert 5_000 <= review_screen.SHOW_FOR_MS <= 15_000, "long enough to check ten digits, not to be read by others"
+    monkeypatch.setattr(review_screen, "SHOW_FOR_MS", 300)
+    form = open_form(qtbot, kiosk)
+    fill_valid(qtbot, form)
+    editor = form.row("national_id").editor
+    assert isinstance(editor, QLineEdit) and editor.echoMode() == QLineEdit.EchoMode.Normal
+    assert to_ascii_digits(editor.text()) == NATIONAL_ID, "whole while typed: the citizen checks as they type"
+    click(qtbot, find(form, "reviewButton"))
+    review = kiosk.window.requests.review
+    assert review is not None
+    value, show = find(review, "reviewValue:national_id"), find(review, "showButton:national_id")
+    masked, whole = "\u200f\u2066۰۰۱*****۷۹\u2069", "\u200f\u2066۰۰۱۲۳۴۵۶۷۹\u2069"
+    assert value.text() == masked and show.text() == "نمایش"
+    assert runs_of(NATIONAL_ID, value.accessibleName()) == [], "a screen reader does not read it either"
+    assert "پنهان" in value.accessibleName() and show.accessibleName() == "نمایش کد ملی"
+    assert find(review, "reviewValue:mobile").text() == "\u200f\u2066۰۹۱۲۳۴۵۶۷۸۹\u2069", "the mobile stays visible"
+    assert list(review.show_buttons) == ["national_id"]
+    assert show.height() >= 64 and show.width() >= 64, "a large touch target"
+
+    click(qtbot, show)  # shown whole to check...
+    assert value.text() == whole and show.text() == "پنهان کردن" and whole in value.accessibleName()
+    click(qtbot, show)  # ...hidden again by a second tap...
+    assert value.text() == masked and show.text() == "نمایش"
+    click(qtbot, show)  # ...or when the time is up
+    assert value.text() == whole
+    qtbot.waitUntil(lambda: value.text() == masked, timeout=3000)
+    assert show.text() == "نمایش" and runs_of(NATIONAL_ID, value.accessibleName()) == []
+
+    click(qtbot, show)
+    click(qtbot, find(kiosk.window, "languageButton"))  # the other language keeps what the citizen chose
+    assert value.text() == "\u2066" + NATIONAL_ID + "\u2069" and show.text() == "Hide"
+    click(qtbot, show)
+    assert value.text() == "\u2066001*****79\u2069" and show.text() == "Show"
+    assert show.accessibleName() == "Show National ID"
+    assert "hidden" in value.accessibleName() and runs_of(NATIONAL_ID, value.accessibleName()) == []
+
+    click(qtbot, show)
+    review.hide()  # the screen is left (covered, or the session ends): hidden again at once
+    assert value.text() == "\u2066001*****79\u2069" and not review.shown
+    review.show()
+    click(qtbot, find(review, "editButton"))  # back to the form and on to a new review: masked again
+    click(qtbot, find(kiosk.window.requests.form, "reviewButton"))
+    again = kiosk.window.requests.review
+    assert again is not None and again is not review
+    assert find(again, "reviewValue:national_id").text() == "\u2066001*****79\u2069"
+
+
+def test_the_receipt_shows_and_prints_no_run_of_the_national_id(
+    qtbot: QtBot, kiosk: Kiosk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On screen (every label and accessible name) and on paper (the receipt's HTML), in Persian and
+    English digits: nothing of the answers, only the code, the service, the agency and the time."""
+    printed: list[str] = []
+
+    def print_receipt(text: printing.ReceiptText, *_args: object) -> printing.PrintResult:
+        printed.append(printing.receipt_html(text))
+        return printing.PrintResult(printer="test printer", pdf=None)
+
+    monkeypatch.setattr(printing, "print_receipt", print_receipt)
+    opener = Opener(os.urandom(32))  # the central server's key pair
+    kiosk.store.learn_server_key(opener.public_key)
+    form = open_form(qtbot, kiosk)
+    fill_valid(qtbot, form)
+    click(qtbot, find(form, "reviewButton"))
+    click(qtbot, find(kiosk.window, "reviewConsent"))
+    click(qtbot, find(kiosk.window, "submitButton"))
+    receipt = kiosk.window.requests.receipt
+    assert receipt is not None
+    stored = kiosk.store.find_by_tracking_code(receipt.tracking_code)
+    assert stored is not None and opener.open(stored.body["sealed_fields"])["national_id"] == NATIONAL_ID, "filed"
+
+    for language in ("fa", "en"):
+        if kiosk.localizer.language != language:
+            click(qtbot, find(kiosk.window, "languageButton"))
+        click(qtbot, find(receipt, "printButton"))
+        on_screen = [
+            text
+            for widget in receipt.findChildren(QWidget)
+            for text in (widget.accessibleName(), widget.text() if isinstance(widget, (QLabel, QPushButton)) else "")
+        ]
+        everything = "\n".join([*on_screen, printed[-1], receipt.qr.data])
+        assert receipt.tracking_code in to_ascii_digits(everything).replace(" ", ""), "the capture saw the code"
+        assert runs_of(NATIONAL_ID, everything, receipt.tracking_code) == [], language
+        assert NATIONAL_ID not in to_ascii_digits(everything) and "09123456789" not in to_ascii_digits(everything)
+    assert len(printed) == 2

@@ -101,7 +101,9 @@ def test_a_live_profile_switch_keeps_the_queue(qtbot: QtBot, kiosk: Kiosk, tmp_p
     assert kiosk.store.pending()[0].mode == "demo"
     click(qtbot, find(kiosk.window.staff.panel, "exportButton"))
     exported = list((kiosk.paths.data / "exports").glob("outbox-*.json"))
-    assert len(exported) == 1 and "0012345679" in exported[0].read_text(encoding="utf-8")
+    # A demo kiosk with no server keeps no answers: the request is exported without them.
+    text = exported[0].read_text(encoding="utf-8")
+    assert len(exported) == 1 and kiosk.store.pending()[0].tracking_code in text and "0012345679" not in text
 
 
 def test_a_broken_profile_is_refused_and_the_current_one_stays(qtbot: QtBot, tmp_path: Path) -> None:
@@ -141,6 +143,11 @@ def test_technician_sets_the_connection_and_pins(qtbot: QtBot, kiosk: Kiosk) -> 
     card.token.setText("012.secret-token")
     click(qtbot, find(card, "saveConnectionButton"))
     assert kiosk.settings.kiosk_number == 12 and kiosk.settings.server_token == "012.secret-token"
+    assert kiosk.window.current_page == Page.STAFF, "no key yet: out of service, once staff close their panel"
+    kiosk.window.staff.refresh()
+    facts = kiosk.window.staff.panel.queue_facts.text()
+    assert "کلید سامانه مرکزی" in facts and "صف درخواست‌ها باز نمی‌شود" not in facts, "not an outbox problem"
+    card = kiosk.window.staff.panel.technician
     assert 'url = "https://kiosk.sari.ir"' in kiosk.paths.config_file.read_text(encoding="utf-8")
     card.number.setText("1000")
     click(qtbot, find(card, "saveConnectionButton"))

@@ -16,6 +16,7 @@ from kiosk.central import security
 from kiosk.central.db import Database
 from kiosk.central.models import ServerSetting
 from kiosk.central.settings import Settings
+from kiosk.central.store.answers import Answers, ServerKeys
 from kiosk.central.store.catalogs import Catalogs
 from kiosk.central.store.kiosks import Kiosks
 from kiosk.central.store.people import People
@@ -24,17 +25,35 @@ from kiosk.central.store.usage import Usage
 
 
 class Store:
-    """The aggregates, bound to one database, the server's key and its settings."""
+    """The aggregates, bound to one database, the server's key and its settings.
+
+    The one secret (``secret.key`` or ``KIOSK_CENTRAL_SECRET``) gives every key the server has:
+    national-ID digests and hashes, the key pair kiosks seal answers to, and the at-rest key."""
 
     def __init__(self, db: Database, key: bytes, settings: Settings) -> None:
         self.db = db
         self.settings = settings
         self._key = key
-        self.requests = Requests(db, key, settings)
+        self.keys = ServerKeys(key)
+        self.answers = Answers(db, self.keys, settings.seal_batch_size)
+        self.requests = Requests(db, key, settings, self.answers)
         self.kiosks = Kiosks(db, settings)
         self.catalogs = Catalogs(db)
         self.people = People(db, settings)
         self.usage = Usage(db, settings)
+
+    @property
+    def sealing_key(self) -> str:
+        """The public key kiosks seal answers to (base64), as config.toml's ``server_key`` holds it."""
+        return self.keys.public_key_text
+
+    @property
+    def sealing_fingerprint(self) -> str:
+        return self.keys.fingerprint
+
+    def seal_clear_answers(self) -> int:
+        """Seal the answers older servers kept in clear; how many (0, at once, when none)."""
+        return self.answers.seal_clear_rows()
 
     def check_secret(self) -> None:
         """Record the key's fingerprint on first use; refuse to run with a different key later."""

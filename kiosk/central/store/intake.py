@@ -3,6 +3,12 @@
 The API, its batch route and ``kiosk-central import`` all store through ``Intake`` (reached as
 ``store.requests.submit``), so a request refused by one is refused by the others for the same reason.
 
+A request's answers come in clear (``fields``, kiosks before sealed answers) or sealed to the
+server's key (``sealed_fields``): ``opened`` opens sealed ones (409 when they were sealed for
+another key: the kiosk keeps the request and tries again) and checks them as plain ones are checked.
+From then on both are the same request: the same idempotency hash (over the answers in clear, keyed
+with the server's secret), the same national-ID digest, and answers stored encrypted at rest.
+
 Idempotency rests on the database, not on this process: a unique index on (kiosk, key) and on the
 tracking code, inside one transaction, so several server processes sharing PostgreSQL still store
 a request once. On PostgreSQL a transaction-scoped advisory lock on the key also tells a second
@@ -19,6 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -27,9 +34,11 @@ from kiosk.central import security
 from kiosk.central.clock import iso, utcnow
 from kiosk.central.db import Database
 from kiosk.central.models import CitizenRequest, StatusChange
-from kiosk.central.schemas import RequestIn
+from kiosk.central.schemas import RequestIn, public_errors
 from kiosk.central.settings import Settings
+from kiosk.central.store.answers import Answers
 from kiosk.central.store.kiosks import KioskIdentity
+from kiosk.core.sealing import SealError
 from kiosk.core.tracking import is_valid_tracking_code
 
 
@@ -46,6 +55,17 @@ class Refused(Exception):
         super().__init__(detail)
         self.status = status
         self.detail = detail
+
+
+class InvalidSealedFields(Refused):
+    """Sealed answers that open but break the rules plain answers follow: 422. ``errors`` are the
+    validation errors as the API answers them (``public_errors``: never the answers themselves),
+    located under ``sealed_fields``."""
+
+    def __init__(self, errors: list[dict[str, Any]]) -> None:
+        first = errors[0] if errors else {"loc": ["sealed_fields"], "msg": "invalid"}
+        super().__init__(422, f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}")
+        self.errors = errors
 
 
 @dataclass(frozen=True)
@@ -65,17 +85,46 @@ class Receipt:
 
 
 class Intake:
-    """Stores requests for one database, the server's key (national-ID digests) and its settings."""
+    """Stores requests for one database, the server's key (national-ID digests, hashes), its
+    answers' keys and its settings."""
 
-    def __init__(self, db: Database, key: bytes, settings: Settings) -> None:
+    def __init__(self, db: Database, key: bytes, settings: Settings, answers: Answers) -> None:
         self.db = db
         self.key = key
         self.settings = settings
+        self.answers = answers
+
+    def opened(self, request: RequestIn) -> RequestIn:
+        """The request with its answers in clear: as it is, or with ``sealed_fields`` opened and
+        checked. Refused(409) when they cannot be opened with this server's key, InvalidSealedFields
+        (422) when they open but are not valid answers. Nothing of the answers is in either."""
+        if request.sealed_fields is None:
+            return request
+        try:
+            fields = self.answers.keys.opener.open(request.sealed_fields)
+        except SealError:
+            raise Refused(409, self.another_key_detail()) from None
+        data = request.model_dump(exclude={"fields", "sealed_fields"})
+        try:
+            return RequestIn.model_validate({**data, "fields": fields})
+        except ValidationError as exc:
+            errors = public_errors(exc.errors(include_input=False, include_url=False))
+            for error in errors:
+                if error["loc"][:1] == ["fields"]:
+                    error["loc"][0] = "sealed_fields"
+            raise InvalidSealedFields(errors) from None
+
+    def another_key_detail(self) -> str:
+        return (
+            "the answers were sealed for another key, not this server's (key fingerprint "
+            f"{self.answers.keys.fingerprint}, as `kiosk-central sealing-key` prints it): the kiosk keeps the "
+            "request; give it this server's key (config.toml's server_key)"
+        )
 
     def submit(self, kiosk: KioskIdentity, key: str, body: RequestIn | dict[str, Any], source: str = "api") -> Receipt:
         """Store a request once per (kiosk, key). Raises Refused (422/409) when it cannot be stored,
         pydantic's ValidationError when ``body`` is a dict that is not a valid request."""
-        request = body if isinstance(body, RequestIn) else RequestIn.model_validate(body)
+        request = self.opened(body if isinstance(body, RequestIn) else RequestIn.model_validate(body))
         body_hash = self._checked_hash(kiosk, request)
         for _attempt in range(3):
             try:
@@ -100,6 +149,7 @@ class Intake:
         checked: list[tuple[int, str, RequestIn, str]] = []
         for index, (key, request) in enumerate(items):
             try:
+                request = self.opened(request)
                 checked.append((index, key, request, self._checked_hash(kiosk, request)))
             except Refused as refused:
                 results[index] = refused
@@ -150,13 +200,14 @@ class Intake:
             by_key = {key: body_hash for _i, key, _r, body_hash in checked}
             for row in session.execute(
                 select(CitizenRequest.idempotency_key, CitizenRequest.body_hash, CitizenRequest.id,
-                       CitizenRequest.tracking_code, CitizenRequest.received_at)
+                       CitizenRequest.tracking_code, CitizenRequest.received_at,
+                       CitizenRequest.clear_fields.is_not(None).label("clear"))
                 .where(CitizenRequest.kiosk_id == kiosk.id, CitizenRequest.enforced.is_(True),
                        CitizenRequest.idempotency_key.in_(list(by_key)))
             ):  # fmt: skip
                 if row.idempotency_key in outcomes:
                     continue
-                if not secrets.compare_digest(row.body_hash, by_key[row.idempotency_key]):
+                if not self._same_body(row.body_hash, bool(row.clear), by_key[row.idempotency_key]):
                     refused = Refused(422, "this Idempotency-Key was already used with a different request body")
                     outcomes[row.idempotency_key] = refused
                 else:
@@ -171,6 +222,7 @@ class Intake:
                 outcomes[code_keys[code]] = Refused(422, "tracking_code: already used by another request")
         new = [(key, request, body_hash) for _i, key, request, body_hash in checked if key not in outcomes]
         now = utcnow()
+        self.answers.mobile_fields.refresh(session)
         digests = [self._national_id_digest(request) for _key, request, _hash in new]
         window = timedelta(hours=self.settings.duplicate_window_hours)
         rows: list[CitizenRequest] = []
@@ -185,7 +237,11 @@ class Intake:
                 )  # fmt: skip
                 if first is not None:
                     in_batch.append((len(rows), first))
-            rows.append(self._row(kiosk, key, body_hash, request, "api", enforce, digest, duplicate_of, now))
+            rows.append(
+                self._row(
+                    session, kiosk, key, body_hash, request, "api", enforce, digest, duplicate_of, now, refresh=False
+                )
+            )
         session.add_all(rows)
         session.flush()
         for index, first in in_batch:
@@ -204,8 +260,15 @@ class Intake:
         if int(request.tracking_code[:3]) != kiosk.number:
             raise Refused(422, f"tracking_code: does not start with this kiosk's number {kiosk.number:03d}")
         # The validated form, so that the API and an import of the same request agree whatever the
-        # spelling of the same instant (Z or +00:00) or the order of keys.
-        return canonical_hash(request.model_dump(mode="json"))
+        # spelling of the same instant (Z or +00:00) or the order of keys, and whether its answers
+        # came sealed or in clear. Unkeyed here: as stored, keyed (``_same_body``).
+        return canonical_hash(request.hashed_form())
+
+    def _same_body(self, stored: str, stored_clear: bool, body_hash: str) -> bool:
+        """Whether a stored request's hash is that of this body. Rows whose answers are still in
+        clear (an older server stored them after this one sealed the rest) hold it unkeyed."""
+        expected = body_hash if stored_clear else security.keyed_body_hash(self.key, body_hash)
+        return secrets.compare_digest(stored, expected)
 
     def _store_one(
         self, session: Session, kiosk: KioskIdentity, key: str, body_hash: str, request: RequestIn, source: str
@@ -218,7 +281,7 @@ class Intake:
                 return existing
         digest = self._national_id_digest(request)
         duplicate_of = self._first_within_window(session, request, digest)
-        row = self._row(kiosk, key, body_hash, request, source, enforce, digest, duplicate_of, utcnow())
+        row = self._row(session, kiosk, key, body_hash, request, source, enforce, digest, duplicate_of, utcnow())
         session.add(row)
         session.flush()
         session.add(StatusChange(request_id=row.id, status="received", reason=None, at=row.received_at, user_id=None))
@@ -245,7 +308,7 @@ class Intake:
             )
         )
         if row is not None:
-            if not secrets.compare_digest(row.body_hash, body_hash):
+            if not self._same_body(row.body_hash, row.clear_fields is not None, body_hash):
                 raise Refused(422, "this Idempotency-Key was already used with a different request body")
             return Receipt(False, str(row.id), row.tracking_code, row.received_at)
         taken = session.scalar(
@@ -275,11 +338,12 @@ class Intake:
         )
 
     def _national_id_digest(self, request: RequestIn) -> str | None:
-        national_id = request.fields.get("national_id")
+        national_id = request.answers.get("national_id")
         return security.national_id_digest(self.key, national_id) if isinstance(national_id, str) else None
 
-    @staticmethod
     def _row(
+        self,
+        session: Session,
         kiosk: KioskIdentity,
         key: str,
         body_hash: str,
@@ -289,11 +353,16 @@ class Intake:
         digest: str | None,
         duplicate_of: int | None,
         now: datetime,
+        refresh: bool = True,
     ) -> CitizenRequest:
+        answers = request.answers
+        mobile_check = self.answers.mobile_check(
+            session, request.tracking_code, request.service_id, request.catalog_version, answers, refresh=refresh
+        )
         return CitizenRequest(
             kiosk_id=kiosk.id,
             idempotency_key=key,
-            body_hash=body_hash,
+            body_hash=security.keyed_body_hash(self.key, body_hash),
             enforced=enforce,
             tracking_code=request.tracking_code,
             service_id=request.service_id,
@@ -303,7 +372,9 @@ class Intake:
             catalog_version=request.catalog_version,
             created_at=request.created_at,
             received_at=now,
-            fields=dict(request.fields),
+            fields_sealed=self.answers.lock(answers),
+            clear_fields=None,
+            mobile_check=mobile_check,
             national_id_hmac=digest,
             duplicate_of_id=duplicate_of,
             status="received",

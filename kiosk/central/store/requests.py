@@ -3,23 +3,32 @@
 Staff see only the requests of the agencies they work for: ``visible_to`` is that rule, and every
 method that takes a staff member applies it. What the dashboard gets back is plain: model rows
 read in full (a request with its kiosk) and small dataclasses, never a query or a session.
+
+A row's answers are encrypted (``fields_sealed``): ``answers(row)`` opens them, for staff and the
+tools that act for them only. Tracking at a kiosk never opens them: the status is anyone's who has
+the code, the staff's reason only theirs who also has the mobile number's last four digits
+(``check_mobile``), with five wrong tries an hour for a code, counted in the database.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from enum import Enum
 from typing import Any
 
 from sqlalchemy import Select, false, func, or_, select, true
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from kiosk.central import security
 from kiosk.central.clock import utcnow
 from kiosk.central.db import Database
-from kiosk.central.models import STATUSES, CitizenRequest, StatusChange, User
+from kiosk.central.models import STATUSES, CitizenRequest, StatusChange, TrackingFailure, User
 from kiosk.central.schemas import RequestIn
 from kiosk.central.settings import Settings
+from kiosk.central.store.answers import Answers
 from kiosk.central.store.intake import Intake, Receipt, Refused
 from kiosk.central.store.kiosks import KioskIdentity
 
@@ -66,12 +75,82 @@ class RequestDetail:
     row: CitizenRequest
     related: list[CitizenRequest]  # its possible duplicates, earlier and later, that the staff member may see
     history: list[HistoryEntry]  # oldest first
+    answers: dict[int, dict[str, Any]]  # the answers of the row and of each related one, by id
+
+
+# Tracking's second factor: this many wrong tries for one code within the window lock it until the
+# window, which starts at the first wrong try, is over.
+WRONG_TRIES = 5
+TRIES_WINDOW = timedelta(hours=1)
+
+
+class Proof(Enum):
+    RIGHT = "right"
+    WRONG = "wrong"
+    NONE = "none"  # the request has no mobile number: nothing can show its reason at a kiosk
+    LOCKED = "locked"
+
+
+@dataclass(frozen=True)
+class ProofOutcome:
+    proof: Proof
+    row: CitizenRequest
+    retry_after: int = 0  # seconds, when LOCKED
 
 
 class Requests:
-    def __init__(self, db: Database, key: bytes, settings: Settings) -> None:
+    def __init__(self, db: Database, key: bytes, settings: Settings, answers: Answers) -> None:
         self.db = db
-        self._intake = Intake(db, key, settings)
+        self._key = key
+        self._answers = answers
+        self._intake = Intake(db, key, settings, answers)
+
+    def opened(self, request: RequestIn) -> RequestIn:
+        """``Intake.opened``: the request with its answers in clear (Refused 409 / InvalidSealedFields 422)."""
+        return self._intake.opened(request)
+
+    def answers(self, row: CitizenRequest) -> dict[str, Any]:
+        """A request's answers, opened: for staff (the dashboard, its CSV) and the tools acting for
+        them, never for kiosks."""
+        return self._answers.read(row)
+
+    def check_mobile(self, code: str, last4: str) -> ProofOutcome:
+        """Whether ``last4`` are the last four digits of the mobile number of the request with this
+        tracking code, counting wrong tries in the database (so every server process counts the
+        same); LookupError for an unknown code. In one write transaction that locks the request
+        (PostgreSQL: its row; SQLite: the database), so tries at once are counted one by one."""
+        now = utcnow()
+        with self.db.write() as session:
+            found = session.execute(
+                select(CitizenRequest.id, CitizenRequest.mobile_check)
+                .where(CitizenRequest.tracking_code == code)
+                .order_by(CitizenRequest.id)
+                .limit(1)
+                .with_for_update()
+            ).first()
+            if found is None:
+                raise LookupError(code)
+            row = session.get_one(CitizenRequest, found.id)
+            failures = session.get(TrackingFailure, found.id)
+            if failures is not None and now - failures.first_at >= TRIES_WINDOW:
+                session.delete(failures)
+                session.flush()
+                failures = None
+            if failures is not None and failures.failures >= WRONG_TRIES:
+                left = failures.first_at + TRIES_WINDOW - now
+                return ProofOutcome(Proof.LOCKED, row, retry_after=max(1, int(left.total_seconds()) + 1))
+            if found.mobile_check is None:
+                return ProofOutcome(Proof.NONE, row)
+            expected = security.mobile_check(self._key, code, last4)
+            if secrets.compare_digest(found.mobile_check, expected):
+                if failures is not None:
+                    session.delete(failures)
+                return ProofOutcome(Proof.RIGHT, row)
+            if failures is None:
+                session.add(TrackingFailure(request_id=found.id, failures=1, first_at=now))
+            else:
+                failures.failures += 1
+            return ProofOutcome(Proof.WRONG, row)
 
     def submit(self, kiosk: KioskIdentity, key: str, body: RequestIn | dict[str, Any], source: str = "api") -> Receipt:
         """``Intake.submit``: store a request once per (kiosk, key)."""
@@ -175,7 +254,8 @@ class Requests:
                     .order_by(StatusChange.id)
                 )
             ]
-        return RequestDetail(row=row, related=related, history=history)
+        answers = {r.id: self._answers.read(r) for r in (row, *related)}
+        return RequestDetail(row=row, related=related, history=history, answers=answers)
 
 
 def _matching(criteria: RequestCriteria, user: User) -> Select[tuple[CitizenRequest]]:

@@ -1,10 +1,17 @@
-"""Review: every answer once more, in plain words, and the citizen's confirmation before it is sent."""
+"""Review: every answer once more, in plain words, and the citizen's confirmation before it is sent.
+
+The screen faces a queue: an answer that identifies the citizen (the national ID) is shown masked,
+first and last digits only, with a Show button beside it. It shows the whole number for the
+citizen to check, and hides it again when tapped again, after ``SHOW_FOR_MS``, or when the screen
+is left. The form shows it whole while it is typed; the receipt never shows it.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.core.catalog import Agency, Service
@@ -15,9 +22,26 @@ from kiosk.ui.widgets.checkbox import TouchCheckBox
 from kiosk.ui.widgets.screen import Screen
 from kiosk.ui.widgets.scrolling import reuse_scroll_area
 
+# Kinds shown masked until the citizen taps Show. The forms have no legal-entity ID or Sheba
+# kind (``kiosk.core.forms.FIELD_KINDS``); one added would be masked here too. A mobile number
+# stays visible: the citizen must see that the agency can reach them.
+MASKED_KINDS = frozenset({"national_id"})
+MASK = "*"  # Vazirmatn has no bullet (U+2022): another font would draw it, or a box
+KEEP_START, KEEP_END = 3, 2  # digits left visible at each end
+SHOW_FOR_MS = 10_000
 
-def display_value(spec: FormField, value: Value | None, localizer: Localizer) -> str:
-    """An answer as the citizen should read it back: labels for choices, Jalali dates, their digits."""
+
+def masked(digits: str) -> str:
+    """``0012345679`` as ``001*****79``: enough to recognise, not enough to copy."""
+    hidden = len(digits) - KEEP_START - KEEP_END
+    if hidden < 1:
+        return MASK * len(digits)
+    return digits[:KEEP_START] + MASK * hidden + digits[len(digits) - KEEP_END :]
+
+
+def display_value(spec: FormField, value: Value | None, localizer: Localizer, shown: bool = False) -> str:
+    """An answer as the citizen should read it back: labels for choices, Jalali dates, their digits;
+    a kind in ``MASKED_KINDS`` masked unless ``shown``."""
     if value is None or value == "":
         return QCoreApplication.translate("ReviewScreen", "(not given)")
     if spec.kind == "consent":
@@ -31,7 +55,8 @@ def display_value(spec: FormField, value: Value | None, localizer: Localizer) ->
     if spec.kind == "jalali_date":
         return line_start + isolate_ltr(localizer.digits(format_jalali(date.fromisoformat(str(value)))))
     if spec.uses_keypad:
-        return line_start + isolate_ltr(localizer.digits(str(value)))
+        digits = str(value) if shown or spec.kind not in MASKED_KINDS else masked(str(value))
+        return line_start + isolate_ltr(localizer.digits(digits))
     return for_persian_display(str(value)) if localizer.language == "fa" else str(value)
 
 
@@ -91,6 +116,8 @@ class ReviewScreen(Screen):
         grid.setVerticalSpacing(12)
         grid.setColumnStretch(1, 1)
         self._rows: list[tuple[FormField, QLabel, QLabel]] = []
+        self.show_buttons: dict[str, QPushButton] = {}  # field id -> its Show button (masked kinds)
+        self.shown: set[str] = set()  # the masked answers shown whole right now
         for index, spec in enumerate(service.form.fields):
             label = QLabel(card)
             label.setObjectName("factLabel")
@@ -101,8 +128,26 @@ class ReviewScreen(Screen):
             value.setWordWrap(True)
             value.setTextFormat(Qt.TextFormat.PlainText)
             grid.addWidget(label, index, 0, Qt.AlignmentFlag.AlignTop)
-            grid.addWidget(value, index, 1)
+            if spec.kind in MASKED_KINDS and self.values.get(spec.id) not in (None, ""):
+                # The Show button right after the number, where the eye already is.
+                button = QPushButton(card)
+                button.setObjectName(f"showButton:{spec.id}")
+                button.setProperty("role", "showAnswer")
+                button.clicked.connect(lambda _=False, field_id=spec.id: self._toggle(field_id))
+                beside = QHBoxLayout()
+                beside.setSpacing(24)
+                beside.addWidget(value)
+                beside.addWidget(button)
+                beside.addStretch(1)
+                grid.addLayout(beside, index, 1)
+                self.show_buttons[spec.id] = button
+            else:
+                grid.addWidget(value, index, 1)
             self._rows.append((spec, label, value))
+        self._hide_timer = QTimer(self)
+        self._hide_timer.setSingleShot(True)
+        self._hide_timer.setInterval(SHOW_FOR_MS)
+        self._hide_timer.timeout.connect(self.hide_answers)
 
         self.demo_note = QLabel(host)
         self.demo_note.setObjectName("demoNote")
@@ -132,6 +177,44 @@ class ReviewScreen(Screen):
         self._update_submit()
         self.retranslate()
 
+    def _toggle(self, field_id: str) -> None:
+        if field_id in self.shown:
+            self.shown.discard(field_id)
+        else:
+            self.shown.add(field_id)
+            self._hide_timer.start()  # from this tap: the citizen gets the whole time to read it
+        if not self.shown:
+            self._hide_timer.stop()
+        self._show_values()
+
+    def hide_answers(self) -> None:
+        """Mask every answer shown whole again (the time is up, or the screen is left)."""
+        self._hide_timer.stop()
+        if self.shown:
+            self.shown.clear()
+            self._show_values()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.hide_answers()
+        super().hideEvent(event)
+
+    def _show_values(self) -> None:
+        for spec, label, value in self._rows:
+            shown = spec.id in self.shown
+            value.setText(display_value(spec, self.values.get(spec.id), self._localizer, shown))
+            button = self.show_buttons.get(spec.id)
+            if button is None:
+                value.setAccessibleName(f"{label.text()}: {value.text()}")
+                continue
+            if shown:
+                value.setAccessibleName(f"{label.text()}: {value.text()}")
+                button.setText(self.tr("Hide"))
+                button.setAccessibleName(self.tr("Hide %1").replace("%1", label.text()))
+            else:  # a screen reader must not read the whole number either
+                value.setAccessibleName(label.text() + ": " + self.tr("hidden; tap Show to see it"))
+                button.setText(self.tr("Show"))
+                button.setAccessibleName(self.tr("Show %1").replace("%1", label.text()))
+
     def _update_submit(self) -> None:
         self.submit_button.setEnabled(self.confirm.isChecked())
 
@@ -148,10 +231,9 @@ class ReviewScreen(Screen):
             .replace("%1", localizer.text(self.service.title))
             .replace("%2", localizer.text(self.agency.short_name))
         )
-        for spec, label, value in self._rows:
+        for spec, label, _value in self._rows:
             label.setText(localizer.text(spec.label))
-            value.setText(display_value(spec, self.values.get(spec.id), localizer))
-            value.setAccessibleName(f"{label.text()}: {value.text()}")
+        self._show_values()
         self.demo_note.setText(
             self.tr("This kiosk is in demonstration mode: the request is recorded as a demo and no agency acts on it.")
         )

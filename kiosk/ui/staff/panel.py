@@ -54,6 +54,7 @@ class StaffView:
     recent_errors: list[str] = field(default_factory=list)
     outbox_problem: str = ""  # why the outbox cannot be opened now (no requests are taken meanwhile)
     delivery_error: str = ""  # the error delivery stopped on, while it tries again
+    waiting_for_key: bool = False  # no request is taken: the central server's key is not known yet
 
 
 def _label(name: str = "bodyText", wrap: bool = True) -> QLabel:
@@ -254,6 +255,14 @@ class StaffPanel(QWidget):
                 0,
                 self.tr("No requests are taken: the outbox cannot be opened. The kiosk keeps trying. %1").replace(
                     "%1", isolate(view.outbox_problem)
+                ),
+            )
+        if view.waiting_for_key:
+            facts.insert(
+                0,
+                self.tr(
+                    "No requests are taken until this kiosk knows the central server's key. It learns it when it"
+                    " reaches the server; a technician can also set server.key in config.toml."
                 ),
             )
         if view.delivery_error:
