@@ -31,9 +31,11 @@ another process's lock (10 s).
 from __future__ import annotations
 
 import dataclasses
+import faulthandler
 import json
 import os
 import queue
+import signal
 import sys
 import threading
 from typing import Any
@@ -131,6 +133,8 @@ class Driver:
 
 
 def main() -> int:
+    # A kiosk that does not end when told: the test asks it where each thread is (SIGUSR1) first.
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     shorten_waits()
     from kiosk.app import cli, root
 

@@ -31,7 +31,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
@@ -176,17 +176,14 @@ class DrivenKiosk:
     def __init__(
         self,
         data: Path,
-        server_url: str,
-        token: str,
-        number: int,
+        settings: dict[str, str],
         stderr: Path,
         user: KioskUser | None = None,
         busy_timeout: float | None = None,
     ) -> None:
         self.data = data
         self.stderr = stderr
-        env = dict(kiosk_environment(), KIOSK_DRIVER_FAST="1", KIOSK_SERVER_URL=server_url,
-                   KIOSK_SERVER_TOKEN=token, KIOSK_NUMBER=str(number), PYTHONDONTWRITEBYTECODE="1")  # fmt: skip
+        env = dict(kiosk_environment(), **settings, KIOSK_DRIVER_FAST="1", PYTHONDONTWRITEBYTECODE="1")
         if busy_timeout is not None:
             env["KIOSK_DRIVER_BUSY_TIMEOUT"] = str(busy_timeout)
         if user is not None and user.uid != os.getuid():
@@ -288,11 +285,18 @@ class DrivenKiosk:
 
     def sigterm(self, timeout: float = 60) -> int | None:
         """SIGTERM, as ``systemctl stop`` sends it; the exit code (negative: ended by a signal), or
-        None when it did not end in time (then it is killed)."""
+        None when it did not end in time (then where each of its threads was goes to its standard
+        error, and it is killed)."""
         self.process.send_signal(signal.SIGTERM)
+        return self.ended(timeout)
+
+    def ended(self, timeout: float) -> int | None:
+        """Its exit code once it ends, or None if it is still running after ``timeout`` (then killed)."""
         try:
             return self.process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
+            self.process.send_signal(signal.SIGUSR1)  # the driver's faulthandler: every thread's stack
+            time.sleep(1)
             self.process.kill()
             self.process.wait(timeout=30)
             return None
@@ -335,10 +339,25 @@ class Booth:
     findings: Findings = field(default_factory=Findings)
     _started: int = 0
 
+    def stop(self, kiosk: DrivenKiosk, what: str = "the kiosk") -> None:
+        """SIGTERM, and note it unless the kiosk ended cleanly (exit 0)."""
+        code = kiosk.sigterm()
+        self.findings.expect(
+            code == 0, f"{what} ended with {code} on SIGTERM (None: still running after 60 s)\n{kiosk.output()}"
+        )
+
+    def settings(self) -> dict[str, str]:
+        """The kiosk's settings as a technician sets them up (here in the environment, which stands
+        for config.toml): its number, the server (through the network), its token, the server's key."""
+        settings = {"KIOSK_NUMBER": str(self.number), "KIOSK_SERVER_URL": self.network.url,
+                    "KIOSK_SERVER_TOKEN": self.token}  # fmt: skip
+        key = getattr(self.central, "sealing_key", None)  # a server from before sealed answers has none
+        return settings | ({"KIOSK_SERVER_KEY": key} if key else {})
+
     def kiosk(self, data: Path, user: KioskUser | None = None, busy_timeout: float | None = None) -> DrivenKiosk:
         self._started += 1
-        return DrivenKiosk(data, self.network.url, self.token, self.number, self.logs / f"kiosk-{self._started}.stderr",
-                           user, busy_timeout)  # fmt: skip
+        stderr = self.logs / f"kiosk-{self._started}.stderr"
+        return DrivenKiosk(data, self.settings(), stderr, user, busy_timeout)
 
     def stored(self) -> list[dict[str, Any]]:
         return [row for row in self.central.requests() if row["kiosk_number"] == self.number]
@@ -360,14 +379,20 @@ class Booth:
     def heartbeats(self) -> int:
         return sum(b["kiosk_number"] == self.number for b in self.central.heartbeats())
 
-    def check(self, lost: set[str] | frozenset[str] = frozenset(), rejected: set[str] | frozenset[str] = frozenset(),
-              timeout: float = SERVER_WAIT_SECONDS) -> None:  # fmt: skip
+    def check(
+        self,
+        kiosk: DrivenKiosk | None,
+        lost: Collection[str] = frozenset(),
+        rejected: Collection[str] = frozenset(),
+        timeout: float = SERVER_WAIT_SECONDS,
+    ) -> None:
         """The end of every case: each request whose code was handed out (but those ``lost`` with a
         damaged page and those the server ``rejected`` for good) is on the server exactly once,
         counted by tracking code and by idempotency key; none of the others is; no code was handed
-        out twice. Then what the case noted along the way."""
+        out twice. Once the server has them (or the time is up), ``kiosk`` is stopped with SIGTERM,
+        which must end it cleanly. Then what the case noted along the way."""
         handed = Counter(f.code for f in self.ledger.filed)
-        expected = {f.code: f.key for f in self.ledger.filed if f.code not in lost | rejected}
+        expected = {f.code: f.key for f in self.ledger.filed if f.code not in {*lost, *rejected}}
         self.on_server([Filed(code, key) for code, key in expected.items()], timeout)
         rows = self.stored()
         by_code = Counter(row["tracking_code"] for row in rows)
@@ -384,6 +409,8 @@ class Booth:
             "on the server, never handed out (or lost, or rejected)": sorted(set(by_code) - set(expected)),
         }
         problems = [f"{len(items)} {what}: {items}" for what, items in found.items() if items]
+        if kiosk is not None:
+            self.stop(kiosk)
         assert not problems, "\n".join(problems)
         self.findings.assert_none()
 
