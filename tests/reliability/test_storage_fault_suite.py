@@ -393,13 +393,15 @@ def test_6_no_new_code_equals_one_the_server_holds(kiosk_booth: Booth, tmp_path:
 @pytest.mark.xfail(
     strict=True,
     reason="product gap (issue 20, item 6): a replaced outbox learns the server's highest code only from a "
-    "heartbeat's answer; while the server cannot be reached, its codes come from the clock and may repeat codes the "
-    "server holds, and the server then refuses those requests for good",
+    "heartbeat's answer; a kiosk set up with the server's key takes requests before that, and while the server "
+    "cannot be reached its codes come from the clock and repeat codes the server holds (5 of 5), which the server "
+    "then refuses for good (422: already used by another request)",
 )
 def test_6_a_replaced_outbox_offline_at_start_issues_no_code_the_server_holds(
     kiosk_booth: Booth, tmp_path: Path
 ) -> None:
-    """As above, but the replaced kiosk cannot reach the server when its first citizens come."""
+    """As above (a new PC with the same kiosk number, set up with the server's key as a technician
+    does), but the server cannot be reached when its first citizens come."""
     it = kiosk_booth
     file_and_deliver(it, tmp_path / "data", 30)
     it.network.down = True
