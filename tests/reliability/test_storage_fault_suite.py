@@ -21,10 +21,12 @@ The numbers are the issue's.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import signal
 import sqlite3
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import closing
@@ -33,6 +35,9 @@ from pathlib import Path
 import pytest
 
 from harness.central_server import RunningCentral, start_central_server
+from kiosk.link.client import CentralClient
+from kiosk.link.sync import SyncEngine
+from kiosk.outbox.store import OutboxStore
 from tests.support.damage import overwrite_page, overwrite_page_in_place, root_page, table_leaves
 from tests.support.storage_faults import (
     Booth,
@@ -86,7 +91,6 @@ def out_of_service(it: Booth, kiosk: DrivenKiosk, why: str) -> None:
 # --- 1. a nearly full disk at start --------------------------------------------------------------
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("free", [12 * 1024, 0], ids=["12 KiB free", "0 bytes free"])
 def test_1_a_nearly_full_disk_at_start_strands_nothing(kiosk_booth: Booth, tmp_path: Path, free: int) -> None:
     """The outbox cannot open on a nearly full disk: the kiosk shows out of service, keeps the file
@@ -169,7 +173,6 @@ def test_2_the_write_lock_held_past_the_busy_timeout_while_delivering(kiosk_boot
         it.check(kiosk)
 
 
-@pytest.mark.slow
 def test_2_a_bad_page_met_while_delivering_then_the_kiosk_restarted(kiosk_booth: Booth, tmp_path: Path) -> None:
     """A page of the outbox goes bad under the running kiosk while a batch is on its way: the server
     stores it, and the engine cannot record it (SQLITE_CORRUPT in the index every write goes
@@ -210,7 +213,6 @@ def test_2_a_bad_page_met_while_delivering_then_the_kiosk_restarted(kiosk_booth:
 # --- 3. a healthy outbox the kiosk cannot write --------------------------------------------------
 
 
-@pytest.mark.slow
 def test_3_an_outbox_the_kiosk_cannot_write_is_not_abandoned(kiosk_booth: Booth, tmp_path: Path) -> None:
     """A technician restores the outbox with `sudo cp`: the copy is root's, the kiosk (not root)
     reads it but cannot write it. The kiosk must leave it where it is, show out of service, and
@@ -251,7 +253,6 @@ def test_3_an_outbox_the_kiosk_cannot_write_is_not_abandoned(kiosk_booth: Booth,
 # --- 4. corruption inside the file ------------------------------------------------------------
 
 
-@pytest.mark.slow
 def test_4_a_page_overwritten_is_found_at_start_and_the_readable_rows_delivered_once(
     kiosk_booth: Booth, tmp_path: Path
 ) -> None:
@@ -307,7 +308,6 @@ def test_4_a_page_overwritten_is_found_at_start_and_the_readable_rows_delivered_
 # --- 5. a read-only or full data folder ------------------------------------------------------------
 
 
-@pytest.mark.slow
 def test_5_a_read_only_data_folder(kiosk_booth: Booth, tmp_path: Path) -> None:
     """The disk holding the data folder goes read-only (the kernel gave up on it, or a technician's
     mistake): the kiosk starts, shows out of service and takes nothing; once the disk is writable
@@ -335,7 +335,6 @@ def test_5_a_read_only_data_folder(kiosk_booth: Booth, tmp_path: Path) -> None:
             remount(data, "rw")
 
 
-@pytest.mark.slow
 def test_5_a_full_data_folder_at_the_first_start(kiosk_booth: Booth, tmp_path: Path) -> None:
     """A new kiosk whose data disk is full to the last byte: no outbox, no log, no lock file can be
     made. It starts, shows out of service, and once there is room it makes its outbox, takes
@@ -389,7 +388,6 @@ def test_6_no_new_code_equals_one_the_server_holds(kiosk_booth: Booth, tmp_path:
         it.check(kiosk)
 
 
-@pytest.mark.slow
 @pytest.mark.xfail(
     strict=True,
     reason="product gap (issue 20, item 6): a replaced outbox learns the server's highest code only from a "
@@ -462,3 +460,57 @@ def test_7_sigterm_mid_delivery_and_drain_tell_the_truth(kiosk_booth: Booth, tmp
     state = outbox_rows(outbox)[rejected[0].code]
     it.findings.expect(state == "rejected", f"the rejected request is {state} in the outbox")
     it.check(None, rejected={rejected[0].code})
+
+
+def awaiting(task: asyncio.Task[None]) -> list[str]:
+    """The coroutines a task is suspended in, outermost first."""
+    names, coroutine = [], task.get_coro()
+    while coroutine is not None and hasattr(coroutine, "cr_code"):
+        names.append(coroutine.cr_code.co_name)
+        coroutine = coroutine.cr_await
+    return names
+
+
+@pytest.mark.xfail(
+    sys.version_info < (3, 12),
+    strict=True,
+    reason="product bug (issue 20, item 7): on Python 3.11, asyncio.wait_for returns instead of raising when it is "
+    "cancelled after what it waits for is done; SyncEngine._run waits for its wake with it, so a stop that comes just "
+    "after a wake (a request committed) is swallowed: the engine goes on delivering, SyncEngine.stop never returns, "
+    "and a SIGTERM leaves the kiosk running (1 run of this suite in 10 under load, until this was worked around in "
+    "DrivenKiosk.sigterm); Kiosk.restart_sync would hang the same way, the old engine delivering on",
+)
+def test_7_stopping_delivery_just_after_a_wake(tmp_path: Path) -> None:
+    """The mechanism of a SIGTERM that did not end the kiosk, seen on the real process in this suite
+    (its tasks' stacks: ``run``'s stop waiting on the engine's task, "cancelling" yet still at its
+    ``wait_for``, going round again): the engine waits for a wake, a request is committed (wake),
+    and the kiosk stops it in the very next turn of the loop. It must stop."""
+    store = OutboxStore(tmp_path / "outbox.db")
+    engine = SyncEngine(store, CentralClient("http://127.0.0.1:9", "007.t"), kiosk_number=7)
+
+    async def scenario() -> None:
+        task = engine.start()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 10
+        # Its first round over (nothing to deliver): it waits for a wake, or for its next look.
+        while "wait_for" not in awaiting(task):
+            assert loop.time() < deadline, "the engine never came to wait"
+            await asyncio.sleep(0.01)
+
+        async def stop_just_after_a_wake() -> None:
+            engine.wake()
+            await asyncio.sleep(0)  # the wake is taken: what the engine waits for is done, the engine not yet back
+            await engine.stop()  # as the kiosk's stop does: the engine's task is cancelled in this same turn
+
+        stopping = asyncio.ensure_future(stop_just_after_a_wake())
+        done, _pending = await asyncio.wait({stopping}, timeout=3)  # waits, and cancels nothing
+        if not done:
+            swallowed = repr(task)
+            task.cancel()  # once more, with no wake: this time it ends, and so does the stop
+            await stopping
+            pytest.fail(f"the engine did not stop in 3 s: its task {swallowed} went on")
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        store.close()

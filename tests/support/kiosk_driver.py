@@ -16,7 +16,7 @@ each:
     file N reject    the same, for a request the central server refuses for good (its service and
                      agency do not match: 422), to see what ``kiosk outbox drain`` says of it
     status           "status {json}": the page shown, whether the outbox is open and why not, the
-                     delivery engine's error
+                     delivery engine's error, and whether it has a wake not yet taken up
 
 "ready" is printed once the kiosk's event loop runs. Commands run on the UI thread, between
 events, as a citizen's tap would.
@@ -129,11 +129,27 @@ class Driver:
             "unavailable": getattr(kiosk.desk, "unavailable_reason", None),
             "delivering": engine is not None,
             "error": getattr(engine.status, "error", None) if engine is not None else None,
+            # A wake (a request committed) the delivery engine has not taken up yet: SIGTERM then can
+            # leave the kiosk running for ever on Python 3.11 (test_7_stopping_delivery_just_after_a_wake).
+            "woken": bool(engine is not None and getattr(engine, "_wake", None) and engine._wake.is_set()),
         }
 
 
+def dump_tasks(_signal: int, _frame: object) -> None:
+    """Where each asyncio task of the kiosk's loop waits, on standard error."""
+    import asyncio
+
+    loop = asyncio.get_event_loop_policy().get_event_loop()
+    for task in asyncio.all_tasks(loop):
+        print(f"--- {task!r}", file=sys.stderr)
+        task.print_stack(file=sys.stderr)
+    sys.stderr.flush()
+
+
 def main() -> int:
-    # A kiosk that does not end when told: the test asks it where each thread is (SIGUSR1) first.
+    # A kiosk that does not end when told: the test asks it where each asyncio task (SIGUSR2) and
+    # each thread (SIGUSR1) is, first.
+    signal.signal(signal.SIGUSR2, dump_tasks)
     faulthandler.register(signal.SIGUSR1, all_threads=True)
     shorten_waits()
     from kiosk.app import cli, root
