@@ -26,7 +26,6 @@ import os
 import shutil
 import signal
 import sqlite3
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import closing
@@ -342,7 +341,7 @@ def test_5_a_full_data_folder_at_the_first_start(kiosk_booth: Booth, tmp_path: P
     it = kiosk_booth
     with small_disk(tmp_path / "data", "2m") as data:
         filler = fill_disk(data, leave=0)
-        with it.kiosk(data) as kiosk:
+        with it.kiosk(data, installed_online=False) as kiosk:  # its first start: not even set up
             out_of_service(it, kiosk, "a full data folder")
             filler.unlink()
             it.findings.expect(
@@ -381,31 +380,28 @@ def test_6_no_new_code_equals_one_the_server_holds(kiosk_booth: Booth, tmp_path:
         outbox.write_bytes(garbage + outbox.read_bytes()[8192:])
     else:
         data = tmp_path / "new-pc"
-    with it.kiosk(data) as kiosk:
+    with it.kiosk(data, installed_online=False) as kiosk:
         beats = it.heartbeats()
         assert poll(lambda: it.heartbeats() >= beats + 2, timeout=20), "the kiosk sent no heartbeat"
         it.ledger.add(kiosk.file(5))
         it.check(kiosk)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product gap (issue 20, item 6): a replaced outbox learns the server's highest code only from a "
-    "heartbeat's answer; a kiosk set up with the server's key takes requests before that, and while the server "
-    "cannot be reached its codes come from the clock and repeat codes the server holds (5 of 5), which the server "
-    "then refuses for good (422: already used by another request)",
-)
 def test_6_a_replaced_outbox_offline_at_start_issues_no_code_the_server_holds(
     kiosk_booth: Booth, tmp_path: Path
 ) -> None:
     """As above (a new PC with the same kiosk number, set up with the server's key as a technician
-    does), but the server cannot be reached when its first citizens come."""
+    does), but the server cannot be reached when its first citizens come: it takes no request
+    (no code it hands out could be trusted) until the server says which codes it holds. Jumping
+    ahead of the clock instead repeated 5 of 5 codes: the outbox it replaced had jumped too."""
     it = kiosk_booth
     file_and_deliver(it, tmp_path / "data", 30)
     it.network.down = True
-    with it.kiosk(tmp_path / "new-pc") as kiosk:
-        it.ledger.add(kiosk.file(5))
+    with it.kiosk(tmp_path / "new-pc", installed_online=False) as kiosk:
+        filed, refused = kiosk.file(5, wait_for_server=False)
+        assert not filed and len(refused) == 5, "a code issued before the server was heard from"
         it.network.down = False
+        it.ledger.add(kiosk.file(5))
         it.check(kiosk)
 
 
@@ -471,20 +467,13 @@ def awaiting(task: asyncio.Task[None]) -> list[str]:
     return names
 
 
-@pytest.mark.xfail(
-    sys.version_info < (3, 12),
-    strict=True,
-    reason="product bug (issue 20, item 7): on Python 3.11, asyncio.wait_for returns instead of raising when it is "
-    "cancelled after what it waits for is done; SyncEngine._run waits for its wake with it, so a stop that comes just "
-    "after a wake (a request committed) is swallowed: the engine goes on delivering, SyncEngine.stop never returns, "
-    "and a SIGTERM leaves the kiosk running (1 run of this suite in 10 under load, until this was worked around in "
-    "DrivenKiosk.sigterm); Kiosk.restart_sync would hang the same way, the old engine delivering on",
-)
 def test_7_stopping_delivery_just_after_a_wake(tmp_path: Path) -> None:
     """The mechanism of a SIGTERM that did not end the kiosk, seen on the real process in this suite
     (its tasks' stacks: ``run``'s stop waiting on the engine's task, "cancelling" yet still at its
     ``wait_for``, going round again): the engine waits for a wake, a request is committed (wake),
-    and the kiosk stops it in the very next turn of the loop. It must stop."""
+    and the kiosk stops it in the very next turn of the loop. It must stop. It did not with
+    ``asyncio.wait_for`` on Python 3.11 (which returns instead of raising when it is cancelled after
+    what it waits for is done); the engine waits with ``asyncio.timeout`` now."""
     store = OutboxStore(tmp_path / "outbox.db")
     engine = SyncEngine(store, CentralClient("http://127.0.0.1:9", "007.t"), kiosk_number=7)
 
@@ -493,7 +482,7 @@ def test_7_stopping_delivery_just_after_a_wake(tmp_path: Path) -> None:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + 10
         # Its first round over (nothing to deliver): it waits for a wake, or for its next look.
-        while "wait_for" not in awaiting(task):
+        while not {"wait", "wait_for"} & set(awaiting(task)):
             assert loop.time() < deadline, "the engine never came to wait"
             await asyncio.sleep(0.01)
 
