@@ -24,6 +24,7 @@ import pytest
 
 from kiosk.outbox.store import OutboxStore
 from tests.support.kiosk_process import start_kiosk, stop, text_of, wait_for
+from tests.support.storage_faults import mount
 
 BODY = {"profile": "festival", "catalog_version": "t", "fields": {"full_name": "زهرا حسین‌زاده"}}
 
@@ -35,12 +36,6 @@ def commit_one(data: Path) -> str:
     store.close()
     (data / "kiosk.lock").write_text("1", encoding="utf-8")
     return code
-
-
-def mount(*args: str) -> None:
-    result = subprocess.run(["mount", *args], capture_output=True, text=True, timeout=30, check=False)
-    if result.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here ({result.stderr.strip() or result.returncode}): run as root")
 
 
 @contextmanager
