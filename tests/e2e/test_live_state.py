@@ -20,7 +20,7 @@ from kiosk.core.paths import KioskPaths
 from kiosk.core.pins import PinVault
 from kiosk.link.catalog_updates import REFUSED, UPDATED
 from kiosk.ui.shell import Page
-from tests.support.e2e import RegisteredKiosk, on_loop
+from tests.support.e2e import RegisteredKiosk, heard_from_its_server, on_loop
 from tests.support.factories import without_agency
 from tests.support.staff import STAFF_PIN, enter_pin, tap_corner
 from tests.support.window import build_kiosk
@@ -29,12 +29,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def connect_by_config_file(paths: KioskPaths, registered: RegisteredKiosk) -> None:
+    """config.toml as a technician writes it (number, server, token, the server's key), on a booth
+    that has reached its server before: it takes citizens at once, without waiting for a heartbeat."""
     paths.data.mkdir(parents=True, exist_ok=True)
     paths.config_file.write_text(
         f'kiosk_number = {registered.number}\n\n[server]\nurl = "{registered.central.url}"\n'
-        f'token = "{registered.token}"\n',
+        f'token = "{registered.token}"\nkey = "{registered.central.sealing_key}"\n',
         encoding="utf-8",
     )
+    heard_from_its_server(paths.outbox, registered.number)
 
 
 def catalog_without_water(paths: KioskPaths, version: str) -> dict:
