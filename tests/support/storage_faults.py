@@ -128,31 +128,38 @@ class KioskUser:
     other: bool
 
 
-# What the kiosk's user must be able to reach, by the permission bits alone (Qt checks them with
-# access(2) before loading a plugin or a translation): the interpreter's modules and the checkout.
+# What the kiosk's user must be able to reach by the permission bits alone (Qt checks them with
+# access(2) before it loads a plugin or a translation): the interpreter's modules and the checkout.
 REACHABLE = (
     "import os, sys, PySide6, kiosk\n"
     "sys.exit(not all(os.access(os.path.dirname(m.__file__), os.R_OK | os.X_OK) for m in (PySide6, kiosk)))"
 )
+# With the right to read and search any folder, what must import.
+IMPORTS = "import PySide6.QtWidgets, kiosk.app.cli"
 
 
 def kiosk_user() -> KioskUser:
     """A user that is not root for the kiosk process, as a booth runs it: as root, ``nobody``
-    through ``setpriv``. Where ``nobody`` cannot reach the checkout or the virtual environment
-    (a checkout in root's home), root itself without its capabilities: it then cannot write a
-    file whose mode says read-only, which the case uses instead. As another user, that user."""
+    through ``setpriv``; where ``nobody`` cannot reach the checkout or the virtual environment (a
+    checkout in root's home), ``nobody`` keeping one right, to read and search any folder (it still
+    writes only what is its own). As another user, that user (``other`` False)."""
     if os.geteuid() != 0:
         return KioskUser((), os.getuid(), os.getgid(), other=False)
     setpriv = shutil.which("setpriv")
     if setpriv is None:
-        pytest.skip("running as root without setpriv (util-linux) to drop root's rights for the kiosk")
+        pytest.skip("running as root without setpriv (util-linux) to run the kiosk as another user")
     nobody = pwd.getpwnam("nobody")
-    as_nobody = (setpriv, f"--reuid={nobody.pw_uid}", f"--regid={nobody.pw_gid}", "--clear-groups", "--")
-    probe = subprocess.run([*as_nobody, sys.executable, "-c", REACHABLE], capture_output=True, text=True, timeout=60,
-                           env=kiosk_environment(), cwd="/", check=False)  # fmt: skip
-    if probe.returncode == 0:
-        return KioskUser(as_nobody, nobody.pw_uid, nobody.pw_gid, other=True)
-    return KioskUser((setpriv, "--inh-caps=-all", "--bounding-set=-all", "--"), 0, 0, other=False)
+    as_nobody = (setpriv, f"--reuid={nobody.pw_uid}", f"--regid={nobody.pw_gid}", "--clear-groups")
+    reading = ("--inh-caps=+dac_read_search", "--ambient-caps=+dac_read_search")
+    problems = []
+    for rights, probe in (((), REACHABLE), (reading, IMPORTS)):
+        argv = (*as_nobody, *rights, "--")
+        result = subprocess.run([*argv, sys.executable, "-c", probe], capture_output=True, text=True, timeout=60,
+                                env=kiosk_environment(), cwd="/", check=False)  # fmt: skip
+        if result.returncode == 0:
+            return KioskUser(argv, nobody.pw_uid, nobody.pw_gid, other=True)
+        problems.append(result.stderr.strip()[-300:] or f"exit {result.returncode}")
+    pytest.skip(f"the kiosk cannot run as nobody here: {problems}")
 
 
 @contextmanager
@@ -420,7 +427,8 @@ class Booth:
         problems = [f"{len(items)} {what}: {items}" for what, items in found.items() if items]
         if kiosk is not None:
             self.stop(kiosk)
-        assert not problems, "\n".join(problems)
+        noted = ["noted along the way:", *self.findings.problems] if self.findings.problems else []
+        assert not problems, "\n".join(problems + noted)
         self.findings.assert_none()
 
 
