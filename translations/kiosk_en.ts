@@ -273,6 +273,57 @@ Please ask the booth staff for help.</translation>
         </message>
     </context>
     <context>
+        <name>OnScreenKeyboard</name>
+        <message>
+            <source>Delete the last letter</source>
+            <translation>Delete the last letter</translation>
+        </message>
+        <message>
+            <source>space</source>
+            <translation>space</translation>
+        </message>
+        <message>
+            <source>half space</source>
+            <translation>half space</translation>
+        </message>
+        <message>
+            <source>Capital letters</source>
+            <translation>Capital letters</translation>
+        </message>
+        <message>
+            <source>English</source>
+            <translation>English</translation>
+        </message>
+        <message>
+            <source>English letters</source>
+            <translation>English letters</translation>
+        </message>
+        <message>
+            <source>Persian</source>
+            <translation>Persian</translation>
+        </message>
+        <message>
+            <source>Persian letters</source>
+            <translation>Persian letters</translation>
+        </message>
+        <message>
+            <source>Letters</source>
+            <translation>Letters</translation>
+        </message>
+        <message>
+            <source>Back to the letters</source>
+            <translation>Back to the letters</translation>
+        </message>
+        <message>
+            <source>Signs</source>
+            <translation>Signs</translation>
+        </message>
+        <message>
+            <source>Signs: brackets, question mark and more</source>
+            <translation>Signs: brackets, question mark and more</translation>
+        </message>
+    </context>
+    <context>
         <name>PinPad</name>
         <message>
             <source>Staff mode is not set up on this kiosk. A technician sets the PINs.</source>
@@ -644,10 +695,6 @@ Please ask the booth staff for help.</translation>
             <translation>No requests are taken: the outbox cannot be opened. The kiosk keeps trying. %1</translation>
         </message>
         <message>
-            <source>No requests are taken until this kiosk knows the central server's key. It learns it when it reaches the server; a technician can also set server.key in config.toml.</source>
-            <translation>No requests are taken until this kiosk knows the central server's key. It learns it when it reaches the server; a technician can also set server.key in config.toml.</translation>
-        </message>
-        <message>
             <source>Delivery stopped by an error and tries again by itself: %1</source>
             <translation>Delivery stopped by an error and tries again by itself: %1</translation>
         </message>
@@ -694,6 +741,10 @@ Please ask the booth staff for help.</translation>
         <message>
             <source>Most viewed: %1</source>
             <translation>Most viewed: %1</translation>
+        </message>
+        <message>
+            <source>No requests are taken until this kiosk has reached the central server once: it needs the server's key and the last tracking code the server holds for this kiosk.</source>
+            <translation>No requests are taken until this kiosk has reached the central server once: it needs the server's key and the last tracking code the server holds for this kiosk.</translation>
         </message>
         <message>
             <source>Most requested: %1</source>
