@@ -252,9 +252,21 @@ class DrivenKiosk:
         self.process.stdin.write(command + "\n")
         self.process.stdin.flush()
 
-    def file(self, n: int, reject: bool = False, timeout: float = 60) -> tuple[list[Filed], list[str]]:
+    def heard_from_server(self, timeout: float = 30) -> bool:
+        """Wait until the kiosk takes requests as far as its server goes: it knows the server's key and,
+        on a new outbox, where the server's codes for its number end (its first heartbeat's answer,
+        sent when delivery starts). Until then it shows its out-of-service screen."""
+        return self.until_status(lambda status: not status["waiting_for_server"], timeout) is not None
+
+    def file(
+        self, n: int, reject: bool = False, timeout: float = 60, wait_for_server: bool = True
+    ) -> tuple[list[Filed], list[str]]:
         """File ``n`` requests through the kiosk's desk: those committed (codes handed out) and the
-        reasons of those refused (no code)."""
+        reasons of those refused (no code). Unless ``wait_for_server`` is False, first wait (up to
+        ``timeout``) until the kiosk has heard from its server, as a citizen would meet the
+        out-of-service screen for those seconds."""
+        if wait_for_server:
+            self.heard_from_server(timeout)
         self._send(f"file {n}{' reject' if reject else ''}")
         filed: list[Filed] = []
         refused: list[str] = []
@@ -293,14 +305,7 @@ class DrivenKiosk:
     def sigterm(self, timeout: float = 60) -> int | None:
         """SIGTERM, as ``systemctl stop`` sends it; the exit code (negative: ended by a signal), or
         None when it did not end in time (then where each of its tasks and threads was goes to its
-        standard error, and it is killed).
-
-        Sent once the delivery engine has taken up its last wake (a request committed): a stop that
-        meets a wake not yet taken up leaves the kiosk running for ever on Python 3.11, a product
-        bug with a test of its own (``test_7_stopping_delivery_just_after_a_wake``); the cases here
-        are about the outbox, and must not fail on it one run in ten."""
-        if self.process.poll() is None:
-            self.until_status(lambda s: not s.get("woken"), timeout=10)
+        standard error, and it is killed)."""
         self.process.send_signal(signal.SIGTERM)
         return self.ended(timeout)
 
