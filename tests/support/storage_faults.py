@@ -253,18 +253,21 @@ class DrivenKiosk:
         self.process.stdin.flush()
 
     def heard_from_server(self, timeout: float = 30) -> bool:
-        """Wait until the kiosk takes requests as far as its server goes: it knows the server's key and,
-        on a new outbox, where the server's codes for its number end (its first heartbeat's answer,
-        sent when delivery starts). Until then it shows its out-of-service screen."""
+        """Wait until the kiosk takes requests as far as its server goes: it knows the server's key
+        and, on a new outbox, the floor of new codes (its first heartbeat's answer, sent when
+        delivery starts). Until then it shows its out-of-service screen. Told by the kiosk itself
+        (``waiting_for_server`` in its status), so that an older kiosk, which waited for nothing,
+        runs this suite too."""
         return self.until_status(lambda status: not status["waiting_for_server"], timeout) is not None
 
     def file(
         self, n: int, reject: bool = False, timeout: float = 60, wait_for_server: bool = True
     ) -> tuple[list[Filed], list[str]]:
         """File ``n`` requests through the kiosk's desk: those committed (codes handed out) and the
-        reasons of those refused (no code). Unless ``wait_for_server`` is False, first wait (up to
-        ``timeout``) until the kiosk has heard from its server, as a citizen would meet the
-        out-of-service screen for those seconds."""
+        reasons of those refused (no code). A kiosk that has not heard from its server yet (its key,
+        or on a new outbox the floor of new codes) takes none: unless ``wait_for_server`` is False,
+        filing waits (up to ``timeout``) for the heartbeat's answer first, as a citizen would meet
+        the out-of-service screen for those seconds."""
         if wait_for_server:
             self.heard_from_server(timeout)
         self._send(f"file {n}{' reject' if reject else ''}")
@@ -375,10 +378,47 @@ class Booth:
         key = getattr(self.central, "sealing_key", None)  # a server from before sealed answers has none
         return settings | ({"KIOSK_SERVER_KEY": key} if key else {})
 
-    def kiosk(self, data: Path, user: KioskUser | None = None, busy_timeout: float | None = None) -> DrivenKiosk:
+    def kiosk(
+        self,
+        data: Path,
+        user: KioskUser | None = None,
+        busy_timeout: float | None = None,
+        installed_online: bool = True,
+    ) -> DrivenKiosk:
+        """The real kiosk process on ``data``. ``installed_online``: a booth set up while its server
+        could be reached has heard from it (the heartbeat's answer: the floor of new codes) before its
+        first citizen; without it, a new outbox takes no request until the server is heard from."""
+        if installed_online and not (data / "outbox.db").exists():
+            self.first_contact(data / "outbox.db")
         self._started += 1
         stderr = self.logs / f"kiosk-{self._started}.stderr"
         return DrivenKiosk(data, self.settings(), stderr, user, busy_timeout)
+
+    def first_contact(self, outbox: Path) -> None:
+        """What the kiosk keeps of its first heartbeat's answer, as the technician's set-up run left it."""
+        from kiosk.link.client import CentralClient
+        from kiosk.outbox.store import OutboxStore
+
+        client = CentralClient(self.central.url, self.token)
+        try:
+            answer = client.heartbeat(self.number, {"version": "set-up", "profile": "festival", "mode": "demo",
+                                                    "catalog_version": "set-up", "queue_depth": 0,
+                                                    "oldest_pending_seconds": None, "rejected": 0,
+                                                    "last_error": None})  # fmt: skip
+        finally:
+            client.close()
+        assert answer, "the server did not answer the set-up heartbeat"
+        store = OutboxStore(outbox)
+        try:
+            raise_floor = getattr(store, "raise_sequence_floor", None)  # a kiosk from before floors kept none
+            if raise_floor is not None:
+                raise_floor(self.number, getattr(answer, "highest_sequence", None) or 0)
+        finally:
+            store.close()
+        owner = outbox.parent.stat()
+        for suffix in ("", "-wal", "-shm"):  # the kiosk's user owns its data folder, and so its outbox
+            if Path(f"{outbox}{suffix}").exists():
+                os.chown(f"{outbox}{suffix}", owner.st_uid, owner.st_gid)
 
     def stored(self) -> list[dict[str, Any]]:
         return [row for row in self.central.requests() if row["kiosk_number"] == self.number]
