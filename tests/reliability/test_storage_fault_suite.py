@@ -12,6 +12,12 @@ code and by idempotency key, and no code was handed out twice, across the case's
 outboxes. What the kiosk should show along the way (out of service, an error in the heartbeat, a
 clean exit) is checked after that.
 
+A product bug the suite found is an expected failure (strict) until fixed: an outbox made
+read-only by its mode stays unwritable after the technician's chmod (its -shm and -wal files keep
+the read-only mode). Two more it found are fixed: a stop just after a wake swallowed on Python 3.11
+(SIGTERM left the kiosk running), and a new PC offline at its first citizens repeating tracking
+codes the server holds.
+
 The kiosk's waits are shortened (the outbox tried again every 0.5 s, delivery backing off up to
 2 s, a heartbeat every 2 s: ``KIOSK_DRIVER_FAST``); the store's busy timeout is its real 10 s.
 Mounting needs root: as another user, the cases that need it skip and say so (CI runs as root).
@@ -39,6 +45,7 @@ from kiosk.link.sync import SyncEngine
 from kiosk.outbox.store import OutboxStore
 from tests.support.damage import overwrite_page, overwrite_page_in_place, root_page, table_leaves
 from tests.support.storage_faults import (
+    SERVER_WAIT_SECONDS,
     Booth,
     DrivenKiosk,
     at_rest,
@@ -87,6 +94,15 @@ def out_of_service(it: Booth, kiosk: DrivenKiosk, why: str) -> None:
     it.findings.expect(it.ledger.add(kiosk.file(1)) == [], f"{why}: the kiosk took a request")
 
 
+def back_in_service(it: Booth, kiosk: DrivenKiosk, problem: str) -> float:
+    """Wait for the kiosk to open its outbox again, the fault's cause removed, without a restart
+    (noted if it does not); how long the end check then waits for the server (not long if it never
+    opened: nothing can be delivered)."""
+    opened = kiosk.until_status(lambda s: s["outbox_open"] is True, timeout=6) is not None
+    it.findings.expect(opened, problem)
+    return SERVER_WAIT_SECONDS if opened else 2.0
+
+
 # --- 1. a nearly full disk at start --------------------------------------------------------------
 
 
@@ -108,12 +124,9 @@ def test_1_a_nearly_full_disk_at_start_strands_nothing(kiosk_booth: Booth, tmp_p
             out_of_service(it, kiosk, f"{free} bytes free at start")
             it.findings.expect(kept_aside(data) == [], f"the outbox was moved aside: {kept_aside(data)}")
             filler.unlink()  # a technician frees some room; the kiosk is not restarted
-            it.findings.expect(
-                kiosk.until_status(lambda s: s["outbox_open"] is True, timeout=20) is not None,
-                "the outbox did not open once there was room",
-            )
+            wait = back_in_service(it, kiosk, "the outbox did not open once there was room")
             it.ledger.add(kiosk.file(5))
-            it.check(kiosk)
+            it.check(kiosk, timeout=wait)
 
 
 # --- 2. the delivery engine meets an SQLite error while running ----------------------------------
@@ -212,12 +225,33 @@ def test_2_a_bad_page_met_while_delivering_then_the_kiosk_restarted(kiosk_booth:
 # --- 3. a healthy outbox the kiosk cannot write --------------------------------------------------
 
 
-def test_3_an_outbox_the_kiosk_cannot_write_is_not_abandoned(kiosk_booth: Booth, tmp_path: Path) -> None:
-    """A technician restores the outbox with `sudo cp`: the copy is root's, the kiosk (not root)
-    reads it but cannot write it. The kiosk must leave it where it is, show out of service, and
-    deliver everything once the permissions are fixed. Old code abandoned it as "damaged"."""
+@pytest.mark.parametrize(
+    "unwritable",
+    [
+        "a root-owned copy",
+        pytest.param(
+            "its mode read-only",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="product bug (issue 20, item 3): SQLite makes the outbox's shared-memory file (outbox.db-shm) "
+                "with the outbox's own mode, here read-only; once the technician makes outbox.db writable again that "
+                "file stays read-only, and the kiosk keeps failing with 'attempt to write a readonly database', "
+                "restarts too, until someone removes or fixes outbox.db-shm",
+            ),
+        ),
+    ],
+)
+def test_3_an_outbox_the_kiosk_cannot_write_is_not_abandoned(
+    kiosk_booth: Booth, tmp_path: Path, unwritable: str
+) -> None:
+    """An outbox the kiosk reads but cannot write: a copy a technician restored with `sudo cp`
+    (root's; the kiosk runs as another user), or one whose mode says read-only (the kiosk its
+    owner). The kiosk must leave it where it is, show out of service, and deliver everything once
+    the technician gives it back (chown, or chmod). Old code abandoned it as "damaged"."""
     it = kiosk_booth
     user = kiosk_user()
+    if unwritable == "a root-owned copy" and not user.other:
+        pytest.skip("a file another user owns: the suite must run as root to make one")
     with folder_anyone_reaches() as folder:
         data = folder / "data"
         data.mkdir()
@@ -228,25 +262,24 @@ def test_3_an_outbox_the_kiosk_cannot_write_is_not_abandoned(kiosk_booth: Booth,
             assert len(it.ledger.add(kiosk.file(20))) == 20
             it.stop(kiosk, "the first kiosk")
         at_rest(outbox)
-        copy = tmp_path / "outbox-copy.db"
-        shutil.copyfile(outbox, copy)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{outbox}{suffix}").unlink(missing_ok=True)
-        shutil.copyfile(copy, outbox)  # the test's (root's) now, 0644
-        if not user.other:
-            outbox.chmod(0o444)  # the kiosk runs as the file's owner: the mode alone forbids writing
+        if unwritable == "a root-owned copy":
+            copy = tmp_path / "outbox-copy.db"
+            shutil.copyfile(outbox, copy)
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{outbox}{suffix}").unlink(missing_ok=True)
+            shutil.copyfile(copy, outbox)  # root's now, 0644
+        else:
+            outbox.chmod(0o444)
         it.network.down = False
         with it.kiosk(data, user) as kiosk:
-            out_of_service(it, kiosk, "an outbox the kiosk cannot write")
+            out_of_service(it, kiosk, f"an outbox the kiosk cannot write ({unwritable})")
             it.findings.expect(kept_aside(data) == [], f"the outbox was moved aside: {kept_aside(data)}")
             os.chown(outbox, user.uid, user.gid)  # the technician gives the kiosk its file back
             outbox.chmod(0o644)
-            it.findings.expect(
-                kiosk.until_status(lambda s: s["outbox_open"] is True, timeout=20) is not None,
-                "the outbox did not open once the kiosk could write it",
-            )
+            modes = ", ".join(f"{p.name} {p.stat().st_mode & 0o777:o}" for p in sorted(data.glob("outbox.db*")))
+            wait = back_in_service(it, kiosk, f"the outbox did not open once the kiosk could write it ({modes})")
             it.ledger.add(kiosk.file(5))
-            it.check(kiosk)
+            it.check(kiosk, timeout=wait)
 
 
 # --- 4. corruption inside the file ------------------------------------------------------------
@@ -324,12 +357,9 @@ def test_5_a_read_only_data_folder(kiosk_booth: Booth, tmp_path: Path) -> None:
             with it.kiosk(data) as kiosk:
                 out_of_service(it, kiosk, "a read-only data folder")
                 remount(data, "rw")  # the cause removed, the kiosk still running
-                it.findings.expect(
-                    kiosk.until_status(lambda s: s["outbox_open"] is True, timeout=20) is not None,
-                    "the outbox did not open once the disk was writable",
-                )
+                wait = back_in_service(it, kiosk, "the outbox did not open once the disk was writable")
                 it.ledger.add(kiosk.file(5))
-                it.check(kiosk)
+                it.check(kiosk, timeout=wait)
         finally:
             remount(data, "rw")
 
@@ -344,12 +374,9 @@ def test_5_a_full_data_folder_at_the_first_start(kiosk_booth: Booth, tmp_path: P
         with it.kiosk(data, installed_online=False) as kiosk:  # its first start: not even set up
             out_of_service(it, kiosk, "a full data folder")
             filler.unlink()
-            it.findings.expect(
-                kiosk.until_status(lambda s: s["outbox_open"] is True, timeout=20) is not None,
-                "the outbox was not made once there was room",
-            )
+            wait = back_in_service(it, kiosk, "the outbox was not made once there was room")
             assert len(it.ledger.add(kiosk.file(5))) == 5, "no request taken once there was room"
-            it.check(kiosk)
+            it.check(kiosk, timeout=wait)
 
 
 # --- 6. tracking codes after the outbox is replaced -----------------------------------------------

@@ -16,7 +16,7 @@ each:
     file N reject    the same, for a request the central server refuses for good (its service and
                      agency do not match: 422), to see what ``kiosk outbox drain`` says of it
     status           "status {json}": the page shown, whether the outbox is open and why not, the
-                     delivery engine's error, and whether it has a wake not yet taken up
+                     delivery engine's error, and whether it waits to hear from its server
 
 "ready" is printed once the kiosk's event loop runs. Commands run on the UI thread, between
 events, as a citizen's tap would.
@@ -61,6 +61,14 @@ def shorten_waits() -> None:
     busy = os.environ.get("KIOSK_DRIVER_BUSY_TIMEOUT")
     if busy:
         store.BUSY_TIMEOUT_SECONDS = float(busy)
+
+
+def waiting_reasons() -> tuple[str, ...]:
+    """Why a kiosk takes no request until it has heard from its server (a kiosk from before it
+    waited for nothing)."""
+    from kiosk.outbox import desk
+
+    return tuple(getattr(desk, "WAITING_FOR_SERVER", ()))
 
 
 def say(line: str) -> None:
@@ -129,9 +137,8 @@ class Driver:
             "unavailable": getattr(kiosk.desk, "unavailable_reason", None),
             "delivering": engine is not None,
             "error": getattr(engine.status, "error", None) if engine is not None else None,
-            # A wake (a request committed) the delivery engine has not taken up yet: SIGTERM then can
-            # leave the kiosk running for ever on Python 3.11 (test_7_stopping_delivery_just_after_a_wake).
-            "woken": bool(engine is not None and getattr(engine, "_wake", None) and engine._wake.is_set()),
+            # Out of service until its server is heard from: its key, or on a new outbox where codes start.
+            "waiting_for_server": getattr(kiosk.desk, "unavailable_reason", None) in waiting_reasons(),
         }
 
 
