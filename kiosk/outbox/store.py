@@ -29,6 +29,7 @@ One connection, guarded by a lock: the outbox has a single writer, whichever thr
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 import threading
@@ -277,6 +278,7 @@ class OutboxStore:
         db: sqlite3.Connection | None = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            _side_files_follow(path)
             self._db = db = sqlite3.connect(
                 path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_SECONDS
             )
@@ -732,6 +734,23 @@ class OutboxStore:
             server_reference=row["server_reference"],
             created_at=row["created_at"],
         )
+
+
+def _side_files_follow(path: Path) -> None:
+    """SQLite makes ``-wal`` and ``-shm`` with the outbox's own mode: an outbox once made read-only
+    (0444) leaves them read-only, and after a technician makes ``outbox.db`` writable again every
+    open still failed with "attempt to write a readonly database". When the outbox is writable and
+    a side file of ours is not, it gets the outbox's mode back."""
+    try:
+        if not os.access(path, os.W_OK):
+            return
+        mode = path.stat().st_mode & 0o777
+        for suffix in ("-wal", "-shm"):
+            side = Path(f"{path}{suffix}")
+            if side.exists() and not os.access(side, os.W_OK) and side.stat().st_uid == os.geteuid():
+                side.chmod(mode)
+    except OSError:
+        pass  # the open that follows says what is wrong
 
 
 def keep_aside(path: Path) -> Path:

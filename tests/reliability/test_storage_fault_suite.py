@@ -229,16 +229,7 @@ def test_2_a_bad_page_met_while_delivering_then_the_kiosk_restarted(kiosk_booth:
     "unwritable",
     [
         "a root-owned copy",
-        pytest.param(
-            "its mode read-only",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="product bug (issue 20, item 3): SQLite makes the outbox's shared-memory file (outbox.db-shm) "
-                "with the outbox's own mode, here read-only; once the technician makes outbox.db writable again that "
-                "file stays read-only, and the kiosk keeps failing with 'attempt to write a readonly database', "
-                "restarts too, until someone removes or fixes outbox.db-shm",
-            ),
-        ),
+        "its mode read-only",  # SQLite gave -wal and -shm that mode too: they follow the outbox back now
     ],
 )
 def test_3_an_outbox_the_kiosk_cannot_write_is_not_abandoned(
