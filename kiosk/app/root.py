@@ -166,8 +166,8 @@ class Kiosk:
                 self.window.session_ended.connect(self.try_outbox_again)
             elif self.desk is not None and self.desk.waiting_for_server():
                 self._wait_for_server()
-            else:
-                self._seal_clear_answers()
+            else:  # a scan of the waiting requests: on a worker, not before the first frame
+                self.workers.submit(self._seal_clear_answers)
 
     @classmethod
     def build(

@@ -42,7 +42,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from kiosk.core.sealing import Sealer, parse_public_key, public_key_text
+from kiosk.core.sealing import KEY_BYTES, Sealer, parse_public_key, public_key_text
 from kiosk.core.tracking import MAX_SEQUENCE, make_tracking_code, next_sequence
 from kiosk.outbox.retry import MAX_RETRY_AFTER_SECONDS
 
@@ -450,7 +450,9 @@ class OutboxStore:
     def learn_server_key(self, key: bytes) -> bool:
         """Keep the key the server told (its answer to a heartbeat); True when it is new here.
         Requests still holding answers in clear (filed before sealing) are sealed to it."""
-        text = public_key_text(parse_public_key(public_key_text(key)))
+        if len(key) != KEY_BYTES:
+            raise ValueError(f"a server key has {KEY_BYTES} bytes, not {len(key)}")
+        text = public_key_text(key)
         with self._lock:
             with self._transaction() as db:
                 row = db.execute("SELECT value FROM meta WHERE key = ?", (_SERVER_KEY,)).fetchone()
