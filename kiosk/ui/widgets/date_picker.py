@@ -138,6 +138,11 @@ class JalaliDatePicker(QFrame):
     # --- what is chosen -----------------------------------------------------------------------
 
     @property
+    def shown_month(self) -> tuple[int, int]:
+        """The Jalali (year, month) whose days are on screen."""
+        return self._year, self._month
+
+    @property
     def chosen_date(self) -> tuple[int, int, int] | None:
         """The Jalali (year, month, day) chosen, or None."""
         return (self._year, self._month, self._day) if self._day is not None else None
