@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QMoveEvent, QResizeEvent, QTextCursor
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -32,7 +32,9 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QSpacerItem,
     QStackedWidget,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -72,24 +74,26 @@ class QuestionStep(QFrame):
         self._localizer = localizer
         self.setObjectName(f"question:{spec.id}")
         self.setProperty("role", "question")
-        layout = QVBoxLayout(self)
+        # A grid, not a box: it knows its minimum height for a width (see ``heightForWidth``).
+        layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(10)
+        layout.setVerticalSpacing(8)
+        self._rows = 0
         self.label = QLabel(self)
         self.label.setObjectName("questionLabel")
         self.label.setWordWrap(True)
-        layout.addWidget(self.label)
+        self._add(self.label)
         self.help: QLabel | None = None
         if spec.help is not None:
             self.help = QLabel(self)
             self.help.setObjectName("questionHelp")
             self.help.setWordWrap(True)
-            layout.addWidget(self.help)
+            self._add(self.help)
         self.editor: Editable | None = None
         self.options: QButtonGroup | None = None
         self.consent: BigTick | None = None
         self.picker: JalaliDatePicker | None = None
-        self._build_input(layout, today)
+        self._build_input(today)
         # The reason an answer is not accepted: right under the input, inside the step, so nothing
         # of the screen (buttons, keyboard) can ever cover it.
         self.error = QLabel(self)
@@ -97,11 +101,15 @@ class QuestionStep(QFrame):
         self.error.setProperty("role", "fieldError")
         self.error.setWordWrap(True)
         self.error.hide()
-        layout.addWidget(self.error)
-        layout.addStretch(1)
+        self._add(self.error)
+        layout.addItem(QSpacerItem(0, 0, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Expanding), self._rows, 0)
         self._invalid = False
 
-    def _build_input(self, layout: QVBoxLayout, today: date) -> None:
+    def _add(self, widget: QWidget) -> None:
+        self.layout().addWidget(widget, self._rows, 0)
+        self._rows += 1
+
+    def _build_input(self, today: date) -> None:
         spec = self.spec
         name = f"field:{spec.id}"
         if spec.kind == "choice":
@@ -116,20 +124,20 @@ class QuestionStep(QFrame):
                 button.setProperty("choice_id", choice.id)
                 self.options.addButton(button)
                 host.add(button)
-            layout.addWidget(host)
+            self._add(host)
             self.options.buttonClicked.connect(self._chosen)
             return
         if spec.kind == "consent":
             self.consent = BigTick(self)
             self.consent.setObjectName(name)
             self.consent.toggled.connect(self._ticked)
-            layout.addWidget(self.consent)
+            self._add(self.consent)
             return
         if spec.kind == "jalali_date":
             self.picker = JalaliDatePicker(self._localizer, today, spec.when, self)
             self.picker.setObjectName(name)
             self.picker.changed.connect(lambda: self.set_problem(None))
-            layout.addWidget(self.picker)
+            self._add(self.picker)
             return
         if spec.kind == "long_text":
             editor = QPlainTextEdit(self)
@@ -153,7 +161,7 @@ class QuestionStep(QFrame):
             self.editor = editor
         self.editor.setObjectName(name)
         self.editor.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
-        layout.addWidget(self.editor, 1 if spec.kind == "long_text" else 0)
+        self._add(self.editor)
 
     def _chosen(self) -> None:
         self.set_problem(None)
@@ -320,7 +328,7 @@ class FormScreen(Screen):
         self.reviewed = False  # the citizen has been to the review: a way straight back to it
 
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(40, 14, 40, 12)
+        layout.setContentsMargins(40, 10, 40, 10)
         layout.setSpacing(10)
         top = QHBoxLayout()
         top.setSpacing(24)
@@ -337,10 +345,9 @@ class FormScreen(Screen):
         self._middle = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self._middle.setSpacing(24)
         layout.addLayout(self._middle, 1)
-        host = QWidget()
+        host = _StepHost()
         dispose_at_once(host)  # the steps only take answers: nothing in them ends the form
-        column = QVBoxLayout(host)
-        column.setContentsMargins(0, 4, 12, 4)
+        self._host = host
         self.scroll: QScrollArea = reuse_scroll_area(scroll, host, self)  # host still empty: nothing to restyle
         self.scroll.setMinimumHeight(100)
         self._middle.addWidget(self.scroll, 1)
@@ -348,7 +355,7 @@ class FormScreen(Screen):
         for spec in service.form.fields:
             step = QuestionStep(spec, localizer, today, host)
             step.hide()
-            column.addWidget(step)
+            step.installEventFilter(host)
             step.answered.connect(self.next)
             self.steps.append(step)
 
@@ -460,7 +467,7 @@ class FormScreen(Screen):
         step = self.current
         if old is not step:
             old.hide()
-        step.show()
+        self._host.show_step(step)
         self.scroll.verticalScrollBar().setValue(0)
         self._update_progress()
         spec = step.spec
@@ -553,6 +560,67 @@ class FormScreen(Screen):
                 _value, found = check_field(step.spec, step.answer(), self._today)
                 step.set_problem(problem_text(found, self._localizer, step.spec.kind) if found else None)
         self._update_progress()
+
+
+class _StepHost(QWidget):
+    """What the form's scroll area holds: the question on screen, filling it.
+
+    Not a layout: a scroll area gives a widget that has a height for each width exactly that
+    height, and a layout asks each question for the height it would like, a long answer's box at
+    three lines. On a small screen the question then scrolled where its smallest size (the box at
+    two lines) fitted. Here the height asked is the question's least for the width (its grid's
+    ``minimumHeightForWidth``: every wrapped word, the box at its smallest); given more, the box
+    grows, up to ``LONG_TEXT_LINES``."""
+
+    SCROLL_BAR_ROOM = 12
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._step: QuestionStep | None = None
+
+    def show_step(self, step: QuestionStep) -> None:
+        self._step = step
+        self._place()
+        step.show()
+        self.updateGeometry()
+
+    def _room(self) -> QRect:
+        inner = QRect(0, 0, max(0, self.width() - self.SCROLL_BAR_ROOM), self.height())
+        return QStyle.visualRect(self.layoutDirection(), self.rect(), inner)  # the bar's side: left in Persian
+
+    def _place(self) -> None:
+        if self._step is not None:
+            self._step.setGeometry(self._room())
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        if self._step is None:
+            return 0
+        layout = self._step.layout()
+        assert isinstance(layout, QGridLayout)
+        return layout.minimumHeightForWidth(max(0, width - self.SCROLL_BAR_ROOM))
+
+    def minimumSizeHint(self) -> QSize:
+        if self._step is None:
+            return QSize(0, 0)
+        least = self._step.minimumSizeHint()
+        return QSize(least.width() + self.SCROLL_BAR_ROOM, least.height())
+
+    def sizeHint(self) -> QSize:
+        return self.minimumSizeHint()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # A question's own layout changed (a reason shown, words in another language): the
+        # scroll area asks again how tall this is.
+        if watched is self._step and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()
+        return False
 
 
 class _KeysPanel(QStackedWidget):
