@@ -260,19 +260,21 @@ class Citizen:
     def fill(self, form: FormScreen) -> None:
         """Answer what a citizen answers, question by question up to the review: every required
         question, and the optional text ones; the other optional ones are passed by «بعدی»."""
-        for act in self.taps_to_review(form):
-            act()
+        for taps in self.taps_by_question(form):
+            for act in taps:
+                act()
 
     @staticmethod
-    def taps_to_review(form: FormScreen) -> list[Callable[[], None]]:
-        """Each tap of ``fill`` in turn (the questions are all built when the form opens, so the
-        whole walk is known before the first tap); the last one opens the review."""
-        taps: list[Callable[[], None]] = []
+    def taps_by_question(form: FormScreen) -> list[list[Callable[[], None]]]:
+        """Each tap of ``fill``, question by question (the questions are all built when the form
+        opens, so the whole walk is known before the first tap); the last tap of each moves on,
+        the very last opens the review."""
+        taps: list[list[Callable[[], None]]] = []
         for step in form.steps:
             if step.spec.required or step.spec.kind in ("text", "long_text"):
-                taps += answer_taps(form, step)
+                taps.append(answer_taps(form, step))
             else:
-                taps.append(lambda: tap(child(form, "nextButton")))
+                taps.append([lambda: tap(child(form, "nextButton"))])
         return taps
 
     def walk_away(self) -> None:

@@ -33,10 +33,6 @@
     <context>
         <name>FieldMessages</name>
         <message>
-            <source>Please choose a date: tap the day, or "Today".</source>
-            <translation>Please choose a date: tap the day, or "Today".</translation>
-        </message>
-        <message>
             <source>Please answer this question.</source>
             <translation>Please answer this question.</translation>
         </message>
@@ -91,6 +87,10 @@
         <message>
             <source>Please choose one of the options.</source>
             <translation>Please choose one of the options.</translation>
+        </message>
+        <message>
+            <source>Please choose a date first.</source>
+            <translation>Please choose a date first.</translation>
         </message>
         <message>
             <source>This date cannot be after today.</source>
@@ -279,6 +279,14 @@
             <translation>Today</translation>
         </message>
         <message>
+            <source>Year</source>
+            <translation>Year</translation>
+        </message>
+        <message>
+            <source>Month</source>
+            <translation>Month</translation>
+        </message>
+        <message>
             <source>Year before</source>
             <translation>Year before</translation>
         </message>
@@ -311,8 +319,10 @@ Please ask the booth staff for help.</translation>
     <context>
         <name>LeavePrompt</name>
         <message>
-            <source>Your answers will be cleared. Do you want to leave?</source>
-            <translation>Your answers will be cleared. Do you want to leave?</translation>
+            <source>Your answers will be cleared.
+Do you want to leave?</source>
+            <translation>Your answers will be cleared.
+Do you want to leave?</translation>
         </message>
         <message>
             <source>No, stay</source>

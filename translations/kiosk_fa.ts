@@ -33,10 +33,6 @@
     <context>
         <name>FieldMessages</name>
         <message>
-            <source>Please choose a date: tap the day, or "Today".</source>
-            <translation>لطفاً تاریخ را انتخاب کنید: روز را بزنید، یا دکمه «امروز» را.</translation>
-        </message>
-        <message>
             <source>Please answer this question.</source>
             <translation>لطفاً به این پرسش پاسخ دهید.</translation>
         </message>
@@ -91,6 +87,10 @@
         <message>
             <source>Please choose one of the options.</source>
             <translation>لطفاً یکی از گزینه‌ها را انتخاب کنید.</translation>
+        </message>
+        <message>
+            <source>Please choose a date first.</source>
+            <translation>لطفاً اول تاریخ را انتخاب کنید.</translation>
         </message>
         <message>
             <source>This date cannot be after today.</source>
@@ -279,6 +279,14 @@
             <translation>امروز</translation>
         </message>
         <message>
+            <source>Year</source>
+            <translation>سال</translation>
+        </message>
+        <message>
+            <source>Month</source>
+            <translation>ماه</translation>
+        </message>
+        <message>
             <source>Year before</source>
             <translation>سال قبل</translation>
         </message>
@@ -311,8 +319,10 @@ Please ask the booth staff for help.</source>
     <context>
         <name>LeavePrompt</name>
         <message>
-            <source>Your answers will be cleared. Do you want to leave?</source>
-            <translation>پاسخ‌های شما پاک می‌شود. خارج می‌شوید؟</translation>
+            <source>Your answers will be cleared.
+Do you want to leave?</source>
+            <translation>پاسخ‌های شما پاک می‌شود.
+خارج می‌شوید؟</translation>
         </message>
         <message>
             <source>No, stay</source>

@@ -157,7 +157,7 @@ def test_every_validation_message_then_submit_and_read_the_code(qtbot: QtBot, ki
     # A choice, a date and the tick left empty say so in words of their own.
     for field_id, message in (
         ("usage", "لطفاً یکی از گزینه‌ها را انتخاب کنید."),
-        ("visit_date", "لطفاً تاریخ را انتخاب کنید: روز را بزنید، یا دکمه «امروز» را."),
+        ("visit_date", "لطفاً اول تاریخ را انتخاب کنید."),
         ("agree", "برای ادامه، این گزینه را تیک بزنید."),
     ):
         form.go_to(field_id)
@@ -326,7 +326,7 @@ def test_back_or_home_from_a_half_filled_form_asks_first(qtbot: QtBot, kiosk: Ki
     for button in ("backButton", "homeButton"):
         click(qtbot, find(window, button))
         assert prompt.asking, f"{button} asks first"
-        assert find(prompt, "leaveQuestion").text() == "پاسخ‌های شما پاک می‌شود. خارج می‌شوید؟"
+        assert find(prompt, "leaveQuestion").text() == "پاسخ‌های شما پاک می‌شود.\nخارج می‌شوید؟"
         assert find(prompt, "stayButton").text() == "نه، ادامه می‌دهم"
         assert find(prompt, "leaveButton").text() == "بله، خارج می‌شوم"
         for name in ("stayButton", "leaveButton"):

@@ -640,7 +640,7 @@ def problem_text(problem: FieldProblem, localizer: Localizer, kind: str = "") ->
     if problem.code == "required" and kind == "choice":
         return translate("FieldMessages", "Please choose one of the options.")
     if problem.code == "required" and kind == "jalali_date":
-        return translate("FieldMessages", 'Please choose a date: tap the day, or "Today".')
+        return translate("FieldMessages", "Please choose a date first.")
     example_mobile = isolate_ltr(localizer.digits("0912 345 6789"))  # reads left to right in Persian too
     messages = {
         "required": translate("FieldMessages", "Please answer this question."),

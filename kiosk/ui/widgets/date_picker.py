@@ -17,15 +17,13 @@ from datetime import date
 
 from PySide6.QtCore import QDate, QSize, Qt, Signal
 from PySide6.QtGui import QFontMetricsF, QResizeEvent
-from PySide6.QtWidgets import QButtonGroup, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QButtonGroup, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.core import jalali
 from kiosk.ui.i18n import Localizer
 
 DAYS_PER_LINE = 11  # 31 days on three lines: a finger's width each, even on a portrait screen
 EARLIEST_YEAR, LATEST_YEAR = 1300, 1500  # the years ``kiosk.core.forms.parse_jalali`` takes
-# Below this width the year, the month and today go on two lines instead of one.
-ONE_LINE_WIDTH = 900
 
 
 class JalaliDatePicker(QFrame):
@@ -54,14 +52,17 @@ class JalaliDatePicker(QFrame):
         self._top = QGridLayout()
         self._top.setHorizontalSpacing(24)
         self._top.setVerticalSpacing(12)
-        self._year_row = self._stepper(self.year_down, self.year_value, self.year_up)
-        self._month_row = self._stepper(self.month_down, self.month_value, self.month_up)
+        self.year_caption = self._caption("yearCaption")
+        self.month_caption = self._caption("monthCaption")
+        self._year_row = self._stepper(self.year_caption, self.year_down, self.year_value, self.year_up)
+        self._month_row = self._stepper(self.month_caption, self.month_down, self.month_value, self.month_up)
         self._one_line: bool | None = None
         self._arrange(True)
 
         self.days = QButtonGroup(self)
         self.days.setExclusive(True)
         grid = QGridLayout()
+        self._days_grid = grid
         grid.setHorizontalSpacing(8)
         grid.setVerticalSpacing(8)
         for day in range(1, 32):
@@ -80,7 +81,7 @@ class JalaliDatePicker(QFrame):
 
         column = QGridLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
-        column.setVerticalSpacing(14)
+        column.setVerticalSpacing(10)
         column.addLayout(self._top, 0, 0)
         column.addLayout(grid, 1, 0)
         column.addWidget(self.chosen, 2, 0)
@@ -101,12 +102,24 @@ class JalaliDatePicker(QFrame):
         label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         return label
 
+    def _caption(self, name: str) -> QLabel:
+        label = QLabel(self)
+        label.setObjectName(name)
+        label.setProperty("role", "pickerCaption")
+        return label
+
     @staticmethod
-    def _stepper(down: QPushButton, value: _Value, up: QPushButton) -> QHBoxLayout:
+    def _stepper(caption: QLabel, down: QPushButton, value: _Value, up: QPushButton) -> QHBoxLayout:
+        """− and + either side of what they change, its name in small letters above it."""
         row = QHBoxLayout()
         row.setSpacing(10)
+        named = QVBoxLayout()
+        named.setSpacing(0)
+        caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        named.addWidget(caption)
+        named.addWidget(value)
         row.addWidget(down)
-        row.addWidget(value)
+        row.addLayout(named)
         row.addWidget(up)
         return row
 
@@ -131,9 +144,26 @@ class JalaliDatePicker(QFrame):
             self._top.addLayout(self._month_row, 1, 2)
             self._top.setColumnStretch(1, 1)
 
+    def _one_line_width(self) -> int:
+        spacing = self._top.horizontalSpacing()
+        parts = (self.today_button.sizeHint(), self._year_row.sizeHint(), self._month_row.sizeHint())
+        return sum(part.width() for part in parts) + 3 * spacing
+
+    def minimumSizeHint(self) -> QSize:
+        """As narrow as today above the year and the month allows: narrower than all three on one
+        line, the picker puts them on two (``resizeEvent``)."""
+        hint = super().minimumSizeHint()
+        spacing = self._top.horizontalSpacing()
+        two_lines = max(
+            self.today_button.minimumSizeHint().width(),
+            self._year_row.minimumSize().width() + spacing + self._month_row.minimumSize().width(),
+        )
+        days = self._days_grid.minimumSize().width()
+        return QSize(max(two_lines, days), hint.height())
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._arrange(event.size().width() >= ONE_LINE_WIDTH)
+        self._arrange(event.size().width() >= self._one_line_width())
 
     # --- what is chosen -----------------------------------------------------------------------
 
@@ -235,6 +265,8 @@ class JalaliDatePicker(QFrame):
 
     def retranslate(self) -> None:
         self.today_button.setText(self.tr("Today"))
+        self.year_caption.setText(self.tr("Year"))
+        self.month_caption.setText(self.tr("Month"))
         self.today_button.setAccessibleName(self.tr("Today"))
         self.year_down.setAccessibleName(self.tr("Year before"))
         self.year_up.setAccessibleName(self.tr("Year after"))

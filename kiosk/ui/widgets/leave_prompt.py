@@ -81,7 +81,7 @@ class LeavePrompt(QWidget):
         return False
 
     def retranslate(self) -> None:
-        self.question.setText(self.tr("Your answers will be cleared. Do you want to leave?"))
+        self.question.setText(self.tr("Your answers will be cleared.\nDo you want to leave?"))
         self.stay_button.setText(self.tr("No, stay"))
         self.stay_button.setAccessibleName(self.stay_button.text())
         self.leave_button.setText(self.tr("Yes, leave"))
