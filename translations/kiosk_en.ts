@@ -33,6 +33,10 @@
     <context>
         <name>FieldMessages</name>
         <message>
+            <source>Please choose a date first.</source>
+            <translation>Please choose a date first.</translation>
+        </message>
+        <message>
             <source>Please answer this question.</source>
             <translation>Please answer this question.</translation>
         </message>
@@ -87,10 +91,6 @@
         <message>
             <source>Please choose one of the options.</source>
             <translation>Please choose one of the options.</translation>
-        </message>
-        <message>
-            <source>Please choose a date first.</source>
-            <translation>Please choose a date first.</translation>
         </message>
         <message>
             <source>This date cannot be after today.</source>
@@ -331,6 +331,57 @@ Do you want to leave?</translation>
         <message>
             <source>Yes, leave</source>
             <translation>Yes, leave</translation>
+        </message>
+    </context>
+    <context>
+        <name>OnScreenKeyboard</name>
+        <message>
+            <source>Delete the last letter</source>
+            <translation>Delete the last letter</translation>
+        </message>
+        <message>
+            <source>space</source>
+            <translation>space</translation>
+        </message>
+        <message>
+            <source>half space</source>
+            <translation>half space</translation>
+        </message>
+        <message>
+            <source>Capital letters</source>
+            <translation>Capital letters</translation>
+        </message>
+        <message>
+            <source>English</source>
+            <translation>English</translation>
+        </message>
+        <message>
+            <source>English letters</source>
+            <translation>English letters</translation>
+        </message>
+        <message>
+            <source>Persian</source>
+            <translation>Persian</translation>
+        </message>
+        <message>
+            <source>Persian letters</source>
+            <translation>Persian letters</translation>
+        </message>
+        <message>
+            <source>Letters</source>
+            <translation>Letters</translation>
+        </message>
+        <message>
+            <source>Back to the letters</source>
+            <translation>Back to the letters</translation>
+        </message>
+        <message>
+            <source>Signs</source>
+            <translation>Signs</translation>
+        </message>
+        <message>
+            <source>Signs: brackets, question mark and more</source>
+            <translation>Signs: brackets, question mark and more</translation>
         </message>
     </context>
     <context>
@@ -716,10 +767,6 @@ Do you want to leave?</translation>
             <translation>No requests are taken: the outbox cannot be opened. The kiosk keeps trying. %1</translation>
         </message>
         <message>
-            <source>No requests are taken until this kiosk knows the central server's key. It learns it when it reaches the server; a technician can also set server.key in config.toml.</source>
-            <translation>No requests are taken until this kiosk knows the central server's key. It learns it when it reaches the server; a technician can also set server.key in config.toml.</translation>
-        </message>
-        <message>
             <source>Delivery stopped by an error and tries again by itself: %1</source>
             <translation>Delivery stopped by an error and tries again by itself: %1</translation>
         </message>
@@ -766,6 +813,10 @@ Do you want to leave?</translation>
         <message>
             <source>Most viewed: %1</source>
             <translation>Most viewed: %1</translation>
+        </message>
+        <message>
+            <source>No requests are taken until this kiosk has reached the central server once: it needs the server's key and the last tracking code the server holds for this kiosk.</source>
+            <translation>No requests are taken until this kiosk has reached the central server once: it needs the server's key and the last tracking code the server holds for this kiosk.</translation>
         </message>
         <message>
             <source>Most requested: %1</source>

@@ -33,6 +33,10 @@
     <context>
         <name>FieldMessages</name>
         <message>
+            <source>Please choose a date first.</source>
+            <translation>لطفاً اول تاریخ را انتخاب کنید.</translation>
+        </message>
+        <message>
             <source>Please answer this question.</source>
             <translation>لطفاً به این پرسش پاسخ دهید.</translation>
         </message>
@@ -87,10 +91,6 @@
         <message>
             <source>Please choose one of the options.</source>
             <translation>لطفاً یکی از گزینه‌ها را انتخاب کنید.</translation>
-        </message>
-        <message>
-            <source>Please choose a date first.</source>
-            <translation>لطفاً اول تاریخ را انتخاب کنید.</translation>
         </message>
         <message>
             <source>This date cannot be after today.</source>
@@ -331,6 +331,57 @@ Do you want to leave?</source>
         <message>
             <source>Yes, leave</source>
             <translation>بله، خارج می‌شوم</translation>
+        </message>
+    </context>
+    <context>
+        <name>OnScreenKeyboard</name>
+        <message>
+            <source>Delete the last letter</source>
+            <translation>پاک کردن آخرین حرف</translation>
+        </message>
+        <message>
+            <source>space</source>
+            <translation>فاصله</translation>
+        </message>
+        <message>
+            <source>half space</source>
+            <translation>نیم‌فاصله</translation>
+        </message>
+        <message>
+            <source>Capital letters</source>
+            <translation>حروف بزرگ</translation>
+        </message>
+        <message>
+            <source>English</source>
+            <translation>انگلیسی</translation>
+        </message>
+        <message>
+            <source>English letters</source>
+            <translation>حروف انگلیسی</translation>
+        </message>
+        <message>
+            <source>Persian</source>
+            <translation>فارسی</translation>
+        </message>
+        <message>
+            <source>Persian letters</source>
+            <translation>حروف فارسی</translation>
+        </message>
+        <message>
+            <source>Letters</source>
+            <translation>حروف</translation>
+        </message>
+        <message>
+            <source>Back to the letters</source>
+            <translation>برگشت به حروف</translation>
+        </message>
+        <message>
+            <source>Signs</source>
+            <translation>علامت‌ها</translation>
+        </message>
+        <message>
+            <source>Signs: brackets, question mark and more</source>
+            <translation>علامت‌ها: پرانتز، علامت سؤال و بقیه</translation>
         </message>
     </context>
     <context>
@@ -716,10 +767,6 @@ Do you want to leave?</source>
             <translation>درخواستی پذیرفته نمی‌شود: صف درخواست‌ها باز نمی‌شود. پیشخوان خودش پیوسته دوباره تلاش می‌کند. %1</translation>
         </message>
         <message>
-            <source>No requests are taken until this kiosk knows the central server's key. It learns it when it reaches the server; a technician can also set server.key in config.toml.</source>
-            <translation>تا این پیشخوان کلید سامانه مرکزی را نداند، درخواستی پذیرفته نمی‌شود. پیشخوان کلید را هنگام اتصال به سامانه مرکزی دریافت می‌کند؛ کارشناس فنی هم می‌تواند آن را با server.key در فایل config.toml تنظیم کند.</translation>
-        </message>
-        <message>
             <source>Delivery stopped by an error and tries again by itself: %1</source>
             <translation>ارسال با خطا متوقف شد و خودش دوباره تلاش می‌کند: %1</translation>
         </message>
@@ -766,6 +813,10 @@ Do you want to leave?</source>
         <message>
             <source>Most viewed: %1</source>
             <translation>پربازدیدترین‌ها: %1</translation>
+        </message>
+        <message>
+            <source>No requests are taken until this kiosk has reached the central server once: it needs the server's key and the last tracking code the server holds for this kiosk.</source>
+            <translation>تا این پیشخوان یک بار به سامانه مرکزی وصل نشود، درخواستی پذیرفته نمی‌شود: پیشخوان باید کلید سامانه مرکزی و آخرین کد رهگیری ثبت‌شده برای خودش را از آن بگیرد.</translation>
         </message>
         <message>
             <source>Most requested: %1</source>

@@ -22,7 +22,7 @@ from kiosk.core.paths import KioskPaths
 from kiosk.core.profiles import ProfileLibrary
 from kiosk.core.settings import KioskSettings, load_settings
 from kiosk.link.lookup import LookupAnswer, RequestLookup
-from kiosk.outbox.desk import NO_KEY, DeskContext, RequestDesk
+from kiosk.outbox.desk import WAITING_FOR_SERVER, DeskContext, RequestDesk
 from kiosk.outbox.salvage import open_salvaging
 from kiosk.outbox.store import OutboxError, OutboxStore, describe
 from kiosk.outbox.usage import UsageLog
@@ -134,7 +134,7 @@ class Kiosk:
         self._usage: UsageLog | None = None
         self._reopening: Future[tuple[OutboxStore | None, str]] | None = None  # a try to open the outbox
         self._outbox_timer: QTimer | None = None
-        self._key_timer: QTimer | None = None  # while waiting for the server's key (``_wait_for_key``)
+        self._server_timer: QTimer | None = None  # while waiting to hear from the server (``_wait_for_server``)
         if state is not None:
             state.subscribe(self._in_force_changed)  # before the window's: the theme, then the screens
             self.desk = RequestDesk(store, lambda: DeskContext.of(state.current), self._committed, outbox_problem)
@@ -164,8 +164,8 @@ class Kiosk:
                 self._outbox_timer.timeout.connect(self.try_outbox_again)
                 self._outbox_timer.start(OUTBOX_RETRY_MS)
                 self.window.session_ended.connect(self.try_outbox_again)
-            elif self.desk is not None and self.desk.needs_key():
-                self._wait_for_key()
+            elif self.desk is not None and self.desk.waiting_for_server():
+                self._wait_for_server()
             else:
                 self._seal_clear_answers()
 
@@ -247,10 +247,10 @@ class Kiosk:
         if change & Change.PROFILE:
             self._restyle(False, False)
         if self.desk is not None and self.store is not None and change & (Change.PROFILE | Change.SETTINGS):
-            if self.desk.unavailable_reason == NO_KEY:
-                self.check_key()
-            elif self.desk.needs_key():  # now live, or a server set: its key is not known yet
-                self._wait_for_key()
+            if self.desk.unavailable_reason in WAITING_FOR_SERVER:
+                self.check_server()
+            elif self.desk.waiting_for_server():  # now live, or a server set: not heard from yet
+                self._wait_for_server()
         if self._delivering_with is not None and in_force.delivery != self._delivering_with:
             self._restart_sync_soon()
 
@@ -292,31 +292,33 @@ class Kiosk:
         if self._usage is not None:
             self._usage.attach(store)
         self._lookup = RequestLookup(None, store)
-        if self.desk.needs_key():
-            self._wait_for_key()
+        if self.desk.waiting_for_server():
+            self._wait_for_server()
         else:
             self.window.back_in_service()
         self._start_sync_now()
         return True
 
-    # --- no key to seal answers to ---------------------------------------------------------------
+    # --- not heard from the server yet --------------------------------------------------------------
 
-    def _wait_for_key(self) -> None:
-        """This kiosk delivers to a server whose key it does not know yet (a new outbox, offline at
-        its first start, with no ``server.key`` in config.toml): no request could be sealed, so none
-        is taken. Out of service until the key is known (the server's answer to a heartbeat, or a
-        technician's config.toml, read again every ``OUTBOX_RETRY_MS``)."""
+    def _wait_for_server(self) -> None:
+        """This kiosk delivers to a server it has not heard from yet: it knows no key to seal
+        answers to (no ``server.key`` in config.toml), or its outbox is new and the server has not
+        said which tracking codes it holds for this kiosk number. No request is taken: out of service
+        until the server's answer to a heartbeat tells them (or a technician's config.toml gives the
+        key, read again every ``OUTBOX_RETRY_MS``)."""
         from PySide6.QtCore import QTimer
 
         assert self.desk is not None
-        self.desk.unavailable_reason = NO_KEY
-        log.error("out of service: %s", NO_KEY)
+        reason = self.desk.waiting_for_server()
+        self.desk.unavailable_reason = reason
+        log.error("out of service: %s", reason)
         self.window.show_out_of_service()
-        if self._key_timer is None:
-            self._key_timer = QTimer(self.window)
-            self._key_timer.setSingleShot(True)
-            self._key_timer.timeout.connect(self.check_key)
-        self._key_timer.start(OUTBOX_RETRY_MS)
+        if self._server_timer is None:
+            self._server_timer = QTimer(self.window)
+            self._server_timer.setSingleShot(True)
+            self._server_timer.timeout.connect(self.check_server)
+        self._server_timer.start(OUTBOX_RETRY_MS)
 
     def _seal_clear_answers(self) -> None:
         """Requests filed by a kiosk from before sealing still hold answers in clear: sealed now
@@ -334,20 +336,23 @@ class Kiosk:
         if sealed:
             log.info("%d requests from before sealing: their answers are sealed now", sealed)
 
-    def check_key(self) -> bool:
-        """Back in service once the server's key is known; True then (or when none was awaited)."""
-        if self.desk is None or self.desk.unavailable_reason != NO_KEY:
+    def check_server(self) -> bool:
+        """Back in service once what the kiosk waited for from its server is known; True then (or
+        when nothing was awaited)."""
+        if self.desk is None or self.desk.unavailable_reason not in WAITING_FOR_SERVER:
             return True
         if self.state is not None:
             self.state.reread_settings()
-        if self.desk.needs_key():
-            if self._key_timer is not None:
-                self._key_timer.start(OUTBOX_RETRY_MS)
+        reason = self.desk.waiting_for_server()
+        if reason:
+            self.desk.unavailable_reason = reason
+            if self._server_timer is not None:
+                self._server_timer.start(OUTBOX_RETRY_MS)
             return False
-        log.warning("the central server's key is known: requests are taken again")
+        log.warning("the central server has been heard from: requests are taken again")
         self.desk.unavailable_reason = ""
-        if self._key_timer is not None:
-            self._key_timer.stop()
+        if self._server_timer is not None:
+            self._server_timer.stop()
         self.window.back_in_service()
         return True
 
@@ -399,7 +404,7 @@ class Kiosk:
             kiosk_number=number,
             heartbeat_payload=self._heartbeat,
             workers=self.workers,
-            on_key_learned=self.check_key,
+            on_server_told=self.check_server,
         )
         self.engine.start()
         self._lookup = RequestLookup(client, self.store)
@@ -469,8 +474,8 @@ class Kiosk:
         self.localizer.detach()
         if self._outbox_timer is not None:
             self._outbox_timer.stop()
-        if self._key_timer is not None:
-            self._key_timer.stop()
+        if self._server_timer is not None:
+            self._server_timer.stop()
         self.workers.shutdown()  # after the window: nothing asks for a call any more
         reopened = self._reopening  # a try to open the outbox that ended after the last look
         if reopened is not None and reopened.done() and not reopened.cancelled() and reopened.exception() is None:

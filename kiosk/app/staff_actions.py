@@ -18,7 +18,7 @@ from PySide6.QtCore import QCoreApplication
 
 from kiosk import __version__
 from kiosk.core.datafile import DataFileError
-from kiosk.outbox.desk import NO_KEY
+from kiosk.outbox.desk import WAITING_FOR_SERVER
 
 if TYPE_CHECKING:
     from kiosk.app.logs import RecentProblems
@@ -105,8 +105,8 @@ class KioskStaffActions:
             most_viewed=[(self._title(s), n) for s, n in viewed],
             most_requested=[(self._title(s), n) for s, n in requested],
             recent_errors=list(self._problems.lines),
-            outbox_problem="" if outbox_problem == NO_KEY else outbox_problem,
-            waiting_for_key=outbox_problem == NO_KEY,
+            outbox_problem="" if outbox_problem in WAITING_FOR_SERVER else outbox_problem,
+            waiting_for_server=outbox_problem in WAITING_FOR_SERVER,
             delivery_error=(status.error or "") if status else "",
         )
 

@@ -39,6 +39,12 @@ _ARABIC_TO_PERSIAN_LETTERS = str.maketrans(
     }
 )
 
+# What a citizen types is stored with the hamza letters as written: «رئیسی», «مؤمنی», «تأمین» are
+# how those names and words are spelled (on an ID card too); only matching treats ئ ؤ أ as ی و ا.
+_STORAGE_LETTERS = str.maketrans(
+    {c: t for c, t in ((chr(k), v) for k, v in _ARABIC_TO_PERSIAN_LETTERS.items()) if c not in "أؤئ"}
+)
+
 # Harakat, tanwin, shadda, sukun, superscript alef and Quranic marks: ignored when matching.
 _DIACRITICS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed]")
 _SPACES = re.compile(r"[\s\u200c\u200d\u200e\u200f\u2066-\u2069\u00a0\u202f]+")
@@ -78,12 +84,13 @@ def normalize_for_storage(text: str, keep_lines: bool = False) -> str:
     """What a citizen typed, in the form it is stored and sent: ``normalize``'s letters and digits.
 
     Arabic ي/ك become ی/ک, every digit becomes ASCII, tatweel and diacritics go, spaces are
-    folded. Unlike ``normalize`` (which is for matching), the zero-width non-joiner and letter
-    case are kept, because they are part of how a name or address is written; with
+    folded. Unlike ``normalize`` (which is for matching), the zero-width non-joiner, letter case
+    and the hamza letters ئ ؤ أ are kept, because they are part of how a name or address is
+    written; with
     ``keep_lines`` single line breaks of a long text are kept too.
     """
     text = unicodedata.normalize("NFC", text)
-    text = text.translate(_ARABIC_TO_PERSIAN_LETTERS).translate(_TO_ASCII_DIGITS)
+    text = text.translate(_STORAGE_LETTERS).translate(_TO_ASCII_DIGITS)
     text = _DIACRITICS.sub("", text.replace(TATWEEL, ""))
     text = _ZWNJ_RUNS.sub(ZWNJ, text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")

@@ -81,12 +81,12 @@ class SyncEngine:
         rand: Callable[[], float] = random.random,
         heartbeat_seconds: float = HEARTBEAT_SECONDS,
         workers: Workers | None = None,
-        on_key_learned: Callable[[], None] | None = None,
+        on_server_told: Callable[[], None] | None = None,
     ) -> None:
-        """``on_key_learned`` is called (on the loop) when the server's answer to a heartbeat told
-        a public key the outbox did not hold: requests can be sealed to it from now on."""
+        """``on_server_told`` is called (on the loop) after each answer to a heartbeat has been kept
+        (the server's key, the floor of new codes): a kiosk waiting for them takes requests again."""
         self._store = store
-        self._on_key_learned = on_key_learned
+        self._on_server_told = on_server_told
         self._client = client
         self._kiosk_number = kiosk_number
         self._heartbeat_payload = heartbeat_payload
@@ -161,8 +161,11 @@ class SyncEngine:
             if wait is None:
                 continue  # more may be due, or a retry's hold has just been set
             wait = max(0.01, min(wait, IDLE_POLL_SECONDS, self._until_heartbeat()))
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a cancel (stop) that
+            # arrives just as the wake is set, and the engine went on running after SIGTERM.
             try:
-                await asyncio.wait_for(self._wake.wait(), timeout=wait)
+                async with asyncio.timeout(wait):
+                    await self._wake.wait()
             except TimeoutError:
                 pass
 
@@ -285,15 +288,16 @@ class SyncEngine:
             last_error=error[:1000] or None,
         )
         answer = await self._call(self._client.heartbeat, self._kiosk_number, payload)
-        if answer is not None and answer.highest_sequence is not None:
-            # Codes the server holds are never issued again, whatever became of the outbox.
-            await self._call(self._store.raise_sequence_floor, self._kiosk_number, answer.highest_sequence)
+        if answer is not None:
+            # Codes the server holds are never issued again, whatever became of the outbox (none
+            # held: the floor is 0, and a new outbox knows it may start).
+            await self._call(self._store.raise_sequence_floor, self._kiosk_number, answer.highest_sequence or 0)
         if answer is not None and answer.sealing_key is not None:
             # Answers are sealed to it from the next request on (and any still in clear, now).
             if await self._call(self._store.learn_server_key, answer.sealing_key):
                 log.info("the central server's key is known: answers are sealed to it")
-                if self._on_key_learned is not None:
-                    self._on_key_learned()
+        if answer is not None and self._on_server_told is not None:
+            self._on_server_told()
         if self.status.error is None:  # usage counters wait while the outbox fails
             await self._call(self._send_usage)
 

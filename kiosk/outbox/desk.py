@@ -8,8 +8,10 @@ service, never the answers (they are personal data).
 The answers are sealed here, before the outbox sees them, to the central server's public key
 (``server.key`` in config.toml, else the key the server told in its answer to a heartbeat): from
 then on this kiosk cannot read them back. A kiosk that delivers somewhere (live, or a server and
-token set) and knows no key yet takes no request (``needs_key``: the window shows its
-out-of-service screen until the key is known); a demo kiosk with no server keeps no answers at all.
+token set) takes no request while it knows no key, or, on a new outbox, not yet the highest
+tracking code the server holds for its number (``waiting_for_server``: the window shows its
+out-of-service screen until the server's answer to a heartbeat tells both); a demo kiosk with no
+server keeps no answers at all.
 """
 
 from __future__ import annotations
@@ -26,11 +28,17 @@ from kiosk.outbox.store import OutboxError, OutboxRequest, OutboxStore, describe
 
 log = logging.getLogger(__name__)
 
-# Why no request is taken while the server's key is not known (logged; staff see it in their panel).
+# Why no request is taken before the kiosk has heard from its server (logged; staff see it in their panel).
 NO_KEY = (
     "the central server's key is not known, so no answer could be sealed: set server.key in config.toml"
     " (`kiosk-central sealing-key` prints it) or let the kiosk reach its server once"
 )
+NO_FLOOR = (
+    "this outbox is new and the central server has not said yet which tracking codes it holds for this kiosk"
+    " number (a code issued now could be one a replaced kiosk already gave out): the kiosk takes requests once"
+    " it has reached its server"
+)
+WAITING_FOR_SERVER = (NO_KEY, NO_FLOOR)
 
 
 @dataclass(frozen=True)
@@ -84,9 +92,20 @@ class RequestDesk:
     def available(self) -> bool:
         return self._store is not None
 
-    def needs_key(self) -> bool:
-        """True while requests must be sealed for the server and no key is known: none is taken."""
-        return self._store is not None and self.context.delivers and self._key(self.context) is None
+    def waiting_for_server(self) -> str:
+        """Why no request is taken until the server is heard from ("": none): a kiosk that delivers
+        needs the server's key, and on a new outbox the highest tracking code the server holds."""
+        context = self.context
+        if self._store is None or not context.delivers:
+            return ""
+        if self._key(context) is None:
+            return NO_KEY
+        try:
+            if not self._store.knows_where_codes_start(context.kiosk_number):
+                return NO_FLOOR
+        except Exception as exc:  # the outbox cannot be read now: the submit will say why
+            log.warning("the outbox could not be read: %s", describe(exc))
+        return ""
 
     def _key(self, context: DeskContext) -> bytes | None:
         if context.server_key is not None:
@@ -109,11 +128,12 @@ class RequestDesk:
             raise OutboxError(f"requests cannot be stored on this kiosk: {self.unavailable_reason}")
         context = self.context
         body: dict[str, object] = {"profile": context.profile, "catalog_version": context.catalog_version}
+        waiting = self.waiting_for_server()
+        if waiting:
+            raise OutboxError(f"requests cannot be stored on this kiosk yet: {waiting}")
         key = self._key(context)
         if key is not None:
             body["sealed_fields"] = self._sealer(key).seal(dict(values))
-        elif context.delivers:
-            raise OutboxError(f"requests cannot be stored on this kiosk yet: {NO_KEY}")
         # else: a demo kiosk with nowhere to deliver keeps the request without its answers
         try:
             request = self._store.enqueue(context.kiosk_number, service.id, service.agency_id, context.mode, body)

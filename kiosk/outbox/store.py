@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.core.sealing import Sealer, parse_public_key, public_key_text
-from kiosk.core.tracking import MAX_SEQUENCE, clock_sequence, make_tracking_code, next_sequence
+from kiosk.core.tracking import MAX_SEQUENCE, make_tracking_code, next_sequence
 from kiosk.outbox.retry import MAX_RETRY_AFTER_SECONDS
 
 SCHEMA_VERSION = 3
@@ -50,11 +50,7 @@ SCHEMA_VERSION = 3
 _NO_BACKUP_BEFORE = {3}
 # The body keys that hold a citizen's answers: sealed (now) or in clear (files from before sealing).
 ANSWER_KEYS = ("sealed_fields", "fields")
-# A new outbox that has issued no code and heard no floor from the server (a lost or replaced
-# outbox, before its first heartbeat) starts this many sequence numbers above the clock: the lost
-# one's "last + 1" may have run ahead of the clock in a busy hour; a hundred thousand codes ahead
-# of it is more than any kiosk files (the clock alone leaves ~31 years of codes; this uses 12 days).
-FRESH_OUTBOX_MARGIN = 100_000
+
 STATES = ("pending", "sending", "delivered", "rejected")
 # How long a call waits for another connection's lock (another process: `kiosk outbox drain`, a
 # technician's tool) before it fails with "database is locked".
@@ -422,6 +418,16 @@ class OutboxStore:
         with self._lock, self._transaction() as db:
             _raise_meta(db, _floor_key(kiosk_number), highest)
 
+    def knows_where_codes_start(self, kiosk_number: int) -> bool:
+        """True once this outbox has issued a code or the server told its highest sequence for
+        ``kiosk_number``: a new outbox (a replaced PC, a file lost beyond salvage) knows neither,
+        and the codes of the one it replaces may have run ahead of the clock."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT 1 FROM meta WHERE key IN (?, ?)", (_SEQUENCE, _floor_key(kiosk_number))
+            ).fetchone()
+        return row is not None
+
     def sequence_floor(self, kiosk_number: int) -> int:
         """The highest sequence the central server said it holds for ``kiosk_number`` (0: none told)."""
         with self._lock:
@@ -490,12 +496,11 @@ class OutboxStore:
                         "SELECT key, value FROM meta WHERE key IN (?, ?)", (_SEQUENCE, _floor_key(kiosk_number))
                     ).fetchall()
                 )
-                moment = datetime.fromtimestamp(now, UTC)
-                if _SEQUENCE in meta or _floor_key(kiosk_number) in meta:
-                    floor = int(meta.get(_floor_key(kiosk_number), 0))
-                else:  # a new outbox, before the server told what it holds: well above the clock
-                    floor = clock_sequence(moment) + FRESH_OUTBOX_MARGIN
-                sequence = next_sequence(int(meta.get(_SEQUENCE, 0)), moment, floor=floor)
+                sequence = next_sequence(
+                    int(meta.get(_SEQUENCE, 0)),
+                    datetime.fromtimestamp(now, UTC),
+                    floor=int(meta.get(_floor_key(kiosk_number), 0)),
+                )
                 code = make_tracking_code(kiosk_number, sequence)
                 # The body is sent as it is stored: the central server's request contract (v1).
                 stored = dict(

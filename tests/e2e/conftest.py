@@ -14,7 +14,7 @@ from kiosk.app.root import Kiosk
 from kiosk.core.paths import KioskPaths
 from kiosk.core.sealing import parse_public_key
 from kiosk.core.settings import KioskSettings
-from tests.support.e2e import RegisteredKiosk
+from tests.support.e2e import RegisteredKiosk, heard_from_its_server
 from tests.support.window import build_kiosk
 
 
@@ -49,4 +49,5 @@ def connected_kiosk(qtbot: QtBot, kiosk_paths: KioskPaths, registered: Registere
     settings = KioskSettings(kiosk_number=registered.number, server_url=registered.central.url,
                              server_token=registered.token,
                              server_key=parse_public_key(registered.central.sealing_key))  # fmt: skip
+    heard_from_its_server(kiosk_paths.outbox, registered.number)
     yield from build_kiosk(qtbot, kiosk_paths, "festival", settings)

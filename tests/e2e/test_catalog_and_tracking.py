@@ -19,7 +19,7 @@ from kiosk.link.catalog_updates import OFFLINE, REFUSED, UNCHANGED, UPDATED
 from kiosk.link.lookup import WRONG_DIGITS
 from kiosk.ui.screens.track import ASKING
 from kiosk.ui.shell import Page
-from tests.support.e2e import RegisteredKiosk, file_a_request, on_loop, until
+from tests.support.e2e import RegisteredKiosk, file_a_request, heard_from_its_server, on_loop, until
 from tests.support.factories import without_agency
 from tests.support.window import build_kiosk, click, find
 
@@ -170,6 +170,7 @@ def test_track_offline_says_so_and_shows_what_this_kiosk_knows(
 ) -> None:
     dead = KioskSettings(kiosk_number=registered.number, server_url="http://127.0.0.1:9", server_token="x",
                          server_key=parse_public_key(registered.central.sealing_key))  # fmt: skip
+    heard_from_its_server(kiosk_paths.outbox, registered.number)
     for kiosk in build_kiosk(qtbot, kiosk_paths, "festival", dead):
         code = file_a_request(qtbot, kiosk)
         click(qtbot, find(kiosk.window, "doneButton"))

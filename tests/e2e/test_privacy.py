@@ -24,7 +24,7 @@ from kiosk.core.sealing import parse_public_key
 from kiosk.core.settings import KioskSettings
 from kiosk.outbox import commands
 from kiosk.ui.shell import Page
-from tests.support.e2e import FILED_ANSWERS, RegisteredKiosk, file_a_request, on_loop, until
+from tests.support.e2e import FILED_ANSWERS, RegisteredKiosk, file_a_request, heard_from_its_server, on_loop, until
 from tests.support.window import build_kiosk, click, find
 
 CANARY = dict(
@@ -90,6 +90,7 @@ def test_nothing_a_citizen_typed_stays_on_the_booth_or_in_clear_on_the_server(
     central = registered.central
     settings = KioskSettings(kiosk_number=registered.number, server_url=central.url, server_token=registered.token,
                              server_key=parse_public_key(central.sealing_key))  # fmt: skip
+    heard_from_its_server(kiosk_paths.outbox, registered.number)
     for kiosk in build_kiosk(qtbot, kiosk_paths, "festival", settings):
         code = file_a_request(qtbot, kiosk, CANARY)
         click(qtbot, find(kiosk.window, "printButton"))  # no printer here: a PDF in the data folder

@@ -8,6 +8,7 @@ salvaged outbox to the real server (tests/e2e).
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -72,3 +73,63 @@ def garble(path: Path, request: OutboxRequest) -> None:
     assert at >= 0
     data[at + len(needle) + 4 : at + len(needle) + 14] = b"\xff" * 10
     path.write_bytes(bytes(data))
+
+
+def _varint(data: bytes, at: int) -> tuple[int, int]:
+    """SQLite's variable-length integer at ``at``: (its value, where the next field starts)."""
+    value = 0
+    for i in range(8):
+        byte = data[at + i]
+        value = (value << 7) | (byte & 0x7F)
+        if byte < 0x80:
+            return value, at + i + 1
+    return (value << 8) | data[at + 8], at + 9
+
+
+def root_page(path: Path, name: str) -> int:
+    """The number (from 0, as ``overwrite_page`` takes it) of the root page of a table or index."""
+    db = sqlite3.connect(path)
+    try:
+        return int(db.execute("SELECT rootpage FROM sqlite_schema WHERE name = ?", (name,)).fetchone()[0]) - 1
+    finally:
+        db.close()
+
+
+def table_leaves(path: Path, table: str = "requests") -> dict[int, list[int]]:
+    """Every leaf page of ``table`` (numbered from 0) with the rowids its cells hold, found by walking
+    the table's b-tree in the file as SQLite does (rows a change left behind in free space are not
+    counted). For a closed outbox, whose write-ahead log has been folded into the file."""
+    if Path(f"{path}-wal").exists():
+        assert Path(f"{path}-wal").stat().st_size == 0, "the outbox is open: its latest pages are in its log"
+    root = root_page(path, table) + 1
+    data = path.read_bytes()
+    size = int.from_bytes(data[16:18], "big")
+    size = 65536 if size == 1 else size
+    leaves: dict[int, list[int]] = {}
+
+    def walk(number: int) -> None:
+        start = (number - 1) * size
+        header = start + (100 if number == 1 else 0)
+        kind, cells = data[header], int.from_bytes(data[header + 3 : header + 5], "big")
+        pointers = header + (12 if kind == 0x05 else 8)
+        offsets = [start + int.from_bytes(data[pointers + 2 * i : pointers + 2 * i + 2], "big") for i in range(cells)]
+        if kind == 0x05:  # interior: a left child per cell, then the right-most child
+            for at in offsets:
+                walk(int.from_bytes(data[at : at + 4], "big"))
+            walk(int.from_bytes(data[header + 8 : header + 12], "big"))
+        elif kind == 0x0D:  # leaf: payload size, then the rowid
+            leaves[number - 1] = [_varint(data, _varint(data, at)[1])[0] for at in offsets]
+        else:
+            raise AssertionError(f"page {number} of {table} is of kind {kind}, not a table page")
+
+    walk(root)
+    return leaves
+
+
+def overwrite_page_in_place(path: Path, page: int) -> None:
+    """``overwrite_page`` on a file a process has open: only that page is written, where it is."""
+    with path.open("r+b") as file:
+        file.seek(page * PAGE_SIZE)
+        file.write(bytes((i * 7 + 13) % 256 for i in range(PAGE_SIZE)))
+        file.flush()
+        os.fsync(file.fileno())

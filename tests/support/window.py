@@ -19,7 +19,7 @@ from pytestqt.qtbot import QtBot
 from harness.citizen import aim, as_painted, child, finger, press_keys
 from kiosk.app.root import Kiosk
 from kiosk.core.paths import KioskPaths
-from kiosk.core.persian import PERSIAN_DIGITS, ZWNJ
+from kiosk.core.persian import PERSIAN_DIGITS
 from kiosk.core.settings import KioskSettings
 from kiosk.ui.screens.form import FormScreen
 from kiosk.ui.widgets.date_picker import JalaliDatePicker
@@ -82,12 +82,10 @@ def tap_text(qtbot: QtBot, form: FormScreen, text: str) -> None:
             digit = PERSIAN_DIGITS.index(char) if char in PERSIAN_DIGITS else char
             click(qtbot, find(form.keypad, f"keypad:{digit}"))
             continue
-        name = {" ": "key:space", ZWNJ: "key:zwnj"}.get(char, f"key:{char}")
-        key = form.keyboard.keys.get(name)
-        if key is None:  # on the other layer: letters <-> digits and signs
-            click(qtbot, find(form.keyboard, "key:digits"))
-            key = form.keyboard.keys[name]
-        click(qtbot, key)
+        taps = form.keyboard.taps_for(char)  # a sign's layer, the other letters, shift first
+        assert taps, f"the keyboard cannot type {char!r}"
+        for name in taps:
+            click(qtbot, form.keyboard.keys[name])
 
 
 def fill(qtbot: QtBot, form: FormScreen, field_id: str, text: str) -> None:

@@ -129,7 +129,7 @@ def test_the_desk_files_under_what_is_in_force(kiosk: Kiosk) -> None:
     with pytest.raises(OutboxError, match="key is not known"):
         desk.submit(service, {"full_name": "زهرا حسینی"})
     store.learn_server_key(Opener(os.urandom(32)).public_key)  # as the server's answer to a heartbeat
-    assert kiosk.check_key() and kiosk.window.current_page != Page.OUT_OF_SERVICE
+    assert kiosk.check_server() and kiosk.window.current_page != Page.OUT_OF_SERVICE
     kiosk.state.offer_catalog(renamed_water(kiosk, "v2"))
     kiosk.state.save_connection(12, None, None)
     desk.submit(service, {"full_name": "زهرا حسینی"})

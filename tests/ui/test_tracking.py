@@ -14,10 +14,13 @@ from dataclasses import replace
 
 import pytest
 import shiboken6
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
+from harness.citizen import finger
 from kiosk.app.root import Kiosk
+from kiosk.core.persian import to_ascii_digits
 from kiosk.core.tracking import make_tracking_code
 from kiosk.link.lookup import FOUND, MOBILE_LAST4, OFFLINE, TOO_MANY_TRIES, WRONG_DIGITS, LookupAnswer
 from kiosk.ui.screens.track import ASKING, INCOMPLETE, TrackScreen
@@ -188,3 +191,29 @@ def test_the_digits_go_with_the_session(qtbot: QtBot, kiosk: Kiosk, monkeypatch:
     fresh = kiosk.window.tracking.screen
     assert fresh is not None and fresh.mobile_digits.text() == "" and not fresh.mobile_digits.isUndoAvailable()
     assert not fresh.reason_box.isVisible()
+
+
+def test_a_tap_on_the_code_never_puts_the_cursor_inside_it_nor_a_thirteenth_digit_in_it(
+    qtbot: QtBot, kiosk: Kiosk
+) -> None:
+    """The box centred the code and a tap placed the cursor where it landed: a citizen who tapped
+    the box halfway typed the rest of the code into its middle, 17 digits long."""
+    click(qtbot, kiosk.window.attract)
+    click(qtbot, find(kiosk.window, "trackButton"))
+    screen = kiosk.window.tracking.screen
+    assert screen is not None
+    field = screen.code_field
+    on_keypad(qtbot, screen, CODE[:6])
+    shown = field.cursorRect()  # where the digits end on screen
+    for x in (4, shown.left() // 2, field.width() // 2, field.width() - 4):
+        finger(field, QPoint(x, field.height() // 2))
+        assert field.cursorPosition() == len(field.text()), f"a tap at x={x} moved the cursor"
+    on_keypad(qtbot, screen, CODE[6:])
+    assert to_ascii_digits(field.text()) == CODE
+    on_keypad(qtbot, screen, "12345")  # a 13th digit and more: refused
+    assert to_ascii_digits(field.text()) == CODE and field.cursorPosition() == len(field.text())
+    assert field.alignment() & Qt.AlignmentFlag.AlignLeft, "the code starts where the box does"
+    click(qtbot, find(screen, "keypad:backspace"))
+    assert to_ascii_digits(field.text()) == CODE[:-1], "backspace takes the last digit"
+    type_text(field, "a")  # a physical keyboard's letter: refused as well
+    assert to_ascii_digits(field.text()) == CODE[:-1]

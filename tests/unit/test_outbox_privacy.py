@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -17,10 +16,9 @@ import pytest
 from kiosk.core.catalog import Service, load_catalog
 from kiosk.core.paths import resources_root
 from kiosk.core.sealing import Opener, derive_sealing_key
-from kiosk.core.tracking import MAX_SEQUENCE, clock_sequence
 from kiosk.outbox import commands
-from kiosk.outbox.desk import DeskContext, RequestDesk
-from kiosk.outbox.store import FRESH_OUTBOX_MARGIN, OutboxError, OutboxStore
+from kiosk.outbox.desk import NO_FLOOR, NO_KEY, DeskContext, RequestDesk
+from kiosk.outbox.store import OutboxError, OutboxStore
 
 RESOURCES = resources_root() / "resources"
 CANARY = {
@@ -61,7 +59,12 @@ def opener() -> Opener:
     return Opener(derive_sealing_key(os.urandom(32)))
 
 
-def desk_for(store: OutboxStore, server_key: bytes | None, mode: str = "live", delivers: bool = True) -> RequestDesk:
+def desk_for(
+    store: OutboxStore, server_key: bytes | None, mode: str = "live", delivers: bool = True, heard: bool = True
+) -> RequestDesk:
+    """The desk of kiosk 7; ``heard``: its server has told the outbox which codes it holds (none)."""
+    if heard and delivers:
+        store.raise_sequence_floor(7, 0)
     return RequestDesk(store, lambda: DeskContext(7, "sari-lobby", mode, "v1", server_key, delivers))
 
 
@@ -108,21 +111,22 @@ def test_a_kiosk_that_delivers_takes_no_request_before_it_knows_the_key(
     tmp_path: Path, service: Service, opener: Opener
 ) -> None:
     store = OutboxStore(tmp_path / "outbox.db")
+    store.raise_sequence_floor(7, 0)  # it has heard from its server before
     desk = desk_for(store, None)
-    assert desk.needs_key()
+    assert desk.waiting_for_server() == NO_KEY
     with pytest.raises(OutboxError, match="key is not known"):
         desk.submit(service, CANARY)
     assert store.pending() == []  # no row, so no tracking code exists
     assert store.learn_server_key(opener.public_key) is True
     assert store.learn_server_key(opener.public_key) is False  # told again: nothing new
-    assert not desk.needs_key()
+    assert desk.waiting_for_server() == ""
     assert opener.open(desk.submit(service, CANARY).body["sealed_fields"]) == CANARY
 
 
 def test_a_demo_kiosk_with_nowhere_to_deliver_keeps_no_answers(tmp_path: Path, service: Service) -> None:
     store = OutboxStore(tmp_path / "outbox.db")
     desk = desk_for(store, None, mode="demo", delivers=False)
-    assert not desk.needs_key()
+    assert desk.waiting_for_server() == ""
     request = desk.submit(service, CANARY)
     assert request.tracking_code and not {"fields", "sealed_fields"} & set(request.body)
     store.close()
@@ -193,16 +197,23 @@ class _Out:
         pass
 
 
-def test_a_new_outbox_starts_its_codes_well_above_the_clock_until_the_server_tells_its_floor(tmp_path: Path) -> None:
-    """A lost outbox's "last + 1" ran ahead of the clock in a busy hour: a new one, offline before
-    its first heartbeat, must not issue those codes again."""
-    now = datetime(2026, 12, 7, 10, 0, tzinfo=UTC).timestamp()
-    lost = OutboxStore(tmp_path / "lost.db", clock=lambda: now)
-    lost.raise_sequence_floor(7, 0)  # it heard from the server once
-    issued = {lost.enqueue(7, SERVICE_ID, "sari-municipality", "live", {}).tracking_code for _ in range(500)}
-    new = OutboxStore(tmp_path / "new.db", clock=lambda: now + 60)
-    fresh = [new.enqueue(7, SERVICE_ID, "sari-municipality", "live", {}).tracking_code for _ in range(500)]
-    assert not issued & set(fresh)
-    sequence = int(fresh[0][3:11])
-    assert sequence > clock_sequence(datetime.fromtimestamp(now + 60, UTC)) + FRESH_OUTBOX_MARGIN - 1
-    assert sequence + FRESH_OUTBOX_MARGIN < MAX_SEQUENCE
+def test_a_new_outbox_issues_no_code_before_the_server_says_which_it_holds(
+    tmp_path: Path, service: Service, opener: Opener
+) -> None:
+    """A replaced PC (same kiosk number), set up with the server's key, offline at its first
+    citizens: the codes of the one it replaces may have run ahead of the clock, so none is issued
+    until the server's answer to a heartbeat tells its highest sequence (0: none held)."""
+    lost = OutboxStore(tmp_path / "lost.db")
+    lost.raise_sequence_floor(7, 0)
+    issued = {desk_for(lost, opener.public_key).submit(service, CANARY).tracking_code for _ in range(50)}
+    new = OutboxStore(tmp_path / "new.db")
+    desk = desk_for(new, opener.public_key, heard=False)
+    assert desk.waiting_for_server() == NO_FLOOR
+    with pytest.raises(OutboxError, match="has not said yet"):
+        desk.submit(service, CANARY)
+    new.raise_sequence_floor(7, max(int(code[3:11]) for code in issued))  # the heartbeat's answer
+    assert desk.waiting_for_server() == ""
+    fresh = {desk.submit(service, CANARY).tracking_code for _ in range(50)}
+    assert not issued & fresh
+    demo = OutboxStore(tmp_path / "demo.db")  # a demo kiosk with no server: nobody to ask, codes from the clock
+    assert desk_for(demo, None, mode="demo", delivers=False).submit(service, CANARY).tracking_code

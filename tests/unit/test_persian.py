@@ -12,6 +12,7 @@ from kiosk.core.persian import (
     isolate,
     isolate_ltr,
     normalize,
+    normalize_for_storage,
     to_ascii_digits,
     to_persian_digits,
 )
@@ -73,3 +74,13 @@ def test_isolates_wrap_text() -> None:
 )
 def test_for_persian_display(raw: str, expected: str) -> None:
     assert for_persian_display(raw) == expected
+
+
+@pytest.mark.parametrize("written", ["رئیسی", "مؤمنی", "تأمین", "جزء", "مسئول"])
+def test_the_hamza_letters_are_stored_as_written_and_matched_as_their_base_letters(written: str) -> None:
+    """The keyboard types ئ ؤ أ ء; a name is stored as the citizen spelled it (it was stored as
+    «رییسی», «مومنی»), and search still finds either spelling."""
+    assert normalize_for_storage(written) == written
+    plain = written.replace("ئ", "ی").replace("ؤ", "و").replace("أ", "ا")
+    assert normalize(written) == normalize(plain)
+    assert normalize_for_storage("علي كاظمي") == "علی کاظمی", "Arabic yeh and kaf still become Persian"

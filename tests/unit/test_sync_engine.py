@@ -240,3 +240,21 @@ def test_a_new_request_wakes_an_idle_engine_at_once(store: OutboxStore) -> None:
         return took
 
     assert asyncio.run(scenario()) < 1.0
+
+
+def test_a_stop_right_after_a_wake_ends_the_engine(store: OutboxStore) -> None:
+    """SIGTERM (a stop) that arrives as a new request wakes the idle engine: on Python 3.11,
+    ``asyncio.wait_for`` swallowed that cancel and the engine went on running (the kiosk did not end)."""
+    server = ScriptedServer()
+
+    async def scenario() -> None:
+        engine = engine_for(store, server)
+        task = engine.start()
+        await asyncio.sleep(0.2)  # idle: waiting for a wake or the next look
+        engine.wake()  # the event is set ...
+        stopping = asyncio.ensure_future(engine.stop())  # ... and the cancel lands before the engine runs
+        done, _ = await asyncio.wait([stopping], timeout=3.0)
+        assert done, "the engine went on running after it was told to stop"
+        assert task.done()
+
+    asyncio.run(scenario())

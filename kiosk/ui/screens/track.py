@@ -24,6 +24,7 @@ from kiosk.core.tracking import CODE_LENGTH, is_valid_tracking_code
 from kiosk.link.lookup import INVALID, NOT_FOUND, OFFLINE, TOO_MANY_TRIES, WRONG_DIGITS, LookupAnswer, mobile_digits
 from kiosk.ui.i18n import Localizer
 from kiosk.ui.theme import set_style_flags
+from kiosk.ui.widgets.digits_field import DigitsField
 from kiosk.ui.widgets.keyboard import NumericKeypad
 from kiosk.ui.widgets.screen import Screen
 
@@ -68,12 +69,11 @@ class TrackScreen(Screen):
         self.intro = QLabel()
         self.intro.setObjectName("screenSubtitle")
         self.intro.setWordWrap(True)
-        self.code_field = QLineEdit()
+        # The cursor stays at the end, and a 13th digit is refused (``DigitsField``): a tap in the
+        # middle of a centred code put the next digits inside it, 17 digits long.
+        self.code_field = DigitsField(CODE_LENGTH)
         self.code_field.setObjectName("trackingCodeField")
-        self.code_field.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
-        self.code_field.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.code_field.setMaxLength(CODE_LENGTH + 6)
-        self.code_field.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        self.code_field.setMaxLength(CODE_LENGTH + 6)  # room for spaces or dashes between groups
         self.code_field.returnPressed.connect(self.check)
         self.code_field.textEdited.connect(lambda _t: self._clear_answer())
         self.code_field.installEventFilter(self)
@@ -135,13 +135,10 @@ class TrackScreen(Screen):
         self.reason_prompt = QLabel(self.reason_box)
         self.reason_prompt.setObjectName("bodyText")
         self.reason_prompt.setWordWrap(True)
-        self.mobile_digits = QLineEdit(self.reason_box)
+        self.mobile_digits = DigitsField(4, self.reason_box)
         self.mobile_digits.setObjectName("mobileDigitsField")
-        self.mobile_digits.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
-        self.mobile_digits.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.mobile_digits.setMaxLength(4)
         self.mobile_digits.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly | Qt.InputMethodHint.ImhSensitiveData)
-        self.mobile_digits.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
         self.mobile_digits.returnPressed.connect(self.ask_reason)
         self.mobile_digits.textEdited.connect(lambda _t: self._clear_reason_problem())
         self.mobile_digits.installEventFilter(self)

@@ -54,7 +54,7 @@ class StaffView:
     recent_errors: list[str] = field(default_factory=list)
     outbox_problem: str = ""  # why the outbox cannot be opened now (no requests are taken meanwhile)
     delivery_error: str = ""  # the error delivery stopped on, while it tries again
-    waiting_for_key: bool = False  # no request is taken: the central server's key is not known yet
+    waiting_for_server: bool = False  # no request is taken until the central server is heard from
 
 
 def _label(name: str = "bodyText", wrap: bool = True) -> QLabel:
@@ -257,12 +257,12 @@ class StaffPanel(QWidget):
                     "%1", isolate(view.outbox_problem)
                 ),
             )
-        if view.waiting_for_key:
+        if view.waiting_for_server:
             facts.insert(
                 0,
                 self.tr(
-                    "No requests are taken until this kiosk knows the central server's key. It learns it when it"
-                    " reaches the server; a technician can also set server.key in config.toml."
+                    "No requests are taken until this kiosk has reached the central server once: it needs the"
+                    " server's key and the last tracking code the server holds for this kiosk."
                 ),
             )
         if view.delivery_error:
