@@ -49,7 +49,7 @@ WORDS = {
 }
 DIGITS = {"national_id": "0012345679", "mobile": "09123456789", "postal_code": "4816813311"}
 CHARACTER_KEYS = ("key:", "keypad:")
-LAYER_KEYS = ("key:switch", "key:digits")
+LAYER_KEYS = ("key:switch", "key:digits", "key:signs", "key:shift")  # taps that type nothing
 
 
 @dataclass
@@ -190,22 +190,24 @@ def _scrolled_away(widget: Any) -> bool:
 
 
 def _type(form: Any, text: str) -> None:
-    """Each character on the on-screen key that types it (the keyboard's other layer first when
-    it is there: a tap, not a keystroke)."""
+    """Each character on the on-screen key that types it, after the keys that bring it (another
+    layer or letters, shift: taps, not keystrokes)."""
     from harness.citizen import child, tap
     from kiosk.core.persian import PERSIAN_DIGITS
 
+    keyboard = form.keyboard
     for char in text:
         if form.keypad.isVisible():
             name = "slash" if char == "/" else str(PERSIAN_DIGITS.index(char)) if char in PERSIAN_DIGITS else char
             tap(child(form.keypad, f"keypad:{name}"))
-            continue
-        name = {" ": "key:space", "\u200c": "key:zwnj"}.get(char, f"key:{char}")
-        key = form.keyboard.keys.get(name)
-        if key is None:
-            tap(child(form.keyboard, "key:digits"))
-            key = form.keyboard.keys[name]
-        tap(key)
+        elif hasattr(keyboard, "taps_for"):  # the keyboard of issue 18: a digit row, signs, shift
+            for name in keyboard.taps_for(char):
+                tap(keyboard.keys[name])
+        else:  # the keyboard before it: digits on a layer of their own
+            name = {" ": "key:space", "\u200c": "key:zwnj"}.get(char, f"key:{char}")
+            if name not in keyboard.keys:
+                tap(child(keyboard, "key:digits"))
+            tap(keyboard.keys[name])
 
 
 def _typed(spec: Any) -> str:

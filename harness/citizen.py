@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 from kiosk.app.root import Kiosk
 from kiosk.core.catalog import Service
 from kiosk.core.forms import FormField
-from kiosk.core.persian import PERSIAN_DIGITS, ZWNJ
+from kiosk.core.persian import PERSIAN_DIGITS
 from kiosk.ui.screens.form import FormScreen, QuestionStep
 from kiosk.ui.shell import KioskWindow, Page
 
@@ -159,23 +159,20 @@ def answer_taps(form: FormScreen, step: QuestionStep) -> list[Callable[[], None]
 
 def type_on_keys(form: FormScreen, text: str) -> int:
     """Type ``text`` by tapping the on-screen keys the question on screen shows (the keypad, or
-    the keyboard and, for a character on its other layer, the layer's key first); returns how
-    many taps were not characters (layer switches)."""
+    the keyboard's keys, a layer, letters or shift key first where a character needs it);
+    returns how many taps were not characters (those layer, letters and shift keys)."""
     switches = 0
     for char in text:
         if form.keypad.isVisible():
             digit = PERSIAN_DIGITS.index(char) if char in PERSIAN_DIGITS else char
             tap(child(form.keypad, f"keypad:{digit}"))
             continue
-        name = {" ": "key:space", ZWNJ: "key:zwnj"}.get(char, f"key:{char}")
-        key = form.keyboard.keys.get(name)
-        if key is None:  # on the other layer: letters <-> digits and signs
-            tap(child(form.keyboard, "key:digits"))
-            switches += 1
-            key = form.keyboard.keys.get(name)
-            if key is None:
-                raise SessionError(f"no key types {char!r}")
-        tap(key)
+        names = form.keyboard.taps_for(char)
+        if not names:
+            raise SessionError(f"no key types {char!r}")
+        for name in names:
+            tap(form.keyboard.keys[name])
+        switches += len(names) - 1
     return switches
 
 
