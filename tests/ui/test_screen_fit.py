@@ -334,8 +334,10 @@ def test_the_reason_an_answer_is_refused_is_whole_above_the_keys(
         fit_the_header(qtbot, window, size, screen)
         assert_fits(window, where, size)
         covers = [form.next_button, form.previous_button, form.review_button, form.keys]
-        for widget in (step.error, step.label):
-            assert_whole(widget, where)
-            assert_in_sight(widget, where, covers)
+        assert form.scroll.verticalScrollBar().maximum() == 0, f"{where}: the question scrolls"
+        for widget in (step.error, step.label, step.help):
+            if widget is not None:
+                assert_whole(widget, where)
+                assert_in_sight(widget, where, covers)
         if step.editor is not None:
             assert_in_sight(step.editor, where, covers)

@@ -57,6 +57,7 @@ _TYPING_LIMITS = {"national_id": 14, "mobile": 18, "postal_code": 14}
 # one under the other, each the width of the screen.
 OPTIONS_ON_ONE_COLUMN = 3
 LONG_TEXT_LINES = 3  # a long answer's box shows this many lines, or fewer on a crowded screen
+TALL_PX = 800  # a form this high (a 1080-pixel screen's) has room for a title line above the question
 
 
 class QuestionStep(QFrame):
@@ -140,7 +141,7 @@ class QuestionStep(QFrame):
             self._add(self.picker)
             return
         if spec.kind == "long_text":
-            editor = QPlainTextEdit(self)
+            editor = _LongText(self)
             editor.setTabChangesFocus(True)
             editor.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
             editor.textChanged.connect(lambda: self.set_problem(None))
@@ -246,9 +247,28 @@ class QuestionStep(QFrame):
                 | Qt.AlignmentFlag.AlignAbsolute
             )
             self.editor.document().setDefaultTextOption(option)
-            line = self.editor.fontMetrics().lineSpacing()
-            self.editor.setMinimumHeight(2 * line + 28)
-            self.editor.setMaximumHeight(LONG_TEXT_LINES * line + 28)
+
+
+class _LongText(QPlainTextEdit):
+    """A long answer's box: two lines at least, ``LONG_TEXT_LINES`` at most, in the font it is
+    drawn with (the stylesheet's, known once it is polished)."""
+
+    def _height(self, lines: int) -> int:
+        margins = self.contentsMargins()
+        document = self.document().documentMargin()
+        return lines * self.fontMetrics().lineSpacing() + margins.top() + margins.bottom() + round(2 * document)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(super().minimumSizeHint().width(), self._height(2))
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self._height(LONG_TEXT_LINES))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self.setMaximumHeight(self._height(LONG_TEXT_LINES))
+            self.updateGeometry()
 
 
 class _Options(QWidget):
@@ -330,16 +350,16 @@ class FormScreen(Screen):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(40, 10, 40, 10)
         layout.setSpacing(10)
-        top = QHBoxLayout()
-        top.setSpacing(24)
+        # The service's title and «پرسش ۳ از ۹»: a line above the question on a portrait screen,
+        # the top and the foot of the column of buttons on a landscape one (``_arrange``).
+        self._top = QHBoxLayout()
+        self._top.setSpacing(24)
         self.title = QLabel(self)
         self.title.setObjectName("formTitle")
         self.title.setWordWrap(True)
         self.progress = QLabel(self)
         self.progress.setObjectName("formProgress")
-        top.addWidget(self.title, 1)
-        top.addWidget(self.progress, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addLayout(top)
+        layout.addLayout(self._top)
 
         # The question, and beside it (below it on a portrait screen) the way on and back.
         self._middle = QBoxLayout(QBoxLayout.Direction.LeftToRight)
@@ -375,8 +395,8 @@ class FormScreen(Screen):
         self._nav = QBoxLayout(QBoxLayout.Direction.TopToBottom)
         self._nav.setSpacing(14)
         self._middle.addLayout(self._nav)
-        self._portrait: bool | None = None
-        self._arrange(portrait=False)
+        self._shape = ""
+        self._arrange("short")
 
         self.keys = _KeysPanel(self)
         self.keys.setObjectName("keyboardPanel")
@@ -420,31 +440,47 @@ class FormScreen(Screen):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         size = event.size()
-        self._arrange(portrait=size.height() > size.width())
+        portrait = size.height() > size.width()
+        self._arrange("portrait" if portrait else "landscape" if size.height() >= TALL_PX else "short")
 
-    def _arrange(self, portrait: bool) -> None:
-        """Landscape: «بعدی» at the top of a column beside the question, «قبلی» under it. Portrait
-        (narrow, and tall enough): a row under the question, «قبلی» at its start, «بعدی» at its end."""
-        if portrait == self._portrait:
+    def _arrange(self, shape: str) -> None:
+        """Where the title, «پرسش ۳ از ۹» and the buttons go, by the room the screen gives.
+
+        ``portrait`` (narrow and tall): the title and «پرسش ۳ از ۹» on a line above the question,
+        a row of buttons under it, «قبلی» at its start and «بعدی» at its end. ``landscape``: the
+        same line, and a column of buttons beside the question, «بعدی» at its top and «قبلی» under
+        it. ``short`` (a landscape screen under ``TALL_PX`` high, 768 pixels: the keys take half
+        of it): no title line, «پرسش ۳ از ۹» at the top of the column, so the question has every
+        pixel above the keys (with large text, its reason was cut off otherwise); the citizen
+        chose the service a moment ago, on its card.
+        """
+        if shape == self._shape:
             return
-        self._portrait = portrait
-        nav = self._nav
-        while nav.count():
-            nav.takeAt(0)  # the buttons stay where they are (same parent): only their places change
-        if portrait:
+        self._shape = shape
+        nav, top = self._nav, self._top
+        for box in (nav, top):
+            while box.count():
+                box.takeAt(0)  # the widgets stay where they are (same parent): only their places change
+        self.title.setVisible(shape != "short")
+        if shape != "short":
+            top.addWidget(self.title, 1)
+            top.addWidget(self.progress, 0, Qt.AlignmentFlag.AlignTop)
+        if shape == "portrait":
             self._middle.setDirection(QBoxLayout.Direction.TopToBottom)
             nav.setDirection(QBoxLayout.Direction.LeftToRight)
             nav.addWidget(self.previous_button)
             nav.addStretch(1)
             nav.addWidget(self.review_button)
             nav.addWidget(self.next_button)
-        else:
-            self._middle.setDirection(QBoxLayout.Direction.LeftToRight)
-            nav.setDirection(QBoxLayout.Direction.TopToBottom)
-            nav.addWidget(self.next_button)
-            nav.addWidget(self.previous_button)
-            nav.addWidget(self.review_button)
-            nav.addStretch(1)
+            return
+        self._middle.setDirection(QBoxLayout.Direction.LeftToRight)
+        nav.setDirection(QBoxLayout.Direction.TopToBottom)
+        if shape == "short":
+            nav.addWidget(self.progress)
+        nav.addWidget(self.next_button)
+        nav.addWidget(self.previous_button)
+        nav.addWidget(self.review_button)
+        nav.addStretch(1)
 
     # --- steps -----------------------------------------------------------------------------
 
