@@ -33,8 +33,12 @@
     <context>
         <name>FieldMessages</name>
         <message>
-            <source>Please fill this in.</source>
-            <translation>لطفاً این بخش را پر کنید.</translation>
+            <source>Please choose a date first.</source>
+            <translation>لطفاً اول تاریخ را انتخاب کنید.</translation>
+        </message>
+        <message>
+            <source>Please answer this question.</source>
+            <translation>لطفاً به این پرسش پاسخ دهید.</translation>
         </message>
         <message>
             <source>This is too long: at most %1 characters.</source>
@@ -65,8 +69,12 @@
             <translation>شماره همراه با ۰۹ شروع می‌شود.</translation>
         </message>
         <message>
-            <source>A mobile number has 11 digits, like 0912 345 6789.</source>
-            <translation>شماره همراه ۱۱ رقم دارد، مانند ۰۹۱۲ ۳۴۵ ۶۷۸۹.</translation>
+            <source>A mobile number has 11 digits, like %1.</source>
+            <translation>شماره همراه ۱۱ رقم دارد، مانند %1.</translation>
+        </message>
+        <message>
+            <source>This date does not exist. Please choose the day again.</source>
+            <translation>چنین روزی در تقویم نیست. لطفاً روز را دوباره انتخاب کنید.</translation>
         </message>
         <message>
             <source>A postal code has 10 digits.</source>
@@ -83,10 +91,6 @@
         <message>
             <source>Please choose one of the options.</source>
             <translation>لطفاً یکی از گزینه‌ها را انتخاب کنید.</translation>
-        </message>
-        <message>
-            <source>This date does not exist. Write year/month/day, like 1405/09/02.</source>
-            <translation>چنین تاریخی وجود ندارد. به شکل سال/ماه/روز بنویسید، مانند ۱۴۰۵/۰۹/۰۲.</translation>
         </message>
         <message>
             <source>This date cannot be after today.</source>
@@ -106,29 +110,30 @@
         </message>
     </context>
     <context>
-        <name>FieldRow</name>
-        <message>
-            <source>%1 (optional)</source>
-            <translation>%1 (اختیاری)</translation>
-        </message>
-    </context>
-    <context>
         <name>FormScreen</name>
         <message>
-            <source>%1 answers need a look. They are marked in red.</source>
-            <translation>%1 پاسخ نیاز به بازبینی دارد. با رنگ قرمز نشان داده شده‌اند.</translation>
+            <source>Question %1 of %2</source>
+            <translation>پرسش %1 از %2</translation>
         </message>
         <message>
-            <source>One answer needs a look. It is marked in red.</source>
-            <translation>یک پاسخ نیاز به بازبینی دارد. با رنگ قرمز نشان داده شده است.</translation>
+            <source>Next</source>
+            <translation>بعدی</translation>
         </message>
         <message>
-            <source>Please answer these questions. Tap a box to type; the keyboard appears below.</source>
-            <translation>لطفاً به این پرسش‌ها پاسخ دهید. برای نوشتن، روی هر کادر بزنید تا صفحه‌کلید پایین صفحه باز شود.</translation>
+            <source>Next question</source>
+            <translation>پرسش بعدی</translation>
         </message>
         <message>
-            <source>Next: check my answers</source>
-            <translation>بعدی: بازبینی پاسخ‌ها</translation>
+            <source>Previous</source>
+            <translation>قبلی</translation>
+        </message>
+        <message>
+            <source>Previous question</source>
+            <translation>پرسش قبلی</translation>
+        </message>
+        <message>
+            <source>Check my answers</source>
+            <translation>بازبینی پاسخ‌ها</translation>
         </message>
     </context>
     <context>
@@ -260,6 +265,45 @@
         </message>
     </context>
     <context>
+        <name>JalaliDatePicker</name>
+        <message>
+            <source>No date chosen yet: tap the day, or "Today".</source>
+            <translation>هنوز تاریخی انتخاب نشده است: روز را بزنید، یا دکمه «امروز» را.</translation>
+        </message>
+        <message>
+            <source>Your date: %1</source>
+            <translation>تاریخ انتخاب‌شده: %1</translation>
+        </message>
+        <message>
+            <source>Today</source>
+            <translation>امروز</translation>
+        </message>
+        <message>
+            <source>Year</source>
+            <translation>سال</translation>
+        </message>
+        <message>
+            <source>Month</source>
+            <translation>ماه</translation>
+        </message>
+        <message>
+            <source>Year before</source>
+            <translation>سال قبل</translation>
+        </message>
+        <message>
+            <source>Year after</source>
+            <translation>سال بعد</translation>
+        </message>
+        <message>
+            <source>Month before</source>
+            <translation>ماه قبل</translation>
+        </message>
+        <message>
+            <source>Month after</source>
+            <translation>ماه بعد</translation>
+        </message>
+    </context>
+    <context>
         <name>KioskWindow</name>
         <message>
             <source>Pishkhan e-services kiosk</source>
@@ -270,6 +314,23 @@
 Please ask the booth staff for help.</source>
             <translation>این پیشخوان لحظاتی از دسترس خارج است.
 لطفاً از کارکنان غرفه کمک بخواهید.</translation>
+        </message>
+    </context>
+    <context>
+        <name>LeavePrompt</name>
+        <message>
+            <source>Your answers will be cleared.
+Do you want to leave?</source>
+            <translation>پاسخ‌های شما پاک می‌شود.
+خارج می‌شوید؟</translation>
+        </message>
+        <message>
+            <source>No, stay</source>
+            <translation>نه، ادامه می‌دهم</translation>
+        </message>
+        <message>
+            <source>Yes, leave</source>
+            <translation>بله، خارج می‌شوم</translation>
         </message>
     </context>
     <context>
@@ -364,6 +425,17 @@ Please ask the booth staff for help.</source>
         <message>
             <source>Cancel and go back</source>
             <translation>انصراف و بازگشت</translation>
+        </message>
+    </context>
+    <context>
+        <name>QuestionStep</name>
+        <message>
+            <source>%1 (optional)</source>
+            <translation>%1 (اختیاری)</translation>
+        </message>
+        <message>
+            <source>Please read this, and tick it if you agree:</source>
+            <translation>لطفاً این جمله را بخوانید و اگر موافقید، آن را تیک بزنید:</translation>
         </message>
     </context>
     <context>

@@ -139,6 +139,10 @@ class Localizer(QObject):
         """Today as a Jalali date: «دوشنبه ۲ آذر ۱۴۰۵» / «Monday, Azar 2, 1405»."""
         return self.qlocale.toString(date or QDate.currentDate(), QLocale.FormatType.LongFormat, _JALALI)
 
+    def month_name(self, month: int) -> str:
+        """A month of the Jalali calendar by its name: «آذر» / «Azar»."""
+        return _JALALI.standaloneMonthName(self.qlocale, month)
+
     def date_time(self, moment: QDateTime) -> str:
         """A moment as a Jalali date and a clock time: «دوشنبه ۲ آذر ۱۴۰۵، ساعت ۱۴:۰۵»."""
         day = self.qlocale.toString(moment.date(), QLocale.FormatType.LongFormat, _JALALI)
