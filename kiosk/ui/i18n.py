@@ -177,6 +177,12 @@ class Localizer(QObject):
             shown, unit = self.number(fee.rial), QCoreApplication.translate("Format", "Rial")
         return f"{shown} {unit}"
 
+    def fee_and_time(self, fee: Fee, currency: str, time: TypicalTime) -> str:
+        """A service's fee and typical time on one line, each named: «هزینه: رایگان — زمان: ۲ تا ۲۴
+        ساعت». (Between them a "·" read as a Persian zero: «رایگان · ۲ تا ۲۴ ساعت», "free, 20 to 24".)"""
+        text = QCoreApplication.translate("Format", "Fee: %1 — Time: %2")
+        return text.replace("%1", self.fee(fee, currency)).replace("%2", self.typical_time(time))
+
     def typical_time(self, time: TypicalTime) -> str:
         if time.unit == "instant":
             return QCoreApplication.translate("Format", "Immediately, online")

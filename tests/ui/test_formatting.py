@@ -54,6 +54,23 @@ def test_english_numbers_money_and_times(localizer: Localizer) -> None:
         localizer.detach()
 
 
+def test_a_fee_and_a_time_side_by_side_are_named_and_kept_apart_by_a_dash(localizer: Localizer) -> None:
+    """Between them a "·" read as a Persian zero: «رایگان · ۲ تا ۲۴ ساعت» as "free, 20 to 24 hours"."""
+    localizer.set_language("fa")
+    try:
+        shown = localizer.fee_and_time(Fee("free"), "rial", TypicalTime("hour", 2, 24))
+        assert shown == "هزینه: رایگان — زمان انجام: ۲ تا ۲۴ ساعت"
+        assert "·" not in shown and "٠" not in shown
+    finally:
+        localizer.detach()
+    localizer.set_language("en")
+    try:
+        shown = localizer.fee_and_time(Fee("fixed", rial=1_250_000), "toman", TypicalTime("day", 1, 1))
+        assert shown == "Fee: 125,000 Toman — Time: 1 day"
+    finally:
+        localizer.detach()
+
+
 def test_language_names_for_the_switch() -> None:
     assert Localizer.language_name("fa") == "فارسی"
     assert Localizer.language_name("en") == "English"
