@@ -2,6 +2,21 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="fa_IR" sourcelanguage="en">
     <context>
+        <name>AgencyGrid</name>
+        <message>
+            <source>Previous</source>
+            <translation>قبلی</translation>
+        </message>
+        <message>
+            <source>Next</source>
+            <translation>بعدی</translation>
+        </message>
+        <message>
+            <source>Page %1 of %2</source>
+            <translation>صفحه %1 از %2</translation>
+        </message>
+    </context>
+    <context>
         <name>AgencyScreen</name>
         <message>
             <source>Call centre: %1</source>
@@ -172,6 +187,10 @@
         <message>
             <source>Rial</source>
             <translation>ریال</translation>
+        </message>
+        <message>
+            <source>Fee: %1 — Time: %2</source>
+            <translation>هزینه: %1 — زمان انجام: %2</translation>
         </message>
         <message>
             <source>Immediately, online</source>
