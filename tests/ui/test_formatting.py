@@ -26,7 +26,7 @@ def test_persian_numbers_money_and_times(localizer: Localizer) -> None:
         assert localizer.fee(Fee("fixed", rial=25), "toman") == "۲٫۵ تومان"
         assert localizer.fee(Fee("free"), "rial") == "رایگان"
         assert localizer.fee(Fee("variable", note=LocalText("بسته به متراژ", "By area")), "rial") == "بسته به متراژ"
-        assert localizer.typical_time(TypicalTime("instant")) == "فوری و برخط"
+        assert localizer.typical_time(TypicalTime("instant")) == "فوری و اینترنتی"
         assert localizer.typical_time(TypicalTime("workday", 3, 7)) == "۳ تا ۷ روز کاری"
         assert localizer.typical_time(TypicalTime("day", 2, 2)) == "۲ روز"
         assert localizer.today(QDate(2026, 11, 23)) == "دوشنبه ۲ آذر ۱۴۰۵"
