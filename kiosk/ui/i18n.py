@@ -54,6 +54,11 @@ _UNITS_EN = {
 }  # fmt: skip
 
 
+# Where a line may break inside an address, and what keeps it from breaking there.
+_BREAKS_IN_ADDRESSES = ("-", "/")
+WORD_JOINER = "\u2060"
+
+
 class Localizer(QObject):
     """The kiosk's current language and everything that formats for it."""
 
@@ -197,8 +202,12 @@ class Localizer(QObject):
         return f"{span} {unit}"
 
     def address(self, text: str) -> str:
-        """A web address, USSD code or phone number: always left to right, never reordered."""
-        return isolate_ltr(self.digits(text) if text[:1] in "*0123456789" else text)
+        """A web address, USSD code or phone number: always left to right, never reordered, never
+        broken across lines (a line ended in «www.abfa-», its next began «mazandaran.ir»)."""
+        shown = self.digits(text) if text[:1] in "*0123456789" else text
+        for mark in _BREAKS_IN_ADDRESSES:
+            shown = shown.replace(mark, mark + WORD_JOINER)
+        return isolate_ltr(shown)
 
     def load_ahead(self) -> None:
         """Load Babel's data for the current language (work done ahead, so no citizen waits for it)."""

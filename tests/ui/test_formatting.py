@@ -33,6 +33,8 @@ def test_persian_numbers_money_and_times(localizer: Localizer) -> None:
         assert localizer.today(QDate(2026, 3, 21)) == "شنبه ۱ فروردین ۱۴۰۵"
         assert localizer.address("*4#") == f"{LRI}*۴#{PDI}"
         assert localizer.address("my.gov.ir") == f"{LRI}my.gov.ir{PDI}"
+        # Never broken across lines at its hyphen or slash (a word joiner after each).
+        assert localizer.address("www.abfa-mazandaran.ir/e") == f"{LRI}www.abfa-\u2060mazandaran.ir/\u2060e{PDI}"
         assert localizer.text(LocalText("کد 10 رقمی", "x")) == "کد ۱۰ رقمی"
     finally:
         localizer.detach()
