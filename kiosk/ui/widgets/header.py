@@ -30,6 +30,7 @@ class _Title(QLabel):
     def __init__(self) -> None:
         super().__init__()
         self._whole = ""
+        self._measured: tuple[tuple[str, str], int] = (("", ""), 0)
 
     def set_title(self, text: str) -> None:
         self._whole = text
@@ -48,7 +49,10 @@ class _Title(QLabel):
 
     def _whole_width(self) -> int:
         # Rounded up, and a pixel over: at exactly its rounded width the text would be elided.
-        return math.ceil(QFontMetricsF(self.font()).horizontalAdvance(self._whole)) + 1
+        key = (self._whole, self.font().key())
+        if self._measured[0] != key:
+            self._measured = (key, math.ceil(QFontMetricsF(self.font()).horizontalAdvance(self._whole)) + 1)
+        return self._measured[1]
 
     def minimumSizeHint(self) -> QSize:
         return QSize(min(self.SHORTEST_PX, self.sizeHint().width()), super().minimumSizeHint().height())
@@ -135,6 +139,7 @@ class Header(QFrame):
         column.addLayout(top)
         column.addLayout(bottom)
         self._one_row: bool | None = None
+        self._asked: dict[tuple[str, str, str, bool], int] = {}
         self._arrange(one_row=True)
 
         # The date changes at midnight while a lobby kiosk runs for weeks.
@@ -151,22 +156,38 @@ class Header(QFrame):
         """Whether the buttons share the row of the title and the date."""
         return bool(self._one_row)
 
+    def _asks(self, widget: QWidget) -> int:
+        """The width a widget of the bar asks for (none of them shrinks but the title), kept for
+        its text and font: the bar asks at every layout pass, and a button's size hint through
+        the stylesheet is not cheap (~1.6 ms a tap, asked afresh)."""
+        key = (widget.objectName(), _text(widget), widget.font().key(), widget.isHidden())
+        width = self._asked.get(key)
+        if width is None:
+            if len(self._asked) > 64:
+                self._asked.clear()
+            width = self._asked[key] = widget.sizeHint().expandedTo(widget.minimumSize()).width()
+        return width
+
     def _width(self, buttons: bool, whole_title: bool) -> int:
         """What a row asks for: with or without the buttons, the title whole or at its shortest."""
         shown = [w for w in (self.logo, self.title, self.demo_badge, self.date) if not w.isHidden()]
         if buttons:
             shown += [b for b in self._buttons if not b.isHidden()]
-        widths = [
-            (self.title.minimumSizeHint() if w is self.title and not whole_title else _asks(w)).width() for w in shown
-        ]
+        widths = [self.title.minimumSizeHint().width() if w is self.title and not whole_title else self._asks(w)
+                  for w in shown]  # fmt: skip
         frame = self.contentsMargins()
         margins = 2 * MARGINS_PX[0] + frame.left() + frame.right()
         return sum(widths) + SPACING_PX * (len(widths) - 1) + BEFORE_DATE_PX + margins
 
     def _buttons_width(self) -> int:
-        widths = [_asks(b).width() for b in self._buttons if not b.isHidden()]
+        widths = [self._asks(b) for b in self._buttons if not b.isHidden()]
         frame = self.contentsMargins()
         return sum(widths) + SPACING_PX * (len(widths) - 1) + 2 * MARGINS_PX[0] + frame.left() + frame.right()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
+            self._asked.clear()  # a stylesheet may change a button's padding, not only its font
 
     def minimumSizeHint(self) -> QSize:
         width = max(self._width(buttons=False, whole_title=False), self._buttons_width())
@@ -256,6 +277,7 @@ class Header(QFrame):
         )
 
 
-def _asks(widget: QWidget) -> QSize:
-    """What a widget of the bar asks for: its words and padding (none of them shrinks but the title)."""
-    return widget.sizeHint().expandedTo(widget.minimumSize())
+def _text(widget: QWidget) -> str:
+    if isinstance(widget, _Title):
+        return widget.whole
+    return widget.text() if isinstance(widget, QLabel | QPushButton) else ""

@@ -126,6 +126,8 @@ class AgencyTile(_Tile):
     def _show_count(self) -> None:
         """The count shows one above the other only; it is not shown while the tile is painted
         off screen (``painting_off_screen``), but when the tile is next shown."""
+        if self._count.isHidden() != bool(self.vertical):
+            return  # as it should be
         if not self.vertical:
             self._count.hide()
         elif not painting_off_screen():
