@@ -50,8 +50,12 @@ def tap(widget: QWidget) -> None:
 
 def aim(widget: QWidget) -> QPoint:
     """Where a finger lands on ``widget``: the middle of its part on screen, once pending layouts
-    are done and a list that hides it has scrolled it into sight."""
+    are done and a list that hides it has scrolled it into sight (or turned to its page)."""
     QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+    holder = widget.parentWidget()
+    if not widget.isVisible() and holder is not None and callable(getattr(holder, "reveal", None)):
+        holder.reveal(widget)  # on another page of home's agencies: the citizen turns to it first
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
     if not widget.isVisible():
         raise SessionError(f"{widget.objectName() or type(widget).__name__} is not visible")
     parent = widget.parentWidget()

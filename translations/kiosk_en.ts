@@ -2,6 +2,21 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US" sourcelanguage="en">
     <context>
+        <name>AgencyGrid</name>
+        <message>
+            <source>Previous</source>
+            <translation>Previous</translation>
+        </message>
+        <message>
+            <source>Next</source>
+            <translation>Next</translation>
+        </message>
+        <message>
+            <source>Page %1 of %2</source>
+            <translation>Page %1 of %2</translation>
+        </message>
+    </context>
+    <context>
         <name>AgencyScreen</name>
         <message>
             <source>Call centre: %1</source>
@@ -177,6 +192,10 @@
         <message>
             <source>Rial</source>
             <translation>Rial</translation>
+        </message>
+        <message>
+            <source>Fee: %1 — Time: %2</source>
+            <translation>Fee: %1 — Time: %2</translation>
         </message>
         <message>
             <source>Immediately, online</source>
