@@ -222,6 +222,8 @@ def _text_cut(widget: QWidget) -> list[str]:
         return []
     if isinstance(widget, QAbstractButton):
         hint = widget.sizeHint()
+        if widget.hasHeightForWidth():  # words that wrap (a big tick): as tall as its width needs
+            hint = QSize(widget.minimumSizeHint().width(), widget.heightForWidth(widget.width()))
         if hint.width() > widget.width() or hint.height() > widget.height():
             return [f"{where} is cut: asks {_size(hint)}, has {_size(widget.size())}"]
         return []

@@ -186,18 +186,10 @@ def test_filing_a_request_fits(
     walk.verdict()
 
 
-# Found by the walk, and left to the engineer rebuilding the form into steps (issue 18), whose
-# files the review is (kiosk/ui/screens/review.py): the review's card is wider than its list,
-# its answers cut off at the side.
-REVIEW_TOO_WIDE = {("1366x768", "large-text", "en"), ("1080x1920", "usual-text", "en"),
-                   ("1080x1920", "large-text", "fa"), ("1080x1920", "large-text", "en")}  # fmt: skip
-
-
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("text", list(TEXT))
 @screens
 def test_the_review_fits(
-    request: pytest.FixtureRequest,
     qtbot: QtBot,
     kiosk: Kiosk,
     monkeypatch: pytest.MonkeyPatch,
@@ -206,9 +198,6 @@ def test_the_review_fits(
     screen: str,
 ) -> None:
     """The review of the answers, at each tap on it."""
-    if (screen, text, language) in REVIEW_TOO_WIDE:
-        reason = "the review's card is wider than its list (review.py: the form engineer's, issue 18)"
-        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
     walk = walk_a_request(kiosk, monkeypatch, language, text, screen)
     walk.found = [finding for finding in walk.found if finding.startswith("review")]
     walk.verdict()

@@ -286,7 +286,10 @@ class _Options(QWidget):
 
     def add(self, button: QPushButton) -> None:
         self._buttons.append(button)
-        self._arrange(2 if self._pairs else 1)
+        columns = self._columns or (2 if self._pairs else 1)
+        index = len(self._buttons) - 1
+        self._columns = columns
+        self._grid.addWidget(button, index // columns, index % columns)
 
     def _arrange(self, columns: int) -> None:
         if columns == self._columns:
