@@ -980,7 +980,7 @@ Do you want to leave?</source>
         </message>
         <message>
             <source>Show the agency's explanation</source>
-            <translation>نمایش توضیح</translation>
+            <translation>نمایش توضیح اداره</translation>
         </message>
         <message>
             <source>Please type all 4 digits.</source>
