@@ -241,6 +241,13 @@ def test_review_can_go_back_to_the_answers(qtbot: QtBot, kiosk: Kiosk) -> None:
     click(qtbot, find(kiosk.window, "backButton"))  # the header's Back: to the question left last
     assert kiosk.window.requests.review is None and form.current.spec.id == "mobile"
     assert kiosk.window.current_page == Page.REQUEST and not kiosk.window.leave_prompt.asking
+    # The last question's own button goes to the review and says so; no second one beside it.
+    form.go_to(form.steps[-1].spec.id)
+    qtbot.waitUntil(lambda: form.current is form.steps[-1])
+    assert find(form, "nextButton").text() == "بررسی پاسخ‌ها"
+    assert not find(form, "backToReviewButton").isVisible()
+    form.go_to(form.steps[-2].spec.id)
+    assert find(form, "nextButton").text() == "بعدی" and find(form, "backToReviewButton").isVisible()
 
 
 def test_the_keyboard_never_covers_the_question_and_switches_letters(qtbot: QtBot, kiosk: Kiosk) -> None:

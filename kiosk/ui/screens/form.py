@@ -558,7 +558,12 @@ class FormScreen(Screen):
             .replace("%2", self._localizer.number(count))
         )
         self.previous_button.setEnabled(self._index > 0)
-        self.review_button.setVisible(self.reviewed)
+        # After the last question comes the review: its button says so, and is the only way there
+        # (a second «بررسی پاسخ‌ها» beside it, for a citizen back from the review, asked which).
+        last = self._index + 1 == count
+        self.next_button.setText(self.tr("Check my answers") if last else self.tr("Next"))
+        self.next_button.setAccessibleName(self.tr("Check my answers") if last else self.tr("Next question"))
+        self.review_button.setVisible(self.reviewed and not last)
 
     # --- checking --------------------------------------------------------------------------
 
@@ -585,8 +590,6 @@ class FormScreen(Screen):
 
     def retranslate(self) -> None:
         self.title.setText(self._localizer.text(self.service.title))
-        self.next_button.setText(self.tr("Next"))
-        self.next_button.setAccessibleName(self.tr("Next question"))
         self.previous_button.setText(self.tr("Previous"))
         self.previous_button.setAccessibleName(self.tr("Previous question"))
         self.review_button.setText(self.tr("Check my answers"))
