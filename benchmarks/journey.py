@@ -179,8 +179,12 @@ def measure(every_form: bool | None = None) -> list[Figure]:
 
 
 def _scrolled_away(widget: Any) -> bool:
-    from PySide6.QtWidgets import QScrollArea
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication, QScrollArea
 
+    # As the finger's aim does: the layouts the last tap asked for first (a new question's options
+    # are laid out then; before that they are not where the citizen sees them).
+    QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
     parent = widget.parentWidget()
     while parent is not None and not isinstance(parent, QScrollArea):
         parent = parent.parentWidget()
