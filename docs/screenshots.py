@@ -2,6 +2,9 @@
 
     xvfb-run -s "-screen 0 1366x768x24" .venv/bin/python docs/screenshots.py
 
+``--steps FOLDER`` instead grabs every step of one filing, in both languages, on a landscape and a
+portrait screen (offscreen; see ``shoot_steps``).
+
 Captures the X screen itself (not a widget rendering), so what is saved is what a citizen sees.
 """
 
@@ -13,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, Qt, QTimer
+from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -26,6 +30,7 @@ from kiosk.app.running import show_full_screen  # noqa: E402
 from kiosk.core.paths import KioskPaths, resources_root  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "screenshots"
+_FEW_COLOURS = Qt.ImageConversionFlag.ThresholdDither | Qt.ImageConversionFlag.AvoidDither
 
 
 def settle(app: QApplication, ms: int = 400) -> None:
@@ -36,6 +41,8 @@ def settle(app: QApplication, ms: int = 400) -> None:
 
 
 def main() -> int:
+    if "--steps" in sys.argv:
+        return shoot_steps(Path(sys.argv[sys.argv.index("--steps") + 1]))
     if os.environ.get("QT_QPA_PLATFORM", "xcb") != "xcb" or not os.environ.get("DISPLAY"):
         print("run under Xvfb: xvfb-run -s '-screen 0 1366x768x24' python docs/screenshots.py", file=sys.stderr)
         return 2
@@ -81,47 +88,53 @@ def main() -> int:
     return 0
 
 
-def shoot_request(window, service_id: str, shoot, app: QApplication) -> None:
-    """The form with its keyboard, the review, and the receipt, filled as a citizen would."""
+ANSWERS = {
+    "full_name": "زهرا حسین‌زاده",
+    "national_id": "۰۰۱۲۳۴۵۶۷۹",
+    "mobile": "۰۹۱۱۱۲۳۴۵۶۷",
+    "postal_code": "۴۸۱۶۸۱۳۳۱۱",
+    "address": "ساری، خیابان فرهنگ، کوچه ۱۲، پلاک ۸",
+    "description": "کنتور از دیروز صدا می‌دهد.",
+}
+
+
+def answer_step(form, step) -> None:
+    """Answer the question on screen as a citizen would, without moving on: the sample answer
+    typed, the first option chosen, the tick ticked, today picked."""
     from kiosk.core.persian import to_persian_digits
 
+    if step.options is not None:
+        step.options.buttons()[0].setChecked(True)
+    elif step.consent is not None:
+        step.consent.blockSignals(True)  # a tap on the tick moves on by itself: not here
+        step.consent.setChecked(True)
+        step.consent.box.setChecked(True)
+        step.consent.blockSignals(False)
+    elif step.picker is not None:
+        step.picker.choose_today()
+    elif step.editor is not None:
+        text = ANSWERS.get(step.spec.id) or to_persian_digits("12345678"[: max(step.spec.min_digits, 3)])
+        if hasattr(step.editor, "setText"):
+            step.editor.setText(text)
+        else:
+            step.editor.setPlainText(text)
+
+
+def shoot_request(window, service_id: str, shoot, app: QApplication) -> None:
+    """A question typed on the keyboard, one on the keypad, the review and the receipt."""
     window.open_form(service_id)
     form = window.requests.form
-    answers = {
-        "full_name": "زهرا حسین‌زاده",
-        "national_id": "۰۰۱۲۳۴۵۶۷۹",
-        "mobile": "۰۹۱۱۱۲۳۴۵۶۷",
-        "postal_code": "۴۸۱۶۸۱۳۳۱۱",
-        "address": "ساری، خیابان فرهنگ، کوچه ۱۲، پلاک ۸",
-        "description": "کنتور از دیروز صدا می‌دهد.",
-    }
-    for row in form.rows:
-        if row.editor is not None and row.spec.id in answers:
-            if hasattr(row.editor, "setText"):
-                row.editor.setText(answers[row.spec.id])
-            else:
-                row.editor.setPlainText(answers[row.spec.id])
-    first = form.rows[0]
-    form.activate(first)
+    answer_step(form, form.current)
     shoot("form-fa")
-    numbers = next((row for row in form.rows if row.spec.uses_keypad and row.editor is not None), None)
+    numbers = next((step for step in form.steps if step.spec.uses_keypad and step.editor is not None), None)
     if numbers is not None:  # the keypad a national ID or a mobile number is typed on
-        form.activate(numbers)
+        form.go_to(numbers.spec.id)
+        answer_step(form, numbers)
         shoot("form-keypad-fa")
-    for row in form.rows:
-        if row.choices is not None:
-            row.choices.buttons()[0].setChecked(True)
-        if row.consent is not None:
-            row.consent.setChecked(True)
-        if row.spec.kind == "jalali_date" and row.editor is not None:
-            from datetime import date, timedelta
-
-            from kiosk.core.forms import format_jalali
-
-            delta = -3 if row.spec.when == "past" else 7
-            row.editor.setText(to_persian_digits(format_jalali(date.today() + timedelta(days=delta))))
-        if row.spec.kind == "number" and row.editor is not None:
-            row.editor.setText(to_persian_digits("12345678"[: max(row.spec.min_digits, min(row.spec.max_digits, 3))]))
+    form.go_to(form.steps[0].spec.id)
+    for step in form.steps:
+        form.go_to(step.spec.id)
+        answer_step(form, step)
     form.submit()
     if window.requests.review is None:
         print(f"the sample answers do not fit {service_id}'s form: {form.last_check.problems}")
@@ -130,6 +143,105 @@ def shoot_request(window, service_id: str, shoot, app: QApplication) -> None:
     window.requests.review.confirm.setChecked(True)
     window.requests.review.submit_button.click()
     shoot("receipt-fa")
+
+
+def shoot_steps(folder: Path) -> int:
+    """Every step of one filing (the water connection), landscape 1920x1080 and portrait
+    1080x1920, Persian and English: offscreen, each a grab of the window, for reading every word.
+
+        QT_QPA_PLATFORM=offscreen .venv/bin/python docs/screenshots.py --steps FOLDER
+    """
+    app = QApplication(sys.argv[:1])
+    folder.mkdir(parents=True, exist_ok=True)
+    for size, shape in (((1920, 1080), "landscape"), ((1080, 1920), "portrait")):
+        for language in ("fa", "en"):
+            shoot_one_filing(folder, f"{shape}-{language}", size, language)
+    del app
+    return 0
+
+
+def shoot_one_filing(folder: Path, prefix: str, size: tuple[int, int], language: str) -> None:
+    from harness.citizen import answer, child, settle, tap
+
+    kiosk = Kiosk.build(
+        KioskPaths(root=resources_root(), data=Path(tempfile.mkdtemp(prefix="kiosk-steps-"))), "festival"
+    )
+    window = kiosk.window
+    window.resize(*size)
+    window.show()
+    settle()
+    shots = []
+
+    def shoot(name: str) -> None:
+        settle()
+        path = folder / f"{prefix}-{len(shots) + 1:02d}-{name}.png"
+        # 256 colours, most compressed: a quarter of the size, the text as sharp (they live in git)
+        image = window.grab().toImage().convertToFormat(QImage.Format.Format_Indexed8, _FEW_COLOURS)
+        image.save(str(path), "PNG", 0)
+        shots.append(path)
+        print(f"saved {path}")
+
+    tap(window.attract)
+    if kiosk.localizer.language != language:
+        tap(child(window, "languageButton"))
+    tap(child(window, "agencyTile:mazandaran-water"))
+    tap(child(window, "serviceTile:mazandaran-water.new-connection"))
+    shoot("service")
+    tap(child(window, "startRequestButton"))
+    form = window.requests.form
+    for step in list(form.steps):
+        shoot(f"q{form.index + 1}-{step.spec.id}")
+        if step.options is not None or step.consent is not None:
+            answer(form, step)  # a tap, and on to the next question
+            continue
+        if step.picker is not None:
+            tap(step.picker.today_button)
+        else:
+            answer_step(form, step)
+        shoot(f"q{form.index + 1}-{step.spec.id}-answered")
+        if step.editor is not None:  # and what a wrong answer says
+            text = step.editor.text() if hasattr(step.editor, "text") else step.editor.toPlainText()
+            answer_step_wrong(step)
+            tap(child(form, "nextButton"))
+            shoot(f"q{form.index + 1}-{step.spec.id}-refused")
+            step.editor.setText(text) if hasattr(step.editor, "setText") else step.editor.setPlainText(text)
+        tap(child(form, "nextButton"))
+    tap(child(window, "backButton"))
+    shoot("back-to-the-last-question")
+    tap(child(window, "homeButton"))
+    shoot("leave-question")
+    tap(child(window.leave_prompt, "stayButton"))
+    tap(child(form, "nextButton"))
+    shoot("review")
+    tap(child(window, "reviewConsent"))
+    shoot("review-confirmed")
+    tap(child(window, "submitButton"))
+    shoot("receipt")
+    # The water connection asks no date: the Jalali picker, on the gas meter reading's form.
+    tap(child(window, "doneButton"))
+    tap(window.attract)
+    if kiosk.localizer.language != language:
+        tap(child(window, "languageButton"))
+    window.open_form("mazandaran-gas.meter-reading")
+    form = window.requests.form
+    form.go_to("reading_date")
+    shoot("date-none-chosen")
+    tap(child(form, "nextButton"))
+    shoot("date-refused")
+    tap(form.current.picker.today_button)
+    shoot("date-today")
+    tap(child(form.current.picker, "monthDown"))
+    tap(child(form.current.picker, "day:5"))
+    shoot("date-a-month-back")
+    kiosk.close()
+    settle()
+
+
+def answer_step_wrong(step) -> None:
+    """Half an answer, for the reason a question gives."""
+    kind = step.spec.kind
+    wrong = "ع" if kind in ("text", "long_text") else "۱" * (step.spec.max_digits + 1) if kind == "number" else "۰۹۱"
+    step.editor.setText(wrong) if hasattr(step.editor, "setText") else step.editor.setPlainText(wrong)
 
 
 def shoot_track(window, shoot) -> None:

@@ -3,16 +3,17 @@
 Used by the soak and storage-fault tests, the UI tests' taps and the tap, search, drain and memory
 benchmarks, so it depends on Qt alone, not on pytest-qt. A session: leave the attract loop, search
 (typed with Arabic ي/ك as some keyboards send them), clear the search, browse an agency and a
-service, go home, open a request form, answer every question (keypad fields by tapping the
-on-screen keypad, text by key presses), review, confirm, submit, and end either with "Done" or by
-walking away (the idle timer). Sessions take turns over every service that has a form.
+service, go home, open a request form, answer its questions one at a time (keypad fields by tapping
+the on-screen keypad, text by key presses, an option or the tick by a tap, a date by "Today",
+then «بعدی»), review, confirm, submit, and end either with "Done" or by walking away (the idle
+timer). Sessions take turns over every service that has a form.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from datetime import date, timedelta
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QKeyEvent, QMouseEvent
@@ -20,8 +21,9 @@ from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 
 from kiosk.app.root import Kiosk
 from kiosk.core.catalog import Service
-from kiosk.core.forms import FormField, format_jalali
-from kiosk.ui.screens.form import FieldRow, FormScreen
+from kiosk.core.forms import FormField
+from kiosk.core.persian import PERSIAN_DIGITS
+from kiosk.ui.screens.form import FormScreen, QuestionStep
 from kiosk.ui.shell import KioskWindow, Page
 
 SEARCHES = ("قبض آب", "گذرنامه", "كد پستي", "مالیات")
@@ -48,8 +50,12 @@ def tap(widget: QWidget) -> None:
 
 def aim(widget: QWidget) -> QPoint:
     """Where a finger lands on ``widget``: the middle of its part on screen, once pending layouts
-    are done and a list that hides it has scrolled it into sight."""
+    are done and a list that hides it has scrolled it into sight (or turned to its page)."""
     QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+    holder = widget.parentWidget()
+    if not widget.isVisible() and holder is not None and callable(getattr(holder, "reveal", None)):
+        holder.reveal(widget)  # on another page of home's agencies: the citizen turns to it first
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
     if not widget.isVisible():
         raise SessionError(f"{widget.objectName() or type(widget).__name__} is not visible")
     parent = widget.parentWidget()
@@ -124,22 +130,54 @@ def wait_until_ready(window: KioskWindow, seconds: float = 30.0) -> None:
     raise SessionError("the window is still working ahead")
 
 
-def answer(form: FormScreen, row: FieldRow, today: date) -> None:
-    """Answer one question as a citizen does: a tap on a choice or the consent box, or the field
-    tapped and its answer typed on the on-screen keypad, or by key presses."""
-    spec = row.spec
-    if row.choices is not None:
-        tap(row.choices.buttons()[0])
-    elif row.consent is not None:
-        tap(row.consent)
-    elif row.editor is not None:
-        tap(row.editor)
-        if spec.uses_keypad:
-            for char in keypad_answer(spec, today):
-                tap(child(form.keypad, "keypad:slash" if char == "/" else f"keypad:{char}"))
-        else:
-            press_keys(row.editor, TEXT_ANSWERS[spec.kind][: spec.max_length or None])
-            settle()
+def answer(form: FormScreen, step: QuestionStep) -> None:
+    """Answer the question on screen as a citizen does, and go on to the next one (or the review)."""
+    for act in answer_taps(form, step):
+        act()
+
+
+def answer_taps(form: FormScreen, step: QuestionStep) -> list[Callable[[], None]]:
+    """What a citizen does, tap by tap, to answer ``step`` and go on; the last one goes on. An
+    option or the tick is one tap, and moves on by itself; a date is "Today", then «بعدی»; a
+    number or code is tapped on the keypad, words are typed by key presses, then «بعدی»."""
+    spec = step.spec
+    next_button = child(form, "nextButton")
+    if step.options is not None:
+        return [lambda: tap(step.options.buttons()[0])]
+    if step.consent is not None:
+        return [lambda: tap(step.consent)]
+    if step.picker is not None:
+        return [lambda: tap(step.picker.today_button), lambda: tap(next_button)]
+    assert step.editor is not None
+    editor = step.editor
+    if spec.uses_keypad:
+        keys = [child(form.keypad, f"keypad:{char}") for char in keypad_answer(spec)]
+        return [*(lambda key=key: tap(key) for key in keys), lambda: tap(next_button)]
+
+    def typed() -> None:
+        press_keys(editor, TEXT_ANSWERS[spec.kind][: spec.max_length or None])
+        settle()
+
+    return [typed, lambda: tap(next_button)]
+
+
+def type_on_keys(form: FormScreen, text: str) -> int:
+    """Type ``text`` by tapping the on-screen keys the question on screen shows (the keypad, or
+    the keyboard's keys, a layer, letters or shift key first where a character needs it);
+    returns how many taps were not characters (those layer, letters and shift keys)."""
+    switches = 0
+    for char in text:
+        if form.keypad.isVisible():
+            digit = PERSIAN_DIGITS.index(char) if char in PERSIAN_DIGITS else char
+            tap(child(form.keypad, f"keypad:{digit}"))
+            continue
+        names = form.keyboard.taps_for(char)
+        if not names:
+            raise SessionError(f"no key types {char!r}")
+        for name in names:
+            tap(form.keyboard.keys[name])
+        switches += len(names) - 1
+    return switches
 
 
 def form_services(kiosk: Kiosk) -> list[Service]:
@@ -148,13 +186,10 @@ def form_services(kiosk: Kiosk) -> list[Service]:
     return [s for s in catalog.services if s.form is not None]
 
 
-def keypad_answer(spec: FormField, today: date) -> str:
+def keypad_answer(spec: FormField) -> str:
     if spec.kind in KEYPAD_ANSWERS:
         return KEYPAD_ANSWERS[spec.kind]
-    if spec.kind == "number":
-        return "1" + "0" * (max(spec.min_digits, 1) - 1)
-    shift = {"past": -400, "future": 10}.get(spec.when, 0)
-    return format_jalali(today + timedelta(days=shift))
+    return "1" + "0" * (max(spec.min_digits, 1) - 1)  # a number
 
 
 class Citizen:
@@ -213,11 +248,9 @@ class Citizen:
         if form is None:
             raise SessionError("no form opened")
         self.fill(form)
-        tap(child(form, "reviewButton"))
         review = window.requests.review
         if review is None:
-            problems = form.last_check.problems if form.last_check else {}
-            raise SessionError(f"the form was refused: {problems}")
+            raise SessionError(f"the form stayed at {form.current.spec.id}: {form.current.problem!r}")
         tap(child(review, "reviewConsent"))
         tap(child(review, "submitButton"))
         receipt = window.requests.receipt
@@ -226,11 +259,24 @@ class Citizen:
         self.submitted.append(receipt.code.text())
 
     def fill(self, form: FormScreen) -> None:
-        """Answer what a citizen answers: every required question, and the optional text ones."""
-        today = date.today()
-        for row in form.rows:
-            if row.spec.required or row.spec.kind in ("text", "long_text"):
-                answer(form, row, today)
+        """Answer what a citizen answers, question by question up to the review: every required
+        question, and the optional text ones; the other optional ones are passed by «بعدی»."""
+        for taps in self.taps_by_question(form):
+            for act in taps:
+                act()
+
+    @staticmethod
+    def taps_by_question(form: FormScreen) -> list[list[Callable[[], None]]]:
+        """Each tap of ``fill``, question by question (the questions are all built when the form
+        opens, so the whole walk is known before the first tap); the last tap of each moves on,
+        the very last opens the review."""
+        taps: list[list[Callable[[], None]]] = []
+        for step in form.steps:
+            if step.spec.required or step.spec.kind in ("text", "long_text"):
+                taps.append(answer_taps(form, step))
+            else:
+                taps.append([lambda: tap(child(form, "nextButton"))])
+        return taps
 
     def walk_away(self) -> None:
         """The citizen leaves: the idle timer fires and, when the kiosk asks "are you still

@@ -2,6 +2,21 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US" sourcelanguage="en">
     <context>
+        <name>AgencyGrid</name>
+        <message>
+            <source>Previous</source>
+            <translation>Previous</translation>
+        </message>
+        <message>
+            <source>Next</source>
+            <translation>Next</translation>
+        </message>
+        <message>
+            <source>Page %1 of %2</source>
+            <translation>Page %1 of %2</translation>
+        </message>
+    </context>
+    <context>
         <name>AgencyScreen</name>
         <message>
             <source>Call centre: %1</source>
@@ -33,8 +48,12 @@
     <context>
         <name>FieldMessages</name>
         <message>
-            <source>Please fill this in.</source>
-            <translation>Please fill this in.</translation>
+            <source>Please choose a date first.</source>
+            <translation>Please choose a date first.</translation>
+        </message>
+        <message>
+            <source>Please answer this question.</source>
+            <translation>Please answer this question.</translation>
         </message>
         <message>
             <source>This is too long: at most %1 characters.</source>
@@ -65,8 +84,12 @@
             <translation>A mobile number starts with 09.</translation>
         </message>
         <message>
-            <source>A mobile number has 11 digits, like 0912 345 6789.</source>
-            <translation>A mobile number has 11 digits, like 0912 345 6789.</translation>
+            <source>A mobile number has 11 digits, like %1.</source>
+            <translation>A mobile number has 11 digits, like %1.</translation>
+        </message>
+        <message>
+            <source>This date does not exist. Please choose the day again.</source>
+            <translation>This date does not exist. Please choose the day again.</translation>
         </message>
         <message>
             <source>A postal code has 10 digits.</source>
@@ -83,10 +106,6 @@
         <message>
             <source>Please choose one of the options.</source>
             <translation>Please choose one of the options.</translation>
-        </message>
-        <message>
-            <source>This date does not exist. Write year/month/day, like 1405/09/02.</source>
-            <translation>This date does not exist. Write year/month/day, like 1405/09/02.</translation>
         </message>
         <message>
             <source>This date cannot be after today.</source>
@@ -106,29 +125,30 @@
         </message>
     </context>
     <context>
-        <name>FieldRow</name>
-        <message>
-            <source>%1 (optional)</source>
-            <translation>%1 (optional)</translation>
-        </message>
-    </context>
-    <context>
         <name>FormScreen</name>
         <message>
-            <source>%1 answers need a look. They are marked in red.</source>
-            <translation>%1 answers need a look. They are marked in red.</translation>
+            <source>Question %1 of %2</source>
+            <translation>Question %1 of %2</translation>
         </message>
         <message>
-            <source>One answer needs a look. It is marked in red.</source>
-            <translation>One answer needs a look. It is marked in red.</translation>
+            <source>Next</source>
+            <translation>Next</translation>
         </message>
         <message>
-            <source>Please answer these questions. Tap a box to type; the keyboard appears below.</source>
-            <translation>Please answer these questions. Tap a box to type; the keyboard appears below.</translation>
+            <source>Next question</source>
+            <translation>Next question</translation>
         </message>
         <message>
-            <source>Next: check my answers</source>
-            <translation>Next: check my answers</translation>
+            <source>Previous</source>
+            <translation>Previous</translation>
+        </message>
+        <message>
+            <source>Previous question</source>
+            <translation>Previous question</translation>
+        </message>
+        <message>
+            <source>Check my answers</source>
+            <translation>Check my answers</translation>
         </message>
     </context>
     <context>
@@ -172,6 +192,10 @@
         <message>
             <source>Rial</source>
             <translation>Rial</translation>
+        </message>
+        <message>
+            <source>Fee: %1 — Time: %2</source>
+            <translation>Fee: %1 — Time: %2</translation>
         </message>
         <message>
             <source>Immediately, online</source>
@@ -260,6 +284,45 @@
         </message>
     </context>
     <context>
+        <name>JalaliDatePicker</name>
+        <message>
+            <source>No date chosen yet: tap the day, or "Today".</source>
+            <translation>No date chosen yet: tap the day, or "Today".</translation>
+        </message>
+        <message>
+            <source>Your date: %1</source>
+            <translation>Your date: %1</translation>
+        </message>
+        <message>
+            <source>Today</source>
+            <translation>Today</translation>
+        </message>
+        <message>
+            <source>Year</source>
+            <translation>Year</translation>
+        </message>
+        <message>
+            <source>Month</source>
+            <translation>Month</translation>
+        </message>
+        <message>
+            <source>Year before</source>
+            <translation>Year before</translation>
+        </message>
+        <message>
+            <source>Year after</source>
+            <translation>Year after</translation>
+        </message>
+        <message>
+            <source>Month before</source>
+            <translation>Month before</translation>
+        </message>
+        <message>
+            <source>Month after</source>
+            <translation>Month after</translation>
+        </message>
+    </context>
+    <context>
         <name>KioskWindow</name>
         <message>
             <source>Pishkhan e-services kiosk</source>
@@ -270,6 +333,23 @@
 Please ask the booth staff for help.</source>
             <translation>This kiosk is out of service for a moment.
 Please ask the booth staff for help.</translation>
+        </message>
+    </context>
+    <context>
+        <name>LeavePrompt</name>
+        <message>
+            <source>Your answers will be cleared.
+Do you want to leave?</source>
+            <translation>Your answers will be cleared.
+Do you want to leave?</translation>
+        </message>
+        <message>
+            <source>No, stay</source>
+            <translation>No, stay</translation>
+        </message>
+        <message>
+            <source>Yes, leave</source>
+            <translation>Yes, leave</translation>
         </message>
     </context>
     <context>
@@ -364,6 +444,17 @@ Please ask the booth staff for help.</translation>
         <message>
             <source>Cancel and go back</source>
             <translation>Cancel and go back</translation>
+        </message>
+    </context>
+    <context>
+        <name>QuestionStep</name>
+        <message>
+            <source>%1 (optional)</source>
+            <translation>%1 (optional)</translation>
+        </message>
+        <message>
+            <source>Please read this, and tick it if you agree:</source>
+            <translation>Please read this, and tick it if you agree:</translation>
         </message>
     </context>
     <context>

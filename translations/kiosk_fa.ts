@@ -2,6 +2,21 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="fa_IR" sourcelanguage="en">
     <context>
+        <name>AgencyGrid</name>
+        <message>
+            <source>Previous</source>
+            <translation>قبلی</translation>
+        </message>
+        <message>
+            <source>Next</source>
+            <translation>بعدی</translation>
+        </message>
+        <message>
+            <source>Page %1 of %2</source>
+            <translation>صفحه %1 از %2</translation>
+        </message>
+    </context>
+    <context>
         <name>AgencyScreen</name>
         <message>
             <source>Call centre: %1</source>
@@ -9,21 +24,21 @@
         </message>
         <message>
             <source>Online services (%1)</source>
-            <translation>خدمات الکترونیک (%1)</translation>
+            <translation>خدمات اینترنتی (%1)</translation>
         </message>
     </context>
     <context>
         <name>AgencyTile</name>
         <message>
             <source>%1 online services</source>
-            <translation>%1 خدمت الکترونیک</translation>
+            <translation>%1 خدمت اینترنتی</translation>
         </message>
     </context>
     <context>
         <name>AttractScreen</name>
         <message>
             <source>%1 services you can use online, from home, without a visit</source>
-            <translation>%1 خدمت که می‌توانید از خانه و بدون مراجعه حضوری، برخط انجام دهید</translation>
+            <translation>%1 خدمت که می‌توانید از خانه، بدون رفتن به اداره، اینترنتی انجام دهید</translation>
         </message>
         <message>
             <source>Touch the screen to start</source>
@@ -33,12 +48,16 @@
     <context>
         <name>FieldMessages</name>
         <message>
-            <source>Please fill this in.</source>
-            <translation>لطفاً این بخش را پر کنید.</translation>
+            <source>Please choose a date first.</source>
+            <translation>لطفاً اول تاریخ را انتخاب کنید.</translation>
+        </message>
+        <message>
+            <source>Please answer this question.</source>
+            <translation>لطفاً به این پرسش پاسخ دهید.</translation>
         </message>
         <message>
             <source>This is too long: at most %1 characters.</source>
-            <translation>این پاسخ خیلی بلند است: حداکثر %1 نویسه.</translation>
+            <translation>این پاسخ خیلی بلند است: حداکثر %1 حرف بنویسید.</translation>
         </message>
         <message>
             <source>This is too short: please write at least %1 letters.</source>
@@ -54,7 +73,7 @@
         </message>
         <message>
             <source>This national ID cannot be accepted here. Please ask the booth staff for help.</source>
-            <translation>این کد ملی در پیشخوان پذیرفته نمی‌شود. لطفاً از کارکنان غرفه کمک بخواهید.</translation>
+            <translation>این کد ملی در این کیوسک پذیرفته نمی‌شود. لطفاً از کارکنان همین‌جا کمک بخواهید.</translation>
         </message>
         <message>
             <source>Please use digits only.</source>
@@ -65,8 +84,12 @@
             <translation>شماره همراه با ۰۹ شروع می‌شود.</translation>
         </message>
         <message>
-            <source>A mobile number has 11 digits, like 0912 345 6789.</source>
-            <translation>شماره همراه ۱۱ رقم دارد، مانند ۰۹۱۲ ۳۴۵ ۶۷۸۹.</translation>
+            <source>A mobile number has 11 digits, like %1.</source>
+            <translation>شماره همراه ۱۱ رقم دارد، مانند %1.</translation>
+        </message>
+        <message>
+            <source>This date does not exist. Please choose the day again.</source>
+            <translation>چنین روزی در تقویم نیست. لطفاً روز را دوباره انتخاب کنید.</translation>
         </message>
         <message>
             <source>A postal code has 10 digits.</source>
@@ -85,10 +108,6 @@
             <translation>لطفاً یکی از گزینه‌ها را انتخاب کنید.</translation>
         </message>
         <message>
-            <source>This date does not exist. Write year/month/day, like 1405/09/02.</source>
-            <translation>چنین تاریخی وجود ندارد. به شکل سال/ماه/روز بنویسید، مانند ۱۴۰۵/۰۹/۰۲.</translation>
-        </message>
-        <message>
             <source>This date cannot be after today.</source>
             <translation>این تاریخ نمی‌تواند بعد از امروز باشد.</translation>
         </message>
@@ -102,33 +121,34 @@
         </message>
         <message>
             <source>Please check this answer.</source>
-            <translation>لطفاً این پاسخ را بازبینی کنید.</translation>
-        </message>
-    </context>
-    <context>
-        <name>FieldRow</name>
-        <message>
-            <source>%1 (optional)</source>
-            <translation>%1 (اختیاری)</translation>
+            <translation>لطفاً این پاسخ را بررسی کنید.</translation>
         </message>
     </context>
     <context>
         <name>FormScreen</name>
         <message>
-            <source>%1 answers need a look. They are marked in red.</source>
-            <translation>%1 پاسخ نیاز به بازبینی دارد. با رنگ قرمز نشان داده شده‌اند.</translation>
+            <source>Question %1 of %2</source>
+            <translation>پرسش %1 از %2</translation>
         </message>
         <message>
-            <source>One answer needs a look. It is marked in red.</source>
-            <translation>یک پاسخ نیاز به بازبینی دارد. با رنگ قرمز نشان داده شده است.</translation>
+            <source>Next</source>
+            <translation>بعدی</translation>
         </message>
         <message>
-            <source>Please answer these questions. Tap a box to type; the keyboard appears below.</source>
-            <translation>لطفاً به این پرسش‌ها پاسخ دهید. برای نوشتن، روی هر کادر بزنید تا صفحه‌کلید پایین صفحه باز شود.</translation>
+            <source>Next question</source>
+            <translation>پرسش بعدی</translation>
         </message>
         <message>
-            <source>Next: check my answers</source>
-            <translation>بعدی: بازبینی پاسخ‌ها</translation>
+            <source>Previous</source>
+            <translation>قبلی</translation>
+        </message>
+        <message>
+            <source>Previous question</source>
+            <translation>پرسش قبلی</translation>
+        </message>
+        <message>
+            <source>Check my answers</source>
+            <translation>بررسی پاسخ‌ها</translation>
         </message>
     </context>
     <context>
@@ -174,8 +194,12 @@
             <translation>ریال</translation>
         </message>
         <message>
+            <source>Fee: %1 — Time: %2</source>
+            <translation>هزینه: %1 — زمان انجام: %2</translation>
+        </message>
+        <message>
             <source>Immediately, online</source>
-            <translation>فوری و برخط</translation>
+            <translation>فوری و اینترنتی</translation>
         </message>
     </context>
     <context>
@@ -186,7 +210,7 @@
         </message>
         <message>
             <source>Requests filed here are for demonstration only</source>
-            <translation>درخواست‌های ثبت‌شده در این پیشخوان فقط جنبه نمایشی دارند</translation>
+            <translation>درخواست‌هایی که در این کیوسک ثبت می‌شوند فقط نمایشی‌اند</translation>
         </message>
         <message>
             <source>Back</source>
@@ -205,7 +229,7 @@
         <name>HomeScreen</name>
         <message>
             <source>Choose an agency, or search for what you need</source>
-            <translation>دستگاه موردنظر را انتخاب کنید یا خدمت موردنیازتان را جست‌وجو کنید</translation>
+            <translation>اداره‌ای را انتخاب کنید یا خدمتی را که لازم دارید جست‌وجو کنید</translation>
         </message>
         <message>
             <source>Search services, e.g. water bill, passport, postal code</source>
@@ -233,11 +257,11 @@
         </message>
         <message>
             <source>High contrast</source>
-            <translation>رنگ‌های پرتضاد</translation>
+            <translation>رنگ‌های واضح‌تر</translation>
         </message>
         <message>
             <source>High contrast colours for this visit</source>
-            <translation>رنگ‌های پرتضاد برای همین مراجعه</translation>
+            <translation>رنگ‌های واضح‌تر برای همین مراجعه</translation>
         </message>
         <message>
             <source>Follow a request you filed, with its tracking code</source>
@@ -260,16 +284,72 @@
         </message>
     </context>
     <context>
+        <name>JalaliDatePicker</name>
+        <message>
+            <source>No date chosen yet: tap the day, or "Today".</source>
+            <translation>هنوز تاریخی انتخاب نشده است: روز را بزنید، یا دکمه «امروز» را.</translation>
+        </message>
+        <message>
+            <source>Your date: %1</source>
+            <translation>تاریخ انتخاب‌شده: %1</translation>
+        </message>
+        <message>
+            <source>Today</source>
+            <translation>امروز</translation>
+        </message>
+        <message>
+            <source>Year</source>
+            <translation>سال</translation>
+        </message>
+        <message>
+            <source>Month</source>
+            <translation>ماه</translation>
+        </message>
+        <message>
+            <source>Year before</source>
+            <translation>سال قبل</translation>
+        </message>
+        <message>
+            <source>Year after</source>
+            <translation>سال بعد</translation>
+        </message>
+        <message>
+            <source>Month before</source>
+            <translation>ماه قبل</translation>
+        </message>
+        <message>
+            <source>Month after</source>
+            <translation>ماه بعد</translation>
+        </message>
+    </context>
+    <context>
         <name>KioskWindow</name>
         <message>
             <source>Pishkhan e-services kiosk</source>
-            <translation>پیشخوان خدمات الکترونیک</translation>
+            <translation>کیوسک خدمات الکترونیک</translation>
         </message>
         <message>
             <source>This kiosk is out of service for a moment.
 Please ask the booth staff for help.</source>
-            <translation>این پیشخوان لحظاتی از دسترس خارج است.
-لطفاً از کارکنان غرفه کمک بخواهید.</translation>
+            <translation>این کیوسک فعلاً کار نمی‌کند.
+لطفاً از کارکنان همین‌جا کمک بخواهید.</translation>
+        </message>
+    </context>
+    <context>
+        <name>LeavePrompt</name>
+        <message>
+            <source>Your answers will be cleared.
+Do you want to leave?</source>
+            <translation>پاسخ‌های شما پاک می‌شود.
+خارج می‌شوید؟</translation>
+        </message>
+        <message>
+            <source>No, stay</source>
+            <translation>نه، ادامه می‌دهم</translation>
+        </message>
+        <message>
+            <source>Yes, leave</source>
+            <translation>بله، خارج می‌شوم</translation>
         </message>
     </context>
     <context>
@@ -327,7 +407,7 @@ Please ask the booth staff for help.</source>
         <name>PinPad</name>
         <message>
             <source>Staff mode is not set up on this kiosk. A technician sets the PINs.</source>
-            <translation>حالت کارکنان در این پیشخوان راه‌اندازی نشده است. رمزها را کارشناس فنی تعیین می‌کند.</translation>
+            <translation>حالت کارکنان در این کیوسک راه‌اندازی نشده است. رمزها را کارشناس فنی تعیین می‌کند.</translation>
         </message>
         <message>
             <source>Checking…</source>
@@ -335,11 +415,11 @@ Please ask the booth staff for help.</source>
         </message>
         <message>
             <source>The PIN file cannot be read. A technician must check the kiosk.</source>
-            <translation>پرونده رمزها خوانده نمی‌شود. کارشناس فنی باید پیشخوان را بررسی کند.</translation>
+            <translation>فایل رمزها خوانده نمی‌شود. کارشناس فنی باید کیوسک را بررسی کند.</translation>
         </message>
         <message>
             <source>Wrong PIN.</source>
-            <translation>کد ورود نادرست است.</translation>
+            <translation>رمز نادرست است.</translation>
         </message>
         <message>
             <source>Too many wrong PINs. The pad opens again in %1 seconds.</source>
@@ -367,6 +447,17 @@ Please ask the booth staff for help.</source>
         </message>
     </context>
     <context>
+        <name>QuestionStep</name>
+        <message>
+            <source>%1 (optional)</source>
+            <translation>%1 (اختیاری)</translation>
+        </message>
+        <message>
+            <source>Please read this, and tick it if you agree:</source>
+            <translation>لطفاً این جمله را بخوانید و اگر موافقید، آن را تیک بزنید:</translation>
+        </message>
+    </context>
+    <context>
         <name>ReceiptScreen</name>
         <message>
             <source>Your request is registered</source>
@@ -386,11 +477,11 @@ Please ask the booth staff for help.</source>
         </message>
         <message>
             <source>Keep this code. The kiosk sends your request to the agency, even if the network is down for a while. With the code you can follow it at any kiosk.</source>
-            <translation>این کد را نگه دارید. پیشخوان درخواست شما را برای دستگاه مربوط می‌فرستد، حتی اگر شبکه مدتی قطع باشد. با این کد می‌توانید وضعیت درخواست را در هر پیشخوانی پیگیری کنید.</translation>
+            <translation>این کد را نگه دارید. این کیوسک درخواست شما را برای اداره مربوط می‌فرستد، حتی اگر اینترنت مدتی قطع باشد. با این کد، در همین کیوسک یا کیوسک‌های مانند آن، با دکمه «پیگیری درخواست» از وضعیت درخواست باخبر شوید.</translation>
         </message>
         <message>
             <source>Demonstration: this request is recorded as a demo and no agency acts on it.</source>
-            <translation>نمایشی: این درخواست فقط برای نمایش ثبت می‌شود و هیچ دستگاهی به آن رسیدگی نمی‌کند.</translation>
+            <translation>نمایشی: این درخواست فقط برای نمایش ثبت می‌شود و هیچ اداره‌ای به آن رسیدگی نمی‌کند.</translation>
         </message>
         <message>
             <source>Photograph this code with your phone to keep it</source>
@@ -421,7 +512,7 @@ Please ask the booth staff for help.</source>
         </message>
         <message>
             <source>There is no printer here: the receipt was saved for the staff. Please note the code down.</source>
-            <translation>این پیشخوان چاپگر ندارد؛ رسید برای کارکنان ذخیره شد. لطفاً کد رهگیری را یادداشت کنید.</translation>
+            <translation>این کیوسک چاپگر ندارد؛ رسید برای کارکنان ذخیره شد. لطفاً کد رهگیری را یادداشت کنید.</translation>
         </message>
     </context>
     <context>
@@ -456,15 +547,15 @@ Please ask the booth staff for help.</source>
         </message>
         <message>
             <source>Check your answers</source>
-            <translation>پاسخ‌های خود را بازبینی کنید</translation>
+            <translation>پاسخ‌های خود را بررسی کنید</translation>
         </message>
         <message>
             <source>%1 · %2</source>
-            <translation>%1 · %2</translation>
+            <translation>%1 — %2</translation>
         </message>
         <message>
             <source>This kiosk is in demonstration mode: the request is recorded as a demo and no agency acts on it.</source>
-            <translation>این پیشخوان در حالت نمایشی است: درخواست فقط برای نمایش ثبت می‌شود و هیچ دستگاهی به آن رسیدگی نمی‌کند.</translation>
+            <translation>این کیوسک در حالت نمایشی است: درخواست فقط برای نمایش ثبت می‌شود و هیچ اداره‌ای به آن رسیدگی نمی‌کند.</translation>
         </message>
         <message>
             <source>I confirm these answers are correct and agree that they are sent to %1.</source>
@@ -483,7 +574,7 @@ Please ask the booth staff for help.</source>
         <name>SearchResults</name>
         <message>
             <source>Nothing found. Try a shorter or different word, or clear the search to see every agency.</source>
-            <translation>چیزی پیدا نشد. واژه کوتاه‌تر یا دیگری را امتحان کنید، یا جست‌وجو را پاک کنید تا همه دستگاه‌ها را ببینید.</translation>
+            <translation>چیزی پیدا نشد. واژه کوتاه‌تر یا دیگری را امتحان کنید، یا جست‌وجو را پاک کنید تا همه اداره‌ها را ببینید.</translation>
         </message>
         <message>
             <source>%1 more found. Type a few more letters to narrow the list.</source>
@@ -502,11 +593,11 @@ Please ask the booth staff for help.</source>
         </message>
         <message>
             <source>File this request here</source>
-            <translation>ثبت همین درخواست در پیشخوان</translation>
+            <translation>ثبت درخواست در همین کیوسک</translation>
         </message>
         <message>
             <source>Fill in a short form now; the kiosk sends it to the agency for you.</source>
-            <translation>فرم کوتاهی را همین‌جا پر کنید؛ پیشخوان آن را برای دستگاه مربوط می‌فرستد.</translation>
+            <translation>فرم کوتاهی را همین‌جا پر کنید؛ کیوسک آن را برای اداره مربوط می‌فرستد.</translation>
         </message>
         <message>
             <source>Scan with your phone's camera to continue on your phone</source>
@@ -534,11 +625,11 @@ Please ask the booth staff for help.</source>
         </message>
         <message>
             <source>Website</source>
-            <translation>وب‌گاه</translation>
+            <translation>وب‌سایت</translation>
         </message>
         <message>
             <source>Mobile app</source>
-            <translation>اپلیکیشن تلفن همراه</translation>
+            <translation>اپلیکیشن گوشی</translation>
         </message>
         <message>
             <source>Dial on any phone (USSD)</source>
@@ -550,7 +641,7 @@ Please ask the booth staff for help.</source>
         </message>
         <message>
             <source>Where to do it online</source>
-            <translation>راه‌های انجام برخط</translation>
+            <translation>راه‌های انجام اینترنتی</translation>
         </message>
     </context>
     <context>
@@ -565,7 +656,7 @@ Please ask the booth staff for help.</source>
         </message>
         <message>
             <source>There is no outbox on this kiosk.</source>
-            <translation>این پیشخوان صف درخواستی ندارد.</translation>
+            <translation>این کیوسک صف درخواستی ندارد.</translation>
         </message>
         <message>
             <source>Profile %1 was refused: %2</source>
@@ -577,7 +668,7 @@ Please ask the booth staff for help.</source>
         </message>
         <message>
             <source>The kiosk number must be a whole number from 1 to 999.</source>
-            <translation>شماره پیشخوان باید عددی صحیح از ۱ تا ۹۹۹ باشد.</translation>
+            <translation>شماره کیوسک باید عددی صحیح از ۱ تا ۹۹۹ باشد.</translation>
         </message>
         <message>
             <source>Not saved: %1</source>
@@ -597,7 +688,7 @@ Please ask the booth staff for help.</source>
         </message>
         <message>
             <source>The booth staff PIN is set.</source>
-            <translation>رمز کارکنان غرفه ثبت شد.</translation>
+            <translation>رمز کارکنان ثبت شد.</translation>
         </message>
     </context>
     <context>
@@ -608,7 +699,7 @@ Please ask the booth staff for help.</source>
         </message>
         <message>
             <source>booth staff</source>
-            <translation>کارکنان غرفه</translation>
+            <translation>کارکنان</translation>
         </message>
         <message>
             <source>Staff panel (%1)</source>
@@ -636,7 +727,7 @@ Please ask the booth staff for help.</source>
         </message>
         <message>
             <source>This kiosk</source>
-            <translation>این پیشخوان</translation>
+            <translation>این کیوسک</translation>
         </message>
         <message>
             <source>Run the self-test</source>
@@ -644,7 +735,7 @@ Please ask the booth staff for help.</source>
         </message>
         <message>
             <source>Demo profile</source>
-            <translation>نمایه پیشخوان</translation>
+            <translation>نمایه کیوسک</translation>
         </message>
         <message>
             <source>Today</source>
@@ -692,7 +783,7 @@ Please ask the booth staff for help.</source>
         </message>
         <message>
             <source>No requests are taken: the outbox cannot be opened. The kiosk keeps trying. %1</source>
-            <translation>درخواستی پذیرفته نمی‌شود: صف درخواست‌ها باز نمی‌شود. پیشخوان خودش پیوسته دوباره تلاش می‌کند. %1</translation>
+            <translation>درخواستی پذیرفته نمی‌شود: صف درخواست‌ها باز نمی‌شود. کیوسک خودش پیوسته دوباره تلاش می‌کند. %1</translation>
         </message>
         <message>
             <source>Delivery stopped by an error and tries again by itself: %1</source>
@@ -712,7 +803,7 @@ Please ask the booth staff for help.</source>
         </message>
         <message>
             <source>Kiosk number: %1</source>
-            <translation>شماره پیشخوان: %1</translation>
+            <translation>شماره کیوسک: %1</translation>
         </message>
         <message>
             <source>Central server: %1</source>
@@ -728,7 +819,7 @@ Please ask the booth staff for help.</source>
         </message>
         <message>
             <source>shipped with the kiosk</source>
-            <translation>همراه نرم‌افزار پیشخوان</translation>
+            <translation>همراه نرم‌افزار کیوسک</translation>
         </message>
         <message>
             <source>received earlier from the central server</source>
@@ -744,7 +835,7 @@ Please ask the booth staff for help.</source>
         </message>
         <message>
             <source>No requests are taken until this kiosk has reached the central server once: it needs the server's key and the last tracking code the server holds for this kiosk.</source>
-            <translation>تا این پیشخوان یک بار به سامانه مرکزی وصل نشود، درخواستی پذیرفته نمی‌شود: پیشخوان باید کلید سامانه مرکزی و آخرین کد رهگیری ثبت‌شده برای خودش را از آن بگیرد.</translation>
+            <translation>تا این کیوسک یک بار به سامانه مرکزی وصل نشود، درخواستی پذیرفته نمی‌شود: کیوسک باید کلید سامانه مرکزی و آخرین کد رهگیری ثبت‌شده برای خودش را از آن بگیرد.</translation>
         </message>
         <message>
             <source>Most requested: %1</source>
@@ -763,7 +854,7 @@ Please ask the booth staff for help.</source>
         </message>
         <message>
             <source>Nothing was sent and no tracking code was issued. Please try once more; if it fails again, ask the booth staff for help or use the agency's website shown on the service page.</source>
-            <translation>چیزی فرستاده نشد و کد رهگیری هم صادر نشد. لطفاً یک بار دیگر امتحان کنید؛ اگر باز هم نشد، از کارکنان غرفه کمک بخواهید یا از وب‌سایت دستگاه که در صفحه خدمت آمده است استفاده کنید.</translation>
+            <translation>چیزی فرستاده نشد و کد رهگیری هم صادر نشد. لطفاً یک بار دیگر امتحان کنید؛ اگر باز هم نشد، از کارکنان همین‌جا کمک بخواهید یا از وب‌سایت اداره که در صفحه خدمت آمده است استفاده کنید.</translation>
         </message>
         <message>
             <source>Try again</source>
@@ -782,7 +873,7 @@ Please ask the booth staff for help.</source>
         </message>
         <message>
             <source>Kiosk number</source>
-            <translation>شماره پیشخوان</translation>
+            <translation>شماره کیوسک</translation>
         </message>
         <message>
             <source>Server address</source>
@@ -806,7 +897,7 @@ Please ask the booth staff for help.</source>
         </message>
         <message>
             <source>Set as booth staff PIN</source>
-            <translation>ثبت به‌عنوان رمز کارکنان غرفه</translation>
+            <translation>ثبت به‌عنوان رمز کارکنان</translation>
         </message>
         <message>
             <source>Set as technician PIN</source>
@@ -845,19 +936,19 @@ Please ask the booth staff for help.</source>
         </message>
         <message>
             <source>Received: the agency has your request.</source>
-            <translation>دریافت شد: درخواست شما به دستگاه مربوط رسیده است.</translation>
+            <translation>دریافت شد: درخواست شما به اداره مربوط رسیده است.</translation>
         </message>
         <message>
             <source>Being reviewed by the agency.</source>
-            <translation>در حال بررسی در دستگاه مربوط.</translation>
+            <translation>در حال بررسی در اداره مربوط.</translation>
         </message>
         <message>
             <source>Done: the agency has completed your request.</source>
-            <translation>انجام شد: دستگاه مربوط درخواست شما را انجام داده است.</translation>
+            <translation>انجام شد: اداره مربوط درخواست شما را انجام داده است.</translation>
         </message>
         <message>
             <source>Not accepted by the agency.</source>
-            <translation>درخواست از سوی دستگاه مربوط پذیرفته نشد.</translation>
+            <translation>درخواست از سوی اداره مربوط پذیرفته نشد.</translation>
         </message>
         <message>
             <source>Status: %1</source>
@@ -869,15 +960,15 @@ Please ask the booth staff for help.</source>
         </message>
         <message>
             <source>The agency's explanation: %1</source>
-            <translation>توضیح دستگاه: %1</translation>
+            <translation>توضیح اداره: %1</translation>
         </message>
         <message>
             <source>The agency's explanation is not shown at the kiosk. The agency will tell you, in person or by text message.</source>
-            <translation>توضیح دستگاه در پیشخوان نشان داده نمی‌شود. دستگاه آن را حضوری یا با پیامک به اطلاع شما می‌رساند.</translation>
+            <translation>توضیح اداره در این کیوسک نشان داده نمی‌شود. اداره آن را حضوری یا با پیامک به شما می‌گوید.</translation>
         </message>
         <message>
             <source>To see the agency's explanation, type the last 4 digits of the mobile number you gave in your request.</source>
-            <translation>برای دیدن توضیح دستگاه، چهار رقم آخر شماره همراهی را که در درخواست نوشته‌اید وارد کنید.</translation>
+            <translation>برای دیدن توضیح اداره، چهار رقم آخر شماره همراهی را که در درخواست نوشته‌اید وارد کنید.</translation>
         </message>
         <message>
             <source>Last 4 digits of your mobile number</source>
@@ -889,7 +980,7 @@ Please ask the booth staff for help.</source>
         </message>
         <message>
             <source>Show the agency's explanation</source>
-            <translation>نمایش توضیح</translation>
+            <translation>نمایش توضیح اداره</translation>
         </message>
         <message>
             <source>Please type all 4 digits.</source>
@@ -913,31 +1004,31 @@ Please ask the booth staff for help.</source>
         </message>
         <message>
             <source>This kiosk still holds your request and sends it as soon as it can.</source>
-            <translation>درخواست شما در همین پیشخوان نگه داشته شده و در اولین فرصت فرستاده می‌شود.</translation>
+            <translation>درخواست شما هنوز در همین کیوسک است و در اولین فرصت فرستاده می‌شود.</translation>
         </message>
         <message>
             <source>This kiosk is sending your request right now.</source>
-            <translation>همین پیشخوان در حال فرستادن درخواست شماست.</translation>
+            <translation>همین کیوسک در حال فرستادن درخواست شماست.</translation>
         </message>
         <message>
             <source>This kiosk has delivered your request to the agency.</source>
-            <translation>همین پیشخوان درخواست شما را به دستگاه مربوط رسانده است.</translation>
+            <translation>همین کیوسک درخواست شما را به اداره مربوط رسانده است.</translation>
         </message>
         <message>
             <source>The central server did not accept this request. Please ask the booth staff.</source>
-            <translation>سامانه مرکزی این درخواست را نپذیرفت. لطفاً از کارکنان غرفه کمک بخواهید.</translation>
+            <translation>سامانه مرکزی این درخواست را نپذیرفت. لطفاً از کارکنان همین‌جا کمک بخواهید.</translation>
         </message>
         <message>
             <source>The central server cannot be reached right now, so the agency's answer cannot be shown.</source>
-            <translation>سامانه مرکزی اکنون در دسترس نیست؛ برای همین پاسخ دستگاه را نمی‌توان نشان داد.</translation>
+            <translation>سامانه مرکزی اکنون در دسترس نیست؛ برای همین پاسخ اداره را نمی‌توان نشان داد.</translation>
         </message>
         <message>
             <source>Your request has not reached the agency yet.</source>
-            <translation>درخواست شما هنوز به دستگاه مربوط نرسیده است.</translation>
+            <translation>درخواست شما هنوز به اداره مربوط نرسیده است.</translation>
         </message>
         <message>
             <source>Please try again later, or check the agency's website.</source>
-            <translation>لطفاً بعداً دوباره امتحان کنید یا وب‌سایت دستگاه را ببینید.</translation>
+            <translation>لطفاً بعداً دوباره امتحان کنید یا وب‌سایت اداره را ببینید.</translation>
         </message>
         <message>
             <source>Service: %1</source>
@@ -968,7 +1059,7 @@ Please ask the booth staff for help.</source>
         <name>_AgencyResult</name>
         <message>
             <source>%1 online services</source>
-            <translation>%1 خدمت الکترونیک</translation>
+            <translation>%1 خدمت اینترنتی</translation>
         </message>
     </context>
 </TS>

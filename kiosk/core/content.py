@@ -23,7 +23,7 @@ DEFAULT_PROFILE = "festival"
 # here, which has taken no real request on this kiosk.
 SAFE_PROFILE = DemoProfile(
     name="safe-mode",
-    title=LocalText("پیشخوان خدمات الکترونیک", "E-Services Kiosk"),
+    title=LocalText("کیوسک خدمات الکترونیک", "E-Services Kiosk"),
     accent="#0f766e",
     logo="",
     language="fa",

@@ -54,6 +54,11 @@ _UNITS_EN = {
 }  # fmt: skip
 
 
+# Where a line may break inside an address, and what keeps it from breaking there.
+_BREAKS_IN_ADDRESSES = ("-", "/")
+WORD_JOINER = "\u2060"
+
+
 class Localizer(QObject):
     """The kiosk's current language and everything that formats for it."""
 
@@ -139,6 +144,10 @@ class Localizer(QObject):
         """Today as a Jalali date: «دوشنبه ۲ آذر ۱۴۰۵» / «Monday, Azar 2, 1405»."""
         return self.qlocale.toString(date or QDate.currentDate(), QLocale.FormatType.LongFormat, _JALALI)
 
+    def month_name(self, month: int) -> str:
+        """A month of the Jalali calendar by its name: «آذر» / «Azar»."""
+        return _JALALI.standaloneMonthName(self.qlocale, month)
+
     def date_time(self, moment: QDateTime) -> str:
         """A moment as a Jalali date and a clock time: «دوشنبه ۲ آذر ۱۴۰۵، ساعت ۱۴:۰۵»."""
         day = self.qlocale.toString(moment.date(), QLocale.FormatType.LongFormat, _JALALI)
@@ -177,6 +186,12 @@ class Localizer(QObject):
             shown, unit = self.number(fee.rial), QCoreApplication.translate("Format", "Rial")
         return f"{shown} {unit}"
 
+    def fee_and_time(self, fee: Fee, currency: str, time: TypicalTime) -> str:
+        """A service's fee and typical time on one line, each named: «هزینه: رایگان — زمان: ۲ تا ۲۴
+        ساعت». (Between them a "·" read as a Persian zero: «رایگان · ۲ تا ۲۴ ساعت», "free, 20 to 24".)"""
+        text = QCoreApplication.translate("Format", "Fee: %1 — Time: %2")
+        return text.replace("%1", self.fee(fee, currency)).replace("%2", self.typical_time(time))
+
     def typical_time(self, time: TypicalTime) -> str:
         if time.unit == "instant":
             return QCoreApplication.translate("Format", "Immediately, online")
@@ -191,8 +206,12 @@ class Localizer(QObject):
         return f"{span} {unit}"
 
     def address(self, text: str) -> str:
-        """A web address, USSD code or phone number: always left to right, never reordered."""
-        return isolate_ltr(self.digits(text) if text[:1] in "*0123456789" else text)
+        """A web address, USSD code or phone number: always left to right, never reordered, never
+        broken across lines (a line ended in «www.abfa-», its next began «mazandaran.ir»)."""
+        shown = self.digits(text) if text[:1] in "*0123456789" else text
+        for mark in _BREAKS_IN_ADDRESSES:
+            shown = shown.replace(mark, mark + WORD_JOINER)
+        return isolate_ltr(shown)
 
     def load_ahead(self) -> None:
         """Load Babel's data for the current language (work done ahead, so no citizen waits for it)."""

@@ -47,7 +47,6 @@ CODE_PAINTED_AHEAD = "012345678900"
 
 class RequestFlow(QObject):
     step_shown = Signal(bool)  # review, receipt or apology on screen; whether Back may leave it
-    edit_requested = Signal()  # the citizen wants to change an answer: back to the form
     filed = Signal(str, str)  # a request was committed: service id, agency id
     finished = Signal()  # the citizen is done (receipt or apology): the session can end
 
@@ -227,10 +226,26 @@ class RequestFlow(QObject):
     def back(self) -> bool:
         """Step back inside the flow; False when there is nothing to go back to (leave the flow)."""
         if self.review is not None and self.form is not None:
-            self._drop("review")
-            self._show(self.form)
+            self._back_to_form(self.form.index)
             return True
         return False
+
+    @property
+    def holds_answers(self) -> bool:
+        """Whether leaving the flow now would wipe answers the citizen gave (none on the receipt:
+        the request is filed)."""
+        return self.receipt is None and self.form is not None and self.form.has_answers()
+
+    def _edit(self) -> None:
+        """ "Change an answer" on the review: the questions again from the first, every answer in
+        place, and a way straight back to the review."""
+        self._back_to_form(0)
+
+    def _back_to_form(self, index: int) -> None:
+        assert self.form is not None
+        self._drop("review")
+        self._show(self.form)
+        self.form.show_step(index)
 
     def discard(self) -> None:
         """Destroy every screen of the flow, with all it held, and any form built ahead."""
@@ -259,7 +274,7 @@ class RequestFlow(QObject):
             self._demo,
             self._review_scroll,
         )
-        self.review.edit_requested.connect(self.edit_requested)
+        self.review.edit_requested.connect(self._edit)
         self.review.submit_requested.connect(self._submit)
         self._show(self.review)
         self.step_shown.emit(True)

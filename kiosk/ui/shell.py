@@ -41,6 +41,7 @@ from kiosk.ui.staff.mode import StaffMode
 from kiosk.ui.track_flow import TrackFlow
 from kiosk.ui.widgets.header import Header
 from kiosk.ui.widgets.idle_prompt import IdlePrompt
+from kiosk.ui.widgets.leave_prompt import LeavePrompt
 from kiosk.ui.widgets.qr import encode_ahead
 
 if TYPE_CHECKING:  # built on first use (see the module's docstring)
@@ -134,7 +135,6 @@ class KioskWindow(QMainWindow):
         self.home.service_chosen.connect(self.open_service)
         self.service.request_started.connect(self.open_form)
         self.requests.step_shown.connect(self.show_request_step)
-        self.requests.edit_requested.connect(self.back)
         self.requests.finished.connect(self.end_session)
         self.requests.filed.connect(self._request_filed)
         self.home.track_requested.connect(self.open_track)
@@ -148,6 +148,7 @@ class KioskWindow(QMainWindow):
         self.idle_timer.setSingleShot(True)
         self.idle_timer.timeout.connect(self._idle)
         self.idle_prompt = IdlePrompt(localizer, central)
+        self.leave_prompt = LeavePrompt(central)  # before Back or Home wipes a citizen's answers
         self.staff.overlay_parent = central  # the PIN pad covers everything but the window frame
         self.staff.opened.connect(self._staff_opened)
         self.staff.closed.connect(self.end_session)
@@ -339,6 +340,7 @@ class KioskWindow(QMainWindow):
         if not keep_staff:
             self.staff.discard()
         self.idle_prompt.cancel()
+        self.leave_prompt.stay()
         if self.usage is not None:
             self.usage.session_ended()
         self._history.clear()
@@ -361,7 +363,19 @@ class KioskWindow(QMainWindow):
         self._show(Page.OUT_OF_SERVICE if self._out_of_service else Page.ATTRACT)
         self.session_ended.emit()
 
+    def _asked_before_leaving(self, then: Callable[[], None]) -> bool:
+        """Whether leaving now would wipe the answers of a request under way: then the citizen is
+        asked first (``LeavePrompt``), and ``then`` runs only if they say to leave."""
+        if self.current_page == Page.REQUEST and self.requests.holds_answers:
+            self.leave_prompt.ask(then)
+            return True
+        return False
+
     def go_home(self) -> None:
+        if not self._asked_before_leaving(self._go_home):
+            self._go_home()
+
+    def _go_home(self) -> None:
         self._history.clear()
         self.requests.discard()
         self.tracking.discard()
@@ -432,6 +446,12 @@ class KioskWindow(QMainWindow):
         if self.current_page == Page.REQUEST:
             if self.requests.back():  # from the review to the form: the answers are still there
                 return
+            if self._asked_before_leaving(self._back):
+                return
+        self._back()
+
+    def _back(self) -> None:
+        if self.current_page == Page.REQUEST:
             self.requests.discard()
         if self.current_page == Page.TRACK:
             self.tracking.discard()
@@ -462,6 +482,7 @@ class KioskWindow(QMainWindow):
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Pishkhan e-services kiosk"))
+        self.leave_prompt.retranslate()
         self.out_of_service.setText(
             self.tr("This kiosk is out of service for a moment.\nPlease ask the booth staff for help.")
         )

@@ -33,7 +33,8 @@ def load_fonts(fonts_dir: Path) -> list[str]:
 
 
 LARGE_TEXT_SCALE = 1.3
-_POINT_SIZE = re.compile(r"font-size:\s*(\d+)pt")
+# A size marked ``/* fixed */`` in the stylesheet stays as it is with large text (the header's).
+_POINT_SIZE = re.compile(r"font-size:\s*(\d+)pt(?!\s*/\*\s*fixed)")
 
 
 def apply_theme(

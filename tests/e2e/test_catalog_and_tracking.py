@@ -184,6 +184,6 @@ def test_track_offline_says_so_and_shows_what_this_kiosk_knows(
             await until(lambda: screen.answer is not None)
             assert screen.answer.kind == "offline" and screen.answer.local_state == "pending"
             assert "دسترس" in screen.status.text()
-            assert "همین پیشخوان" in screen.details.text() or "این پیشخوان" in screen.details.text()
+            assert "همین کیوسک" in screen.details.text()
 
         on_loop(kiosk, scenario)

@@ -19,7 +19,7 @@ from kiosk.app.root import Kiosk
 from kiosk.core.sealing import Sealer
 from kiosk.link.client import CentralClient
 from kiosk.outbox.store import OutboxRequest, OutboxStore
-from tests.support.window import click, fill, find, scroll_to, tap_visible_part
+from tests.support.window import click, fill_form, find
 
 os.environ.setdefault("QT_API", "pyside6")  # qasync picks its Qt binding when imported
 import qasync
@@ -58,20 +58,16 @@ FILED_ANSWERS = {"full_name": "مریم نوروزی", "national_id": "001234567
 
 
 def file_a_request(qtbot: QtBot, kiosk: Kiosk, answers: dict[str, str] | None = None) -> str:
-    """A citizen files a request for ``FILED_SERVICE`` by taps alone (typing ``answers``, by default
-    ``FILED_ANSWERS``); returns its tracking code."""
+    """A citizen files a request for ``FILED_SERVICE`` by taps alone, question by question (typing
+    ``answers``, by default ``FILED_ANSWERS``, and the first option of each choice); returns its
+    tracking code."""
     window = kiosk.window
     click(qtbot, window.attract)
     window.open_service(FILED_SERVICE)
     click(qtbot, find(window, "startRequestButton"))
     form = window.requests.form
-    for field_id, text in (answers or FILED_ANSWERS).items():
-        fill(qtbot, form, field_id, text)
-    for row in form.rows:
-        if row.choices is not None:
-            scroll_to(qtbot, form, row.choices.buttons()[0])
-            tap_visible_part(qtbot, row.choices.buttons()[0])
-    click(qtbot, find(form, "reviewButton"))
+    first_options = {s.spec.id: s.spec.choices[0].id for s in form.steps if s.options is not None}
+    fill_form(qtbot, form, {**first_options, **(answers or FILED_ANSWERS)})
     click(qtbot, find(window, "reviewConsent"))
     click(qtbot, find(window, "submitButton"))
     return window.requests.receipt.tracking_code

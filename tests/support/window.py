@@ -22,6 +22,7 @@ from kiosk.core.paths import KioskPaths
 from kiosk.core.persian import PERSIAN_DIGITS
 from kiosk.core.settings import KioskSettings
 from kiosk.ui.screens.form import FormScreen
+from kiosk.ui.widgets.date_picker import JalaliDatePicker
 
 SCREEN_SIZE = (1366, 768)
 
@@ -75,11 +76,11 @@ def click(qtbot: QtBot, widget: QWidget) -> None:
 
 
 def tap_text(qtbot: QtBot, form: FormScreen, text: str) -> None:
-    """Type by tapping the on-screen keys the form shows for the active field."""
+    """Type by tapping the on-screen keys the form shows for the question on screen."""
     for char in text:
         if form.keypad.isVisible():
             digit = PERSIAN_DIGITS.index(char) if char in PERSIAN_DIGITS else char
-            click(qtbot, find(form.keypad, "keypad:slash" if char == "/" else f"keypad:{digit}"))
+            click(qtbot, find(form.keypad, f"keypad:{digit}"))
             continue
         taps = form.keyboard.taps_for(char)  # a sign's layer, the other letters, shift first
         assert taps, f"the keyboard cannot type {char!r}"
@@ -88,30 +89,62 @@ def tap_text(qtbot: QtBot, form: FormScreen, text: str) -> None:
 
 
 def fill(qtbot: QtBot, form: FormScreen, field_id: str, text: str) -> None:
-    """Tap the field, clear it with backspace taps, and type the text on the on-screen keys."""
-    editor = form.row(field_id).editor
-    assert editor is not None
-    scroll_to(qtbot, form, editor)
-    tap_visible_part(qtbot, editor)
-    assert form.active_row is form.row(field_id)
+    """Bring the question on screen (as «قبلی» or «بعدی» would), erase its answer with backspace
+    taps and type ``text`` on the on-screen keys. «بعدی» is not tapped."""
+    if form.current.spec.id != field_id:
+        form.go_to(field_id)
+        as_painted()
+    step = form.current
+    editor = step.editor
+    assert editor is not None and editor.isVisible(), field_id
     current = editor.text() if isinstance(editor, QLineEdit) else editor.toPlainText()
-    keys, erase = (
-        (form.keypad, "keypad:backspace") if form.row(field_id).spec.uses_keypad else (form.keyboard, "key:backspace")
-    )
+    keys, erase = (form.keypad, "keypad:backspace") if step.spec.uses_keypad else (form.keyboard, "key:backspace")
     for _ in current:
         click(qtbot, find(keys, erase))
     tap_text(qtbot, form, text)
 
 
-def scroll_to(qtbot: QtBot, form: FormScreen, widget: QWidget) -> None:
-    """What a citizen does with a finger before tapping a field below the fold."""
-    qtbot.wait(1)  # let the form finish its own scrolling first
-    form.scroll.ensureWidgetVisible(widget, 0, 12)
-    qtbot.wait(1)
+def next_question(qtbot: QtBot, form: FormScreen) -> None:
+    click(qtbot, find(form, "nextButton"))
 
 
-def tap_visible_part(qtbot: QtBot, widget: QWidget) -> None:
-    """A finger lands on the part of a widget that is on screen, not on its hidden centre."""
-    visible = widget.visibleRegion().boundingRect()
-    assert not visible.isEmpty(), f"{widget.objectName()} is scrolled out of sight"
-    finger(widget, visible.center())
+def pick_date(qtbot: QtBot, picker: JalaliDatePicker, jalali_date: str) -> int:
+    """Pick a Jalali date (``1405/09/26``) on the picker as a citizen does: − or + on the year and
+    the month until they show it, then the day. Returns the number of taps."""
+    year, month, day = (int(part) for part in jalali_date.split("/"))
+    taps = 0
+    while picker.shown_month[0] != year:
+        click(qtbot, find(picker, "yearUp" if picker.shown_month[0] < year else "yearDown"))
+        taps += 1
+    while picker.shown_month[1] != month:
+        click(qtbot, find(picker, "monthUp" if picker.shown_month[1] < month else "monthDown"))
+        taps += 1
+    click(qtbot, find(picker, f"day:{day}"))
+    return taps + 1
+
+
+def fill_form(qtbot: QtBot, form: FormScreen, answers: dict[str, str | bool]) -> None:
+    """Answer the form question by question up to the review, by taps: the text of ``answers``
+    typed on the keys, a choice's option (its id) tapped, a consent ticked (True), a date picked
+    ("today" or ``1405/09/26``), each followed by «بعدی» unless the tap moves on by itself; a
+    question not in ``answers`` passed by «بعدی»."""
+    for step in list(form.steps):
+        assert form.current is step, f"expected {step.spec.id}, the form shows {form.current.spec.id}"
+        value = answers.get(step.spec.id)
+        if value is None:
+            next_question(qtbot, form)
+        elif step.options is not None:
+            click(qtbot, find(step, f"choice:{step.spec.id}:{value}"))
+        elif step.consent is not None:
+            click(qtbot, step.consent)
+        elif step.picker is not None:
+            if value == "today":
+                click(qtbot, find(step.picker, "todayButton"))
+            else:
+                pick_date(qtbot, step.picker, str(value))
+            next_question(qtbot, form)
+        else:
+            fill(qtbot, form, step.spec.id, str(value))
+            next_question(qtbot, form)
+        if form.current is step and form.isVisible():
+            raise AssertionError(f"{step.spec.id} was not accepted: {step.problem!r}")

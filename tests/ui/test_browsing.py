@@ -213,3 +213,65 @@ def test_new_content_leaves_no_old_tile_behind(qtbot: QtBot, kiosk: Kiosk) -> No
     start(qtbot, kiosk)
     click(qtbot, find(window, f"agencyTile:{agency.id}"))
     assert window.current_page == Page.AGENCY
+
+
+def test_every_card_and_list_starts_at_its_top_for_every_citizen(qtbot: QtBot, kiosk: Kiosk) -> None:
+    """A card or an agency's list shown again opened where someone had scrolled it: the next card,
+    and the next citizen's."""
+    window = kiosk.window
+    start(qtbot, kiosk)
+    click(qtbot, find(window, "largeTextButton"))  # every agency's list scrolls then, at 1366x768
+    agency = max(kiosk.content.catalog.agencies, key=lambda a: len(a.services))
+    click(qtbot, find(window, f"agencyTile:{agency.id}"))
+    lists = (window.agency.scroll, window.service.scroll, window.service.side_scroll)
+
+    def scroll_down(*areas) -> None:
+        for area in areas:
+            bar = area.verticalScrollBar()
+            assert bar.maximum() > 0, "it does not scroll"
+            bar.setValue(bar.maximum())
+
+    scroll_down(window.agency.scroll)
+    click(qtbot, find(window, f"serviceTile:{agency.services[0].id}"))
+    scroll_down(window.service.scroll, window.service.side_scroll)
+    click(qtbot, find(window, "backButton"))
+    assert window.agency.scroll.verticalScrollBar().value() == 0, "the agency's list, shown again"
+    click(qtbot, find(window, f"serviceTile:{agency.services[1].id}"))
+    assert [a.verticalScrollBar().value() for a in lists[1:]] == [0, 0], "the next card"
+    scroll_down(window.service.scroll, window.service.side_scroll)
+    window.end_session()  # the citizen walks away
+    start(qtbot, kiosk)
+    click(qtbot, find(window, f"agencyTile:{agency.id}"))
+    click(qtbot, find(window, f"serviceTile:{agency.services[1].id}"))
+    assert [a.verticalScrollBar().value() for a in lists] == [0, 0, 0], "the next citizen's card"
+
+
+def test_home_shows_every_agency_at_once_or_on_pages_turned_by_big_buttons(qtbot: QtBot, kiosk: Kiosk) -> None:
+    """On the smallest screen all fourteen agencies show at once; with large text they go on two
+    pages, «بعدی» and «قبلی» turn them, and the next citizen starts on the first."""
+    window = kiosk.window
+    home = window.home
+    start(qtbot, kiosk)
+    tiles = home.agency_tiles
+    assert len(tiles) == 14 and all(t.isVisible() for t in tiles)
+    assert not find(home, "nextPageButton").isVisible()
+    click(qtbot, find(window, "largeTextButton"))
+    grid = home.grid
+    assert grid.pages == 2
+    next_button, previous_button = find(home, "nextPageButton"), find(home, "previousPageButton")
+    assert next_button.text() == "بعدی" and previous_button.text() == "قبلی"
+    assert find(home, "pageLabel").text() == "صفحه ۱ از ۲"
+    first = [t for t in tiles if t.isVisible()]
+    assert not previous_button.isEnabled() and next_button.height() >= 72
+    click(qtbot, next_button)
+    second = [t for t in tiles if t.isVisible()]
+    assert find(home, "pageLabel").text() == "صفحه ۲ از ۲" and not next_button.isEnabled()
+    assert not set(first) & set(second) and len(first) + len(second) == 14
+    click(qtbot, previous_button)
+    assert [t for t in tiles if t.isVisible()] == first
+    click(qtbot, next_button)
+    window.end_session()
+    start(qtbot, kiosk)
+    assert all(t.isVisible() for t in tiles), "the next citizen: usual text, every agency at once"
+    click(qtbot, find(window, "largeTextButton"))
+    assert [t for t in tiles if t.isVisible()] == first, "and the first page"

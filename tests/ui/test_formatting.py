@@ -26,13 +26,15 @@ def test_persian_numbers_money_and_times(localizer: Localizer) -> None:
         assert localizer.fee(Fee("fixed", rial=25), "toman") == "۲٫۵ تومان"
         assert localizer.fee(Fee("free"), "rial") == "رایگان"
         assert localizer.fee(Fee("variable", note=LocalText("بسته به متراژ", "By area")), "rial") == "بسته به متراژ"
-        assert localizer.typical_time(TypicalTime("instant")) == "فوری و برخط"
+        assert localizer.typical_time(TypicalTime("instant")) == "فوری و اینترنتی"
         assert localizer.typical_time(TypicalTime("workday", 3, 7)) == "۳ تا ۷ روز کاری"
         assert localizer.typical_time(TypicalTime("day", 2, 2)) == "۲ روز"
         assert localizer.today(QDate(2026, 11, 23)) == "دوشنبه ۲ آذر ۱۴۰۵"
         assert localizer.today(QDate(2026, 3, 21)) == "شنبه ۱ فروردین ۱۴۰۵"
         assert localizer.address("*4#") == f"{LRI}*۴#{PDI}"
         assert localizer.address("my.gov.ir") == f"{LRI}my.gov.ir{PDI}"
+        # Never broken across lines at its hyphen or slash (a word joiner after each).
+        assert localizer.address("www.abfa-mazandaran.ir/e") == f"{LRI}www.abfa-\u2060mazandaran.ir/\u2060e{PDI}"
         assert localizer.text(LocalText("کد 10 رقمی", "x")) == "کد ۱۰ رقمی"
     finally:
         localizer.detach()
@@ -50,6 +52,23 @@ def test_english_numbers_money_and_times(localizer: Localizer) -> None:
         assert localizer.today(QDate(2026, 11, 23)) == "Monday, Azar 2, 1405"
         assert localizer.address("*4#") == f"{LRI}*4#{PDI}"
         assert localizer.text(LocalText("x", "10-digit code")) == "10-digit code"
+    finally:
+        localizer.detach()
+
+
+def test_a_fee_and_a_time_side_by_side_are_named_and_kept_apart_by_a_dash(localizer: Localizer) -> None:
+    """Between them a "·" read as a Persian zero: «رایگان · ۲ تا ۲۴ ساعت» as "free, 20 to 24 hours"."""
+    localizer.set_language("fa")
+    try:
+        shown = localizer.fee_and_time(Fee("free"), "rial", TypicalTime("hour", 2, 24))
+        assert shown == "هزینه: رایگان — زمان انجام: ۲ تا ۲۴ ساعت"
+        assert "·" not in shown and "٠" not in shown
+    finally:
+        localizer.detach()
+    localizer.set_language("en")
+    try:
+        shown = localizer.fee_and_time(Fee("fixed", rial=1_250_000), "toman", TypicalTime("day", 1, 1))
+        assert shown == "Fee: 125,000 Toman — Time: 1 day"
     finally:
         localizer.detach()
 

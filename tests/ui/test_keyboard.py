@@ -189,7 +189,8 @@ def test_the_english_ui_has_the_english_keyboard_and_a_language_switch_switches_
     window.open_form(service.id)
     form = window.requests.form
     assert form is not None and window.current_page == Page.REQUEST
-    row = next(r for r in form.rows if r.spec.kind in ("text", "long_text"))
+    row = next(r for r in form.steps if r.spec.kind in ("text", "long_text"))
+    form.go_to(row.spec.id)  # the question on screen, its box ready for the keys
     tap(row.editor)
     assert form.keyboard.isVisible() and form.keyboard.letters == "en"
     assert tap_out(qtbot, form.keyboard, "Sari 12") == len("Sari 12") + 1
@@ -215,7 +216,8 @@ def test_an_address_in_the_form_takes_one_tap_a_character_and_is_stored_with_asc
     window.open_form(service.id)
     form = window.requests.form
     assert form is not None
-    row = next(r for r in form.rows if r.spec.kind in ("text", "long_text"))
+    row = next(r for r in form.steps if r.spec.kind in ("text", "long_text"))
+    form.go_to(row.spec.id)  # the question on screen, its box ready for the keys
     tap(row.editor)
     assert tap_out(qtbot, form.keyboard, ADDRESS) == len(ADDRESS)
     assert row.answer() == ADDRESS
@@ -288,7 +290,9 @@ def test_every_key_is_large_and_whole_on_every_screen(qtbot: QtBot, kiosk: Kiosk
         window.open_form(service.id)
         form = window.requests.form
         assert form is not None
-        tap(next(r for r in form.rows if r.spec.kind in ("text", "long_text")).editor)
+        step = next(r for r in form.steps if r.spec.kind in ("text", "long_text"))
+        form.go_to(step.spec.id)
+        tap(step.editor)
         assert form.keyboard.letters == language
         _every_page_is_whole(qtbot, form.keyboard, f"{where}, form")
         _fits(window, size, where)

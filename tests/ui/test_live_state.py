@@ -59,12 +59,12 @@ def test_each_change_is_announced_once(kiosk: Kiosk) -> None:
 
 def test_the_header_shows_the_profile_in_force(kiosk: Kiosk) -> None:
     header = kiosk.window.header
-    assert header.title.whole == "پیشخوان خدمات الکترونیک مازندران"
+    assert header.title.whole == "کیوسک خدمات الکترونیک مازندران"
     switch_to_water_booth(kiosk)
     assert header.title.whole == "غرفه آب و فاضلاب مازندران"
     assert header.logo.isVisibleTo(header) and header.demo_badge.isVisibleTo(header)
     kiosk.state.switch_profile("sari-lobby")
-    assert header.title.whole == "پیشخوان خدمات شهرداری ساری"
+    assert header.title.whole == "کیوسک خدمات شهرداری ساری"
     assert not header.demo_badge.isVisibleTo(header), "sari-lobby is live"
 
 

@@ -24,12 +24,13 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from harness.citizen import Citizen
 from kiosk.app.root import Kiosk
 from kiosk.core.paths import KioskPaths
 from kiosk.core.persian import to_ascii_digits
 from kiosk.ui.lockdown import CORNER_PX
 from kiosk.ui.shell import GUARD_AT_THE_LATEST_MS, Page
-from tests.support.window import click, find
+from tests.support.window import click, find, type_text
 
 NO_MODIFIER = Qt.KeyboardModifier.NoModifier
 
@@ -112,35 +113,35 @@ def screens(qtbot: QtBot, kiosk: Kiosk) -> dict[str, Callable[[], None]]:
 
     def review() -> None:
         form()
-        fill_valid_bundled(qtbot, kiosk)
-        click(qtbot, find(window.requests.form, "reviewButton"))
+        Citizen(kiosk).fill(window.requests.form)
 
     def receipt() -> None:
         review()
         click(qtbot, find(window.requests.review, "reviewConsent"))
         click(qtbot, find(window.requests.review, "submitButton"))
 
+    def options() -> None:
+        form()
+        window.requests.form.go_to("usage")
+
+    def date() -> None:
+        home()
+        window.open_service("mazandaran-gas.meter-reading")
+        click(qtbot, find(window, "startRequestButton"))
+        window.requests.form.go_to("reading_date")
+
+    def leaving() -> None:  # "Your answers will be cleared. Do you want to leave?"
+        form()
+        type_text(window.requests.form.current.editor, "زهرا")
+        click(qtbot, find(window, "backButton"))
+        assert window.leave_prompt.asking
+
     def track() -> None:
         home()
         click(qtbot, find(window, "trackButton"))
 
-    return {"home": home, "agency": agency, "service": service, "form": form, "review": review,
-            "receipt": receipt, "track": track}  # fmt: skip
-
-
-def fill_valid_bundled(qtbot: QtBot, kiosk: Kiosk) -> None:
-    form = kiosk.window.requests.form
-    answers = {"full_name": "زهرا حسینی", "national_id": "0012345679", "mobile": "09111234567",
-               "postal_code": "4816813311", "address": "ساری", "unit_count": "1"}  # fmt: skip
-    for row in form.rows:
-        if row.editor is not None and row.spec.id in answers:
-            row.editor.setText(answers[row.spec.id]) if isinstance(row.editor, QLineEdit) else row.editor.setPlainText(
-                answers[row.spec.id]
-            )
-        if row.choices is not None:
-            row.choices.buttons()[0].setChecked(True)
-        if row.consent is not None:
-            row.consent.setChecked(True)
+    return {"home": home, "agency": agency, "service": service, "form": form, "options": options, "date": date,
+            "leaving": leaving, "review": review, "receipt": receipt, "track": track}  # fmt: skip
 
 
 def interactive(window: QWidget) -> list[str]:
@@ -207,7 +208,7 @@ def test_the_staff_corner_holds_nothing_to_tap_on_any_screen(qtbot: QtBot, kiosk
                     )
                     hit = hit.parentWidget()
                 checked += 1
-    assert checked == 2 * 7 * len(corner)
+    assert checked == 2 * 10 * len(corner)
 
 
 class _CountingTimer(QTimer):

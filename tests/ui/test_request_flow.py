@@ -16,11 +16,12 @@ from pathlib import Path
 
 import pytest
 import shiboken6
-from PySide6.QtCore import QPoint, QRect
+from PySide6.QtCore import QDate, QPoint, QRect, Qt
 from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
+from harness.citizen import as_painted
 from kiosk.app.root import Kiosk
 from kiosk.core.forms import FieldProblem, format_jalali
 from kiosk.core.persian import PERSIAN_DIGITS, ZWNJ, to_ascii_digits
@@ -32,7 +33,17 @@ from kiosk.ui.screens.form import FormScreen, problem_text
 from kiosk.ui.shell import Page
 from kiosk.ui.theme import stylesheet
 from tests.support.factories import agencies_with_a_form, copy_resources, write_catalog
-from tests.support.window import build_kiosk, click, fill, find, scroll_to, tap_text, tap_visible_part, type_text
+from tests.support.window import (
+    build_kiosk,
+    click,
+    fill,
+    fill_form,
+    find,
+    next_question,
+    pick_date,
+    tap_text,
+    type_text,
+)
 
 SERVICE = "water.connection"
 
@@ -67,33 +78,38 @@ def open_form(qtbot: QtBot, kiosk: Kiosk, tap_attract: bool = True) -> FormScree
     return open_form_from_card(qtbot, kiosk)
 
 
-def visit_day() -> str:
-    """A Jalali date ten days from now, in Persian digits as the keypad types them."""
-    ascii_date = format_jalali(date.today() + timedelta(days=10))
-    return "".join(PERSIAN_DIGITS[int(c)] if c.isdigit() else c for c in ascii_date)
+def in_days(days: int) -> str:
+    """The Jalali date ``days`` from today, as the picker gives it (``1405/09/26``)."""
+    return format_jalali(date.today() + timedelta(days=days))
 
 
 def error_text(form: FormScreen, field_id: str) -> str:
-    find(form, f"fieldRow:{field_id}")
-    label = form.findChild(QLabel, f"fieldError:{field_id}")  # made with the field's first message
-    return label.text() if label is not None and label.isVisible() else ""
+    return form.step(field_id).problem
 
 
 def expect(form: FormScreen, kiosk: Kiosk, field_id: str, code: str, limit: int = 0) -> None:
-    assert error_text(form, field_id) == problem_text(FieldProblem(code, limit), kiosk.localizer)
+    step = form.step(field_id)
+    assert form.current is step, f"the form moved on from {field_id} to {form.current.spec.id}"
+    assert error_text(form, field_id) == problem_text(FieldProblem(code, limit), kiosk.localizer, step.spec.kind)
+    assert step.error.isVisible()
+
+
+VALID = {
+    "full_name": f"علی رضا{ZWNJ}زاده",
+    "national_id": "0012345679",
+    "mobile": "09123456789",
+    "postal_code": "4816813311",
+    "address": "ساری خیابان فرهنگ",
+    "usage": "home",
+    "visit_date": in_days(10),
+    "agree": True,
+}
 
 
 def fill_valid(qtbot: QtBot, form: FormScreen) -> None:
-    fill(qtbot, form, "full_name", f"علی رضا{ZWNJ}زاده")
-    fill(qtbot, form, "national_id", "0012345679")
-    fill(qtbot, form, "mobile", "09123456789")
-    fill(qtbot, form, "postal_code", "4816813311")
-    fill(qtbot, form, "address", "ساری خیابان فرهنگ")
-    scroll_to(qtbot, form, find(form, "choice:usage:home"))
-    tap_visible_part(qtbot, find(form, "choice:usage:home"))
-    fill(qtbot, form, "visit_date", visit_day())
-    scroll_to(qtbot, form, find(form, "field:agree"))
-    tap_visible_part(qtbot, find(form, "field:agree"))
+    """Every question from the first to the review, by taps."""
+    form.go_to("full_name")
+    fill_form(qtbot, form, VALID)
 
 
 def test_every_validation_message_then_submit_and_read_the_code(qtbot: QtBot, kiosk: Kiosk) -> None:
@@ -101,18 +117,19 @@ def test_every_validation_message_then_submit_and_read_the_code(qtbot: QtBot, ki
     kiosk.store.learn_server_key(opener.public_key)  # as its answer to a heartbeat tells it
     form = open_form(qtbot, kiosk)
     assert form.title.text() == "درخواست انشعاب آب"
+    assert form.progress.text() == "پرسش ۱ از ۱۰"
+    assert not form.previous_button.isEnabled()
 
-    # Nothing filled in: every required field says so, the optional ones stay quiet.
-    click(qtbot, find(form, "reviewButton"))
+    # Nothing typed: «بعدی» stays, and says why on this question only.
+    next_question(qtbot, form)
     assert kiosk.window.requests.review is None
-    for field_id in ("full_name", "national_id", "mobile", "postal_code", "usage", "visit_date"):
-        expect(form, kiosk, field_id, "required")
-    expect(form, kiosk, "agree", "consent")
-    assert error_text(form, "address") == "" and error_text(form, "subscription") == ""
-    assert "قرمز" in find(form, "formSummary").text()
+    expect(form, kiosk, "full_name", "required")
+    assert error_text(form, "full_name") == "لطفاً به این پرسش پاسخ دهید."
+    assert [s.spec.id for s in form.steps if s.problem] == ["full_name"], "no other question is marked"
 
     wrong = [
         ("full_name", "ع", "too_short", 2),
+        ("full_name", "ا" * 61, "too_long", 60),
         ("national_id", "12345", "national_id_format", 0),
         ("national_id", "0012345678", "national_id_checksum", 0),
         ("national_id", "1111111111", "national_id_repeated", 0),
@@ -121,35 +138,43 @@ def test_every_validation_message_then_submit_and_read_the_code(qtbot: QtBot, ki
         ("postal_code", "123456789", "postal_code_length", 10),
         ("subscription", "12345", "too_few_digits", 6),
         ("subscription", "12345678901", "too_many_digits", 10),
-        ("visit_date", "۱۴۰۵/۱۳/۰۱", "date_invalid", 0),
-        ("visit_date", "۱۴۰۰/۰۱/۰۱", "date_past", 0),
-        ("last_visit", visit_day(), "date_future", 0),
-        ("full_name", "ا" * 61, "too_long", 60),
     ]
     for field_id, typed, code, limit in wrong:
         fill(qtbot, form, field_id, typed)
-        click(qtbot, find(form, "reviewButton"))
+        next_question(qtbot, form)
         expect(form, kiosk, field_id, code, limit)
-        first_wrong = next(r for r in form.rows if form.last_check and r.spec.id in form.last_check.problems)
-        assert form.active_row is first_wrong, "the first wrong answer gets the keyboard"
+    # The example number reads left to right inside the Persian sentence.
+    assert "\u2066۰۹۱۲ ۳۴۵ ۶۷۸۹\u2069" in problem_text(FieldProblem("mobile_length", 11), kiosk.localizer, "mobile")
     # A physical keyboard (a technician's, or a Persian one plugged in) can type letters into a
     # number field; the keypad never can.
     fill(qtbot, form, "mobile", "")
-    type_text(form.row("mobile").editor, "09a")
-    click(qtbot, find(form, "reviewButton"))
+    type_text(form.step("mobile").editor, "09a")
+    next_question(qtbot, form)
     expect(form, kiosk, "mobile", "digits_only")
-    fill(qtbot, form, "last_visit", "")
     # A message goes away as soon as the citizen changes that answer.
-    fill(qtbot, form, "subscription", "")
-    assert error_text(form, "subscription") == ""
+    fill(qtbot, form, "mobile", "0")
+    assert error_text(form, "mobile") == ""
+    # A choice, a date and the tick left empty say so in words of their own.
+    for field_id, message in (
+        ("usage", "لطفاً یکی از گزینه‌ها را انتخاب کنید."),
+        ("visit_date", "لطفاً اول تاریخ را انتخاب کنید."),
+        ("agree", "برای ادامه، این گزینه را تیک بزنید."),
+    ):
+        form.go_to(field_id)
+        next_question(qtbot, form)
+        assert form.current.spec.id == field_id and error_text(form, field_id) == message
 
+    fill(qtbot, form, "subscription", "")  # optional: left empty
     fill_valid(qtbot, form)
-    click(qtbot, find(form, "reviewButton"))
     review = kiosk.window.requests.review
     assert review is not None and review.isVisible()
     assert find(review, "reviewValue:national_id").text() == "\u200f\u2066۰۰۱*****۷۹\u2069"  # Show shows it
     assert find(review, "reviewValue:usage").text() == "مسکونی"
     assert find(review, "reviewValue:full_name").text() == f"علی رضا{ZWNJ}زاده"
+    visit = date.today() + timedelta(days=10)
+    assert find(review, "reviewValue:visit_date").text() == kiosk.localizer.today(
+        QDate(visit.year, visit.month, visit.day)
+    ), "a date in words, as the picker said it"
     submit = find(review, "submitButton")
     assert not submit.isEnabled(), "nothing is sent before the citizen confirms"
     click(qtbot, find(review, "reviewConsent"))
@@ -172,41 +197,72 @@ def test_every_validation_message_then_submit_and_read_the_code(qtbot: QtBot, ki
         "postal_code": "4816813311",
         "address": "ساری خیابان فرهنگ",
         "usage": "home",
-        "visit_date": (date.today() + timedelta(days=10)).isoformat(),
+        "visit_date": visit.isoformat(),
         "agree": True,
     }
     assert not find(kiosk.window, "backButton").isVisible(), "a receipt cannot be stepped back into"
 
 
+def test_one_question_at_a_time_forward_and_back(qtbot: QtBot, kiosk: Kiosk) -> None:
+    form = open_form(qtbot, kiosk)
+    shown = [s for s in form.steps if s.isVisible()]
+    assert shown == [form.step("full_name")], "one question on screen"
+    fill(qtbot, form, "full_name", "مریم")
+    next_question(qtbot, form)
+    assert form.current.spec.id == "national_id" and form.progress.text() == "پرسش ۲ از ۱۰"
+    assert form.keypad.isVisible() and not form.keyboard.isVisible(), "a number on the digit keypad"
+    assert form.current.editor.hasFocus(), "typing starts at once: no tap on the box"
+    click(qtbot, find(form, "previousButton"))
+    assert form.current.spec.id == "full_name" and form.step("full_name").answer() == "مریم"
+    assert form.keyboard.isVisible() and not form.keypad.isVisible()
+    form.go_to("usage")
+    as_painted()
+    assert not form.keys.isVisible(), "options need no keys"
+    click(qtbot, find(form, "choice:usage:business"))  # one tap: the answer, and on to the next
+    assert form.current.spec.id == "visit_date"
+    click(qtbot, find(form, "previousButton"))
+    assert find(form, "choice:usage:business").isChecked(), "the answer is still there"
+
+
 def test_review_can_go_back_to_the_answers(qtbot: QtBot, kiosk: Kiosk) -> None:
     form = open_form(qtbot, kiosk)
     fill_valid(qtbot, form)
-    click(qtbot, find(form, "reviewButton"))
     assert not form.keyboard.isVisible() and not form.keypad.isVisible(), "the keys went with the form"
-    click(qtbot, find(kiosk.window, "editButton"))
+    click(qtbot, find(kiosk.window, "editButton"))  # "Change an answer": from the first question
     assert kiosk.window.requests.form is form and form.isVisible()
-    assert form.row("mobile").answer() == "۰۹۱۲۳۴۵۶۷۸۹"
-    scroll_to(qtbot, form, form.row("mobile").editor)
-    tap_visible_part(qtbot, form.row("mobile").editor)
-    qtbot.waitUntil(lambda: _keys_over_their_panel(form))
+    assert form.current.spec.id == "full_name"
+    assert form.step("mobile").answer() == "۰۹۱۲۳۴۵۶۷۸۹"
+    fill(qtbot, form, "mobile", "09121111111")
     assert form.keypad.isVisible(), "the keys come back with the form"
+    qtbot.waitUntil(lambda: _keys_over_their_panel(form))
+    click(qtbot, find(form, "backToReviewButton"))  # straight back, not through every question
+    review = kiosk.window.requests.review
+    assert review is not None and find(review, "reviewValue:mobile").text() == "\u200f\u2066۰۹۱۲۱۱۱۱۱۱۱\u2069"
+    click(qtbot, find(kiosk.window, "backButton"))  # the header's Back: to the question left last
+    assert kiosk.window.requests.review is None and form.current.spec.id == "mobile"
+    assert kiosk.window.current_page == Page.REQUEST and not kiosk.window.leave_prompt.asking
+    # The last question's own button goes to the review and says so; no second one beside it.
+    form.go_to(form.steps[-1].spec.id)
+    qtbot.waitUntil(lambda: form.current is form.steps[-1])
+    assert find(form, "nextButton").text() == "بررسی پاسخ‌ها"
+    assert not find(form, "backToReviewButton").isVisible()
+    form.go_to(form.steps[-2].spec.id)
+    assert find(form, "nextButton").text() == "بعدی" and find(form, "backToReviewButton").isVisible()
 
 
-def test_the_keyboard_never_covers_the_field_and_switches_letters(qtbot: QtBot, kiosk: Kiosk) -> None:
+def test_the_keyboard_never_covers_the_question_and_switches_letters(qtbot: QtBot, kiosk: Kiosk) -> None:
     form = open_form(qtbot, kiosk)
-    for field_id in ("full_name", "national_id", "postal_code", "visit_date", "address"):
-        scroll_to(qtbot, form, form.row(field_id).editor)
-        tap_visible_part(qtbot, form.row(field_id).editor)
+    for field_id in ("full_name", "national_id", "postal_code", "address", "subscription"):
+        form.go_to(field_id)
         qtbot.waitUntil(lambda f=field_id: _visible_above_keys(form, f))
         assert form.keys.isVisible()
-        assert form.keypad.isVisible() == form.row(field_id).spec.uses_keypad
+        assert form.keypad.isVisible() == form.step(field_id).spec.uses_keypad
         qtbot.waitUntil(lambda: _keys_over_their_panel(form))
-    scroll_to(qtbot, form, form.row("full_name").editor)
-    tap_visible_part(qtbot, form.row("full_name").editor)
+    form.go_to("full_name")
     click(qtbot, find(form.keyboard, "key:switch"))
     tap_text(qtbot, form, "ali")
-    assert form.row("full_name").answer() == "ali"
-    assert find(form.keypad, "keypad:slash").isVisible() is False or form.keypad.isVisible() is False
+    assert form.step("full_name").answer() == "ali"
+    assert not find(form.keypad, "keypad:slash").isVisible(), "no date is typed"
 
 
 def _keys_over_their_panel(form: FormScreen) -> bool:
@@ -230,20 +286,22 @@ def _keys_over_their_panel(form: FormScreen) -> bool:
 
 
 def _visible_above_keys(form: FormScreen, field_id: str) -> bool:
-    editor = form.row(field_id).editor
+    """The question's label and box are inside the part of the form on screen, above the keys."""
+    step = form.step(field_id)
     viewport = form.scroll.viewport()
-    top_left = editor.mapTo(viewport, editor.rect().topLeft())
-    bottom = editor.mapTo(viewport, editor.rect().bottomLeft()).y()
-    keys_top = form.keys.mapTo(form, form.keys.rect().topLeft()).y()
-    field_bottom_in_form = viewport.mapTo(form, viewport.rect().topLeft()).y() + bottom
-    return top_left.y() >= 0 and bottom <= viewport.height() and field_bottom_in_form <= keys_top
+    shown = QRect(viewport.mapTo(form, QPoint(0, 0)), viewport.size())
+    keys_top = form.keys.mapTo(form, QPoint(0, 0)).y()
+    for widget in (step.label, step.editor):
+        rect = QRect(widget.mapTo(form, QPoint(0, 0)), widget.size())
+        if not shown.contains(rect) or rect.bottom() >= keys_top:
+            return False
+    return True
 
 
 def test_done_wipes_everything_the_citizen_typed(qtbot: QtBot, kiosk: Kiosk) -> None:
     form = open_form(qtbot, kiosk)
     QGuiApplication.clipboard().setText("0012345679")
     fill_valid(qtbot, form)
-    click(qtbot, find(form, "reviewButton"))
     click(qtbot, find(kiosk.window, "reviewConsent"))
     click(qtbot, find(kiosk.window, "submitButton"))
     click(qtbot, find(kiosk.window, "doneButton"))
@@ -261,28 +319,111 @@ def test_idle_timeout_in_the_middle_of_a_form_wipes_it(qtbot: QtBot, kiosk: Kios
     assert_no_trace(qtbot, kiosk)
 
 
-def test_the_answers_are_destroyed_the_moment_the_request_is_sent(qtbot: QtBot, kiosk: Kiosk) -> None:
+def test_back_or_home_from_a_half_filled_form_asks_first(qtbot: QtBot, kiosk: Kiosk) -> None:
+    window = kiosk.window
+    prompt = window.leave_prompt
     form = open_form(qtbot, kiosk)
-    fill_valid(qtbot, form)
-    editors = [row.editor for row in form.rows if row.editor is not None]
-    click(qtbot, find(form, "reviewButton"))
-    click(qtbot, find(kiosk.window, "reviewConsent"))
-    click(qtbot, find(kiosk.window, "submitButton"))
-    assert kiosk.window.requests.receipt is not None
-    # Not later, when Qt next runs its deferred deletions: at once, with the form.
-    assert editors and not any(shiboken6.isValid(editor) for editor in editors)
-    assert not any(w.objectName().startswith("field:") for w in kiosk.window.findChildren(QWidget))
-    # The scroll area they were shown in is the next citizen's, empty.
-    click(qtbot, find(kiosk.window, "doneButton"))
-    click(qtbot, kiosk.window.attract)
-    assert open_form(qtbot, kiosk, tap_attract=False).scroll is form.scroll
+    click(qtbot, find(window, "backButton"))  # nothing answered yet: nothing to lose, no question
+    assert window.current_page == Page.SERVICE and window.requests.form is None and not prompt.asking
+
+    form = open_form_from_card(qtbot, kiosk)
+    fill(qtbot, form, "full_name", "مریم")
+    next_question(qtbot, form)
+    fill(qtbot, form, "national_id", "00123")
+    for button in ("backButton", "homeButton"):
+        click(qtbot, find(window, button))
+        assert prompt.asking, f"{button} asks first"
+        assert find(prompt, "leaveQuestion").text() == "پاسخ‌های شما پاک می‌شود.\nخارج می‌شوید؟"
+        assert find(prompt, "stayButton").text() == "نه، ادامه می‌دهم"
+        assert find(prompt, "leaveButton").text() == "بله، خارج می‌شوم"
+        for name in ("stayButton", "leaveButton"):
+            assert find(prompt, name).height() >= 88, "a big button"
+        click(qtbot, find(prompt, "stayButton"))  # nothing lost: the same question, the same answers
+        assert not prompt.asking and window.current_page == Page.REQUEST and window.requests.form is form
+        assert form.current.spec.id == "national_id" and form.step("full_name").answer() == "مریم"
+        assert form.current.editor.text() == "۰۰۱۲۳"
+    click(qtbot, find(window, "homeButton"))
+    click(qtbot, find(prompt, "leaveButton"))
+    assert window.current_page == Page.HOME and window.requests.form is None and not prompt.asking
+    assert_no_trace(qtbot, kiosk)
+
+    # The idle timeout still ends the session, the question or not.
+    open_card(qtbot, kiosk, tap_attract=False)
+    form = open_form_from_card(qtbot, kiosk)
+    fill(qtbot, form, "full_name", "مریم")
+    click(qtbot, find(window, "backButton"))
+    assert prompt.asking
+    window.idle_prompt.seconds = 0
+    window.idle_timer.setInterval(50)
+    window.idle_timer.start()
+    qtbot.waitUntil(lambda: window.current_page == Page.ATTRACT, timeout=3000)
+    assert not prompt.asking
+    assert_no_trace(qtbot, kiosk)
 
 
-def test_leaving_the_moment_a_field_is_tapped_is_safe(qtbot: QtBot, kiosk: Kiosk) -> None:
+def test_the_date_picker_picks_today_in_one_tap_and_a_date_in_a_few(qtbot: QtBot, kiosk: Kiosk) -> None:
     form = open_form(qtbot, kiosk)
-    form.activate(form.row("visit_date"))  # scrolls it into sight at the next turn of the event loop
-    kiosk.window.go_home()  # before that turn: the form's rows are gone by then
-    qtbot.wait(20)  # an exception in the pending scroll would fail the test here
+    form.go_to("last_visit")  # a date in the past
+    as_painted()
+    picker = form.current.picker
+    assert picker is not None and not form.keys.isVisible(), "nothing to type"
+    assert picker.answer() == "" and "هنوز تاریخی انتخاب نشده" in find(picker, "dateChosen").text()
+    click(qtbot, find(picker, "todayButton"))  # one tap
+    assert picker.answer() == in_days(0)
+    today = date.today()
+    assert find(picker, "dateChosen").text() == "تاریخ انتخاب‌شده: " + kiosk.localizer.today(
+        QDate(today.year, today.month, today.day)
+    )
+    day = int(in_days(0).split("/")[2])
+    if day < 31:
+        assert not find(picker, f"day:{day + 1}").isEnabled(), "no day after today for a date in the past"
+    assert not find(picker, "monthUp").isEnabled() and not find(picker, "yearUp").isEnabled()
+
+    # Forty days ago: a month back (or two) and the day, a few taps in all.
+    taps = pick_date(qtbot, picker, in_days(-40))
+    assert picker.answer() == in_days(-40) and taps <= 4
+    next_question(qtbot, form)  # the last question: every answer is checked before the review
+    assert kiosk.window.requests.review is None and form.current.spec.id == "full_name", "the first one missing"
+    assert [s.spec.id for s in form.steps if s.problem] == ["full_name"], "and only it says so"
+    form.go_to("visit_date")  # a date from today on
+    as_painted()
+    picker = form.current.picker
+    assert picker is not None
+    if day > 1:
+        assert not find(picker, f"day:{day - 1}").isEnabled(), "no day before today for a date to come"
+    assert not find(picker, "monthDown").isEnabled()
+    assert pick_date(qtbot, picker, in_days(3)) <= 2
+    assert picker.answer() == in_days(3)
+    # 31 only in the months that have it.
+    while picker.shown_month[1] <= 6:
+        click(qtbot, find(picker, "monthUp"))
+    assert not find(picker, "day:31").isVisible() and find(picker, "day:30").isVisible()
+
+
+def test_long_persian_text_is_written_from_the_right(qtbot: QtBot, kiosk: Kiosk) -> None:
+    form = open_form(qtbot, kiosk)
+    form.go_to("address")
+    as_painted()
+    box = form.current.editor
+    assert isinstance(box, QPlainTextEdit) and box.hasFocus()
+    right_edge = box.viewport().width()
+    assert box.cursorRect().right() >= right_edge - 16, "an empty box: the cursor waits at the right"
+    tap_text(qtbot, form, "ساری خیابان فرهنگ")
+    line = box.document().firstBlock().layout().lineAt(0)
+    assert line.naturalTextRect().right() >= right_edge - 16, "the words end at the right edge"
+    assert line.naturalTextRect().left() > right_edge / 3, "and start where they run out, not at the left"
+    start = box.textCursor()
+    start.setPosition(0)
+    assert box.cursorRect(start).right() >= right_edge - 16, "the first letter at the right"
+    click(qtbot, find(kiosk.window, "languageButton"))  # English: from the left
+    assert box.document().defaultTextOption().alignment() & Qt.AlignmentFlag.AlignLeft
+
+
+def test_leaving_the_moment_a_question_shows_is_safe(qtbot: QtBot, kiosk: Kiosk) -> None:
+    form = open_form(qtbot, kiosk)
+    form.go_to("visit_date")
+    kiosk.window.go_home()  # no answer yet: home at once, the form's steps gone
+    qtbot.wait(20)  # an exception in anything pending would fail the test here
     assert kiosk.window.requests.form is None and kiosk.window.current_page == Page.HOME
 
 
@@ -303,7 +444,6 @@ def test_a_full_disk_shows_an_apology_and_no_code(qtbot: QtBot, kiosk: Kiosk) ->
     kiosk.store._db.execute(f"PRAGMA max_page_count = {pages}")  # the database cannot grow: disk full
     form = open_form(qtbot, kiosk)
     fill_valid(qtbot, form)
-    click(qtbot, find(form, "reviewButton"))
     click(qtbot, find(kiosk.window, "reviewConsent"))
     for _ in range(30):  # enough requests to need a new page
         if kiosk.window.requests.failed is not None:
@@ -313,7 +453,6 @@ def test_a_full_disk_shows_an_apology_and_no_code(qtbot: QtBot, kiosk: Kiosk) ->
             click(qtbot, find(kiosk.window, "doneButton"))
             form = open_form(qtbot, kiosk)
             fill_valid(qtbot, form)
-            click(qtbot, find(form, "reviewButton"))
             click(qtbot, find(kiosk.window, "reviewConsent"))
     failed = kiosk.window.requests.failed
     assert failed is not None and failed.isVisible()
@@ -329,9 +468,7 @@ def test_a_full_disk_shows_an_apology_and_no_code(qtbot: QtBot, kiosk: Kiosk) ->
 def test_every_screen_fits_a_1366_by_768_kiosk_screen(qtbot: QtBot, kiosk: Kiosk) -> None:
     """No screen may ask for more height than the smallest kiosk screen has, keyboard shown."""
     form = open_form(qtbot, kiosk)
-    form.activate(form.rows[0])
     fill_valid(qtbot, form)
-    click(qtbot, find(form, "reviewButton"))
     for name in ("review", "form"):
         window = kiosk.window
         window.requests._show(getattr(window.requests, name))
@@ -355,7 +492,6 @@ def test_the_consent_tick_is_a_png_the_stylesheet_finds(kiosk: Kiosk) -> None:
 def test_print_without_a_printer_saves_a_pdf_for_the_staff(qtbot: QtBot, kiosk: Kiosk) -> None:
     form = open_form(qtbot, kiosk)
     fill_valid(qtbot, form)
-    click(qtbot, find(form, "reviewButton"))
     click(qtbot, find(kiosk.window, "reviewConsent"))
     click(qtbot, find(kiosk.window, "submitButton"))
     receipt = kiosk.window.requests.receipt
@@ -377,17 +513,17 @@ def test_the_form_is_built_while_the_citizen_reads_the_card(qtbot: QtBot, kiosk:
     click(qtbot, find(kiosk.window, "startRequestButton"))
     assert requests.form is built and built.isVisible() and requests.form_built_ahead is None
     fill(qtbot, built, "national_id", "0012345679")
-    typed = built.row("national_id").editor
+    typed = built.step("national_id").editor
 
     click(qtbot, find(kiosk.window, "backButton"))  # back to the card: the answers go
+    click(qtbot, find(kiosk.window.leave_prompt, "leaveButton"))
     assert kiosk.window.current_page == Page.SERVICE and not shiboken6.isValid(typed)
     qtbot.waitUntil(lambda: requests.form_built_ahead is not None, timeout=3000)
     form = open_form_from_card(qtbot, kiosk)
     assert form is not built and shiboken6.isValid(form)
-    editor = form.row("national_id").editor
+    editor = form.step("national_id").editor
     assert isinstance(editor, QLineEdit) and editor.text() == "" and not editor.isUndoAvailable()
     fill_valid(qtbot, form)
-    click(qtbot, find(form, "reviewButton"))
     click(qtbot, find(kiosk.window, "reviewConsent"))
     click(qtbot, find(kiosk.window, "submitButton"))
     assert kiosk.window.requests.receipt is not None
@@ -430,7 +566,7 @@ def test_after_the_warm_up_the_first_form_sets_up_no_qt_classes(
     monkeypatch.setattr(enum.EnumType, "_create_", counted)
     click(qtbot, find(window, "startRequestButton"))
     form = window.requests.form
-    assert form is not None and isinstance(form.row("address").editor, QPlainTextEdit)
+    assert form is not None and isinstance(form.step("address").editor, QPlainTextEdit)
     assert [name for name in made if name != "GestureType"] == [], made
 
 
@@ -459,10 +595,9 @@ def test_the_review_masks_the_national_id_until_the_citizen_asks_to_see_it(
     monkeypatch.setattr(review_screen, "SHOW_FOR_MS", 300)
     form = open_form(qtbot, kiosk)
     fill_valid(qtbot, form)
-    editor = form.row("national_id").editor
+    editor = form.step("national_id").editor
     assert isinstance(editor, QLineEdit) and editor.echoMode() == QLineEdit.EchoMode.Normal
     assert to_ascii_digits(editor.text()) == NATIONAL_ID, "whole while typed: the citizen checks as they type"
-    click(qtbot, find(form, "reviewButton"))
     review = kiosk.window.requests.review
     assert review is not None
     value, show = find(review, "reviewValue:national_id"), find(review, "showButton:national_id")
@@ -496,7 +631,7 @@ def test_the_review_masks_the_national_id_until_the_citizen_asks_to_see_it(
     assert value.text() == "\u2066001*****79\u2069" and not review.shown
     review.show()
     click(qtbot, find(review, "editButton"))  # back to the form and on to a new review: masked again
-    click(qtbot, find(kiosk.window.requests.form, "reviewButton"))
+    click(qtbot, find(kiosk.window.requests.form, "backToReviewButton"))
     again = kiosk.window.requests.review
     assert again is not None and again is not review
     assert find(again, "reviewValue:national_id").text() == "\u2066001*****79\u2069"
@@ -518,7 +653,6 @@ def test_the_receipt_shows_and_prints_no_run_of_the_national_id(
     kiosk.store.learn_server_key(opener.public_key)
     form = open_form(qtbot, kiosk)
     fill_valid(qtbot, form)
-    click(qtbot, find(form, "reviewButton"))
     click(qtbot, find(kiosk.window, "reviewConsent"))
     click(qtbot, find(kiosk.window, "submitButton"))
     receipt = kiosk.window.requests.receipt

@@ -13,13 +13,11 @@ keeps its size, and each of those widgets shows every word of its text.
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
-from datetime import date
 
 import pytest
-from PySide6.QtGui import QFontMetricsF
-from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QStyle, QStyleOptionFrame, QWidget
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from harness.citizen import Citizen, answer, child, press_keys, settle, tap
@@ -27,45 +25,11 @@ from kiosk.app.root import Kiosk
 from kiosk.core.tracking import make_tracking_code
 from kiosk.link.lookup import FOUND, MOBILE_LAST4, OFFLINE, TOO_MANY_TRIES, WRONG_DIGITS, LookupAnswer
 from kiosk.ui.shell import Page
+from tests.support.fit import assert_fits, assert_whole
 from tests.support.tracking import ScriptedLookup
 from tests.support.window import SCREEN_SIZE
 
 SCREENS = {"smallest": SCREEN_SIZE, "landscape": (1920, 1080), "portrait": (1080, 1920)}
-
-
-def assert_fits(window: QWidget, step: str, size: tuple[int, int] = SCREEN_SIZE) -> None:
-    hint = window.minimumSizeHint()
-    assert hint.width() <= size[0] and hint.height() <= size[1], f"{step} asks for {hint.toTuple()}"
-    assert window.size().toTuple() == size, f"{step}: the window grew to {window.size().toTuple()}"
-
-
-def assert_whole(widget: QWidget, step: str) -> None:
-    """``widget`` is on screen and shows every word of its text: a wrapped label is as tall as its
-    lines need and as wide as its longest word, a label of one line as wide as the line, a button
-    as its text and padding ask, a line edit as four of the language's widest digits."""
-    where = f"{step}: {widget.objectName()}"
-    assert widget.isVisible(), f"{where} is not shown"
-    if isinstance(widget, QLabel):
-        text = widget.text()
-        assert text.strip(), f"{where} is empty"
-        metrics = QFontMetricsF(widget.font())
-        room = widget.contentsRect().width()
-        if widget.wordWrap():
-            assert widget.heightForWidth(widget.width()) <= widget.height(), f"{where}: lines cut off: {text!r}"
-            widest = max(metrics.horizontalAdvance(word) for word in text.split())
-            assert math.ceil(widest) <= room, f"{where}: a word is wider than the label: {text!r}"
-        else:
-            assert math.ceil(metrics.horizontalAdvance(text)) <= room, f"{where}: cut off: {text!r}"
-    elif isinstance(widget, QPushButton):
-        hint = widget.sizeHint()
-        assert hint.width() <= widget.width() and hint.height() <= widget.height(), f"{where}: {widget.text()!r} cut"
-    elif isinstance(widget, QLineEdit):
-        option = QStyleOptionFrame()
-        widget.initStyleOption(option)
-        room = widget.style().subElementRect(QStyle.SubElement.SE_LineEditContents, option, widget).width()
-        digits = "۰۱۲۳۴۵۶۷۸۹" if widget.isRightToLeft() or "۰" in widget.text() else "0123456789"
-        widest = max(QFontMetricsF(widget.font()).horizontalAdvance(d * widget.maxLength()) for d in digits)
-        assert math.ceil(widest) <= room, f"{where}: {widget.maxLength()} digits need {widest:.0f} px, it has {room}"
 
 
 @pytest.mark.parametrize("language", ["fa", "en"])
@@ -101,13 +65,12 @@ def test_every_step_of_a_request_fits_the_screen(
     tap(child(window, "startRequestButton"))
     form = window.requests.form
     assert form is not None
-    today = date.today()
-    for row in form.rows:  # every question, optional ones too: each shows its keyboard, keypad or none
-        answer(form, row, today)
-        assert_fits(window, f"form, at {row.spec.id} ({row.spec.kind})")
-    tap(child(form, "reviewButton"))
+    for step in list(form.steps):  # every question, optional ones too: each with its keyboard, keypad or none
+        assert form.current is step, f"stayed at {form.current.spec.id}: {form.current.problem!r}"
+        assert_fits(window, f"form, at {step.spec.id} ({step.spec.kind})")
+        answer(form, step)
     review = window.requests.review
-    assert review is not None, form.last_check.problems if form.last_check else "no review"
+    assert review is not None, "no review"
     assert_fits(window, "review")
     tap(child(review, "reviewConsent"))
     tap(child(review, "submitButton"))
@@ -142,16 +105,10 @@ def test_what_keeps_personal_data_off_the_screen_fits_every_screen(
             tap(child(window, button))
 
     def at_the_screen_s_width() -> None:
-        """In portrait, the header alone asks more than 1080 pixels once Back and Home show (in
-        English, and with large text: its buttons' words and the date, apart from this change).
-        Hidden then, so what is measured here is measured at the screen's own width."""
-        if window.header.minimumSizeHint().width() > size[0]:
-            assert screen == "portrait", "the header fits every other screen"
-            assert window.pages.currentWidget().minimumSizeHint().width() <= size[0], "only the header"
-            window.header.hide()
-            qtbot.wait(20)  # the window's minimum follows
-            window.resize(*size)
-            qtbot.wait(20)
+        """The header fits every screen (it put its buttons on a second row in portrait, where
+        it asked 1,092 to 1,230 of 1,080 pixels): what is measured here is at the screen's width."""
+        assert window.header.minimumSizeHint().width() <= size[0], "the header fits"
+        assert window.width() == size[0]
 
     # The review: the national ID masked, then shown whole.
     citizen = Citizen(kiosk)
@@ -163,11 +120,9 @@ def test_what_keeps_personal_data_off_the_screen_fits_every_screen(
     window.open_form(service.id)
     form = window.requests.form
     assert form is not None
-    for row in form.rows:
-        answer(form, row, date.today())
-    tap(child(form, "reviewButton"))
+    citizen.fill(form)
     review = window.requests.review
-    assert review is not None, form.last_check.problems if form.last_check else "no review"
+    assert review is not None, f"stayed at {form.current.spec.id}"
     at_the_screen_s_width()
     field_id = next(iter(review.show_buttons))
     for step in ("review, the ID masked", "review, the ID shown"):
@@ -177,8 +132,6 @@ def test_what_keeps_personal_data_off_the_screen_fits_every_screen(
         assert_whole(review.show_buttons[field_id], step)
         tap(review.show_buttons[field_id])
     window.end_session()
-    window.header.show()
-    window.resize(*size)
     settle()
 
     # Track my request: every state of the second factor, and the reason given at the agency.
@@ -230,3 +183,117 @@ def test_what_keeps_personal_data_off_the_screen_fits_every_screen(
     assert_fits(window, "track, the reason given at the agency", size)
     assert_whole(track.details, "track, the reason given at the agency")
     assert not track.reason_box.isVisible()
+
+
+def fit_the_header(qtbot: QtBot, window: QWidget, size: tuple[int, int], screen: str) -> None:
+    """In portrait, the header alone asks more than 1080 pixels once Back and Home show (in
+    English, and with large text; not this change's to fix): hidden then, so that what is measured
+    is measured at the screen's own width."""
+    if window.header.minimumSizeHint().width() > size[0]:
+        assert screen == "portrait", "the header fits every other screen"
+        window.header.hide()
+        qtbot.wait(20)  # the window's minimum follows
+        window.resize(*size)
+        qtbot.wait(20)
+
+
+def start_session(kiosk: Kiosk, size: tuple[int, int], language: str, large_text: bool) -> None:
+    window = kiosk.window
+    window.resize(*size)
+    settle()
+    tap(window.attract)
+    if language != kiosk.localizer.language:
+        tap(child(window, "languageButton"))
+    if large_text:
+        tap(child(window, "largeTextButton"))
+
+
+def on_screen(widget: QWidget) -> QRect:
+    return QRect(widget.mapTo(widget.window(), QPoint(0, 0)), widget.size())
+
+
+def assert_in_sight(widget: QWidget, step: str, covers: list[QWidget]) -> None:
+    """``widget`` is whole on screen: all of it painted (no scroll area or edge cuts it), inside
+    the window, and no widget of ``covers`` (buttons, the keys) on any part of it."""
+    rect = on_screen(widget)
+    assert widget.visibleRegion().boundingRect() == widget.rect(), f"{step}: {widget.objectName()} is cut"
+    assert widget.window().rect().contains(rect), f"{step}: {widget.objectName()} runs off the window"
+    for other in covers:
+        if other.isVisible():
+            assert not on_screen(other).intersects(rect), f"{step}: {other.objectName()} covers {widget.objectName()}"
+
+
+@pytest.mark.parametrize("language", ["fa", "en"])
+@pytest.mark.parametrize("large_text", [False, True], ids=["usual-text", "large-text"])
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_the_review_s_confirmation_and_send_are_on_screen_without_scrolling(
+    qtbot: QtBot, kiosk: Kiosk, language: str, large_text: bool, screen: str
+) -> None:
+    size = SCREENS[screen]
+    window = kiosk.window
+    start_session(kiosk, size, language, large_text)
+    window.open_form("mazandaran-water.new-connection")  # nine answers: more than a screen holds in large text
+    form = window.requests.form
+    assert form is not None
+    Citizen(kiosk).fill(form)
+    review = window.requests.review
+    assert review is not None, f"stayed at {form.current.spec.id}"
+    fit_the_header(qtbot, window, size, screen)
+    assert_fits(window, "review", size)
+    for widget in (review.confirm, review.submit_button, review.edit_button):
+        assert not review.scroll.isAncestorOf(widget), "outside the answers that scroll"
+        assert_in_sight(widget, "review", [])
+    assert_whole(review.confirm.words, "review")
+    assert_whole(review.submit_button, "review")
+    assert review.confirm.height() >= 72 and review.submit_button.height() >= 64, "large targets"
+    tap(review.confirm)
+    tap(review.submit_button)
+    assert window.requests.receipt is not None
+
+
+REFUSED = [  # (service, question, what is typed: None for nothing)
+    ("mazandaran-water.new-connection", "mobile", "091234"),
+    ("mazandaran-water.new-connection", "address", "ع"),
+    ("mazandaran-water.new-connection", "national_id", "1234"),
+    ("mazandaran-water.new-connection", "connection_type", None),
+    ("mazandaran-water.new-connection", "agree_visit", None),
+    ("mazandaran-gas.meter-reading", "reading_date", None),
+]
+
+
+@pytest.mark.parametrize("language", ["fa", "en"])
+@pytest.mark.parametrize("large_text", [False, True], ids=["usual-text", "large-text"])
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_the_reason_an_answer_is_refused_is_whole_above_the_keys(
+    qtbot: QtBot, kiosk: Kiosk, language: str, large_text: bool, screen: str
+) -> None:
+    """Measured, not looked at: the reason under the question is all on screen, every line of it,
+    and neither «بعدی», «قبلی» nor the keys cover any part of it (the old form's error was cut in
+    half by its button bar)."""
+    size = SCREENS[screen]
+    window = kiosk.window
+    start_session(kiosk, size, language, large_text)
+    for service_id, field_id, typed in REFUSED:
+        if window.requests.form is None or window.requests.form.service.id != service_id:
+            window.open_form(service_id)
+            settle()
+        form = window.requests.form
+        assert form is not None
+        form.go_to(field_id)
+        settle()
+        if typed:
+            press_keys(form.current.editor, typed)
+        tap(child(form, "nextButton"))
+        step = form.current
+        where = f"{service_id} {field_id}"
+        assert step.spec.id == field_id and step.problem, f"{where}: refused, and says why"
+        fit_the_header(qtbot, window, size, screen)
+        assert_fits(window, where, size)
+        covers = [form.next_button, form.previous_button, form.review_button, form.keys]
+        assert form.scroll.verticalScrollBar().maximum() == 0, f"{where}: the question scrolls"
+        for widget in (step.error, step.label, step.help):
+            if widget is not None:
+                assert_whole(widget, where)
+                assert_in_sight(widget, where, covers)
+        if step.editor is not None:
+            assert_in_sight(step.editor, where, covers)

@@ -57,7 +57,7 @@ def test_wrong_pins_then_the_lockout_then_the_right_pin(qtbot: QtBot, kiosk: Kio
     pad = kiosk.window.staff.pin_pad
     tap_corner(qtbot, kiosk, 5)
     enter_pin(qtbot, kiosk, "111999")
-    assert pad.message.text() == "کد ورود نادرست است."
+    assert pad.message.text() == "رمز نادرست است."
     assert pad.field.text() == "", "a PIN never stays in the field"
     for _ in range(4):
         enter_pin(qtbot, kiosk, "111999")

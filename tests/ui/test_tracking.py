@@ -30,7 +30,7 @@ from tests.support.window import click, find, type_text
 
 CODE = make_tracking_code(1, 5)
 REASON = "سند مالکیت پیوست نشده است"
-PROMPT = "برای دیدن توضیح دستگاه، چهار رقم آخر شماره همراهی را که در درخواست نوشته‌اید وارد کنید."
+PROMPT = "برای دیدن توضیح اداره، چهار رقم آخر شماره همراهی را که در درخواست نوشته‌اید وارد کنید."
 
 
 def withheld(kiosk: Kiosk, second_factor: str | None = MOBILE_LAST4) -> LookupAnswer:
@@ -76,7 +76,7 @@ def test_the_agency_s_reason_is_shown_once_the_mobile_s_last_four_digits_match(
     screen = open_track(qtbot, kiosk, lookup, monkeypatch)
 
     # The status as before, and what to type to see the reason.
-    assert screen.status.text() == "درخواست از سوی دستگاه مربوط پذیرفته نشد."
+    assert screen.status.text() == "درخواست از سوی اداره مربوط پذیرفته نشد."
     assert "خدمت:" in screen.details.text() and "آخرین تغییر:" in screen.details.text()
     assert REASON not in screen.details.text() and "توضیح" not in screen.details.text()
     assert screen.reason_box.isVisible() and screen.reason_prompt.text() == PROMPT
@@ -96,7 +96,7 @@ def test_the_agency_s_reason_is_shown_once_the_mobile_s_last_four_digits_match(
     assert screen.reason_message.text() == (
         "این رقم‌ها با شماره همراه درخواست یکی نیست. لطفاً آن‌ها را بررسی کنید و دوباره امتحان کنید."
     )
-    assert screen.status.text() == "درخواست از سوی دستگاه مربوط پذیرفته نشد." and screen.reason_box.isVisible()
+    assert screen.status.text() == "درخواست از سوی اداره مربوط پذیرفته نشد." and screen.reason_box.isVisible()
     assert digits.text() == "۱۲۳۴" and digits.selectedText() == "۱۲۳۴"
     on_keypad(qtbot, screen, "5")  # the next digit starts again, and the message goes
     assert digits.text() == "۵" and not screen.reason_message.isVisible()
@@ -105,7 +105,7 @@ def test_the_agency_s_reason_is_shown_once_the_mobile_s_last_four_digits_match(
 
     # The reason, where it always was; the digits have done their job.
     assert lookup.asked[-1] == (CODE, "۵۶۷۸")
-    assert f"توضیح دستگاه: {REASON}" in screen.details.text()
+    assert f"توضیح اداره: {REASON}" in screen.details.text()
     assert not screen.reason_box.isVisible() and digits.text() == ""
 
     # A tap on the code field points the keypad back at it.
@@ -133,7 +133,7 @@ def test_too_few_digits_ask_nobody_and_too_many_tries_say_when_to_come_back(
     assert screen.reason_problem == TOO_MANY_TRIES
     assert screen.reason_message.text() == "تعداد تلاش‌های نادرست زیاد شد. لطفاً ۱۵ دقیقه دیگر دوباره امتحان کنید."
     assert not screen.digits_row.isVisible() and find(screen, "mobileDigitsField").text() == ""
-    assert screen.status.text() == "درخواست از سوی دستگاه مربوط پذیرفته نشد."
+    assert screen.status.text() == "درخواست از سوی اداره مربوط پذیرفته نشد."
 
     click(qtbot, find(kiosk.window, "languageButton"))
     assert screen.reason_message.text() == "Too many wrong tries. Please try again in 15 minutes."
@@ -154,7 +154,7 @@ def test_a_server_that_cannot_be_asked_keeps_the_status_and_the_entry(
         ask_reason(qtbot, screen)
         assert screen.reason_problem == OFFLINE
         assert screen.reason_message.text() == "سامانه مرکزی اکنون در دسترس نیست. لطفاً کمی بعد دوباره امتحان کنید."
-        assert screen.reason_box.isVisible() and screen.status.text() == "درخواست از سوی دستگاه مربوط پذیرفته نشد."
+        assert screen.reason_box.isVisible() and screen.status.text() == "درخواست از سوی اداره مربوط پذیرفته نشد."
         assert find(screen, "mobileDigitsField").text() == "۱۲۳۴"
     ask_reason(qtbot, screen)
     assert screen.reason_message.text() == "تعداد تلاش‌های نادرست زیاد شد. لطفاً بعداً دوباره امتحان کنید."
@@ -165,7 +165,7 @@ def test_a_reason_no_kiosk_may_show_is_said_to_come_from_the_agency(
 ) -> None:
     screen = open_track(qtbot, kiosk, ScriptedLookup(withheld(kiosk, second_factor=None)), monkeypatch)
     assert screen.details.text().endswith(
-        "توضیح دستگاه در پیشخوان نشان داده نمی‌شود. دستگاه آن را حضوری یا با پیامک به اطلاع شما می‌رساند."
+        "توضیح اداره در این کیوسک نشان داده نمی‌شود. اداره آن را حضوری یا با پیامک به شما می‌گوید."
     )
     assert not screen.reason_box.isVisible()
 
@@ -175,7 +175,7 @@ def test_an_older_server_s_reason_is_shown_as_before(
 ) -> None:
     older = replace(withheld(kiosk), reason=REASON, reason_withheld=False, second_factor=None)
     screen = open_track(qtbot, kiosk, ScriptedLookup(older), monkeypatch)
-    assert screen.details.text().endswith(f"توضیح دستگاه: {REASON}")
+    assert screen.details.text().endswith(f"توضیح اداره: {REASON}")
     assert not screen.reason_box.isVisible()
 
 

@@ -12,9 +12,10 @@ from kiosk.ui.ahead import Step, unattended
 from kiosk.ui.i18n import Localizer
 from kiosk.ui.icons import IconSet
 from kiosk.ui.theme import tint
+from kiosk.ui.widgets.labels import with_room_for_tails
 from kiosk.ui.widgets.offscreen import paint_off_screen
 from kiosk.ui.widgets.screen import Screen
-from kiosk.ui.widgets.scrolling import touch_scroll_area
+from kiosk.ui.widgets.scrolling import to_top, touch_scroll_area
 from kiosk.ui.widgets.tiles import ServiceTile
 
 
@@ -35,13 +36,13 @@ class AgencyScreen(Screen):
         self.icon = QLabel()
         self.icon.setFixedSize(96, 96)
         self.icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.title = QLabel()
+        self.title = with_room_for_tails(QLabel())
         self.title.setObjectName("screenTitle")
         self.title.setWordWrap(True)
-        self.about = QLabel()
+        self.about = with_room_for_tails(QLabel())
         self.about.setObjectName("screenSubtitle")
         self.about.setWordWrap(True)
-        self.contact = QLabel()
+        self.contact = with_room_for_tails(QLabel())
         self.contact.setObjectName("tileMeta")
         heading_text = QVBoxLayout()
         heading_text.setSpacing(6)
@@ -53,7 +54,7 @@ class AgencyScreen(Screen):
         heading.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
         heading.addLayout(heading_text, 1)
 
-        self.list_title = QLabel()
+        self.list_title = with_room_for_tails(QLabel())
         self.list_title.setObjectName("sectionTitle")
         self._list_host = host = QWidget()
         self._list = QVBoxLayout(host)
@@ -66,7 +67,8 @@ class AgencyScreen(Screen):
         layout.setSpacing(18)
         layout.addLayout(heading)
         layout.addWidget(self.list_title)
-        layout.addWidget(touch_scroll_area(host), 1)
+        self.scroll = touch_scroll_area(host)
+        layout.addWidget(self.scroll, 1)
 
     def show_agency(self, agency: Agency, currency: str) -> None:
         self.agency = agency
@@ -91,6 +93,7 @@ class AgencyScreen(Screen):
             spare.hide()
         self._tiles = self._made[: len(agency.services)]
         self.retranslate()
+        to_top(self.scroll)  # every agency's list starts at its first service, for every citizen
 
     @property
     def service_tiles(self) -> list[ServiceTile]:
@@ -107,7 +110,8 @@ class AgencyScreen(Screen):
             contact.append(self.tr("Call centre: %1").replace("%1", self._localizer.address(agency.phone)))
         if agency.web:
             contact.append(self._localizer.address(agency.web.removeprefix("https://")))
-        self.contact.setText("   ·   ".join(contact))
+        # One under the other: a "·" between them read as a zero after the phone number's digits.
+        self.contact.setText("\n".join(contact))
         self.contact.setVisible(bool(contact))
         count = self._localizer.number(len(agency.services))
         self.list_title.setText(self.tr("Online services (%1)").replace("%1", count))

@@ -10,6 +10,7 @@ from kiosk.core.catalog import Catalog
 from kiosk.core.profiles import DemoProfile
 from kiosk.ui.i18n import Localizer
 from kiosk.ui.icons import IconSet
+from kiosk.ui.widgets.labels import with_room_for_tails
 from kiosk.ui.widgets.screen import Screen
 
 SLIDE_MS = 5000
@@ -36,7 +37,11 @@ class AttractScreen(Screen):
         self.icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.slide_title = self._label("attractSlideTitle")
         self.slide_text = self._label("attractSlideText")
+        # One line, as wide as its words and padding: word-wrapped and centred, Qt laid it out at
+        # the width it guessed and the height of one line at the screen's width, and cut its last
+        # word off («برای شروع، صفحه را لمس», "Touch the screen to").
         self.prompt = self._label("attractPrompt")
+        self.prompt.setWordWrap(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(64, 48, 64, 48)
         layout.setSpacing(18)
@@ -55,7 +60,7 @@ class AttractScreen(Screen):
         self._timer.timeout.connect(self._next_slide)
 
     def _label(self, name: str) -> QLabel:
-        label = QLabel()
+        label = with_room_for_tails(QLabel())
         label.setObjectName(name)
         label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         label.setWordWrap(True)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QFocusEvent, QResizeEvent
+from PySide6.QtGui import QFocusEvent, QFontMetricsF, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
-    QGridLayout,
     QHBoxLayout,
     QLineEdit,
     QPushButton,
@@ -24,21 +24,22 @@ from kiosk.core.search import CatalogSearch, SearchResult
 from kiosk.ui.ahead import Step, unattended
 from kiosk.ui.i18n import Localizer
 from kiosk.ui.icons import IconSet
+from kiosk.ui.widgets.agency_grid import AgencyGrid
 from kiosk.ui.widgets.finger import when_finger_lifts
 from kiosk.ui.widgets.keyboard import OnScreenKeyboard
+from kiosk.ui.widgets.labels import WrappingLabel
 from kiosk.ui.widgets.mirroring import visual_rect
 from kiosk.ui.widgets.offscreen import paint_off_screen
-from kiosk.ui.widgets.results import SHOWN, SearchResults, WrappingLabel
+from kiosk.ui.widgets.results import SHOWN, SearchResults
 from kiosk.ui.widgets.screen import Screen
 from kiosk.ui.widgets.scrolling import touch_scroll_area
 from kiosk.ui.widgets.tiles import AgencyTile
 
-TILE_MIN_WIDTH = 290
-
-
 # Focus leaving the search field for another control (not for a popup or another window).
 _FOCUS_MOVED_ON = (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason, Qt.FocusReason.MouseFocusReason)
 
+
+PLACEHOLDER_RESERVE_PX = 60
 
 # What work done ahead types in the search field: alef is in nearly every Persian name, so the
 # search lists as many tiles as it can.
@@ -60,7 +61,6 @@ class HomeScreen(Screen):
         self._profile: DemoProfile | None = None
         self._search: CatalogSearch | None = None
         self._tiles: list[AgencyTile] = []
-        self._columns = 0
 
         self.search_field = QLineEdit()
         self.search_field.setObjectName("searchField")
@@ -93,10 +93,7 @@ class HomeScreen(Screen):
 
         search_row = _Row(self.search_field, self.clear_button, self.track_button)
 
-        self._grid_host = QWidget()
-        self._grid = QGridLayout(self._grid_host)
-        self._grid.setSpacing(20)
-        self._grid.setContentsMargins(0, 0, 0, 0)
+        self.grid = AgencyGrid(localizer, icons)  # every agency at once, or pages of them
         # Tiles are kept between keystrokes (they hold catalog text, nothing the citizen typed):
         # typing one more letter re-fills the same few tiles, so each tap answers at once.
         self.results = SearchResults(localizer, icons)
@@ -104,11 +101,11 @@ class HomeScreen(Screen):
         self.results.service_chosen.connect(self.service_chosen)
         self.no_results = self.results.no_results
 
-        self.pages = _Pages(touch_scroll_area(self._grid_host), touch_scroll_area(self.results))
+        self.pages = _Pages(self.grid, touch_scroll_area(self.results))
 
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(40, 24, 40, 24)
-        layout.setSpacing(18)
+        layout.setContentsMargins(40, 16, 40, 16)
+        layout.setSpacing(14)
         # The greeting and the accessibility toggles make way for the keyboard while a citizen
         # types: with both, the home screen needs 778 pixels, more than a 768-pixel screen has.
         self.greeting_row = QWidget()
@@ -143,11 +140,10 @@ class HomeScreen(Screen):
             shiboken6.delete(tile)
         self._tiles = []
         for agency in catalog.agencies:
-            tile = AgencyTile(agency, self._localizer, self._icons, self._grid_host)
+            tile = AgencyTile(agency, self._localizer, self._icons, self.grid)
             tile.clicked.connect(lambda _=False, a=agency.id: self.agency_chosen.emit(a))
             self._tiles.append(tile)
-        self._columns = 0
-        self._layout_grid()
+        self.grid.set_tiles(self._tiles)
         self.clear_search()
         self.retranslate()
 
@@ -218,6 +214,7 @@ class HomeScreen(Screen):
         self.keyboard.hide()
         self.keyboard.set_letters("fa")
         self.greeting_row.show()
+        self.grid.turn_to(0)  # the next citizen, or one who tapped Home, starts at the first page
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.search_field:
@@ -233,7 +230,21 @@ class HomeScreen(Screen):
                     when_finger_lifts(QApplication.focusWidget(), self._search_left)
                 else:
                     self._search_left()
+            elif kind in (QEvent.Type.Resize, QEvent.Type.FontChange, QEvent.Type.StyleChange):
+                self._fit_placeholder()
         return False
+
+    def _fit_placeholder(self) -> None:
+        """The example searches, when the field has room for them; else only "Search services"
+        (in portrait with large text, the examples were cut at «گذرنامه، …»)."""
+        field = self.search_field
+        whole = self.tr("Search services, e.g. water bill, passport, postal code")
+        # The field's padding and border (52 pixels) and the magnifier beside the text.
+        room = field.width() - PLACEHOLDER_RESERVE_PX - sum(g.width() for g in field.findChildren(QToolButton))
+        fits = math.ceil(QFontMetricsF(field.font()).horizontalAdvance(whole)) <= room
+        text = whole if fits else self.tr("Search services")
+        if field.placeholderText() != text:
+            field.setPlaceholderText(text)
 
     def _search_left(self) -> None:
         if not self.search_field.hasFocus():
@@ -243,24 +254,6 @@ class HomeScreen(Screen):
     @property
     def agency_tiles(self) -> list[AgencyTile]:
         return list(self._tiles)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._layout_grid()
-
-    def _layout_grid(self) -> None:
-        width = max(self.pages.width(), TILE_MIN_WIDTH)
-        columns = max(2, min(6, width // TILE_MIN_WIDTH))
-        if columns == self._columns:
-            return
-        self._columns = columns
-        for tile in self._tiles:
-            self._grid.removeWidget(tile)
-        for index, tile in enumerate(self._tiles):
-            self._grid.addWidget(tile, index // columns, index % columns)
-        for column in range(6):
-            self._grid.setColumnStretch(column, 1 if column < columns else 0)
-        self._grid.setRowStretch(len(self._tiles) // columns + 1, 1)
 
     # --- search ----------------------------------------------------------------------------
 
@@ -279,7 +272,7 @@ class HomeScreen(Screen):
 
     def retranslate(self) -> None:
         self.greeting.setText(self.tr("Choose an agency, or search for what you need"))
-        self.search_field.setPlaceholderText(self.tr("Search services, e.g. water bill, passport, postal code"))
+        self._fit_placeholder()
         self.search_field.setAccessibleName(self.tr("Search services"))
         self.clear_button.setAccessibleName(self.tr("Clear search"))
         self.track_button.setText(self.tr("Follow a request"))
@@ -291,6 +284,7 @@ class HomeScreen(Screen):
         self.results.retranslate()
         for tile in self._tiles:
             tile.retranslate()
+        self.grid.retranslate()
         if self.search_field.text().strip():
             self._on_query(self.search_field.text())
 

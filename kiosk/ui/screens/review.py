@@ -10,17 +10,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.core.catalog import Agency, Service
-from kiosk.core.forms import FormField, Value, format_jalali
+from kiosk.core.forms import FormField, Value
 from kiosk.core.persian import for_persian_display, isolate_ltr
 from kiosk.ui.i18n import Localizer
-from kiosk.ui.widgets.checkbox import TouchCheckBox
 from kiosk.ui.widgets.screen import Screen
 from kiosk.ui.widgets.scrolling import reuse_scroll_area
+from kiosk.ui.widgets.tick import BigTick
 
 # Kinds shown masked until the citizen taps Show. The forms have no legal-entity ID or Sheba
 # kind (``kiosk.core.forms.FIELD_KINDS``); one added would be masked here too. A mobile number
@@ -52,8 +52,9 @@ def display_value(spec: FormField, value: Value | None, localizer: Localizer, sh
     # A number is a left-to-right island; in Persian the line itself stays right-to-left (RLM
     # first), so it lines up under the other answers instead of jumping to the left edge.
     line_start = "\u200f" if localizer.language == "fa" else ""
-    if spec.kind == "jalali_date":
-        return line_start + isolate_ltr(localizer.digits(format_jalali(date.fromisoformat(str(value)))))
+    if spec.kind == "jalali_date":  # in words, as the date picker said it: «سه‌شنبه ۱۸ آذر ۱۴۰۵»
+        day = date.fromisoformat(str(value))
+        return localizer.today(QDate(day.year, day.month, day.day))
     if spec.uses_keypad:
         digits = str(value) if shown or spec.kind not in MASKED_KINDS else masked(str(value))
         return line_start + isolate_ltr(localizer.digits(digits))
@@ -106,6 +107,7 @@ class ReviewScreen(Screen):
         column.setContentsMargins(0, 0, 12, 0)
         column.setSpacing(16)
         self.scroll = reuse_scroll_area(scroll, host, self)  # host still empty: nothing to restyle
+        self.scroll.setMinimumHeight(80)  # the answers give way: the confirmation and "send" stay
         layout.addWidget(self.scroll, 1)
 
         card = QFrame(host)
@@ -153,13 +155,19 @@ class ReviewScreen(Screen):
         self.demo_note.setObjectName("demoNote")
         self.demo_note.setWordWrap(True)
         self.demo_note.setVisible(demo)
-        self.confirm = TouchCheckBox(host)
+        column.addWidget(card)
+        column.addWidget(self.demo_note)
+        column.addStretch(1)
+
+        # The confirmation and "send" stay on screen below the answers, however many they are:
+        # the answers scroll, these never do.
+        self.confirm = BigTick(self)
         self.confirm.setObjectName("reviewConsent")
         self.confirm.toggled.connect(self._update_submit)
-        self.edit_button = QPushButton(host)
+        self.edit_button = QPushButton(self)
         self.edit_button.setObjectName("editButton")
         self.edit_button.clicked.connect(self.edit_requested)
-        self.submit_button = QPushButton(host)
+        self.submit_button = QPushButton(self)
         self.submit_button.setObjectName("submitButton")
         self.submit_button.setProperty("role", "primary")
         self.submit_button.clicked.connect(self._submit)
@@ -168,12 +176,8 @@ class ReviewScreen(Screen):
         buttons.addWidget(self.edit_button)
         buttons.addStretch(1)
         buttons.addWidget(self.submit_button)
-
-        column.addWidget(card)
-        column.addWidget(self.demo_note)
-        column.addWidget(self.confirm)
-        column.addLayout(buttons)
-        column.addStretch(1)
+        layout.addWidget(self.confirm)
+        layout.addLayout(buttons)
         self._update_submit()
         self.retranslate()
 

@@ -21,16 +21,17 @@ from kiosk.core.catalog import Agency, Catalog, Channel, Service
 from kiosk.ui.ahead import Step, unattended
 from kiosk.ui.i18n import Localizer
 from kiosk.ui.icons import IconSet
+from kiosk.ui.widgets.labels import with_room_for_tails
 from kiosk.ui.widgets.offscreen import paint_off_screen
 from kiosk.ui.widgets.qr import QrView
 from kiosk.ui.widgets.screen import Screen
-from kiosk.ui.widgets.scrolling import touch_scroll_area
+from kiosk.ui.widgets.scrolling import to_top, touch_scroll_area
 
 _CHANNEL_ICONS = {"web": "web", "app": "mobile", "ussd": "ussd", "phone": "telecom"}
 
 
 def _label(name: str, wrap: bool = True, parent: QWidget | None = None) -> QLabel:
-    label = QLabel(parent)
+    label = with_room_for_tails(QLabel(parent))
     label.setObjectName(name)
     label.setWordWrap(wrap)
     label.setTextFormat(Qt.TextFormat.PlainText)
@@ -83,8 +84,13 @@ class ServiceScreen(Screen):
         self.request_button.setObjectName("startRequestButton")
         self.request_button.setProperty("role", "primary")
         self.request_button.clicked.connect(self._start_request)
+        # The note under the button wraps at the button's width. With a maximum width of its own
+        # instead, Qt gave it the height of its lines at the column's width, and with large text
+        # its third line was cut off, its first under the button.
         self.request_note = _label("hint")
-        self.request_note.setMaximumWidth(420)
+        policy = self.request_note.sizePolicy()
+        policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored)
+        self.request_note.setSizePolicy(policy)
         for widget in (self.fee_label, self.fee_value, self.time_label, self.time_value):
             side_layout.addWidget(widget)
         side_layout.addSpacing(12)
@@ -95,13 +101,14 @@ class ServiceScreen(Screen):
 
         columns = QHBoxLayout()
         columns.setSpacing(24)
-        columns.addWidget(touch_scroll_area(content), 1)
+        self.scroll = touch_scroll_area(content)
+        columns.addWidget(self.scroll, 1)
         # On a short screen the panel scrolls instead of making the window taller than the screen. It
         # takes the column's whole height: aligned to the top it kept the height QScrollArea measured
         # first (its size hint is cached), and cut the QR code off at 1366x768.
-        side_scroll = touch_scroll_area(side)
-        side_scroll.setFixedWidth(side.width() + 20)
-        columns.addWidget(side_scroll, 0)
+        self.side_scroll = touch_scroll_area(side)
+        self.side_scroll.setFixedWidth(side.width() + 20)
+        columns.addWidget(self.side_scroll, 0)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(40, 24, 40, 24)
@@ -131,6 +138,8 @@ class ServiceScreen(Screen):
         self._currency = currency
         self.qr.set_data(service.online_address or "")
         self.retranslate()
+        for area in (self.scroll, self.side_scroll):  # every card starts at its top, for every citizen
+            to_top(area)
 
     def retranslate(self) -> None:
         if self.service is None or self._agency is None:

@@ -15,8 +15,8 @@ import math
 from datetime import datetime
 
 from PySide6.QtCore import QDateTime, QEvent, QObject, Qt, QTimeZone, Signal
-from PySide6.QtGui import QFocusEvent, QMouseEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QFocusEvent, QFontMetricsF, QMouseEvent, QResizeEvent
+from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.core.catalog import Catalog
 from kiosk.core.persian import for_persian_display
@@ -49,6 +49,8 @@ def _moment(iso: str) -> QDateTime:
 ASKING = "asking"  # asked the server, waiting
 INCOMPLETE = "incomplete"  # fewer than 4 digits typed: nobody asked
 # ... or the answer's kind: WRONG_DIGITS, TOO_MANY_TRIES, OFFLINE
+
+CODE_FIELD_FRAME_PX = 2 * 20 + 2 * 2 + 8  # the code field's padding and border, and a little room
 
 
 class TrackScreen(Screen):
@@ -105,7 +107,7 @@ class TrackScreen(Screen):
         result_layout.addStretch(1)
         self.result.hide()
 
-        entry = QHBoxLayout()
+        self._entry = entry = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         entry.setSpacing(16)
         entry.addWidget(self.code_field, 1)
         entry.addWidget(self.check_button)
@@ -126,6 +128,21 @@ class TrackScreen(Screen):
         layout.addWidget(self.intro)
         layout.addLayout(columns, 1)
         self.retranslate()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_entry()
+
+    def _fit_entry(self) -> None:
+        """The check button beside the code field, or under it when the column beside the keypad
+        cannot hold both with a whole code: in portrait with large text the field kept 329 of the
+        360 pixels a code needs, and a code typed in it scrolled out of sight."""
+        code = QFontMetricsF(self.code_field.font()).horizontalAdvance(self.code_field.placeholderText())
+        need = math.ceil(code) + CODE_FIELD_FRAME_PX + self._entry.spacing() + self.check_button.sizeHint().width()
+        room = self.width() - 80 - 32 - self.keypad.width()  # the screen's margins, the keypad and the gap to it
+        direction = QBoxLayout.Direction.LeftToRight if need <= room else QBoxLayout.Direction.TopToBottom
+        if self._entry.direction() != direction:
+            self._entry.setDirection(direction)
 
     def _reason_entry(self) -> QWidget:
         """The second factor: a line saying what to type, 4 digits on the keypad, a button, and a

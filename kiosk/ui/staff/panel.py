@@ -276,7 +276,8 @@ class StaffPanel(QWidget):
         elif view.paused:
             facts.append(self.tr("Delivery paused: %1").replace("%1", isolate(view.paused)))
         self.queue_facts.setText("\n".join(facts))
-        self.rejected.setText("\n".join(f"{code} · {service}: {reason}" for code, service, reason in view.rejected))
+        # A dash after the code: a "·" after its digits read as one more zero.
+        self.rejected.setText("\n".join(f"{code} — {service}: {reason}" for code, service, reason in view.rejected))
         self.rejected.setVisible(bool(view.rejected))
         self.kiosk_facts.setText(
             "\n".join(

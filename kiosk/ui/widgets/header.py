@@ -1,4 +1,10 @@
-"""The bar across the top of every screen but the attract loop: brand, date, Back, Home, language."""
+"""The bar across the top of every screen but the attract loop: brand, date, Back, Home, language.
+
+It keeps its size when a citizen chooses large text (its stylesheet's sizes are marked ``fixed``,
+``kiosk.ui.theme``): its buttons are large already (72 pixels, 16 points, bold), and its title is
+the kiosk's name, not something to read to use it. Scaled, the bar alone asked 1,592 pixels of a
+1,366-pixel screen: its title was shortened to «پیشخوان خدمات ال…».
+"""
 
 from __future__ import annotations
 
@@ -6,31 +12,30 @@ import math
 
 from PySide6.QtCore import QDate, QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFontMetricsF, QResizeEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLayout, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.core.profiles import DemoProfile
 from kiosk.ui.i18n import Localizer
 from kiosk.ui.icons import IconSet, svg_pixmap
 from kiosk.ui.theme import TOUCH_TARGET_PX
+from kiosk.ui.widgets.labels import with_room_for_tails
 
 
 class _Title(QLabel):
-    """The profile's title, shortened with an ellipsis when the bar has no room for all of it.
-
-    With large text, Back and Home shown, the whole title made the bar 1,460 pixels wide: the
-    window grew past a 1,366-pixel screen and the buttons' words were cut. The title is what can
-    give way; the buttons keep their words.
-    """
+    """The profile's title, shortened with an ellipsis only when even a row of its own is too
+    narrow for it (``Header`` moves the buttons to a second row first): the last resort."""
 
     SHORTEST_PX = 160
 
     def __init__(self) -> None:
         super().__init__()
         self._whole = ""
+        self._measured: tuple[tuple[str, str], int] = (("", ""), 0)
 
     def set_title(self, text: str) -> None:
         self._whole = text
         self.setAccessibleName(text)
+        self.updateGeometry()
         self._fit()
 
     @property
@@ -44,7 +49,10 @@ class _Title(QLabel):
 
     def _whole_width(self) -> int:
         # Rounded up, and a pixel over: at exactly its rounded width the text would be elided.
-        return math.ceil(QFontMetricsF(self.font()).horizontalAdvance(self._whole)) + 1
+        key = (self._whole, self.font().key())
+        if self._measured[0] != key:
+            self._measured = (key, math.ceil(QFontMetricsF(self.font()).horizontalAdvance(self._whole)) + 1)
+        return self._measured[1]
 
     def minimumSizeHint(self) -> QSize:
         return QSize(min(self.SHORTEST_PX, self.sizeHint().width()), super().minimumSizeHint().height())
@@ -68,7 +76,22 @@ class _Title(QLabel):
             self.setText(shown)
 
 
+SPACING_PX = 18
+MARGINS_PX = (24, 12)  # left and right, top and bottom
+ROW_PX = TOUCH_TARGET_PX + 12  # a row of the bar: a button and room around it
+BEFORE_DATE_PX = 12
+
+
 class Header(QFrame):
+    """One row: logo, title, demo badge, then language, Back, Home, and the date at the far end.
+
+    When one row is too narrow for all of them with the whole title (a portrait screen: the bar
+    asked 1,092 to 1,230 pixels of a 1,080-pixel one, and the window grew past the screen), the
+    buttons go to a second row of their own, at the same end, and the bar grows taller: a portrait
+    screen has height to spare. The bar asks for no more width than its two rows need
+    (``minimumSizeHint``), so the window never grows while it rearranges.
+    """
+
     back_requested = Signal()
     home_requested = Signal()
     language_requested = Signal(str)
@@ -76,7 +99,6 @@ class Header(QFrame):
     def __init__(self, localizer: Localizer, icons: IconSet, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("header")
-        self.setFixedHeight(TOUCH_TARGET_PX + 36)
         self._localizer = localizer
         self._icons = icons
         self._profile: DemoProfile | None = None
@@ -84,31 +106,41 @@ class Header(QFrame):
         self.logo = QLabel()
         self.logo.setObjectName("headerLogo")
         self.logo.setFixedSize(72, 72)
-        self.title = _Title()
+        self.title = with_room_for_tails(_Title())
         self.title.setObjectName("headerTitle")
         self.demo_badge = QLabel()
         self.demo_badge.setObjectName("demoBadge")
-        self.date = QLabel()
+        self.date = with_room_for_tails(QLabel())
         self.date.setObjectName("headerDate")
 
         self.back_button = self._button("backButton", self.back_requested.emit)
         self.home_button = self._button("homeButton", self.home_requested.emit)
         self.language_button = self._button("languageButton", self._switch_language)
+        self._buttons = (self.language_button, self.back_button, self.home_button)
 
-        row = QHBoxLayout(self)
-        row.setContentsMargins(24, 12, 24, 12)
-        row.setSpacing(18)
-        row.addWidget(self.logo)
-        row.addWidget(self.title)
-        row.addWidget(self.demo_badge, 0, Qt.AlignmentFlag.AlignVCenter)
-        row.addStretch(1)
-        row.addWidget(self.language_button)
-        row.addWidget(self.back_button)
-        row.addWidget(self.home_button)
-        row.addSpacing(12)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(MARGINS_PX[0], MARGINS_PX[1], MARGINS_PX[0], MARGINS_PX[1])
+        column.setSpacing(0)
+        # The bar's minimum is its own (``minimumSizeHint``), not what its rows ask as they are now.
+        column.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        self._top = top = QHBoxLayout()
+        top.setSpacing(SPACING_PX)
+        top.addWidget(self.logo)
+        top.addWidget(self.title)
+        top.addWidget(self.demo_badge, 0, Qt.AlignmentFlag.AlignVCenter)
+        top.addStretch(1)
+        top.addSpacing(BEFORE_DATE_PX)
         # The date at the far end: in Persian that is the top-left corner, where the staff
         # gesture's five taps land (see ``kiosk.ui.lockdown``), and a button there would take them.
-        row.addWidget(self.date)
+        top.addWidget(self.date)
+        self._bottom = bottom = QHBoxLayout()
+        bottom.setSpacing(SPACING_PX)
+        bottom.addStretch(1)
+        column.addLayout(top)
+        column.addLayout(bottom)
+        self._one_row: bool | None = None
+        self._asked: dict[tuple[str, str, str, bool], int] = {}
+        self._arrange(one_row=True)
 
         # The date changes at midnight while a lobby kiosk runs for weeks.
         self._clock = QTimer(self)
@@ -116,6 +148,81 @@ class Header(QFrame):
         self._clock.timeout.connect(self._refresh_date)
         self._clock.start()
         self._shown_date = QDate()
+
+    # --- one row or two ----------------------------------------------------------------------
+
+    @property
+    def one_row(self) -> bool:
+        """Whether the buttons share the row of the title and the date."""
+        return bool(self._one_row)
+
+    def _asks(self, widget: QWidget) -> int:
+        """The width a widget of the bar asks for (none of them shrinks but the title), kept for
+        its text and font: the bar asks at every layout pass, and a button's size hint through
+        the stylesheet is not cheap (~1.6 ms a tap, asked afresh)."""
+        key = (widget.objectName(), _text(widget), widget.font().key(), widget.isHidden())
+        width = self._asked.get(key)
+        if width is None:
+            if len(self._asked) > 64:
+                self._asked.clear()
+            width = self._asked[key] = widget.sizeHint().expandedTo(widget.minimumSize()).width()
+        return width
+
+    def _width(self, buttons: bool, whole_title: bool) -> int:
+        """What a row asks for: with or without the buttons, the title whole or at its shortest."""
+        shown = [w for w in (self.logo, self.title, self.demo_badge, self.date) if not w.isHidden()]
+        if buttons:
+            shown += [b for b in self._buttons if not b.isHidden()]
+        widths = [self.title.minimumSizeHint().width() if w is self.title and not whole_title else self._asks(w)
+                  for w in shown]  # fmt: skip
+        frame = self.contentsMargins()
+        margins = 2 * MARGINS_PX[0] + frame.left() + frame.right()
+        return sum(widths) + SPACING_PX * (len(widths) - 1) + BEFORE_DATE_PX + margins
+
+    def _buttons_width(self) -> int:
+        widths = [self._asks(b) for b in self._buttons if not b.isHidden()]
+        frame = self.contentsMargins()
+        return sum(widths) + SPACING_PX * (len(widths) - 1) + 2 * MARGINS_PX[0] + frame.left() + frame.right()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
+            self._asked.clear()  # a stylesheet may change a button's padding, not only its font
+
+    def minimumSizeHint(self) -> QSize:
+        width = max(self._width(buttons=False, whole_title=False), self._buttons_width())
+        return QSize(width, self.height())
+
+    def sizeHint(self) -> QSize:
+        return QSize(self._width(buttons=True, whole_title=True), self.height())
+
+    def _arrange(self, one_row: bool) -> None:
+        if one_row == self._one_row:
+            return
+        self._one_row = one_row
+        for button in self._buttons:
+            (self._bottom if one_row else self._top).removeWidget(button)
+        if one_row:
+            at = self._top.indexOf(self.date) - 1  # before the room before the date
+            for offset, button in enumerate(self._buttons):
+                self._top.insertWidget(at + offset, button)
+        else:
+            for button in self._buttons:
+                self._bottom.addWidget(button)
+        self.setFixedHeight(2 * MARGINS_PX[1] + ROW_PX * (1 if one_row else 2))
+
+    def _rearrange(self) -> None:
+        self._arrange(self._width(buttons=True, whole_title=True) <= self.width())
+
+    def event(self, event: QEvent) -> bool:
+        # A button shown or hidden, a text or font changed: the rows may change too.
+        if event.type() == QEvent.Type.LayoutRequest:
+            self._rearrange()
+        return super().event(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._rearrange()
+        super().resizeEvent(event)
 
     def _button(self, name: str, slot) -> QPushButton:
         button = QPushButton()
@@ -136,6 +243,7 @@ class Header(QFrame):
     def set_navigation(self, can_go_back: bool, at_home: bool) -> None:
         self.back_button.setVisible(can_go_back)
         self.home_button.setVisible(not at_home)
+        self._rearrange()
 
     def _switch_language(self) -> None:
         self.language_requested.emit("en" if self._localizer.language == "fa" else "fa")
@@ -167,3 +275,9 @@ class Header(QFrame):
         self.language_button.setAccessibleName(
             self.tr("Switch language to %1").replace("%1", Localizer.language_name(other))
         )
+
+
+def _text(widget: QWidget) -> str:
+    if isinstance(widget, _Title):
+        return widget.whole
+    return widget.text() if isinstance(widget, QLabel | QPushButton) else ""

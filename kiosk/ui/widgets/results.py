@@ -5,8 +5,11 @@ one or two), so the list shows the best ``SHOWN`` and then says how many more ma
 more letters.
 
 Each result is one finger-sized button that paints its own icon and three lines of text (title,
-summary, fee and time), each on one line and elided when too long, so every tile has the same
-height whatever its text. Typing a letter then costs no text layout at all: the same few tiles are
+the agency, fee and time; for an agency, its name and how many services), each on one line, so
+every tile has the same height whatever its text. A line too long for the tile would be elided;
+``lines_cut`` says which, and no line is on any of the kiosk's screens
+(``tests/ui/test_every_screen_fits.py``). (The second line was the summary's first sentence,
+elided on nearly every result.) Typing a letter then costs no text layout at all: the same few tiles are
 given the new best matches, and only the ones on screen shape their text, when they are painted.
 The lines take their fonts and colours from hidden labels named like a tile's labels, so the
 stylesheet (large text, high contrast) styles them as it styles every other tile.
@@ -32,8 +35,8 @@ from kiosk.core.search import SearchResult
 from kiosk.ui.i18n import Localizer
 from kiosk.ui.icons import IconSet
 from kiosk.ui.theme import TOUCH_TARGET_PX, tint
+from kiosk.ui.widgets.labels import WrappingLabel
 from kiosk.ui.widgets.mirroring import visual_rect
-from kiosk.ui.widgets.tiles import _first_sentence
 
 SHOWN = 6  # results shown at once (seven when that lists them all, rather than "one more")
 AGENCIES_SHOWN = 2  # of which agencies, when there are services enough for the rest
@@ -41,34 +44,6 @@ AGENCIES_SHOWN = 2  # of which agencies, when there are services enough for the 
 _MARGIN_X, _MARGIN_Y, _ICON_BOX, _ICON_GAP, _LINE_GAP = 20, 14, 56, 18, 4
 _TITLE, _CAPTION, _META = "tileTitle", "tileCaption", "tileMeta"  # the tile labels' style names
 _LINES = (_TITLE, _CAPTION, _META)
-
-
-class WrappingLabel(QLabel):
-    """A word-wrapped label that remembers its height for a width.
-
-    Showing or hiding anything on a screen makes Qt lay the screen out again, and the window's
-    stack of screens asks every word-wrapped label its height for its width each time: for a label
-    whose text has not changed that means shaping the same Persian text again, the better part of
-    a millisecond. Remembered per width, text and font, it is shaped once.
-    """
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWordWrap(True)
-        self._heights: dict[tuple[int, str, str], int] = {}
-
-    def heightForWidth(self, width: int) -> int:
-        key = (width, self.text(), self.font().key())
-        height = self._heights.get(key)
-        if height is None:
-            if len(self._heights) > 16:
-                self._heights.clear()
-            height = self._heights[key] = super().heightForWidth(width)
-        return height
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        self._heights.clear()  # style, font, margins or direction may change the height
 
 
 class _Probe(QLabel):
@@ -131,7 +106,7 @@ class _ResultTile(QPushButton):
 
     @property
     def lines(self) -> tuple[str, str, str]:
-        """What it shows: title, summary, and fee and time (or the number of services)."""
+        """What it shows: title, agency, and fee and time (or the number of services)."""
         return self._lines
 
     def release(self) -> None:
@@ -158,6 +133,15 @@ class _ResultTile(QPushButton):
 
     def minimumSizeHint(self) -> QSize:
         return self.sizeHint()
+
+    def lines_cut(self) -> list[str]:
+        """The lines this tile, at its size now, paints elided (none should be)."""
+        width = self.width() - 2 * _MARGIN_X - _ICON_BOX - _ICON_GAP
+        return [
+            text
+            for name, text in zip(_LINES, self._lines, strict=True)
+            if text and _static_text(text, self._look.style(name)[0]).size().width() > width
+        ]
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -259,12 +243,11 @@ class _ServiceResult(_ResultTile):
             return
         loc = self._localizer
         title = loc.text(service.title)
-        summary = f"{loc.text(agency.short_name)} · {loc.text(service.summary)}"
-        fee = loc.fee(service.fee, self._currency)
-        time = loc.typical_time(service.time)
-        self.set_content((title, _first_sentence(summary), f"{fee}  ·  {time}"), agency.icon, agency.color)
+        # Which agency, not the summary: its first sentence on one line was nearly always elided.
+        meta = loc.fee_and_time(service.fee, self._currency, service.time)
+        self.set_content((title, loc.text(agency.name), meta), agency.icon, agency.color)
         self.setAccessibleName(title)
-        self.setAccessibleDescription(f"{summary} {fee}, {time}")
+        self.setAccessibleDescription(f"{loc.text(agency.name)} {loc.text(service.summary)} {meta}")
 
 
 class SearchResults(QWidget):

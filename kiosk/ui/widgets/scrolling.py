@@ -34,6 +34,13 @@ def touch_scroll_area(content: QWidget, parent: QWidget | None = None) -> QScrol
     return area
 
 
+def to_top(area: QScrollArea) -> None:
+    """Back to the top of the list, a flick under way stopped: a screen shown again (the next card,
+    the next citizen's card) opened where the last citizen had scrolled it."""
+    QScroller.scroller(area.viewport()).stop()
+    area.verticalScrollBar().setValue(0)
+
+
 def reuse_scroll_area(area: QScrollArea | None, content: QWidget, parent: QWidget | None = None) -> QScrollArea:
     """``content`` in ``area`` (a fresh touch scroll area when None), scrolled to the top, and
     the area in ``parent`` (when given) before it is shown again.
