@@ -433,3 +433,31 @@ class CatalogSearch:
         """Drop the remembered matches (the next keystroke looks every word up again)."""
         self._agencies.forget()
         self._services.forget()
+
+
+EXAMPLE_MAX = 16  # characters of an example word in the search field's hint
+
+
+def example_words(catalog: Catalog, language: str, count: int = 3) -> list[str]:
+    """Words the search field offers as examples: for each of the catalog's first agencies, the
+    shortest keyword (in ``language``) of its first service that has one short enough, so that
+    every example finds something in this catalog (a profile of one agency gets its own)."""
+    found: list[str] = []
+    for agency in catalog.agencies:
+        for service in agency.services:
+            keywords = service.keywords_fa if language == "fa" else service.keywords_en
+            usable = [k for k in keywords if len(k) <= EXAMPLE_MAX and not any(c.isdigit() for c in k)]
+            if usable:
+                word = min(usable, key=len) if len(found) else usable[0]
+                if word not in found:
+                    found.append(word)
+                    break
+        if len(found) == count:
+            break
+    if len(found) < count:  # few agencies: more of the first agency's services
+        for service in catalog.services:
+            keywords = service.keywords_fa if language == "fa" else service.keywords_en
+            usable = [k for k in keywords if len(k) <= EXAMPLE_MAX and k not in found]
+            if usable and len(found) < count:
+                found.append(usable[0])
+    return found

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.core.catalog import Catalog
 from kiosk.core.profiles import DemoProfile
-from kiosk.core.search import CatalogSearch, SearchResult
+from kiosk.core.search import CatalogSearch, SearchResult, example_words
 from kiosk.ui.ahead import Step, unattended
 from kiosk.ui.i18n import Localizer
 from kiosk.ui.icons import IconSet
@@ -99,6 +99,7 @@ class HomeScreen(Screen):
         self.results = SearchResults(localizer, icons)
         self.results.agency_chosen.connect(self.agency_chosen)
         self.results.service_chosen.connect(self.service_chosen)
+        self.results.every_agency_asked.connect(self.clear_search)
         self.no_results = self.results.no_results
 
         self.pages = _Pages(self.grid, touch_scroll_area(self.results))
@@ -238,7 +239,11 @@ class HomeScreen(Screen):
         """The example searches, when the field has room for them; else only "Search services"
         (in portrait with large text, the examples were cut at «گذرنامه، …»)."""
         field = self.search_field
-        whole = self.tr("Search services, e.g. water bill, passport, postal code")
+        # Examples this catalog answers (a profile of one agency gets its own words).
+        examples = example_words(self._catalog, self._localizer.language) if self._catalog is not None else []
+        separator = "، " if self._localizer.language == "fa" else ", "
+        whole = self.tr("Search services, e.g. %1").replace("%1", separator.join(examples))
+        whole = whole if examples else self.tr("Search services")
         # The field's padding and border (52 pixels) and the magnifier beside the text.
         room = field.width() - PLACEHOLDER_RESERVE_PX - sum(g.width() for g in field.findChildren(QToolButton))
         fits = math.ceil(QFontMetricsF(field.font()).horizontalAdvance(whole)) <= room
