@@ -43,8 +43,9 @@ import heapq
 import math
 from bisect import bisect_left
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Generic, TypeVar
 
 from kiosk.core.catalog import Agency, Catalog, Service
@@ -247,8 +248,8 @@ def _rank(
     """The best ``limit`` entries for the query's words (the last one still being typed when
     ``typing``): emergencies it names first, then confident matches, each by score (strict and
     fuzzy), then catalog order."""
-    if len(terms) == 1 and len(terms[0]) == 1:  # one letter: the titles that start with it
-        entries = table.titles_starting_with(terms[0])
+    if len(terms) == 1 and len(terms[0]) == 1:  # one letter: titles that start with it, then words
+        entries = _starting_with_letter(table, terms[0])
         return _Ranked(entries[:limit], len(entries), bool(entries), [])
     letter = terms[-1] if typing and len(terms) > 1 and len(terms[-1]) == 1 else None
     if letter is not None:
@@ -295,6 +296,23 @@ def _rank(
     return _Ranked(ranked, len(score), bool(confident), sorted(first, key=key))
 
 
+def _starting_with_letter(table: _Table[T], letter: str) -> list[int]:
+    """The entries for a query of one letter: those whose title starts with it, then those with
+    a word starting with it in their title, keywords or agency's name, heaviest field first, each
+    in catalog order."""
+    found = table.titles_starting_with(letter)
+    seen = set(found)
+    for _weight, mask in table.initials.get(letter, ()):
+        bits = bin(mask)[:1:-1]  # bit i is entry i
+        start = bits.find("1")
+        while start != -1:
+            if start not in seen:
+                seen.add(start)
+                found.append(start)
+            start = bits.find("1", start + 1)
+    return found
+
+
 def _query_terms(query: str, tables: Sequence[_Table]) -> tuple[list[str], bool]:  # type: ignore[type-arg]
     """The words of the query search looks for, and whether the last is still being typed (no
     space after it): spoken forms written, fillers dropped (unless there is nothing else, or it is
@@ -328,10 +346,13 @@ def _query_terms(query: str, tables: Sequence[_Table]) -> tuple[list[str], bool]
 
 
 def _service_fields(
-    service: Service, agency: Agency, synonyms: dict[str, list[list[list[str]]]]
+    service: Service,
+    agency: Agency,
+    synonyms: dict[str, list[list[list[str]]]],
+    words: Callable[[str], list[str]] = words,
 ) -> tuple[list[tuple[float, list[str]]], frozenset[str]]:
     """A service's fields as (weight, words), and its own words that are not its agency's (the
-    words that name an emergency)."""
+    words that name an emergency); ``words`` may remember texts seen already."""
     title = words(f"{service.title.fa} {service.title.en}")
     keywords = [words(keyword) for keyword in (*service.keywords_fa, *service.keywords_en)]
     keyword_words = [word for phrase in keywords for word in phrase]
@@ -390,6 +411,7 @@ class CatalogSearch:
         agencies = list(catalog.agencies)
         pairs = [(service, agency) for agency in agencies for service in agency.services]
         synonyms = synonym_groups(catalog.synonyms)
+        texts = lru_cache(maxsize=4096)(words)  # an agency's names, repeated for each of its services
         self._agencies = _Table(
             agencies,
             [
@@ -401,7 +423,7 @@ class CatalogSearch:
             ],
             [" ".join(words(a.short_name.fa)) for a in agencies],
         )
-        described = [_service_fields(service, agency, synonyms) for service, agency in pairs]
+        described = [_service_fields(service, agency, synonyms, texts) for service, agency in pairs]
         self._services = _Table(
             [service for service, _ in pairs],
             [fields for fields, _own in described],
@@ -435,29 +457,38 @@ class CatalogSearch:
         self._services.forget()
 
 
-EXAMPLE_MAX = 16  # characters of an example word in the search field's hint
+EXAMPLE_MAX = 12  # characters of an example word in the search field's hint
 
 
 def example_words(catalog: Catalog, language: str, count: int = 3) -> list[str]:
-    """Words the search field offers as examples: for each of the catalog's first agencies, the
-    shortest keyword (in ``language``) of its first service that has one short enough, so that
-    every example finds something in this catalog (a profile of one agency gets its own)."""
-    found: list[str] = []
+    """Words the search field offers as examples, from this catalog (so a profile of one or two
+    agencies offers its own): the agencies in their order, each one's first service with a
+    keyword short enough, without digits, whose words no other agency's service uses (so that it
+    finds that service, not another agency's); more of the first agencies' services when there
+    are fewer agencies than ``count``."""
+    others: dict[str, set[str]] = {}  # word -> agencies whose services' titles or keywords use it
     for agency in catalog.agencies:
         for service in agency.services:
-            keywords = service.keywords_fa if language == "fa" else service.keywords_en
-            usable = [k for k in keywords if len(k) <= EXAMPLE_MAX and not any(c.isdigit() for c in k)]
-            if usable:
-                word = min(usable, key=len) if len(found) else usable[0]
-                if word not in found:
+            texts = (service.title.fa, service.title.en, *service.keywords_fa, *service.keywords_en)
+            for word in words(" ".join(texts)):
+                others.setdefault(word, set()).add(agency.id)
+
+    def usable(agency: Agency, service: Service) -> str | None:
+        keywords = service.keywords_fa if language == "fa" else service.keywords_en
+        for keyword in keywords:
+            said = words(keyword)
+            if len(keyword) <= EXAMPLE_MAX and said and not any(c.isdigit() for c in keyword):
+                if all(others.get(word, set()) <= {agency.id} for word in said):
+                    return keyword
+        return None
+
+    found: list[str] = []
+    for depth in range(max((len(a.services) for a in catalog.agencies), default=0)):
+        for agency in catalog.agencies:
+            if depth < len(agency.services) and len(found) < count:
+                word = usable(agency, agency.services[depth])
+                if word is not None and word not in found:
                     found.append(word)
-                    break
-        if len(found) == count:
+        if len(found) >= count:
             break
-    if len(found) < count:  # few agencies: more of the first agency's services
-        for service in catalog.services:
-            keywords = service.keywords_fa if language == "fa" else service.keywords_en
-            usable = [k for k in keywords if len(k) <= EXAMPLE_MAX and k not in found]
-            if usable and len(found) < count:
-                found.append(usable[0])
     return found

@@ -60,6 +60,7 @@ class HomeScreen(Screen):
         self._catalog: Catalog | None = None
         self._profile: DemoProfile | None = None
         self._search: CatalogSearch | None = None
+        self._example_words: dict[str, list[str]] = {}  # language -> the search field's examples
         self._tiles: list[AgencyTile] = []
 
         self.search_field = QLineEdit()
@@ -132,6 +133,7 @@ class HomeScreen(Screen):
     def show_content(self, catalog: Catalog, profile: DemoProfile) -> None:
         self._catalog = catalog
         self._profile = profile
+        self._example_words.clear()
         self._search = None  # indexed in idle time after the first frame, or at the first key (search_index)
         self.results.set_catalog(catalog, profile.currency)
         # The old tiles go at once, not at Qt's next deferred deletion: until then they would
@@ -239,17 +241,28 @@ class HomeScreen(Screen):
         """The example searches, when the field has room for them; else only "Search services"
         (in portrait with large text, the examples were cut at «گذرنامه، …»)."""
         field = self.search_field
-        # Examples this catalog answers (a profile of one agency gets its own words).
-        examples = example_words(self._catalog, self._localizer.language) if self._catalog is not None else []
+        # Examples this catalog answers (a profile of one agency gets its own words): as many as fit.
+        examples = self._examples()
         separator = "، " if self._localizer.language == "fa" else ", "
-        whole = self.tr("Search services, e.g. %1").replace("%1", separator.join(examples))
-        whole = whole if examples else self.tr("Search services")
         # The field's padding and border (52 pixels) and the magnifier beside the text.
         room = field.width() - PLACEHOLDER_RESERVE_PX - sum(g.width() for g in field.findChildren(QToolButton))
-        fits = math.ceil(QFontMetricsF(field.font()).horizontalAdvance(whole)) <= room
-        text = whole if fits else self.tr("Search services")
+        metrics = QFontMetricsF(field.font())
+        text = self.tr("Search services")
+        for shown in range(len(examples), 0, -1):
+            whole = self.tr("Search services, e.g. %1").replace("%1", separator.join(examples[:shown]))
+            if math.ceil(metrics.horizontalAdvance(whole)) <= room:
+                text = whole
+                break
         if field.placeholderText() != text:
             field.setPlaceholderText(text)
+
+    def _examples(self) -> list[str]:
+        """The search field's example words in the language on screen (worked out once per catalog
+        and language: the field is fitted again at every resize and style change)."""
+        language = self._localizer.language
+        if language not in self._example_words and self._catalog is not None:
+            self._example_words[language] = example_words(self._catalog, language)
+        return self._example_words.get(language, [])
 
     def _search_left(self) -> None:
         if not self.search_field.hasFocus():
