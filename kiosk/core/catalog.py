@@ -129,6 +129,9 @@ class Catalog:
     # Groups of words and phrases that name one thing («گذرنامه», «پاسپورت», "passport"): search
     # finds a service by any of them.
     synonyms: tuple[tuple[str, ...], ...] = ()
+    # Words the search field offers as examples, best first, per language (``search.example_words``
+    # keeps those a profile's agencies answer).
+    search_examples: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
     _by_agency: dict[str, Agency] = field(default_factory=dict, repr=False, compare=False)
     _by_service: dict[str, Service] = field(default_factory=dict, repr=False, compare=False)
 
@@ -156,7 +159,8 @@ class Catalog:
         """The same catalog showing only these agencies, in this order (None: all of them)."""
         if agency_ids is None:
             return self
-        return Catalog(self.version, tuple(self.agency(a) for a in agency_ids), self.source, self.synonyms)
+        agencies = tuple(self.agency(a) for a in agency_ids)
+        return Catalog(self.version, agencies, self.source, self.synonyms, self.search_examples)
 
 
 def load_catalog(directory: Path, icons_dir: Path | None = None, source: str = "bundled") -> Catalog:
@@ -178,6 +182,7 @@ def load_catalog(directory: Path, icons_dir: Path | None = None, source: str = "
         else:
             order.append(value)
     synonyms = _synonyms(reader, manifest)
+    examples = _examples(reader, manifest)
     reader.raise_if_any()
 
     problems: list[Problem] = []
@@ -199,7 +204,7 @@ def load_catalog(directory: Path, icons_dir: Path | None = None, source: str = "
         problems.append(Problem(str(agency_dir / f"{stray}.json"), "", f"is not listed in {MANIFEST_NAME}'s agencies"))
     if problems:
         raise DataFileError(problems)
-    return build_catalog(version, agencies, manifest_label, source, synonyms)
+    return build_catalog(version, agencies, manifest_label, source, synonyms, examples)
 
 
 def catalog_document(directory: Path, icons_dir: Path | None = None) -> dict[str, Any]:
@@ -214,8 +219,9 @@ def catalog_document(directory: Path, icons_dir: Path | None = None) -> dict[str
         read_json(directory / AGENCY_DIR / f"{agency_id}.json", agency_id) for agency_id in manifest["agencies"]
     ]
     document = {"format": manifest.get("format", CATALOG_FORMAT), "version": manifest["version"], "agencies": agencies}
-    if "synonyms" in manifest:
-        document["synonyms"] = manifest["synonyms"]
+    for key in ("synonyms", "search_examples"):
+        if key in manifest:
+            document[key] = manifest[key]
     return document
 
 
@@ -237,8 +243,9 @@ def parse_catalog_document(data: Any, label: str, icons_dir: Path | None = None,
         if len(reader.problems) == before:
             agencies.append(agency)
     synonyms = _synonyms(reader, obj)
+    examples = _examples(reader, obj)
     reader.raise_if_any()
-    return build_catalog(version, agencies, label, source, synonyms)
+    return build_catalog(version, agencies, label, source, synonyms, examples)
 
 
 def write_catalog_directory(document: dict[str, Any], directory: Path) -> None:
@@ -257,8 +264,9 @@ def write_catalog_directory(document: dict[str, Any], directory: Path) -> None:
     for agency in document["agencies"]:
         write_atomically(staging / AGENCY_DIR / f"{agency['id']}.json", _json_bytes(agency))
     manifest = {"format": document.get("format", CATALOG_FORMAT), "version": document["version"], "agencies": ids}
-    if "synonyms" in document:
-        manifest["synonyms"] = document["synonyms"]
+    for key in ("synonyms", "search_examples"):
+        if key in document:
+            manifest[key] = document[key]
     write_atomically(staging / MANIFEST_NAME, _json_bytes(manifest))
     if directory.exists():
         directory.rename(retired)
@@ -271,7 +279,12 @@ def _json_bytes(data: Any) -> bytes:
 
 
 def build_catalog(
-    version: str, agencies: list[Agency], label: str, source: str, synonyms: tuple[tuple[str, ...], ...] = ()
+    version: str,
+    agencies: list[Agency],
+    label: str,
+    source: str,
+    synonyms: tuple[tuple[str, ...], ...] = (),
+    examples: dict[str, tuple[str, ...]] | None = None,
 ) -> Catalog:
     """Check what spans files (unique service ids, related services) and assemble the catalog."""
     problems: list[Problem] = []
@@ -294,7 +307,7 @@ def build_catalog(
                     )
     if problems:
         raise DataFileError(problems)
-    return Catalog(version, tuple(agencies), source, synonyms)
+    return Catalog(version, tuple(agencies), source, synonyms, examples or {})
 
 
 def load_agency_file(path: Path, icons_dir: Path | None = None) -> Agency:
@@ -471,7 +484,7 @@ def _phone(reader: Reader, value: str, place: str) -> str:
 
 def _header(reader: Reader, obj: dict[str, Any]) -> str:
     """The keys a manifest and a catalog document share: format (checked) and version."""
-    reader.unknown_keys(obj, {"format", "version", "agencies", "synonyms"}, "")
+    reader.unknown_keys(obj, {"format", "version", "agencies", "synonyms", "search_examples"}, "")
     _check_format(reader, obj)
     return reader.text(obj, "version", "")
 
@@ -511,6 +524,31 @@ def _synonyms(reader: Reader, obj: dict[str, Any]) -> tuple[tuple[str, ...], ...
                 terms.append(term)
         groups.append(tuple(terms))
     return tuple(groups)
+
+
+EXAMPLE_MAX = 16  # characters of one example word for the search field
+
+
+def _examples(reader: Reader, obj: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    """The manifest's (or document's) ``search_examples``: per language, short words or phrases a
+    citizen might search for, best first."""
+    value = reader.field(obj, "search_examples", "", required=False)
+    if value is None:
+        return {}
+    value = reader.obj(value, "search_examples")
+    reader.unknown_keys(value, {"fa", "en"}, "search_examples")
+    examples: dict[str, tuple[str, ...]] = {}
+    for language in ("fa", "en"):
+        found: list[str] = []
+        for where, text in reader.items(value, language, "search_examples", required=False):
+            if not isinstance(text, str) or not text.strip():
+                reader.problem(where, "should be a non-empty text")
+            elif len(text) > EXAMPLE_MAX:
+                reader.problem(where, f"is {len(text)} characters long; at most {EXAMPLE_MAX} fit in the field")
+            else:
+                found.append(text)
+        examples[language] = tuple(found)
+    return examples
 
 
 def _check_format(reader: Reader, obj: dict[str, Any]) -> None:

@@ -457,32 +457,35 @@ class CatalogSearch:
         self._services.forget()
 
 
-EXAMPLE_MAX = 12  # characters of an example word in the search field's hint
+EXAMPLE_MAX = 12  # characters of an example word taken from a keyword
 
 
 def example_words(catalog: Catalog, language: str, count: int = 3) -> list[str]:
-    """Words the search field offers as examples, from this catalog (so a profile of one or two
-    agencies offers its own): the agencies in their order, each one's first service with a
-    keyword short enough, without digits, whose words no other agency's service uses (so that it
-    finds that service, not another agency's); more of the first agencies' services when there
-    are fewer agencies than ``count``."""
-    others: dict[str, set[str]] = {}  # word -> agencies whose services' titles or keywords use it
+    """Words the search field offers as examples, all answered by this catalog (a profile of one
+    or two agencies offers its own): first the catalog's ``search_examples`` whose every word is in
+    a title or keyword of one of its services; then, for each agency in turn, a short keyword
+    without digits, whose words no other agency uses, of its first services."""
+    agencies_of: dict[str, set[str]] = {}  # word -> agencies whose services' titles or keywords use it
     for agency in catalog.agencies:
         for service in agency.services:
             texts = (service.title.fa, service.title.en, *service.keywords_fa, *service.keywords_en)
             for word in words(" ".join(texts)):
-                others.setdefault(word, set()).add(agency.id)
+                agencies_of.setdefault(word, set()).add(agency.id)
+    found = [
+        example
+        for example in catalog.search_examples.get(language, ())
+        if words(example) and all(word in agencies_of for word in words(example))
+    ][:count]
 
     def usable(agency: Agency, service: Service) -> str | None:
         keywords = service.keywords_fa if language == "fa" else service.keywords_en
         for keyword in keywords:
             said = words(keyword)
             if len(keyword) <= EXAMPLE_MAX and said and not any(c.isdigit() for c in keyword):
-                if all(others.get(word, set()) <= {agency.id} for word in said):
+                if all(agencies_of.get(word, set()) <= {agency.id} for word in said):
                     return keyword
         return None
 
-    found: list[str] = []
     for depth in range(max((len(a.services) for a in catalog.agencies), default=0)):
         for agency in catalog.agencies:
             if depth < len(agency.services) and len(found) < count:

@@ -285,3 +285,15 @@ def test_an_emergency_needs_a_phone_to_show(tmp_path: Path) -> None:
     problems = problems_of(write_catalog(tmp_path / "c", agencies))
     assert any("emergency" in p and "phone channel" in p for p in problems), problems
     assert any("emergency" in p and "true or false" in p for p in problems), problems
+
+
+def test_search_examples_are_read_and_checked(tmp_path: Path) -> None:
+    examples = {"fa": ["قبض آب", "کارت ملی"], "en": ["water bill"]}
+    catalog = load_catalog(write_catalog(tmp_path / "ok", search_examples=examples), RESOURCES / "icons")
+    assert catalog.search_examples == {"fa": ("قبض آب", "کارت ملی"), "en": ("water bill",)}
+    assert catalog.restricted_to(("water",)).search_examples == catalog.search_examples
+    bad = {"fa": ["", "x" * 17], "de": ["Wasser"]}
+    problems = problems_of(write_catalog(tmp_path / "bad", search_examples=bad))
+    assert any("search_examples.fa[0]" in p and "non-empty" in p for p in problems), problems
+    assert any("search_examples.fa[1]" in p and "at most 16" in p for p in problems), problems
+    assert any("search_examples.de" in p for p in problems), problems

@@ -277,6 +277,7 @@ class SearchResults(QWidget):
         self._layout.setContentsMargins(0, 0, 0, 0)
         self.guessing = _hint(self)  # nothing matched with confidence: "did you mean one of these?"
         self.guessing.setObjectName("didYouMean")
+        self.guessing.setAlignment(Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter)
         self.more = _hint(self)  # "so many more: type more to narrow them down"
         self.no_results = _hint(self)
         self.every_agency = QPushButton(self)  # nothing found: the agencies, one tap away
