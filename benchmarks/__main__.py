@@ -26,7 +26,9 @@ os.environ.setdefault("QT_API", "pyside6")
 from benchmarks.common import RESULTS, Figure, machine
 
 # In the order they run: the in-process ones share one QApplication.
-MODULES = ("startup", "tap_latency", "journey", "search", "enqueue", "drain", "memory", "idle_cpu", "bundle")
+MODULES = (
+    "startup", "tap_latency", "journey", "search", "search_quality", "enqueue", "drain", "memory", "idle_cpu", "bundle",
+)  # fmt: skip
 
 
 def verdict(figure: Figure) -> str:

@@ -5,7 +5,8 @@
 The synthetic catalog repeats the bundled services with new ids and a town added to each title
 and keyword list (so queries match hundreds of services, as they would in a province-wide
 catalog), and passes the kiosk's own catalog validation. Queries are typed one character at a
-time, with Arabic ي/ك and ZWNJ among them. Two figures:
+time, with Arabic ي/ك and ZWNJ among them, and as citizens type them (a sentence, a typo, a spoken
+form). Two figures:
 
 - core: ``CatalogSearch.search`` per keystroke (the index built once, outside the timing);
 - screen: a key press into the home screen's search field of the real window running on that
@@ -25,7 +26,11 @@ from benchmarks.common import SCREEN, Figure, quick, run_alone, summary
 
 TOWNS = ("ساری", "بابل", "آمل", "قائم‌شهر", "بهشهر", "نوشهر", "چالوس", "تنکابن", "رامسر", "بابلسر", "نکا", "جویبار")
 TITLE_MAX = 60  # the catalog's limit on a service title
-QUERIES = ("قبض آب", "گذرنامه", "كد پستي", "مالیات خودرو", "بیمه تامین اجتماعی", "ساری برق", "سند ملک", "پروانه ساخت")
+QUERIES = (
+    "قبض آب", "گذرنامه", "كد پستي", "مالیات خودرو", "بیمه تامین اجتماعی", "ساری برق", "سند ملک", "پروانه ساخت",
+    # as citizens type (issue 19): a sentence, a typo, a spoken form
+    "بوی گاز میاد", "شناسنامع", "میخوام قبض برق بدم", "گزرنامه",
+)  # fmt: skip
 
 
 def synthetic_document(services: int) -> dict[str, Any]:
@@ -122,8 +127,8 @@ def measure(services: int = 5000) -> list[Figure]:
     core_s, screen_s = summary(core, 2), summary(screen, 1)
     return [
         Figure(
-            "search_core", f"search per keystroke, {count:,} services (index only)", core_s["p95"], "ms", "p95 <= 8 ms",
-            8.0, shown=f"p95 {core_s['p95']:.2f} ms, median {core_s['median']:.2f} ms", details={"ms": core_s},
+            "search_core", f"search per keystroke, {count:,} services (index only)", core_s["p95"], "ms", "p95 <= 4 ms",
+            4.0, shown=f"p95 {core_s['p95']:.2f} ms, median {core_s['median']:.2f} ms", details={"ms": core_s},
         ),
         Figure(
             "search_screen", f"search per keystroke, {count:,} services (key press to results painted)",

@@ -232,8 +232,8 @@
             <translation>Choose an agency, or search for what you need</translation>
         </message>
         <message>
-            <source>Search services, e.g. water bill, passport, postal code</source>
-            <translation>Search services, e.g. water bill, passport, postal code</translation>
+            <source>Search services, e.g. %1</source>
+            <translation>Search services, e.g. %1</translation>
         </message>
         <message>
             <source>Search services</source>
@@ -573,8 +573,16 @@ Do you want to leave?</translation>
     <context>
         <name>SearchResults</name>
         <message>
-            <source>Nothing found. Try a shorter or different word, or clear the search to see every agency.</source>
-            <translation>Nothing found. Try a shorter or different word, or clear the search to see every agency.</translation>
+            <source>This kiosk has no service for these words. Try other words, or choose an agency.</source>
+            <translation>This kiosk has no service for these words. Try other words, or choose an agency.</translation>
+        </message>
+        <message>
+            <source>See every agency</source>
+            <translation>See every agency</translation>
+        </message>
+        <message>
+            <source>Nothing matches exactly. Did you mean one of these?</source>
+            <translation>Nothing matches exactly. Did you mean one of these?</translation>
         </message>
         <message>
             <source>%1 more found. Type a few more letters to narrow the list.</source>
@@ -1060,6 +1068,13 @@ Do you want to leave?</translation>
         <message>
             <source>%1 online services</source>
             <translation>%1 online services</translation>
+        </message>
+    </context>
+    <context>
+        <name>_ServiceResult</name>
+        <message>
+            <source>Emergency: call %1, day and night</source>
+            <translation>Emergency: call %1, day and night</translation>
         </message>
     </context>
 </TS>

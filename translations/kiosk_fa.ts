@@ -232,8 +232,8 @@
             <translation>اداره‌ای را انتخاب کنید یا خدمتی را که لازم دارید جست‌وجو کنید</translation>
         </message>
         <message>
-            <source>Search services, e.g. water bill, passport, postal code</source>
-            <translation>جست‌وجوی خدمات، مثلاً قبض آب، گذرنامه، کد پستی</translation>
+            <source>Search services, e.g. %1</source>
+            <translation>جست‌وجوی خدمات، مثلاً %1</translation>
         </message>
         <message>
             <source>Search services</source>
@@ -573,8 +573,16 @@ Do you want to leave?</source>
     <context>
         <name>SearchResults</name>
         <message>
-            <source>Nothing found. Try a shorter or different word, or clear the search to see every agency.</source>
-            <translation>چیزی پیدا نشد. واژه کوتاه‌تر یا دیگری را امتحان کنید، یا جست‌وجو را پاک کنید تا همه اداره‌ها را ببینید.</translation>
+            <source>This kiosk has no service for these words. Try other words, or choose an agency.</source>
+            <translation>این کیوسک خدمتی با این کلمه‌ها ندارد. کلمه دیگری بنویسید، یا اداره را انتخاب کنید.</translation>
+        </message>
+        <message>
+            <source>See every agency</source>
+            <translation>دیدن همه اداره‌ها</translation>
+        </message>
+        <message>
+            <source>Nothing matches exactly. Did you mean one of these?</source>
+            <translation>دقیقاً همین پیدا نشد. منظورتان یکی از این‌هاست؟</translation>
         </message>
         <message>
             <source>%1 more found. Type a few more letters to narrow the list.</source>
@@ -1060,6 +1068,13 @@ Do you want to leave?</source>
         <message>
             <source>%1 online services</source>
             <translation>%1 خدمت اینترنتی</translation>
+        </message>
+    </context>
+    <context>
+        <name>_ServiceResult</name>
+        <message>
+            <source>Emergency: call %1, day and night</source>
+            <translation>فوری: شبانه‌روز با %1 تماس بگیرید</translation>
         </message>
     </context>
 </TS>

@@ -29,8 +29,9 @@ from kiosk.core.datafile import (
     write_atomically,
 )
 from kiosk.core.forms import FormSpec, parse_form
+from kiosk.core.spelling import words
 
-CATALOG_FORMAT = 1
+CATALOG_FORMAT = 2  # 2: synonyms in the manifest, emergency services
 MANIFEST_NAME = "catalog.json"
 AGENCY_DIR = "agencies"
 
@@ -86,6 +87,12 @@ class Service:
     keywords_en: tuple[str, ...]
     related: tuple[str, ...] = ()
     form: FormSpec | None = None
+    emergency: bool = False  # listed first by search for its topic, with its phone number
+
+    @property
+    def emergency_phone(self) -> str | None:
+        """The number an emergency service is called on (its first phone channel)."""
+        return next((c.address for c in self.channels if c.kind == "phone"), None) if self.emergency else None
 
     @property
     def accepts_requests(self) -> bool:
@@ -119,6 +126,12 @@ class Catalog:
     version: str
     agencies: tuple[Agency, ...]
     source: str = "bundled"
+    # Groups of words and phrases that name one thing («گذرنامه», «پاسپورت», "passport"): search
+    # finds a service by any of them.
+    synonyms: tuple[tuple[str, ...], ...] = ()
+    # Words the search field offers as examples, best first, per language (``search.example_words``
+    # keeps those a profile's agencies answer).
+    search_examples: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
     _by_agency: dict[str, Agency] = field(default_factory=dict, repr=False, compare=False)
     _by_service: dict[str, Service] = field(default_factory=dict, repr=False, compare=False)
 
@@ -146,7 +159,8 @@ class Catalog:
         """The same catalog showing only these agencies, in this order (None: all of them)."""
         if agency_ids is None:
             return self
-        return Catalog(self.version, tuple(self.agency(a) for a in agency_ids), self.source)
+        agencies = tuple(self.agency(a) for a in agency_ids)
+        return Catalog(self.version, agencies, self.source, self.synonyms, self.search_examples)
 
 
 def load_catalog(directory: Path, icons_dir: Path | None = None, source: str = "bundled") -> Catalog:
@@ -167,6 +181,8 @@ def load_catalog(directory: Path, icons_dir: Path | None = None, source: str = "
             reader.problem(place, f"lists agency {value!r} twice")
         else:
             order.append(value)
+    synonyms = _synonyms(reader, manifest)
+    examples = _examples(reader, manifest)
     reader.raise_if_any()
 
     problems: list[Problem] = []
@@ -188,7 +204,7 @@ def load_catalog(directory: Path, icons_dir: Path | None = None, source: str = "
         problems.append(Problem(str(agency_dir / f"{stray}.json"), "", f"is not listed in {MANIFEST_NAME}'s agencies"))
     if problems:
         raise DataFileError(problems)
-    return build_catalog(version, agencies, manifest_label, source)
+    return build_catalog(version, agencies, manifest_label, source, synonyms, examples)
 
 
 def catalog_document(directory: Path, icons_dir: Path | None = None) -> dict[str, Any]:
@@ -202,7 +218,11 @@ def catalog_document(directory: Path, icons_dir: Path | None = None) -> dict[str
     agencies = [
         read_json(directory / AGENCY_DIR / f"{agency_id}.json", agency_id) for agency_id in manifest["agencies"]
     ]
-    return {"format": manifest.get("format", CATALOG_FORMAT), "version": manifest["version"], "agencies": agencies}
+    document = {"format": manifest.get("format", CATALOG_FORMAT), "version": manifest["version"], "agencies": agencies}
+    for key in ("synonyms", "search_examples"):
+        if key in manifest:
+            document[key] = manifest[key]
+    return document
 
 
 def parse_catalog_document(data: Any, label: str, icons_dir: Path | None = None, source: str = "server") -> Catalog:
@@ -222,8 +242,10 @@ def parse_catalog_document(data: Any, label: str, icons_dir: Path | None = None,
             reader.problem(f"{place}.id", f"agency {agency.id!r} appears twice")
         if len(reader.problems) == before:
             agencies.append(agency)
+    synonyms = _synonyms(reader, obj)
+    examples = _examples(reader, obj)
     reader.raise_if_any()
-    return build_catalog(version, agencies, label, source)
+    return build_catalog(version, agencies, label, source, synonyms, examples)
 
 
 def write_catalog_directory(document: dict[str, Any], directory: Path) -> None:
@@ -242,6 +264,9 @@ def write_catalog_directory(document: dict[str, Any], directory: Path) -> None:
     for agency in document["agencies"]:
         write_atomically(staging / AGENCY_DIR / f"{agency['id']}.json", _json_bytes(agency))
     manifest = {"format": document.get("format", CATALOG_FORMAT), "version": document["version"], "agencies": ids}
+    for key in ("synonyms", "search_examples"):
+        if key in document:
+            manifest[key] = document[key]
     write_atomically(staging / MANIFEST_NAME, _json_bytes(manifest))
     if directory.exists():
         directory.rename(retired)
@@ -253,7 +278,14 @@ def _json_bytes(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def build_catalog(version: str, agencies: list[Agency], label: str, source: str) -> Catalog:
+def build_catalog(
+    version: str,
+    agencies: list[Agency],
+    label: str,
+    source: str,
+    synonyms: tuple[tuple[str, ...], ...] = (),
+    examples: dict[str, tuple[str, ...]] | None = None,
+) -> Catalog:
     """Check what spans files (unique service ids, related services) and assemble the catalog."""
     problems: list[Problem] = []
     seen: dict[str, str] = {}
@@ -275,7 +307,7 @@ def build_catalog(version: str, agencies: list[Agency], label: str, source: str)
                     )
     if problems:
         raise DataFileError(problems)
-    return Catalog(version, tuple(agencies), source)
+    return Catalog(version, tuple(agencies), source, synonyms, examples or {})
 
 
 def load_agency_file(path: Path, icons_dir: Path | None = None) -> Agency:
@@ -331,7 +363,7 @@ def parse_agency(reader: Reader, data: Any, expected_id: str | None, icons_dir: 
 
 _SERVICE_KEYS = {
     "id", "title", "summary", "audience", "documents", "fee", "time",
-    "channels", "steps", "keywords", "related", "form",
+    "channels", "steps", "keywords", "related", "form", "emergency",
 }  # fmt: skip
 
 
@@ -354,6 +386,13 @@ def parse_service(reader: Reader, data: Any, place: str, agency_id: str) -> Serv
             related.append(value)
         else:
             reader.problem(where, "should be a service id (a text)")
+    emergency = reader.field(obj, "emergency", place, required=False)
+    if emergency is not None and not isinstance(emergency, bool):
+        reader.problem(f"{place}.emergency", "should be true or false")
+    emergency = emergency is True
+    channels = tuple(_channel(reader, v, w) for w, v in reader.items(obj, "channels", place, minimum=1))
+    if emergency and not any(c.kind == "phone" for c in channels):
+        reader.problem(f"{place}.emergency", "an emergency service needs a phone channel: search shows its number")
     return Service(
         id=service_id,
         agency_id=agency_id,
@@ -363,12 +402,13 @@ def parse_service(reader: Reader, data: Any, place: str, agency_id: str) -> Serv
         documents=tuple(reader.local_text_value(v, w) for w, v in reader.items(obj, "documents", place)),
         fee=_fee(reader, reader.field(obj, "fee", place), f"{place}.fee"),
         time=_time(reader, reader.field(obj, "time", place), f"{place}.time"),
-        channels=tuple(_channel(reader, v, w) for w, v in reader.items(obj, "channels", place, minimum=1)),
+        channels=channels,
         steps=tuple(reader.local_text_value(v, w) for w, v in reader.items(obj, "steps", place, minimum=2)),
         keywords_fa=_words(reader, keywords, "fa", f"{place}.keywords") if "keywords" in obj else (),
         keywords_en=_words(reader, keywords, "en", f"{place}.keywords") if "keywords" in obj else (),
         related=tuple(related),
         form=parse_form(reader, obj["form"], f"{place}.form") if "form" in obj else None,
+        emergency=emergency,
     )
 
 
@@ -444,9 +484,71 @@ def _phone(reader: Reader, value: str, place: str) -> str:
 
 def _header(reader: Reader, obj: dict[str, Any]) -> str:
     """The keys a manifest and a catalog document share: format (checked) and version."""
-    reader.unknown_keys(obj, {"format", "version", "agencies"}, "")
+    reader.unknown_keys(obj, {"format", "version", "agencies", "synonyms", "search_examples"}, "")
     _check_format(reader, obj)
     return reader.text(obj, "version", "")
+
+
+SYNONYM_MAX = 40  # characters of one word or phrase of a synonym group
+
+
+def _synonyms(reader: Reader, obj: dict[str, Any]) -> tuple[tuple[str, ...], ...]:
+    """The manifest's (or document's) ``synonyms``: groups of at least two words or phrases that
+    name one thing; a word belongs to one group only (matched as search matches: Arabic letters,
+    digits and sound-alike letters as one)."""
+    groups: list[tuple[str, ...]] = []
+    seen: dict[str, str] = {}
+    for place, value in reader.items(obj, "synonyms", "", required=False):
+        if not isinstance(value, list):
+            reader.problem(place, "should be a list of words or phrases that mean the same")
+            continue
+        if len(value) < 2:
+            reader.problem(place, f"has {len(value)} entries; a synonym group needs at least two")
+        terms: list[str] = []
+        for index, term in enumerate(value):
+            where = f"{place}[{index}]"
+            if not isinstance(term, str) or not term.strip():
+                reader.problem(where, "should be a non-empty text")
+                continue
+            if len(term) > SYNONYM_MAX:
+                reader.problem(where, f"is {len(term)} characters long; at most {SYNONYM_MAX}")
+            if "\u064a" in term or "\u0643" in term:
+                reader.problem(where, "uses Arabic ي or ك; write Persian ی and ک")
+            key = " ".join(words(term))
+            if not key:
+                reader.problem(where, f"{term!r} has no letters or digits")
+            elif key in seen:
+                reader.problem(where, f"{term!r} is already in {seen[key]}; a word belongs to one group")
+            else:
+                seen[key] = place
+                terms.append(term)
+        groups.append(tuple(terms))
+    return tuple(groups)
+
+
+EXAMPLE_MAX = 16  # characters of one example word for the search field
+
+
+def _examples(reader: Reader, obj: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    """The manifest's (or document's) ``search_examples``: per language, short words or phrases a
+    citizen might search for, best first."""
+    value = reader.field(obj, "search_examples", "", required=False)
+    if value is None:
+        return {}
+    value = reader.obj(value, "search_examples")
+    reader.unknown_keys(value, {"fa", "en"}, "search_examples")
+    examples: dict[str, tuple[str, ...]] = {}
+    for language in ("fa", "en"):
+        found: list[str] = []
+        for where, text in reader.items(value, language, "search_examples", required=False):
+            if not isinstance(text, str) or not text.strip():
+                reader.problem(where, "should be a non-empty text")
+            elif len(text) > EXAMPLE_MAX:
+                reader.problem(where, f"is {len(text)} characters long; at most {EXAMPLE_MAX} fit in the field")
+            else:
+                found.append(text)
+        examples[language] = tuple(found)
+    return examples
 
 
 def _check_format(reader: Reader, obj: dict[str, Any]) -> None:

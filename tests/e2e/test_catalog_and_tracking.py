@@ -44,6 +44,7 @@ def test_a_published_catalog_arrives_between_citizens_not_during_a_session(
     window = kiosk.window
 
     async def scenario() -> None:
+        await until(lambda: kiosk.updater is not None)  # the link starts after the first frame
         updater = kiosk.updater
         assert updater is not None
         await until(lambda: updater.last_result == OFFLINE)  # nothing published yet: keep the bundled one
@@ -90,7 +91,9 @@ def test_a_broken_catalog_from_the_server_is_refused_and_reported(
         registered.central.store.catalogs.publish(broken)  # as a faulty or older server would serve it
 
         async def scenario(kiosk: Kiosk = kiosk) -> None:
+            await until(lambda: kiosk.updater is not None)  # the link starts after the first frame
             updater = kiosk.updater
+            assert updater is not None
             await until(lambda: updater.last_result != "")
             assert updater.last_result == REFUSED
             assert words in (updater.last_refusal or "")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
@@ -15,7 +16,7 @@ from kiosk.core.search import CatalogSearch
 from kiosk.ui.shell import Page
 from kiosk.ui.theme import TOUCH_TARGET_PX
 from kiosk.ui.widgets.results import AGENCIES_SHOWN, SHOWN
-from tests.support.window import click, find, type_text
+from tests.support.window import build_kiosk, click, find, type_text
 
 
 def result_ids(kiosk: Kiosk) -> list[str]:
@@ -61,7 +62,7 @@ def test_nothing_found_says_so(qtbot: QtBot, kiosk: Kiosk) -> None:
     type_text(find(kiosk.window, "searchField"), "زرافه")
     assert result_ids(kiosk) == []
     assert kiosk.window.home.no_results.isVisible()
-    assert "چیزی پیدا نشد" in kiosk.window.home.no_results.text()
+    assert "خدمتی با این کلمه‌ها ندارد" in kiosk.window.home.no_results.text()
 
 
 def test_a_citizen_searches_on_the_on_screen_keyboard(qtbot: QtBot, kiosk: Kiosk) -> None:
@@ -121,17 +122,18 @@ def test_tabbing_out_of_the_search_brings_back_the_greeting_row_and_keeps_the_te
 def test_a_broad_search_shows_the_best_few_and_says_how_many_more(qtbot: QtBot, kiosk: Kiosk) -> None:
     window = kiosk.window
     click(qtbot, window.attract)
-    type_text(find(window, "searchField"), "ب")
-    result = CatalogSearch(kiosk.content.catalog).search("ب", limit=100)
+    type_text(find(window, "searchField"), "قبض")
+    result = CatalogSearch(kiosk.content.catalog).search("قبض", limit=100)
     tiles = window.home.result_tiles()
     assert len(tiles) == SHOWN < result.agency_matches + result.service_matches
     agencies = [a.id for a in result.agencies[:AGENCIES_SHOWN]]
-    services = [s.id for s in result.services[: SHOWN - AGENCIES_SHOWN]]
+    services = [s.id for s in result.services[: SHOWN - len(agencies)]]
     assert result_ids(kiosk) == [f"agencyTile:{a}" for a in agencies] + [f"serviceTile:{s}" for s in services]
     more = window.home.results.more
     hidden = result.agency_matches + result.service_matches - SHOWN
     assert more.isVisible() and kiosk.localizer.number(hidden) in more.text()
     assert not re.search("[0-9]", more.text() + "".join(" ".join(t.lines) for t in tiles)), "Latin digits"
+    qtbot.waitUntil(lambda: all(tile.height() >= TOUCH_TARGET_PX for tile in tiles), timeout=1000)  # laid out
     for tile in tiles:
         assert tile.height() >= TOUCH_TARGET_PX and tile.accessibleName()
 
@@ -200,3 +202,55 @@ def test_the_search_row_fits_its_buttons_in_either_language(qtbot: QtBot, kiosk:
                 assert not left.geometry().intersects(right.geometry())
         home.clear_search()
         QApplication.processEvents()
+
+
+# --- issue 19: search that understands how citizens type -----------------------------------------
+
+
+def test_a_guess_is_said_to_be_one(qtbot: QtBot, kiosk: Kiosk) -> None:
+    """One letter off: the closest services, under «منظورتان یکی از این‌هاست؟» (before: nothing)."""
+    click(qtbot, kiosk.window.attract)
+    type_text(find(kiosk.window, "searchField"), "شناسنامع")
+    assert "serviceTile:civil-registration.shenasnameh-replacement" in result_ids(kiosk)[:3]
+    guess = find(kiosk.window, "didYouMean")
+    assert guess.isVisible() and "منظورتان" in guess.text()
+    click(qtbot, find(kiosk.window, "clearSearchButton"))
+    type_text(find(kiosk.window, "searchField"), "گذرنامه")
+    assert not guess.isVisible(), "a confident match is not a guess"
+
+
+def test_nothing_found_says_so_and_offers_every_agency(qtbot: QtBot, kiosk: Kiosk) -> None:
+    window = kiosk.window
+    click(qtbot, window.attract)
+    type_text(find(window, "searchField"), "ژژژژژژ")
+    assert not result_ids(kiosk)
+    assert find(window.home.results, "hint").isVisible() or window.home.results.no_results.isVisible()
+    every = find(window, "everyAgencyButton")
+    assert every.isVisible() and every.text() == "دیدن همه اداره‌ها"
+    click(qtbot, every)
+    assert window.home.search_field.text() == ""
+    assert all(tile.isVisible() for tile in window.home.agency_tiles[:5]), "home's agencies again"
+
+
+def test_an_emergency_comes_first_with_its_number_on_its_tile(qtbot: QtBot, kiosk: Kiosk) -> None:
+    """«بوی گاز میاد» listed nothing before; the gas emergency comes first, its line says «۱۹۴»."""
+    click(qtbot, kiosk.window.attract)
+    type_text(find(kiosk.window, "searchField"), "بوی گاز میاد")
+    first = kiosk.window.home.result_tiles()[0]
+    assert first.objectName() == "serviceTile:mazandaran-gas.emergency"
+    assert "۱۹۴" in first.lines[2]
+
+
+@pytest.mark.parametrize("profile", ["festival", "sari-lobby", "water-booth", "expo-english"])
+def test_the_search_field_s_examples_find_services_of_its_profile(qtbot: QtBot, kiosk_paths, profile: str) -> None:
+    """The examples «قبض آب، گذرنامه، کد پستی» found nothing in the sari-lobby and water-booth
+    profiles: they come from the profile's own catalog now, and each finds one of its services."""
+    for kiosk in build_kiosk(qtbot, kiosk_paths, profile):  # (a live one waits for its server: no tap)
+        window = kiosk.window
+        hint = window.home.search_field.placeholderText()
+        examples = re.split("[،,] ?", hint.split("مثلاً" if "مثلاً" in hint else "e.g.")[1].strip())
+        assert len(examples) >= 2, hint
+        search = CatalogSearch(kiosk.content.catalog)
+        for example in examples:
+            result = search.search(example)
+            assert result.services and not result.guesses, f"{profile}: {example!r} finds nothing"

@@ -192,7 +192,7 @@ def test_every_problem_in_a_file_is_reported_at_once(catalog_dir: Path) -> None:
 @pytest.mark.parametrize(
     ("manifest", "words"),
     [
-        ({"format": 2}, "update the kiosk first"),
+        ({"format": 3}, "update the kiosk first"),
         ({"format": "one"}, "whole number"),
         ({"version": ""}, "non-empty text"),
         ({"agencies": []}, "at least 1"),
@@ -232,3 +232,68 @@ def test_command_line_check(catalog_dir: Path, capsys: pytest.CaptureFixture[str
     edit_agency(catalog_dir, "water", lambda d: d.update(color="x"))
     assert main(["--agency-file", str(catalog_dir / "agencies" / "water.json")]) == 1
     assert "color" in capsys.readouterr().err
+
+
+# --- synonyms and emergencies (issue 19) ---------------------------------------------------------
+
+
+def test_synonyms_and_an_emergency_are_read_and_travel_in_the_document(tmp_path: Path) -> None:
+    agencies = json.loads(json.dumps(SAMPLE_AGENCIES))
+    service = agencies[0]["services"][0]
+    service["emergency"] = True
+    service["channels"].insert(0, {"kind": "phone", "address": "122"})  # the first phone is the one shown
+    groups = [["گذرنامه", "پاسپورت", "passport"], ["قبض", "صورتحساب"]]
+    directory = write_catalog(tmp_path / "c", agencies, format=2, synonyms=groups)
+    catalog = load_catalog(directory, RESOURCES / "icons")
+    assert catalog.synonyms == (("گذرنامه", "پاسپورت", "passport"), ("قبض", "صورتحساب"))
+    assert catalog.service(service["id"]).emergency_phone == "122"
+    assert catalog.restricted_to((agencies[0]["id"],)).synonyms == catalog.synonyms
+    from kiosk.core.catalog import catalog_document, parse_catalog_document, write_catalog_directory
+
+    document = catalog_document(directory, RESOURCES / "icons")
+    assert parse_catalog_document(document, "server").synonyms == catalog.synonyms
+    write_catalog_directory(document, tmp_path / "copy")
+    assert load_catalog(tmp_path / "copy", RESOURCES / "icons").synonyms == catalog.synonyms
+
+
+@pytest.mark.parametrize(
+    ("synonyms", "words"),
+    [
+        ("passport", "should be a list"),
+        (["گذرنامه"], "should be a list of words or phrases"),
+        ([["گذرنامه"]], "at least two"),
+        ([["گذرنامه", ""]], "non-empty text"),
+        ([["گذرنامه", 7]], "non-empty text"),
+        ([["گذرنامه", "پاسپورت"], ["پاسپورت", "passport"]], "already in synonyms[0]"),
+        ([["گذرنامه", "گزرنامه"]], "already in"),  # the same word, as search reads it
+        ([["كد پستي", "postal code"]], "Arabic"),
+        ([["گذرنامه", "x" * 41]], "at most 40"),
+        ([["گذرنامه", "!!!"]], "no letters or digits"),
+    ],
+)
+def test_bad_synonyms_are_refused_with_where_and_why(tmp_path: Path, synonyms: Any, words: str) -> None:
+    directory = write_catalog(tmp_path / "c", synonyms=synonyms)
+    problems = problems_of(directory)
+    assert any(words in p and "synonyms" in p for p in problems), problems
+
+
+def test_an_emergency_needs_a_phone_to_show(tmp_path: Path) -> None:
+    agencies = json.loads(json.dumps(SAMPLE_AGENCIES))
+    agencies[0]["services"][0]["emergency"] = True
+    agencies[0]["services"][0]["channels"] = [c for c in agencies[0]["services"][0]["channels"] if c["kind"] != "phone"]
+    agencies[1]["services"][0]["emergency"] = "yes"
+    problems = problems_of(write_catalog(tmp_path / "c", agencies))
+    assert any("emergency" in p and "phone channel" in p for p in problems), problems
+    assert any("emergency" in p and "true or false" in p for p in problems), problems
+
+
+def test_search_examples_are_read_and_checked(tmp_path: Path) -> None:
+    examples = {"fa": ["قبض آب", "کارت ملی"], "en": ["water bill"]}
+    catalog = load_catalog(write_catalog(tmp_path / "ok", search_examples=examples), RESOURCES / "icons")
+    assert catalog.search_examples == {"fa": ("قبض آب", "کارت ملی"), "en": ("water bill",)}
+    assert catalog.restricted_to(("water",)).search_examples == catalog.search_examples
+    bad = {"fa": ["", "x" * 17], "de": ["Wasser"]}
+    problems = problems_of(write_catalog(tmp_path / "bad", search_examples=bad))
+    assert any("search_examples.fa[0]" in p and "non-empty" in p for p in problems), problems
+    assert any("search_examples.fa[1]" in p and "at most 16" in p for p in problems), problems
+    assert any("search_examples.de" in p for p in problems), problems

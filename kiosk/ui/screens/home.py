@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.core.catalog import Catalog
 from kiosk.core.profiles import DemoProfile
-from kiosk.core.search import CatalogSearch, SearchResult
+from kiosk.core.search import CatalogSearch, SearchResult, example_words
 from kiosk.ui.ahead import Step, unattended
 from kiosk.ui.i18n import Localizer
 from kiosk.ui.icons import IconSet
@@ -60,6 +60,7 @@ class HomeScreen(Screen):
         self._catalog: Catalog | None = None
         self._profile: DemoProfile | None = None
         self._search: CatalogSearch | None = None
+        self._example_words: dict[str, list[str]] = {}  # language -> the search field's examples
         self._tiles: list[AgencyTile] = []
 
         self.search_field = QLineEdit()
@@ -99,6 +100,7 @@ class HomeScreen(Screen):
         self.results = SearchResults(localizer, icons)
         self.results.agency_chosen.connect(self.agency_chosen)
         self.results.service_chosen.connect(self.service_chosen)
+        self.results.every_agency_asked.connect(self.clear_search)
         self.no_results = self.results.no_results
 
         self.pages = _Pages(self.grid, touch_scroll_area(self.results))
@@ -131,6 +133,7 @@ class HomeScreen(Screen):
     def show_content(self, catalog: Catalog, profile: DemoProfile) -> None:
         self._catalog = catalog
         self._profile = profile
+        self._example_words.clear()
         self._search = None  # indexed in idle time after the first frame, or at the first key (search_index)
         self.results.set_catalog(catalog, profile.currency)
         # The old tiles go at once, not at Qt's next deferred deletion: until then they would
@@ -238,13 +241,28 @@ class HomeScreen(Screen):
         """The example searches, when the field has room for them; else only "Search services"
         (in portrait with large text, the examples were cut at «گذرنامه، …»)."""
         field = self.search_field
-        whole = self.tr("Search services, e.g. water bill, passport, postal code")
+        # Examples this catalog answers (a profile of one agency gets its own words): as many as fit.
+        examples = self._examples()
+        separator = "، " if self._localizer.language == "fa" else ", "
         # The field's padding and border (52 pixels) and the magnifier beside the text.
         room = field.width() - PLACEHOLDER_RESERVE_PX - sum(g.width() for g in field.findChildren(QToolButton))
-        fits = math.ceil(QFontMetricsF(field.font()).horizontalAdvance(whole)) <= room
-        text = whole if fits else self.tr("Search services")
+        metrics = QFontMetricsF(field.font())
+        text = self.tr("Search services")
+        for shown in range(len(examples), 0, -1):
+            whole = self.tr("Search services, e.g. %1").replace("%1", separator.join(examples[:shown]))
+            if math.ceil(metrics.horizontalAdvance(whole)) <= room:
+                text = whole
+                break
         if field.placeholderText() != text:
             field.setPlaceholderText(text)
+
+    def _examples(self) -> list[str]:
+        """The search field's example words in the language on screen (worked out once per catalog
+        and language: the field is fitted again at every resize and style change)."""
+        language = self._localizer.language
+        if language not in self._example_words and self._catalog is not None:
+            self._example_words[language] = example_words(self._catalog, language)
+        return self._example_words.get(language, [])
 
     def _search_left(self) -> None:
         if not self.search_field.hasFocus():

@@ -245,6 +245,9 @@ class _ServiceResult(_ResultTile):
         title = loc.text(service.title)
         # Which agency, not the summary: its first sentence on one line was nearly always elided.
         meta = loc.fee_and_time(service.fee, self._currency, service.time)
+        phone = service.emergency_phone
+        if phone:  # an emergency: its number where the fee and time would be
+            meta = self.tr("Emergency: call %1, day and night").replace("%1", loc.digits(phone))
         self.set_content((title, loc.text(agency.name), meta), agency.icon, agency.color)
         self.setAccessibleName(title)
         self.setAccessibleDescription(f"{loc.text(agency.name)} {loc.text(service.summary)} {meta}")
@@ -255,6 +258,7 @@ class SearchResults(QWidget):
 
     agency_chosen = Signal(str)
     service_chosen = Signal(str)
+    every_agency_asked = Signal()  # nothing found: the citizen asks for the agencies instead
 
     def __init__(self, localizer: Localizer, icons: IconSet, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -271,10 +275,20 @@ class SearchResults(QWidget):
         self._layout = QVBoxLayout(self)
         self._layout.setSpacing(14)
         self._layout.setContentsMargins(0, 0, 0, 0)
+        self.guessing = _hint(self)  # nothing matched with confidence: "did you mean one of these?"
+        self.guessing.setObjectName("didYouMean")
+        self.guessing.setAlignment(Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter)
         self.more = _hint(self)  # "so many more: type more to narrow them down"
         self.no_results = _hint(self)
+        self.every_agency = QPushButton(self)  # nothing found: the agencies, one tap away
+        self.every_agency.setObjectName("everyAgencyButton")
+        self.every_agency.setProperty("role", "secondary")
+        self.every_agency.hide()
+        self.every_agency.clicked.connect(self.every_agency_asked)
+        self._layout.addWidget(self.guessing)
         self._layout.addWidget(self.more)
         self._layout.addWidget(self.no_results)
+        self._layout.addWidget(self.every_agency, 0, Qt.AlignmentFlag.AlignHCenter)
         self._layout.addStretch(1)
 
     def set_catalog(self, catalog: Catalog, currency: str) -> None:
@@ -311,6 +325,9 @@ class SearchResults(QWidget):
             self.more.setVisible(self._more_count > 0)
         if self.no_results.isHidden() == (not matches):
             self.no_results.setVisible(not matches)
+            self.every_agency.setVisible(not matches)
+        if self.guessing.isHidden() == result.guesses:
+            self.guessing.setVisible(result.guesses)
 
     def tiles(self) -> list[QWidget]:
         """The tiles listed now, in order."""
@@ -318,8 +335,10 @@ class SearchResults(QWidget):
 
     def retranslate(self) -> None:
         self.no_results.setText(
-            self.tr("Nothing found. Try a shorter or different word, or clear the search to see every agency.")
+            self.tr("This kiosk has no service for these words. Try other words, or choose an agency.")
         )
+        self.every_agency.setText(self.tr("See every agency"))
+        self.guessing.setText(self.tr("Nothing matches exactly. Did you mean one of these?"))
         self._say_more()
         for tile in (*self._agencies, *self._services):
             tile.retranslate()
@@ -340,7 +359,7 @@ class SearchResults(QWidget):
             tile = _AgencyResult(self._look, self._localizer, self._icons, self)
             tile.hide()
             tile.clicked.connect(lambda _=False, t=tile: self._open(t))
-            self._layout.insertWidget(index, tile)  # agencies come first
+            self._layout.insertWidget(index + 1, tile)  # agencies first (after "did you mean")
             self._agencies.append(tile)
             self._chain_tabs()
         return self._agencies[index]
