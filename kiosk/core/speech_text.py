@@ -269,9 +269,13 @@ _TIME = re.compile(r"(?<![0-9۰-۹:])([0-9۰-۹]{1,2}):([0-9۰-۹]{2})(?![0-9۰-
 _USSD = re.compile(r"[*#][0-9۰-۹*#]*#")
 _ADDRESS = re.compile(r"(?:https?://)?(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:/[^\s]*)?", re.IGNORECASE)
 # A run of digits, in groups joined by a space or a dash (a code «۰۰۱۰ ۲۹۴۵ ۳۱۵۳», a phone).
+EZAFE_WORDS_MAX = 7
+_SENTENCE = re.compile(r"(?:است|هست|می‌|می |نمی|ید|یم|ند|شد)[.!؟?]?$|[.!؟?]\s")
 _DIGIT_RUN = re.compile(r"(?<![0-9۰-۹])[0-9۰-۹]+(?:[ -][0-9۰-۹]+)*(?![0-9۰-۹])")
 # Words after which a short number is a phone number («امداد گاز ۱۹۴», "call 1522").
 _PHONE_BEFORE = re.compile(r"(?:تماس|تلفن|شماره|امداد|مرکز|call|phone|dial)\W{0,3}(?:\w+\W{1,3}){0,2}$", re.IGNORECASE)
+_PHONE_AFTER = re.compile(r"^\W{0,3}(?:تماس|زنگ|بگیرید|call)", re.IGNORECASE)
+_MONTH_AFTER = re.compile(r"^\s*(?:" + "|".join(MONTHS_FA) + r")")
 _HOUR_WORD_BEFORE = re.compile(r"(?:ساعت|at)\s*$", re.IGNORECASE)
 _BIDI = re.compile("[\u200e\u200f\u2066-\u2069]")
 
@@ -299,7 +303,10 @@ def for_speech(text: str, language: str = "fa") -> str:
         run = m.group(0)
         count = sum(c.isdigit() for c in run)
         code_like = count >= 5 or " " in run or "-" in run or to_ascii_digits(run).startswith("0")
-        if code_like or _PHONE_BEFORE.search(m.string[: m.start()]):
+        before, after = m.string[: m.start()], m.string[m.end() :]
+        if language == "fa" and _MONTH_AFTER.match(after) and number(run) <= 31:  # «۱۶ آذر»: the 16th
+            return ordinal_words(number(run))
+        if code_like or _PHONE_BEFORE.search(before) or _PHONE_AFTER.match(after):
             punctuated = m.string[m.end() : m.end() + 1] in "،,.:؛;!?؟"
             return digit_by_digit(run, language) + ("" if punctuated else pause.rstrip())
         return number_words(number(run), language)
@@ -308,4 +315,7 @@ def for_speech(text: str, language: str = "fa") -> str:
     text = _USSD.sub(lambda m: ussd_words(m.group(0), language), text)
     text = _ADDRESS.sub(lambda m: address_words(m.group(0), language), text)
     text = _DIGIT_RUN.sub(digits, text)
-    return with_ezafe(text) if language == "fa" else text
+    # The ezafe on a title or a label; a sentence is left as it is (a head noun before an adverb
+    # or a predicate, «این خدمت رایگان است», takes none, and guessing wrong is worse than none).
+    short = len(text.split()) <= EZAFE_WORDS_MAX and not _SENTENCE.search(text)
+    return with_ezafe(text) if language == "fa" and short else text

@@ -91,7 +91,9 @@ def test_a_line_of_the_screen_as_it_is_heard() -> None:
     assert "صفر صفر یک صفر، دو نُه چهار پنج، سه یک پنج سه" in heard
     assert "شانزدهم آذر هزارُ چهارصدُ پنج" in heard
     assert "ساعت بیستُ یکُ بیستُ پنج دقیقه" in heard and "ساعت ساعت" not in heard
-    assert "کدِ رهگیری" in heard
+    assert for_speech("کد رهگیری شما") == "کدِ رهگیری شما", "the ezafe on a label"
+    sentence = "این خدمت رایگان است و گروه امداد به محل می‌آید."
+    assert for_speech(sentence) == sentence, "no ezafe guessed in a sentence («خدمتِ رایگان است» is wrong)"
     assert not any(c.isdigit() for c in heard) and "/" not in heard
     assert for_speech("مرکز تماس: ۱۵۲۲") == "مرکزِ تماس: یک پنج دو دو"
     assert for_speech("۲ تا ۲۴ ساعت") == "دو تا بیستُ چهار ساعت"
