@@ -251,7 +251,7 @@ def test_csv_export_keeps_formulas_inert(central: RunningCentral, kiosk: KioskCl
     cells = dict(zip(rows[0], row, strict=True))
     assert cells["کد رهگیری"] == body["tracking_code"]
     assert cells["دلیل یا توضیح برای شهروند"] == "'+98 call us"
-    assert cells["full_name"] == "'=HYPERLINK(\"https://evil.example\")"  # one column per question
+    assert cells["full_name"] == '\'=HYPERLINK("https://evil.example")'  # one column per question
     assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row)
 
 
