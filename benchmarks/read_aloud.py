@@ -60,7 +60,8 @@ def measure(rounds: int | None = None) -> list[Figure]:
     if find_program() is None:
         note = "espeak-ng is not installed"
         return [
-            Figure("read_aloud_first_sound", "read-aloud: tap to first sound", None, "ms", "p95 <= 300 ms", None, note=note),
+            Figure("read_aloud_first_sound", "read-aloud: tap to first sound", None, "ms", "p95 <= 300 ms", None,
+                   note=note),
             Figure("read_aloud_stop", "read-aloud: tap to silence", None, "ms", "p95 <= 100 ms", None, note=note),
         ]  # fmt: skip
     rounds = rounds or (3 if quick() else 10)
@@ -134,7 +135,8 @@ def measure(rounds: int | None = None) -> list[Figure]:
         ),
         Figure(
             "read_aloud_stop", "read-aloud: another tap to silence", silence["p95"], "ms", "p95 <= 100 ms",
-            STOP_LIMIT_MS, shown=f"p95 {silence['p95']:.1f} ms, median {silence['median']:.1f} ms", details={"ms": silence},
+            STOP_LIMIT_MS, shown=f"p95 {silence['p95']:.1f} ms, median {silence['median']:.1f} ms",
+            details={"ms": silence},
         ),
     ]  # fmt: skip
 

@@ -5,29 +5,55 @@ then the speaker button's text said by the real voice into a WAV file, in Persia
     sox /tmp/rec/receipt-fa.wav docs/read-aloud/receipt-fa.ogg   # and -en
 """
 
+from __future__ import annotations
+
 import sys
+import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-import tempfile, pathlib, sys
 from PySide6.QtWidgets import QApplication
-from harness.citizen import tap, settle, Citizen
+
+from harness.citizen import Citizen, settle, tap
 from kiosk.app.root import Kiosk
 from kiosk.core.paths import KioskPaths, resources_root
 from kiosk.core.voice import Voice
-app = QApplication([])
-out = pathlib.Path(sys.argv[1]); out.mkdir(parents=True, exist_ok=True)
-for lang in ("fa", "en"):
-    k = Kiosk.build(KioskPaths(root=resources_root(), data=pathlib.Path(tempfile.mkdtemp())), "festival")
-    w = k.window; w.resize(1366, 768); w.show(); settle()
-    tap(w.attract)
-    if lang == "en": k.localizer.set_language("en"); settle()
-    c = Citizen(k); s = k.content.catalog.service("mazandaran-water.name-change")
-    w.open_service(s.id); c.file_request(s); settle()
-    wav = out / f"receipt-{lang}.wav"
-    w.read_aloud.voice = Voice(sink=str(wav))
-    w.read_aloud.read_screen()
-    w.read_aloud.voice._process.wait(10)
-    (out / f"receipt-{lang}.txt").write_text(w.read_aloud.last_text + "\n", encoding="utf-8")
-    k.close()
+
+SERVICE = "mazandaran-water.name-change"
+
+
+def record(out: Path, language: str) -> None:
+    kiosk = Kiosk.build(KioskPaths(root=resources_root(), data=Path(tempfile.mkdtemp())), "festival")
+    window = kiosk.window
+    window.resize(1366, 768)
+    window.show()
+    settle()
+    tap(window.attract)
+    if language != kiosk.localizer.language:
+        kiosk.localizer.set_language(language)
+        settle()
+    service = kiosk.content.catalog.service(SERVICE)
+    window.open_service(service.id)
+    Citizen(kiosk).file_request(service)
+    settle()
+    voice = Voice(sink=str(out / f"receipt-{language}.wav"))
+    window.read_aloud.voice = voice
+    window.read_aloud.read_screen()
+    assert voice._process is not None
+    voice._process.wait(30)
+    (out / f"receipt-{language}.txt").write_text(window.read_aloud.last_text + "\n", encoding="utf-8")
+    kiosk.close()
+
+
+def main() -> int:
+    _app = QApplication(sys.argv[:1])
+    out = Path(sys.argv[1])
+    out.mkdir(parents=True, exist_ok=True)
+    for language in ("fa", "en"):
+        record(out, language)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
