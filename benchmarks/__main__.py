@@ -27,7 +27,8 @@ from benchmarks.common import RESULTS, Figure, machine
 
 # In the order they run: the in-process ones share one QApplication.
 MODULES = (
-    "startup", "tap_latency", "journey", "search", "search_quality", "enqueue", "drain", "memory", "idle_cpu", "bundle",
+    "startup", "tap_latency", "journey", "search", "search_quality", "read_aloud", "enqueue", "drain", "memory",
+    "idle_cpu", "bundle",
 )  # fmt: skip
 
 

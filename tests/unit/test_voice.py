@@ -43,9 +43,19 @@ def fake_program(tmp_path: Path, body: str) -> str:
     return str(path)
 
 
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "read-aloud"
+
+
 @pytest.mark.parametrize(
     ("text", "language"),
-    [(for_speech(RECEIPT), "fa"), ("Your request is registered. Keep this code.", "en"), ("آآآآآ اااا", "fa")],
+    [
+        (for_speech(RECEIPT), "fa"),
+        ("Your request is registered. Keep this code.", "en"),
+        ("آآآآآ اااا", "fa"),
+        ((DOCS / "receipt-fa.txt").read_text(encoding="utf-8"), "fa"),  # the receipt as the kiosk reads it
+        ((DOCS / "receipt-en.txt").read_text(encoding="utf-8"), "en"),
+    ],
+    ids=["receipt-line", "english", "vowels", "receipt-fa", "receipt-en"],
 )
 def test_what_the_voice_says_peaks_under_minus_3_dbfs(tmp_path: Path, text: str, language: str) -> None:
     needs("espeak-ng")
