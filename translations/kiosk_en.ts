@@ -205,6 +205,26 @@
     <context>
         <name>Header</name>
         <message>
+            <source>No sound</source>
+            <translation>No sound</translation>
+        </message>
+        <message>
+            <source>Stop</source>
+            <translation>Stop</translation>
+        </message>
+        <message>
+            <source>Listen</source>
+            <translation>Listen</translation>
+        </message>
+        <message>
+            <source>This kiosk cannot play sound</source>
+            <translation>This kiosk cannot play sound</translation>
+        </message>
+        <message>
+            <source>Read this screen aloud</source>
+            <translation>Read this screen aloud</translation>
+        </message>
+        <message>
             <source>Demo</source>
             <translation>Demo</translation>
         </message>
@@ -455,6 +475,13 @@ Do you want to leave?</translation>
         <message>
             <source>Please read this, and tick it if you agree:</source>
             <translation>Please read this, and tick it if you agree:</translation>
+        </message>
+    </context>
+    <context>
+        <name>ReadAloud</name>
+        <message>
+            <source>Buttons:</source>
+            <translation>Buttons:</translation>
         </message>
     </context>
     <context>

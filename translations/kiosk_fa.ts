@@ -205,6 +205,26 @@
     <context>
         <name>Header</name>
         <message>
+            <source>No sound</source>
+            <translation>صدا نیست</translation>
+        </message>
+        <message>
+            <source>Stop</source>
+            <translation>توقف</translation>
+        </message>
+        <message>
+            <source>Listen</source>
+            <translation>بشنوید</translation>
+        </message>
+        <message>
+            <source>This kiosk cannot play sound</source>
+            <translation>این کیوسک صدا پخش نمی‌کند</translation>
+        </message>
+        <message>
+            <source>Read this screen aloud</source>
+            <translation>خواندن این صفحه با صدا</translation>
+        </message>
+        <message>
             <source>Demo</source>
             <translation>نمایشی</translation>
         </message>
@@ -455,6 +475,13 @@ Do you want to leave?</source>
         <message>
             <source>Please read this, and tick it if you agree:</source>
             <translation>لطفاً این جمله را بخوانید و اگر موافقید، آن را تیک بزنید:</translation>
+        </message>
+    </context>
+    <context>
+        <name>ReadAloud</name>
+        <message>
+            <source>Buttons:</source>
+            <translation>دکمه‌ها:</translation>
         </message>
     </context>
     <context>

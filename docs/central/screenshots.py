@@ -19,8 +19,10 @@ import tempfile
 import threading
 import uuid
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -28,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 import httpx  # noqa: E402
 
 from harness.central_server import RunningCentral, start_central_server  # noqa: E402
+from kiosk.core.catalog import load_catalog  # noqa: E402
 from kiosk.core.tracking import make_tracking_code  # noqa: E402
 
 OUT = Path(__file__).resolve().parent
@@ -91,8 +94,8 @@ def seed(c: RunningCentral) -> tuple[int, str]:
                 "agency_id": agency_id, "mode": "demo" if number == 2 else "live",
                 "profile": beats[(number - 1) % 3]["profile"], "catalog_version": "1405.09.02-1",
                 "created_at": created.isoformat().replace("+00:00", "Z"),
-                "fields": {"full_name": name, "national_id": f"{int(national_id) + index:010d}",
-                           "mobile": f"0912{rng.randrange(1000000, 9999999)}", "consent": True},
+                "fields": form_answers(service_id, name, f"{int(national_id) + index:010d}",
+                                       f"0912{rng.randrange(1000000, 9999999)}", rng),
             }  # fmt: skip
             headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())}
             http.post("/api/v1/requests", json=body, headers=headers).raise_for_status()
@@ -104,8 +107,8 @@ def seed(c: RunningCentral) -> tuple[int, str]:
                 "agency_id": "mazandaran-water", "mode": "live", "profile": "sari-lobby",
                 "catalog_version": "1405.09.02-1",
                 "created_at": (now - timedelta(minutes=minutes)).isoformat().replace("+00:00", "Z"),
-                "fields": {"full_name": "علی رضایی", "national_id": "0012345679", "mobile": "09121234567",
-                           "address": "ساری، خیابان فرهنگ، کوچهٔ ۱۲، پلاک ۴", "consent": True},
+                "fields": form_answers("mazandaran-water.new-connection", "علی رضایی", "0012345679",
+                                       "09121234567", random.Random(9100)),
             }  # fmt: skip
             headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())}
             response = http.post("/api/v1/requests", json=body, headers=headers)
@@ -136,6 +139,29 @@ def seed(c: RunningCentral) -> tuple[int, str]:
         assert response.status_code == 303, response.text
         cookie = http.cookies["pishkhan_session"]
     return duplicate_reference, cookie
+
+
+@cache
+def _forms() -> dict[str, Any]:
+    return {s.id: s.form for a in load_catalog(ROOT / "resources" / "catalog").agencies for s in a.services}
+
+
+def form_answers(service_id: str, name: str, national_id: str, mobile: str, rng: random.Random) -> dict[str, object]:
+    """Answers to every question of the service's form in the bundled catalog, as a kiosk sends them
+    (the four of old for a service without a form)."""
+    form = _forms().get(service_id)
+    if form is None:
+        return {"full_name": name, "national_id": national_id, "mobile": mobile, "consent": True}
+    samples: dict[str, object] = {
+        "national_id": national_id, "mobile": mobile, "postal_code": "4816834567", "number": "1204",
+        "text": name, "long_text": "ساری، خیابان فرهنگ، کوچهٔ 12، پلاک 4", "consent": True,
+        "jalali_date": (datetime.now(UTC) - timedelta(days=rng.randrange(1, 20))).date().isoformat(),
+    }  # fmt: skip
+    return {
+        f.id: rng.choice(f.choices).id if f.kind == "choice" else samples[f.kind]
+        for f in form.fields
+        if f.required or rng.random() < 0.5
+    }
 
 
 def _as_if_delivered_over_days(central: RunningCentral) -> None:

@@ -23,6 +23,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from kiosk.central import jalali, roles
 from kiosk.central.clock import iso
 from kiosk.central.models import STATUSES, User
+from kiosk.central.readable import FormBook
 from kiosk.central.settings import Settings
 from kiosk.central.store import Store
 from kiosk.central.store.catalogs import Catalogs
@@ -37,16 +38,6 @@ DEVICE_COOKIE = "pishkhan_device"
 
 STATUS_LABELS = {"received": "دریافت‌شده", "in_review": "در حال بررسی", "done": "انجام‌شده", "rejected": "ردشده"}
 MODE_LABELS = {"demo": "نمایشی", "live": "واقعی"}
-FIELD_LABELS = {
-    "full_name": "نام و نام خانوادگی",
-    "national_id": "کد ملی",
-    "mobile": "تلفن همراه",
-    "consent": "رضایت",
-    "postal_code": "کد پستی",
-    "address": "نشانی",
-    "email": "رایانامه",
-}
-LTR_FIELDS = {"national_id", "mobile", "postal_code", "email", "sheba", "legal_id"}
 
 CSP = (
     "default-src 'none'; style-src 'self'; font-src 'self'; img-src 'self' data:; "
@@ -116,6 +107,7 @@ class Dashboard:
         self.settings = settings
         self.store = store
         self.names = CatalogNames(store.catalogs)
+        self.forms = FormBook(store.catalogs)  # questions' and choices' labels, by catalog release
         offset = settings.display_utc_offset_minutes
         self.env = Environment(
             loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -132,15 +124,18 @@ class Dashboard:
             duration=jalali.persian_duration,
             status_label=lambda s: STATUS_LABELS.get(s, s),
             mode_label=lambda m: MODE_LABELS.get(m, m or "—"),
-            field_label=lambda k: FIELD_LABELS.get(k, k),
             agency_name=lambda a: self.names.agency(a),
             service_name=lambda s: self.names.service(s),
             iso=iso,
         )
-        self.env.globals.update(STATUSES=STATUSES, STATUS_LABELS=STATUS_LABELS, LTR_FIELDS=LTR_FIELDS)
+        self.env.globals.update(STATUSES=STATUSES, STATUS_LABELS=STATUS_LABELS)
+        self.env.globals["shown_answers"] = lambda row, values: self.forms.shown(
+            row.catalog_version, row.service_id, values
+        )
 
     def render(self, request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         self.names.refresh()
+        self.forms.refresh()
         html = self.env.get_template(name).render(request=request, **context)
         response = HTMLResponse(html, status_code=status_code)
         security_headers(response)

@@ -1,4 +1,5 @@
-"""The staff dashboard's work pages: requests (list, CSV, detail, status changes), fleet, usage.
+"""The staff dashboard's work pages: requests (list, detail, status changes), fleet, usage; the
+requests' exports are in ``exports``.
 
 Login, sessions, CSRF and rendering are in ``dashboard``; every route here needs a logged-in
 ``StaffUser``. Requests and usage are shown only for the agencies that user works for: the
@@ -8,9 +9,6 @@ that scope themselves. The fleet (``store.kiosks.fleet``) is the same for all st
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Annotated, Any
@@ -20,8 +18,8 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from kiosk.central import jalali
-from kiosk.central.clock import iso, utcnow
-from kiosk.central.dashboard import StaffUser, board_of, check_csrf, security_headers
+from kiosk.central.clock import utcnow
+from kiosk.central.dashboard import StaffUser, board_of, check_csrf
 from kiosk.central.models import STATUSES
 from kiosk.central.store.requests import RequestCriteria
 from kiosk.core.persian import to_ascii_digits
@@ -109,49 +107,15 @@ def requests_page(
     criteria, errors = filters.criteria(board.settings.display_utc_offset_minutes)
     found = board.store.requests.page(criteria, staff.user, filters.page, PAGE_SIZE)
     pages = max(1, (found.total + PAGE_SIZE - 1) // PAGE_SIZE)
+    board.forms.refresh()
+    summaries = {
+        r.id: board.forms.summary(r.catalog_version, r.service_id, board.store.requests.answers(r)) for r in found.rows
+    }
     return board.render(
         request, "requests.html", staff=staff, rows=found.rows, total=found.total, filters=filters, errors=errors,
         agencies=found.agencies, services=found.services, page=filters.page, pages=pages, nav="requests",
+        summaries=summaries,
     )  # fmt: skip
-
-
-@router.get("/requests.csv")
-def requests_csv(request: Request, staff: StaffUser, filters: Annotated[Filters, Depends(request_filters)]) -> Response:
-    board = board_of(request)
-    offset = board.settings.display_utc_offset_minutes
-    criteria, _errors = filters.criteria(offset)
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # so spreadsheet programs read the Persian text as UTF-8
-    writer = csv.writer(buffer)
-    writer.writerow(
-        ["reference", "tracking_code", "received_at_utc", "received_jalali", "kiosk", "agency_id", "service_id",
-         "mode", "status", "reason", "duplicate_of", "fields"]
-    )  # fmt: skip
-    requests = board.store.requests
-    for row in requests.export_rows(criteria, staff.user):
-        writer.writerow(
-            _csv_safe(value)
-            for value in (
-                row.id, row.tracking_code, iso(row.received_at),
-                to_ascii_digits(jalali.persian_date(row.received_at, offset)), row.kiosk.number, row.agency_id,
-                row.service_id, row.mode, row.status, row.reason or "", row.duplicate_of_id or "",
-                json.dumps(requests.answers(row), ensure_ascii=False, sort_keys=True),
-            )
-        )  # fmt: skip
-    stamp = utcnow().strftime("%Y%m%d-%H%M")
-    response = Response(
-        buffer.getvalue().encode("utf-8"),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="pishkhan-requests-{stamp}.csv"'},
-    )
-    security_headers(response)
-    return response
-
-
-def _csv_safe(value: Any) -> str:
-    """Cells a spreadsheet would run as a formula are prefixed with an apostrophe."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @router.get("/requests/{request_id}")

@@ -144,6 +144,14 @@ class Localizer(QObject):
         """Today as a Jalali date: «دوشنبه ۲ آذر ۱۴۰۵» / «Monday, Azar 2, 1405»."""
         return self.qlocale.toString(date or QDate.currentDate(), QLocale.FormatType.LongFormat, _JALALI)
 
+    def short_date(self, date: QDate | None = None) -> str:
+        """A Jalali date without its weekday: «۲ آذر ۱۴۰۵» / «Azar 2, 1405»."""
+        parts = _JALALI.partsFromDate(date or QDate.currentDate())
+        day, month, year = self.number(parts.day), self.month_name(parts.month), str(parts.year)
+        if self.language == "fa":
+            return f"{day} {month} {self.digits(year)}"
+        return f"{month} {day}, {year}"
+
     def month_name(self, month: int) -> str:
         """A month of the Jalali calendar by its name: «آذر» / «Azar»."""
         return _JALALI.standaloneMonthName(self.qlocale, month)

@@ -26,6 +26,7 @@ from kiosk.core.background import Workers
 from kiosk.core.catalog import Catalog, Service
 from kiosk.core.live_state import Change, InForce, LiveState
 from kiosk.core.preload import load
+from kiosk.core.voice import Voice
 from kiosk.link.lookup import LookupAnswer
 from kiosk.outbox.desk import RequestDesk
 from kiosk.outbox.usage import UsageLog
@@ -37,6 +38,7 @@ from kiosk.ui.request_flow import RequestFlow
 from kiosk.ui.screens.attract import AttractScreen
 from kiosk.ui.screens.home import HomeScreen
 from kiosk.ui.screens.service import ServiceScreen
+from kiosk.ui.speech import ReadAloud
 from kiosk.ui.staff.mode import StaffMode
 from kiosk.ui.track_flow import TrackFlow
 from kiosk.ui.widgets.header import Header
@@ -149,6 +151,9 @@ class KioskWindow(QMainWindow):
         self.idle_timer.timeout.connect(self._idle)
         self.idle_prompt = IdlePrompt(localizer, central)
         self.leave_prompt = LeavePrompt(central)  # before Back or Home wipes a citizen's answers
+        # The speaker button reads the screen on show (or the question on top of it) aloud.
+        self.read_aloud = ReadAloud(self.header, Voice(), localizer, self._on_show_to_read, self)
+        self.page_changed.connect(lambda _page: self.read_aloud.stop())
         self.staff.overlay_parent = central  # the PIN pad covers everything but the window frame
         self.staff.opened.connect(self._staff_opened)
         self.staff.closed.connect(self.end_session)
@@ -319,6 +324,14 @@ class KioskWindow(QMainWindow):
             if self.current_page == Page.OUT_OF_SERVICE:
                 self.end_session()
 
+    def _on_show_to_read(self) -> QWidget | None:
+        """What read-aloud reads: a question on top of the screen (leaving, still there?), else
+        the screen on show."""
+        for prompt in (self.leave_prompt, self.idle_prompt):
+            if prompt.isVisible():
+                return prompt
+        return self.pages.currentWidget()
+
     @property
     def current_page(self) -> Page:
         return Page(self.pages.currentIndex())
@@ -337,6 +350,7 @@ class KioskWindow(QMainWindow):
         """Back to the attract loop, forgetting everything this citizen typed or opened (and
         closing staff mode, unless it is staff mode that is taking over)."""
         self.idle_timer.stop()
+        self.read_aloud.forget()
         if not keep_staff:
             self.staff.discard()
         self.idle_prompt.cancel()

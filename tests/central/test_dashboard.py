@@ -58,7 +58,7 @@ def _page_csrf(client: httpx.Client, path: str = "/requests") -> str:
 
 def test_every_page_needs_a_login(central: RunningCentral) -> None:
     with httpx.Client(base_url=central.url) as anonymous:
-        for path in ("/requests", "/requests/1", "/requests.csv", "/fleet", "/usage?days=7"):
+        for path in ("/requests", "/requests/1", "/requests.csv", "/requests.zip", "/fleet", "/usage?days=7"):
             response = anonymous.get(path)
             assert response.status_code == 303, path
             assert response.headers["location"].startswith("/login?next=%2F"), path
@@ -198,8 +198,9 @@ def test_staff_see_only_their_agencies(central: RunningCentral, kiosk: KioskClie
         assert reza.get(f"/requests/{water}").status_code == 404
         token = _page_csrf(reza)
         assert reza.post(f"/requests/{water}/status", data={"status": "done", "csrf_token": token}).status_code == 404
-        exported = reza.get("/requests.csv").text
+        exported = reza.get("/requests.csv", params={"service": "civil.birth"}).text
         assert "civil.birth" in exported and "water.connection" not in exported
+        assert reza.get("/requests.csv", params={"service": "water.connection"}).text.count("\n") == 1  # header
     assert {r["status"] for r in central.requests()} == {"received"}
 
 
@@ -239,17 +240,18 @@ def test_csv_export_keeps_formulas_inert(central: RunningCentral, kiosk: KioskCl
     body["fields"]["full_name"] = '=HYPERLINK("https://evil.example")'
     kiosk.submit(body)
     central.set_status(body["tracking_code"], "rejected", "+98 call us")
-    response = staff.get("/requests.csv")
+    response = staff.get("/requests.csv", params={"service": "water.connection"})
     assert response.headers["content-type"].startswith("text/csv")
     assert "attachment" in response.headers["content-disposition"]
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    assert rows[0][:3] == ["reference", "tracking_code", "received_at_utc"]
+    assert rows[0][:2] == ["شمارهٔ مرجع", "کد رهگیری"]
     [row] = rows[1:]
-    assert row[1] == body["tracking_code"]
-    assert row[9] == "'+98 call us"
-    assert '"full_name": "=HYPERLINK' in row[11]  # inside the JSON cell, which starts with {
+    cells = dict(zip(rows[0], row, strict=True))
+    assert cells["کد رهگیری"] == body["tracking_code"]
+    assert cells["دلیل یا توضیح برای شهروند"] == "'+98 call us"
+    assert cells["full_name"] == '\'=HYPERLINK("https://evil.example")'  # one column per question
     assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row)
 
 

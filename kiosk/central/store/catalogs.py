@@ -1,4 +1,6 @@
-"""Catalog releases: publishing a validated catalog document under the next release number, and the latest one."""
+"""Catalog releases: publishing a validated catalog document under the next release number, the latest
+one, and any release read back (the dashboard labels each request's answers from the release it was
+filed against)."""
 
 from __future__ import annotations
 
@@ -47,3 +49,29 @@ class Catalogs:
         """The newest release's number (0 before the first): cheap enough to ask on every page."""
         with self.db.read() as session:
             return session.scalar(select(func.max(CatalogRelease.id))) or 0
+
+    def stamp(self) -> tuple[int, str]:
+        """The newest release's number and ETag ((0, "") before the first): one small query, so a page
+        can ask whether anything was published since it last looked. The ETag holds the document's
+        digest, so a database emptied and published again (tests) is not taken for the same one."""
+        with self.db.read() as session:
+            row = session.execute(
+                select(CatalogRelease.id, CatalogRelease.etag).order_by(CatalogRelease.id.desc()).limit(1)
+            ).first()
+        return (int(row.id), str(row.etag)) if row is not None else (0, "")
+
+    def newest_by_version(self) -> dict[str, int]:
+        """Each catalog version with the number of its newest release."""
+        with self.db.read() as session:
+            rows = session.execute(
+                select(CatalogRelease.catalog_version, func.max(CatalogRelease.id)).group_by(
+                    CatalogRelease.catalog_version
+                )
+            ).all()
+        return {str(version): int(number) for version, number in rows}
+
+    def document(self, number: int) -> dict[str, Any] | None:
+        """Release ``number``'s catalog document, parsed (None if there is no such release)."""
+        with self.db.read() as session:
+            body = session.scalar(select(CatalogRelease.document).where(CatalogRelease.id == number))
+        return json.loads(body) if body is not None else None

@@ -201,6 +201,38 @@ class ServiceScreen(Screen):
             lines.append(f"{label}: {self._localizer.address(shown)}")
         self._section("web", self.tr("Where to do it online"), lines, bullet="›" if lang == "en" else "‹")
 
+    def spoken_lines(self) -> list[str]:
+        """The card read aloud in the order a citizen needs it: what, whose, what it does, the
+        fee and the time, who it is for, what to have at hand, the steps, where to do it online,
+        and filing it here (``kiosk.ui.speech``)."""
+        service, agency, loc = self.service, self._agency, self._localizer
+        if service is None or agency is None:
+            return []
+        lines = [loc.text(service.title), loc.text(agency.name), loc.text(service.summary)]
+        lines.append(f"{self.tr('Fee')}: {loc.fee(service.fee, self._currency)}")
+        lines.append(f"{self.tr('Typical time')}: {loc.typical_time(service.time)}")
+        lines.append(f"{self.tr('Who it is for')}: {loc.text(service.audience)}")
+        documents = [loc.text(d) for d in service.documents] or [self.tr("No documents needed")]
+        separator = "، " if loc.language == "fa" else "; "
+        lines.append(f"{self.tr('What to have at hand')}: {separator.join(documents)}")
+        lines.append(self.tr("Steps"))
+        lines += [f"{loc.number(n)}. {loc.text(step)}" for n, step in enumerate(service.steps, 1)]
+        if service.channels:
+            lines.append(self.tr("Where to do it online"))
+            lines += [line for line in self._channel_lines(service.channels)]
+        if service.accepts_requests:
+            lines += [self.request_button.text(), self.request_note.text()]
+        return lines
+
+    def _channel_lines(self, channels: tuple[Channel, ...]) -> list[str]:
+        names = {
+            "web": self.tr("Website"),
+            "app": self.tr("Mobile app"),
+            "ussd": self.tr("Dial on any phone (USSD)"),
+            "phone": self.tr("Call"),
+        }
+        return [f"{self._localizer.text(c.label) if c.label else names[c.kind]}: {c.address}" for c in channels]
+
     def ahead_steps(self, catalog: Catalog, currency: str, page_size: Callable[[], QSize]) -> list[Step]:
         """Work done ahead for the card (``kiosk.ui.ahead``), unattended: show the cards that make
         every line any card needs (``longest_cards``), then paint the screen off screen."""

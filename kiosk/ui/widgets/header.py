@@ -76,14 +76,15 @@ class _Title(QLabel):
             self.setText(shown)
 
 
-SPACING_PX = 18
-MARGINS_PX = (24, 12)  # left and right, top and bottom
+SPACING_PX = 12
+MARGINS_PX = (20, 12)  # left and right, top and bottom
 ROW_PX = TOUCH_TARGET_PX + 12  # a row of the bar: a button and room around it
 BEFORE_DATE_PX = 12
 
 
 class Header(QFrame):
-    """One row: logo, title, demo badge, then language, Back, Home, and the date at the far end.
+    """One row: logo, title, demo badge, then Listen, language, Back, Home, and the date at the far
+    end.
 
     When one row is too narrow for all of them with the whole title (a portrait screen: the bar
     asked 1,092 to 1,230 pixels of a 1,080-pixel one, and the window grew past the screen), the
@@ -95,6 +96,7 @@ class Header(QFrame):
     back_requested = Signal()
     home_requested = Signal()
     language_requested = Signal(str)
+    speak_requested = Signal()  # the speaker button: read this screen aloud (or stop)
 
     def __init__(self, localizer: Localizer, icons: IconSet, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -116,7 +118,10 @@ class Header(QFrame):
         self.back_button = self._button("backButton", self.back_requested.emit)
         self.home_button = self._button("homeButton", self.home_requested.emit)
         self.language_button = self._button("languageButton", self._switch_language)
-        self._buttons = (self.language_button, self.back_button, self.home_button)
+        self.speak_button = self._button("speakButton", self.speak_requested.emit)
+        self._speaking = False
+        self._no_sound = False
+        self._buttons = (self.speak_button, self.language_button, self.back_button, self.home_button)
 
         column = QVBoxLayout(self)
         column.setContentsMargins(MARGINS_PX[0], MARGINS_PX[1], MARGINS_PX[0], MARGINS_PX[1])
@@ -148,6 +153,8 @@ class Header(QFrame):
         self._clock.timeout.connect(self._refresh_date)
         self._clock.start()
         self._shown_date = QDate()
+        self._short_date = False  # the date without its weekday, when one row is short of room
+        self._long_date = self._short_date_text = ""
 
     # --- one row or two ----------------------------------------------------------------------
 
@@ -212,7 +219,25 @@ class Header(QFrame):
         self.setFixedHeight(2 * MARGINS_PX[1] + ROW_PX * (1 if one_row else 2))
 
     def _rearrange(self) -> None:
+        # Short of room for one row, the date first gives up its weekday; then the buttons go to
+        # a row of their own.
+        if self._width(buttons=True, whole_title=True) > self.width() and not self._short_date:
+            self._short_date = True
+            self._show_date()
+        elif self._short_date and self._fits_with_long_date():
+            self._short_date = False
+            self._show_date()
         self._arrange(self._width(buttons=True, whole_title=True) <= self.width())
+
+    def _fits_with_long_date(self) -> bool:
+        shown = self.date.text()
+        self.date.setText(self._long_date)
+        fits = self._width(buttons=True, whole_title=True) <= self.width()
+        self.date.setText(shown)
+        return fits
+
+    def _show_date(self) -> None:
+        self.date.setText(self._short_date_text if self._short_date else self._long_date)
 
     def event(self, event: QEvent) -> bool:
         # A button shown or hidden, a text or font changed: the rows may change too.
@@ -245,6 +270,22 @@ class Header(QFrame):
         self.home_button.setVisible(not at_home)
         self._rearrange()
 
+    def set_speaking(self, speaking: bool, no_sound: bool = False) -> None:
+        """The speaker button says what a tap does now: listen, stop, or that there is no sound."""
+        if (speaking, no_sound) != (self._speaking, self._no_sound):
+            self._speaking, self._no_sound = speaking, no_sound
+            self._say_speaking()
+
+    def _say_speaking(self) -> None:
+        if self._no_sound:
+            text = self.tr("No sound")
+        else:
+            text = self.tr("Stop") if self._speaking else self.tr("Listen")
+        self.speak_button.setText(text)
+        self.speak_button.setAccessibleName(
+            self.tr("This kiosk cannot play sound") if self._no_sound else self.tr("Read this screen aloud")
+        )
+
     def _switch_language(self) -> None:
         self.language_requested.emit("en" if self._localizer.language == "fa" else "fa")
 
@@ -252,7 +293,9 @@ class Header(QFrame):
         today = QDate.currentDate()
         if today != self._shown_date:
             self._shown_date = today
-            self.date.setText(self._localizer.today(today))
+            self._long_date = self._localizer.today(today)
+            self._short_date_text = self._localizer.short_date(today)
+            self._show_date()
 
     def retranslate(self) -> None:
         language = self._localizer.language
@@ -260,7 +303,7 @@ class Header(QFrame):
             self.title.set_title(self._localizer.text(self._profile.title))
         self.demo_badge.setText(self.tr("Demo"))
         self.demo_badge.setToolTip(self.tr("Requests filed here are for demonstration only"))
-        self._shown_date = QDate()
+        self._shown_date = QDate()  # the date in the new language (short or long as it was)
         self._refresh_date()
         arrow = "arrow-right" if language == "fa" else "arrow-left"
         self.back_button.setIcon(self._icons.icon(arrow, "#ffffff", 36))
@@ -269,6 +312,8 @@ class Header(QFrame):
         self.home_button.setIcon(self._icons.icon("home", "#ffffff", 36))
         self.home_button.setText(self.tr("Home"))
         self.home_button.setAccessibleName(self.tr("Home"))
+        self.speak_button.setIcon(self._icons.icon("volume", "#ffffff", 36))
+        self._say_speaking()
         other = "en" if language == "fa" else "fa"
         self.language_button.setIcon(self._icons.icon("language", "#ffffff", 36))
         self.language_button.setText(Localizer.language_name(other))

@@ -1,0 +1,165 @@
+"""The kiosk's voice: espeak-ng, offline, in Persian (``fa``) and English (``en``).
+
+PySide6-Essentials has no QtTextToSpeech or QtMultimedia, and a booth is offline: the voice is
+the espeak-ng program (Debian's ``espeak-ng``; on Windows its own build beside the kiosk), run once
+per utterance. Starting it costs a few milliseconds and nothing at the kiosk's start (nothing is
+loaded before the first utterance); stopping it is ending the process, at once.
+
+- ``Voice.say(text, language)`` stops what is being said and starts the new text (already written
+  for speech: ``kiosk.core.speech_text.for_speech``); ``stop()``; ``repeat()`` says the last again.
+- Level: espeak-ng's own output peaks at about -0.05 dBFS, which clips on cheap speakers; the
+  amplitude is set so that its peaks stay under -3 dBFS (``AMPLITUDE``, checked with sox in the
+  tests), and a little slower than its default rate, for elderly listeners (``RATE_WPM``).
+- ``sink``: instead of the sound card, the audio is written to a WAV file (or ``-`` for the
+  process's pipe): what tests and the benchmark use, on a machine with no audio device.
+- No program, or no audio device, is not an error: ``problem`` says which, in words a booth's staff
+  can act on, and ``say`` does nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+PROGRAM = "espeak-ng"
+VOICES = {"fa": "fa", "en": "en-gb"}
+RATE_WPM = 150  # espeak-ng's default is 175
+AMPLITUDE = 65  # of espeak-ng's 0-200 (100 by default): peaks under -3 dBFS
+STOP_WAIT_S = 0.08
+NO_PROGRAM = "no_program"
+NO_AUDIO = "no_audio"
+# What espeak-ng prints on stderr when it cannot open the sound card (ALSA, PulseAudio, Windows).
+_AUDIO_FAILURES = ("cannot find card", "Unknown PCM", "error: No such file or directory", "audio", "pa_")
+
+
+def find_program(bundled: Path | None = None) -> str | None:
+    """espeak-ng: beside the kiosk in a bundle (``bundled``/espeak-ng[.exe]), else on PATH."""
+    if bundled is not None:
+        for name in (PROGRAM, f"{PROGRAM}.exe"):
+            candidate = bundled / name
+            if candidate.is_file() and os.access(candidate, os.X_OK):
+                return str(candidate)
+    return shutil.which(PROGRAM)
+
+
+class Voice:
+    """One utterance at a time. Thread-safe enough for its use: called from the UI thread, with
+    a reader thread per utterance that only watches the program's error output."""
+
+    def __init__(
+        self,
+        program: str | None = None,
+        sink: str | None = None,
+        rate_wpm: int = RATE_WPM,
+        amplitude: int = AMPLITUDE,
+        data_dir: Path | None = None,
+    ) -> None:
+        self.program = program if program is not None else find_program()
+        self.sink = sink
+        self.rate_wpm = rate_wpm
+        self.amplitude = amplitude
+        self.data_dir = data_dir
+        self.last: tuple[str, str] | None = None  # (text, language) said last, for repeat
+        self._process: subprocess.Popen[bytes] | None = None
+        self._no_audio = False
+        self._lock = threading.Lock()
+
+    @property
+    def problem(self) -> str | None:
+        """None when the voice can speak; else why not: ``NO_PROGRAM`` or ``NO_AUDIO``."""
+        if self.program is None:
+            return NO_PROGRAM
+        if self._no_audio and self.sink is None:
+            return NO_AUDIO
+        return None
+
+    @property
+    def speaking(self) -> bool:
+        process = self._process
+        return process is not None and process.poll() is None
+
+    def command(self, language: str) -> list[str]:
+        assert self.program is not None
+        command = [self.program, "-v", VOICES.get(language, VOICES["fa"]), "-s", str(self.rate_wpm)]
+        command += ["-a", str(self.amplitude), "-b", "1"]  # -b 1: the text is UTF-8
+        if self.data_dir is not None:
+            command += ["--path", str(self.data_dir)]
+        if self.sink == "-":
+            command.append("--stdout")
+        elif self.sink is not None:
+            command += ["-w", self.sink]
+        return command
+
+    def say(self, text: str, language: str) -> subprocess.Popen[bytes] | None:
+        """Stop what is being said and say ``text`` (written for speech) in ``language``."""
+        self.stop()
+        self.last = (text, language)
+        if self.problem is not None or not text.strip():
+            return None
+        stdout = subprocess.PIPE if self.sink == "-" else subprocess.DEVNULL
+        try:
+            process = subprocess.Popen(
+                [*self.command(language), "--stdin"],
+                stdin=subprocess.PIPE,
+                stdout=stdout,
+                stderr=subprocess.PIPE,
+                creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0) if sys.platform == "win32" else 0,
+            )
+        except OSError as exc:
+            log.warning("the voice could not start: %s", type(exc).__name__)
+            self.program = None
+            return None
+        with self._lock:
+            self._process = process
+        threading.Thread(target=self._feed, args=(process, text), daemon=True, name="voice").start()
+        return process
+
+    def _feed(self, process: subprocess.Popen[bytes], text: str) -> None:
+        """Hand the text to the program, then read its errors: a missing sound card says so there
+        (espeak-ng still exits 0)."""
+        assert process.stdin is not None and process.stderr is not None
+        try:
+            process.stdin.write(text.encode("utf-8"))
+            process.stdin.close()
+            errors = process.stderr.read().decode("utf-8", "replace")
+        except (OSError, ValueError):  # stopped while being fed
+            return
+        finally:
+            process.stdin.close()
+            process.stderr.close()
+            process.wait()
+        if self.sink is None and any(sign in errors for sign in _AUDIO_FAILURES):
+            if not self._no_audio:
+                log.warning("the voice has no audio device to speak through")
+            self._no_audio = True
+
+    def stop(self) -> None:
+        """End what is being said, at once."""
+        with self._lock:
+            process, self._process = self._process, None
+        if process is None or process.poll() is not None:
+            return
+        process.terminate()
+        try:
+            process.wait(STOP_WAIT_S)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+    def repeat(self) -> subprocess.Popen[bytes] | None:
+        """Say the last text again."""
+        if self.last is None:
+            return None
+        return self.say(*self.last)
+
+    def forget(self) -> None:
+        """Between citizens: nothing said stays to be repeated for the next one."""
+        self.stop()
+        self.last = None
