@@ -316,7 +316,6 @@ def set_password(
     except PeopleError as exc:
         return _welcome(request, board, user, status_code=422, error=ERRORS.get(exc.code, str(exc)))
     response = board.render(request, "welcome.html", staff=None, nav="", user=user, done=True, csrf="", error=None)
-    response.headers["Referrer-Policy"] = "no-referrer"
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/")
     return response
 
@@ -329,8 +328,9 @@ def _welcome(
         request, "welcome.html", status_code=status_code, staff=None, nav="", user=user, done=False, csrf=csrf,
         error=error, min_password=MIN_PASSWORD,
     )  # fmt: skip
-    # The token is in this page's address: not even our own pages' requests may carry it as a Referer.
-    response.headers["Referrer-Policy"] = "no-referrer"
+    # The token is in this page's address. The dashboard's Referrer-Policy (same-origin) lets it go
+    # to this server only; "no-referrer" would make the browser send "Origin: null" with the form,
+    # which _same_origin refuses as a forgery.
     _set_cookie(response, LOGIN_CSRF_COOKIE, csrf, board.secure(request), max_age=3600)
     return response
 
