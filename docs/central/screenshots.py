@@ -164,6 +164,26 @@ def form_answers(service_id: str, name: str, national_id: str, mobile: str, rng:
     }
 
 
+def seed_people(c: RunningCentral) -> tuple[int, str]:
+    """Staff of every role, some acts on them for the audit log, and one invitation not yet used:
+    returns (the id of a user to show, the invitation's token)."""
+    from kiosk.central.store.people import Actor
+
+    people = c.store.people
+    sara = people.by_name("sara")
+    assert sara is not None
+    by = Actor.of(sara)
+    people.add("reza.karimi", PASSWORD, ["mazandaran-water"], all_agencies=False, role="supervisor", by=by)
+    mina = people.add("mina.ahmadi", PASSWORD, ["mazandaran-water", "sari-municipality"], all_agencies=False, by=by)
+    people.add("organisers", PASSWORD, [], all_agencies=True, role="viewer", by=by)
+    people.set_role(mina.id, "case_worker", ["mazandaran-water"], all_agencies=False, by=by)
+    people.disable(mina.id, by=by)
+    people.enable(mina.id, by=by)
+    people.log_out_everywhere(mina.id, by=by)
+    _user, token = people.invite("hamed.rostami", "case_worker", ["civil-registration"], all_agencies=False, by=by)
+    return mina.id, token
+
+
 def _as_if_delivered_over_days(central: RunningCentral) -> None:
     """Seeding happens in a second; a real server receives each request soon after it was filed, and
     one kiosk has been silent for three hours."""
@@ -230,12 +250,17 @@ def shoot(url: str, path: Path, height: int = 900) -> None:
 def main() -> int:
     with tempfile.TemporaryDirectory() as data, start_central_server(Path(data)) as central:
         duplicate, cookie = seed(central)
+        user_id, invitation = seed_people(central)
         proxy = cookie_proxy(central.url, cookie)
         base = f"http://127.0.0.1:{proxy.server_address[1]}"
         try:
             for name, path in PAGES.items():
                 shoot(base + path, OUT / f"{name}.png", height={"requests": 1100, "usage": 1280}.get(name, 900))
             shoot(f"{base}/requests/{duplicate}", OUT / "request-detail.png", height=1000)
+            shoot(f"{base}/users", OUT / "users.png", height=1250)
+            shoot(f"{base}/users/{user_id}", OUT / "user.png", height=1150)
+            shoot(f"{base}/audit", OUT / "audit.png", height=820)
+            shoot(f"{central.url}/welcome/{invitation}", OUT / "welcome.png", height=620)
         finally:
             proxy.shutdown()
             proxy.server_close()

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kiosk.central.roles import ROLES
 from kiosk.central.settings import Settings, default_data_dir, settings_to_environment
 
 if TYPE_CHECKING:  # the store's modules load only for a command that opens it (not for --help)
@@ -48,13 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
         "sealing-key", parents=[common], help="print the public key kiosks seal answers to (config.toml's server_key)"
     )
 
-    user = commands.add_parser("user", help="dashboard users").add_subparsers(dest="action", required=True)
-    uadd = user.add_parser("add", parents=[common], help="add a staff user (asks for the password)")
-    uadd.add_argument("name")
-    scope = uadd.add_mutually_exclusive_group(required=True)
-    scope.add_argument("--agency", action="append", default=[], metavar="ID", help="an agency the user works for")
-    scope.add_argument("--all-agencies", action="store_true")
-    uadd.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    _user_commands(commands, common)
 
     catalog = commands.add_parser("catalog", help="the service catalog").add_subparsers(dest="action", required=True)
     publish = catalog.add_parser("publish", parents=[common], help="validate and publish a catalog")
@@ -63,6 +58,48 @@ def build_parser() -> argparse.ArgumentParser:
     imp = commands.add_parser("import", parents=[common], help="import a kiosk's outbox export file")
     imp.add_argument("file", type=Path)
     return parser
+
+
+ROLE_HELP = "admin (province administrator), supervisor, case_worker (agency staff) or viewer (usage only)"
+
+
+def _user_commands(commands: Any, common: argparse.ArgumentParser) -> None:
+    user = commands.add_parser("user", help="dashboard users").add_subparsers(dest="action", required=True)
+
+    def scope(parser: argparse.ArgumentParser, required: bool) -> None:
+        group = parser.add_mutually_exclusive_group(required=required)
+        group.add_argument("--agency", action="append", default=[], metavar="ID", help="an agency the user works for")
+        group.add_argument("--all-agencies", action="store_true")
+
+    uadd = user.add_parser("add", parents=[common], help="add a staff user (asks for the password)")
+    uadd.add_argument("name")
+    scope(uadd, required=True)
+    uadd.add_argument("--role", choices=ROLES, help=f"{ROLE_HELP}; default admin with --all-agencies, else case_worker")
+    uadd.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    url_help = "the dashboard's address, to print the whole link (e.g. https://pishkhan.example.ir)"
+    invite = user.add_parser("invite", parents=[common], help="add a user who sets a password by a one-time link")
+    invite.add_argument("name")
+    invite.add_argument("--role", choices=ROLES, required=True, help=ROLE_HELP)
+    scope(invite, required=False)
+    invite.add_argument("--url", default="", help=url_help)
+    user.add_parser("list", parents=[common], help="list users (not removed ones)")
+    set_role = user.add_parser(
+        "set-role", parents=[common], help="change a user's role and/or agencies; ends their sessions"
+    )
+    set_role.add_argument("name")
+    set_role.add_argument("role", choices=ROLES, help=ROLE_HELP)
+    scope(set_role, required=False)
+    for action, text in (
+        ("disable", "stop a user logging in (their sessions end at once)"),
+        ("enable", "let a disabled user log in again"),
+        ("remove", "remove a user for good (their name stays in histories)"),
+        ("logout", "end every session of a user at once"),
+    ):
+        user.add_parser(action, parents=[common], help=text).add_argument("name")
+    reset = user.add_parser("reset-password", parents=[common],
+                            help="the old password stops working; prints a new one-time link")  # fmt: skip
+    reset.add_argument("name")
+    reset.add_argument("--url", default="", help=url_help)
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -174,6 +211,62 @@ def _sealing_key(store: Store) -> int:
 
 
 def _user(args: argparse.Namespace, store: Store) -> int:
+    """``user add|invite|list|set-role|disable|enable|remove|reset-password|logout``; each change is in
+    the audit log as done on the command line."""
+    from kiosk.central.store.people import COMMAND_LINE
+
+    people = store.people
+    if args.action == "add":
+        return _user_add(args, store)
+    if args.action == "list":
+        for user in people.users():
+            state = "disabled" if user.disabled_at else ("active" if user.password_hash else "no password yet")
+            scope = "all agencies" if user.all_agencies else ", ".join(user.agencies)
+            seen = user.last_login_at.isoformat(timespec="seconds") if user.last_login_at else "never"
+            print(f"{user.name}  {user.role}  {state}  ({scope})  last login {seen}")
+        return 0
+    if args.action == "invite":
+        user, token = people.invite(args.name, args.role, args.agency, args.all_agencies, by=COMMAND_LINE)
+        print(f"user {user.name!r} invited as {user.role}")
+        _print_link(token, args.url)
+        return 0
+    user = people.by_name(args.name)
+    if user is None:
+        print(f"kiosk-central: no user called {args.name!r}", file=sys.stderr)
+        return 1
+    if args.action == "set-role":
+        agencies, every = (
+            (args.agency, args.all_agencies) if args.agency or args.all_agencies else (user.agencies, user.all_agencies)
+        )
+        people.set_role(user.id, args.role, agencies, every, by=COMMAND_LINE)
+        print(f"user {user.name!r} is now {args.role}; their sessions ended")
+    elif args.action == "disable":
+        people.disable(user.id, by=COMMAND_LINE)
+        print(f"user {user.name!r} disabled; their sessions ended")
+    elif args.action == "enable":
+        people.enable(user.id, by=COMMAND_LINE)
+        print(f"user {user.name!r} enabled")
+    elif args.action == "remove":
+        people.remove(user.id, by=COMMAND_LINE)
+        print(f"user {user.name!r} removed")
+    elif args.action == "logout":
+        ended = people.log_out_everywhere(user.id, by=COMMAND_LINE)
+        print(f"user {user.name!r}: {ended} session(s) ended")
+    elif args.action == "reset-password":
+        token = people.reset_password(user.id, by=COMMAND_LINE)
+        print(f"user {user.name!r}: the old password no longer works; their sessions ended")
+        _print_link(token, args.url)
+    return 0
+
+
+def _print_link(token: str, url: str) -> None:
+    from kiosk.central.store.people import LINK_HOURS
+
+    print(f"one-time link (works once, for {LINK_HOURS} hours; shown only now):")
+    print(f"{url.rstrip('/')}/welcome/{token}" if url else f"  <the dashboard's address>/welcome/{token}")
+
+
+def _user_add(args: argparse.Namespace, store: Store) -> int:
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
@@ -181,9 +274,9 @@ def _user(args: argparse.Namespace, store: Store) -> int:
         if getpass.getpass("again: ") != password:
             print("kiosk-central: the passwords differ", file=sys.stderr)
             return 1
-    store.people.add(args.name, password, args.agency, args.all_agencies)
-    scope = "all agencies" if args.all_agencies else ", ".join(args.agency)
-    print(f"user {args.name!r} added ({scope})")
+    user = store.people.add(args.name, password, args.agency, args.all_agencies, role=args.role)
+    scope = "all agencies" if user.all_agencies else ", ".join(args.agency)
+    print(f"user {args.name!r} added as {user.role} ({scope})")
     return 0
 
 

@@ -20,10 +20,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from kiosk.central import jalali
+from kiosk.central import jalali, roles
 from kiosk.central.clock import iso
 from kiosk.central.models import STATUSES, User
-from kiosk.central.ratelimit import FailureThrottle
 from kiosk.central.readable import FormBook
 from kiosk.central.settings import Settings
 from kiosk.central.store import Store
@@ -34,6 +33,8 @@ from kiosk.core.tracking import format_for_reading
 
 SESSION_COOKIE = "pishkhan_session"
 LOGIN_CSRF_COOKIE = "pishkhan_login_csrf"
+# Browsers that have logged in before (``store.logins``): sent to /login only.
+DEVICE_COOKIE = "pishkhan_device"
 
 STATUS_LABELS = {"received": "دریافت‌شده", "in_review": "در حال بررسی", "done": "انجام‌شده", "rejected": "ردشده"}
 MODE_LABELS = {"demo": "نمایشی", "live": "واقعی"}
@@ -52,11 +53,22 @@ class Forbidden(Exception):
     pass
 
 
+class NotAllowed(Exception):
+    """A page the staff member's role may not open (``kiosk.central.roles``): 403 with a Persian page."""
+
+    def __init__(self, staff: Staff) -> None:
+        super().__init__(staff.user.role)
+        self.staff = staff
+
+
 @dataclass
 class Staff:
     user: User
     token: str
     csrf: str
+
+    def may(self, area: str) -> bool:
+        return roles.may(self.user.role, area)
 
 
 class CatalogNames:
@@ -96,9 +108,6 @@ class Dashboard:
         self.store = store
         self.names = CatalogNames(store.catalogs)
         self.forms = FormBook(store.catalogs)  # questions' and choices' labels, by catalog release
-        # Guessing passwords: 5 wrong ones for a name, or 20 from one address, in 15 minutes.
-        self.user_failures = FailureThrottle(limit=5, window=900)
-        self.address_failures = FailureThrottle(limit=20, window=900)
         offset = settings.display_utc_offset_minutes
         self.env = Environment(
             loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -152,12 +161,17 @@ def board_of(request: Request) -> Dashboard:
 
 
 def current_staff(request: Request) -> Staff:
+    """The logged-in staff member, whose role may open this page (its route's path decides the area)."""
     token = request.cookies.get(SESSION_COOKIE)
     found = board_of(request).store.people.find_session(token) if token else None
     if found is None:
         raise LoginRequired
     user, session = found
-    return Staff(user=user, token=token or "", csrf=session.csrf_token)
+    staff = Staff(user=user, token=token or "", csrf=session.csrf_token)
+    route = request.scope.get("route")
+    if not roles.may_open(user.role, getattr(route, "path", request.url.path)):
+        raise NotAllowed(staff)
+    return staff
 
 
 StaffUser = Annotated[Staff, Depends(current_staff)]
@@ -180,8 +194,10 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/")
-def home() -> RedirectResponse:
-    return RedirectResponse("/requests", status_code=303)
+def home(request: Request) -> RedirectResponse:
+    token = request.cookies.get(SESSION_COOKIE)
+    found = board_of(request).store.people.find_session(token) if token else None
+    return RedirectResponse(roles.home(found[0].role) if found else "/requests", status_code=303)
 
 
 @router.get("/login")
@@ -206,26 +222,40 @@ def login(
     if not cookie or not secrets.compare_digest(cookie.encode(), csrf_token.encode()) or not _same_origin(request):
         raise Forbidden
     name = username.strip()
-    name_key, address_key = name.casefold(), request.client.host if request.client else "?"
-    wait = max(board.user_failures.wait(name_key), board.address_failures.wait(address_key))
-    if wait:
-        minutes = to_persian_digits(str(max(1, round(wait / 60))))
+    logins = board.store.logins
+    devices = logins.device_tokens(request.cookies.get(DEVICE_COOKIE, ""))
+    # Throttled per name, per address and per browser (store.logins): a wait, never a lockout.
+    attempt = logins.begin(name, request.client.host if request.client else "?", devices)
+    if attempt.wait:
         response = _login_again(
-            request, board, next, 429, f"تلاش ناموفق زیاد بود؛ {minutes} دقیقهٔ دیگر دوباره امتحان کنید."
-        )
-        response.headers["Retry-After"] = str(wait)
+            request, board, next, 429,
+            f"چند تلاش ناموفق پشت سر هم بود؛ {_wait_words(attempt.wait)} دیگر دوباره امتحان کنید.",
+        )  # fmt: skip
+        response.headers["Retry-After"] = str(attempt.wait)
         return response
     user = board.store.people.authenticate(name, password)
     if user is None:
-        board.user_failures.failed(name_key)
-        board.address_failures.failed(address_key)
+        logins.failed(attempt)
         return _login_again(request, board, next, 401, "نام کاربری یا گذرواژه درست نیست.")
-    board.user_failures.succeeded(name_key)
+    devices = logins.succeeded(attempt, user.id, devices)
     session_token, _csrf = board.store.people.open_session(user.id)
-    response = RedirectResponse(_safe_next(next), status_code=303)
+    target = _safe_next(next)
+    if not roles.may_open(user.role, urlsplit(target).path):
+        target = roles.home(user.role)
+    response = RedirectResponse(target, status_code=303)
     _set_cookie(response, SESSION_COOKIE, session_token, board.secure(request), max_age=None)
+    response.set_cookie(
+        DEVICE_COOKIE, ".".join(devices), max_age=180 * 86400, path="/login", secure=board.secure(request),
+        httponly=True, samesite="strict",
+    )  # fmt: skip
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/")
     return response
+
+
+def _wait_words(seconds: int) -> str:
+    if seconds < 120:
+        return f"{to_persian_digits(str(seconds))} ثانیهٔ"
+    return f"{to_persian_digits(str(-(-seconds // 60)))} دقیقهٔ"
 
 
 def _login_again(request: Request, board: Dashboard, next: str, status: int, error: str) -> Response:
@@ -272,3 +302,11 @@ def install(app: FastAPI, settings: Settings, store: Store) -> None:
     async def _forbidden(request: Request, _exc: Forbidden) -> Response:
         board = board_of(request)
         return board.render(request, "forbidden.html", status_code=403, staff=None, nav="")
+
+    @app.exception_handler(NotAllowed)
+    async def _not_allowed(request: Request, exc: NotAllowed) -> Response:
+        board = board_of(request)
+        staff = exc.staff
+        return board.render(
+            request, "not_allowed.html", status_code=403, staff=staff, nav="", home=roles.home(staff.user.role)
+        )

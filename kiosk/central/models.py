@@ -237,6 +237,63 @@ class User(Base):
     agencies: Mapped[list[str]] = mapped_column(JSON)
     created_at: Mapped[datetime]
     disabled_at: Mapped[datetime | None]
+    # What the user may open (``kiosk.central.roles``): admin, supervisor, case_worker or viewer.
+    role: Mapped[str] = mapped_column(String(20))
+    # Removed users stay as a name, so request histories and the audit log still say who did what;
+    # they cannot log in and are listed no more. Their name is not given to anyone else.
+    removed_at: Mapped[datetime | None]
+    last_login_at: Mapped[datetime | None]
+    # A one-time link that sets the password (an invitation, or a reset): the SHA-256 of its random
+    # token, never the token, and when it stops working. NULL when there is none.
+    link_digest: Mapped[str | None] = mapped_column(String(64), unique=True)
+    link_expires_at: Mapped[datetime | None]
+
+
+class AuditEvent(Base):
+    """Every act on a staff account (invite, role, disable, remove, reset, forced logout...): who did
+    it, to whom, when. Names are copied, not referred to, so the log outlives the accounts; never
+    a password or a token."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    # None: the command line on the server (``kiosk-central user ...``).
+    actor_id: Mapped[int | None]
+    actor_name: Mapped[str | None] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(30))
+    target_id: Mapped[int | None]
+    target_name: Mapped[str | None] = mapped_column(String(100))
+    # What changed, e.g. {"role": ["case_worker", "supervisor"]}.
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+
+
+class LoginThrottle(Base):
+    """Recent failed logins of one account name or one client address, keyed by an HMAC of it under
+    the server's secret (so the table holds no typed name and no address): shared by every server
+    process through the database. See ``store.logins``."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    failures: Mapped[int]
+    last_failure_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class TrustedDevice(Base):
+    """A browser someone has logged in from as this user: its cookie's random token, hashed. Logins
+    from it skip the throttling of untrusted attempts (OWASP's "device cookies"), so an attacker
+    guessing the user's password does not lock the user out; five wrong passwords in a row from it
+    and it is trusted no more."""
+
+    __tablename__ = "trusted_devices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime]
+    last_used_at: Mapped[datetime] = mapped_column(index=True)
+    failures: Mapped[int]
 
 
 class StaffSession(Base):
@@ -244,7 +301,7 @@ class StaffSession(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token_digest: Mapped[str] = mapped_column(String(64), unique=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]

@@ -2,8 +2,9 @@
 
 ``store.requests`` (citizens' requests: intake, status, the dashboard's lists), ``store.kiosks``
 (identities and heartbeats), ``store.catalogs`` (published releases), ``store.people`` (staff,
-logins, sessions) and ``store.usage`` (anonymous usage events). The API, the dashboard, the
-importer and the command line all receive a ``Store``; none of them builds a query of its own.
+their roles, sessions and audit log), ``store.logins`` (throttling password guesses) and
+``store.usage`` (anonymous usage events). The API, the dashboard, the importer and the command
+line all receive a ``Store``; none of them builds a query of its own.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from kiosk.central.settings import Settings
 from kiosk.central.store.answers import Answers, ServerKeys
 from kiosk.central.store.catalogs import Catalogs
 from kiosk.central.store.kiosks import Kiosks
+from kiosk.central.store.logins import Logins
 from kiosk.central.store.people import People
 from kiosk.central.store.requests import Requests
 from kiosk.central.store.usage import Usage
@@ -40,6 +42,7 @@ class Store:
         self.kiosks = Kiosks(db, settings)
         self.catalogs = Catalogs(db)
         self.people = People(db, settings)
+        self.logins = Logins(db, key)
         self.usage = Usage(db, settings)
 
     @property

@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import Select, false, func, or_, select, true
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from kiosk.central import security
+from kiosk.central import roles, security
 from kiosk.central.clock import utcnow
 from kiosk.central.db import Database
 from kiosk.central.models import STATUSES, CitizenRequest, StatusChange, TrackingFailure, User
@@ -34,7 +34,10 @@ from kiosk.central.store.kiosks import KioskIdentity
 
 
 def visible_to(user: User) -> Any:
-    """A WHERE clause limiting requests to the agencies this user works for."""
+    """A WHERE clause limiting requests to the agencies this user works for (none for a viewer,
+    who sees usage only: ``kiosk.central.roles``)."""
+    if user.role == roles.VIEWER:
+        return false()
     if user.all_agencies:
         return true()
     return CitizenRequest.agency_id.in_(user.agencies) if user.agencies else false()

@@ -1,0 +1,75 @@
+"""Staff roles and what each may open: one table, read by every dashboard page through ``current_staff``.
+
+- **admin** (province administrator): every agency's requests, the fleet, usage, users, the audit log.
+- **supervisor** (agency supervisor): their agencies' requests (list, detail, status, CSV), their
+  agencies' usage, and the list of their agencies' users (read only: who has access, so they can
+  ask the administrator to disable a leaver; managing people stays with the administrator).
+- **case_worker** (agency case worker): their agencies' requests (list, detail, status, CSV), nothing else.
+- **viewer** (organisers): usage only, for their agencies or all of them; never a citizen's answer.
+
+Pages are grouped into *areas* by the first segment of their route's path (``/requests.csv`` and
+``/requests/{id}`` are both "requests"); a page whose area is in no table below is the
+administrator's alone, so a page added later is closed until someone opens it here. What a page
+shows is limited to the staff member's agencies by the store (``store.requests.visible_to``), a
+second check that does not rest on this one.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+ADMIN: Final = "admin"
+SUPERVISOR: Final = "supervisor"
+CASE_WORKER: Final = "case_worker"
+VIEWER: Final = "viewer"
+ROLES: Final = (ADMIN, SUPERVISOR, CASE_WORKER, VIEWER)
+
+LABELS: Final = {
+    ADMIN: "مدیر استان",
+    SUPERVISOR: "سرپرست دستگاه",
+    CASE_WORKER: "کارشناس دستگاه",
+    VIEWER: "بیننده آمار",
+}
+DESCRIPTIONS: Final = {
+    ADMIN: "همه چیز: درخواست‌های همهٔ دستگاه‌ها، پیشخوان‌ها، آمار، کاربران و گزارش کارها",
+    SUPERVISOR: "درخواست‌ها و آمار دستگاه خود، و فهرست کاربران آن (بی‌تغییر)",
+    CASE_WORKER: "درخواست‌های دستگاه خود: دیدن، تغییر وضعیت، خروجی",
+    VIEWER: "فقط آمار استفاده",
+}
+
+# Areas of the dashboard (a route's first path segment) and the roles that may open them.
+REQUESTS, USAGE, FLEET, USERS, AUDIT, LOGOUT = "requests", "usage", "fleet", "users", "audit", "logout"
+# Not an area of its own: changing people (the users page's forms), the administrator's only.
+MANAGE_USERS: Final = "manage_users"
+GRANTS: Final[dict[str, frozenset[str]]] = {
+    ADMIN: frozenset({REQUESTS, USAGE, FLEET, USERS, AUDIT, LOGOUT, MANAGE_USERS}),
+    SUPERVISOR: frozenset({REQUESTS, USAGE, USERS, LOGOUT}),
+    CASE_WORKER: frozenset({REQUESTS, LOGOUT}),
+    VIEWER: frozenset({USAGE, LOGOUT}),
+}
+# Where each role lands after logging in (and at "/").
+HOMES: Final = {ADMIN: "/requests", SUPERVISOR: "/requests", CASE_WORKER: "/requests", VIEWER: "/usage"}
+
+
+def may(role: str, area: str) -> bool:
+    """Whether ``role`` may open ``area`` (an unknown role may open nothing)."""
+    return area in GRANTS.get(role, frozenset())
+
+
+def area_of(path: str) -> str:
+    """The area a route path belongs to: its first segment without an extension ("/requests.csv" -> "requests")."""
+    first = path.lstrip("/").split("/", 1)[0]
+    return first.split(".", 1)[0]
+
+
+def may_open(role: str, path: str) -> bool:
+    return may(role, area_of(path))
+
+
+def home(role: str) -> str:
+    return HOMES.get(role, "/requests")
+
+
+def needs_agency(role: str) -> bool:
+    """Roles that work for particular agencies (or all of them); an administrator always has all."""
+    return role != ADMIN
