@@ -19,7 +19,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from kiosk import __version__
-from kiosk.central import dashboard, pages, security
+from kiosk.central import dashboard, pages, security, usage_page
 from kiosk.central import db as database
 from kiosk.central.api import ApiContext, TokenCache
 from kiosk.central.api import router as api_router
@@ -81,6 +81,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.include_router(api_router)
     dashboard.install(app, settings, store)
     app.include_router(pages.router)
+    app.include_router(usage_page.router)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
