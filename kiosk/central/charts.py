@@ -25,6 +25,8 @@ COLOURS = {"service_viewed": VIEW_COLOR, "request_started": START_COLOR, "reques
 FEW_TEXT = "\u2066<" + persian_number(MIN_SESSIONS) + "\u2069"
 
 Value = int | Hidden
+# Room a character of a day's label takes under the axis (11 units high, Vazirmatn), about.
+LABEL_UNITS_PER_CHARACTER = 6.5
 
 
 @dataclass(frozen=True)
@@ -148,8 +150,13 @@ class DailyChart:
     left: float
     days: list[Day]
     gridlines: list[tuple[float, str]]  # (y, label): the label is the gridline's value
-    bar_width: float
+    bar_width: float  # each column's slot
     ticks: list[int]
+
+    @property
+    def column_width(self) -> float:
+        """A column as drawn: its slot less a gap (a fifth of it, 2 at most), never nothing."""
+        return self.bar_width - min(2.0, self.bar_width / 5)
 
 
 def daily_chart(
@@ -160,7 +167,9 @@ def daily_chart(
     axis = nice_axis(max((_reach(v) for values in series.values() for v in values), default=0))
     slot = (width - left - right) / max(1, len(day_labels))
     bar_width = min(22.0, slot / (len(series) + 1))
-    every = max(1, math.ceil(len(day_labels) / 16))  # at most 16 labels under the axis
+    # As many labels as fit side by side (the longest as the measure), today's always among them.
+    room = max((len(label) for label in day_labels), default=0) * LABEL_UNITS_PER_CHARACTER + 10
+    every = max(1, math.ceil(room / slot))
     days = []
     for index, label in enumerate(day_labels):
         centre = width - right - index * slot - slot / 2

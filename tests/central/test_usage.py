@@ -10,6 +10,7 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from html.parser import HTMLParser
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -438,10 +439,18 @@ def test_horizontal_bars_share_the_axis_and_hidden_figures_reach_only_to_five() 
     assert all(b.x + b.width == pytest.approx(chart.zero_x) for g in chart.groups for b in g.bars), "from zero"
 
 
-def test_a_year_of_days_labels_at_most_sixteen_and_always_today() -> None:
-    chart = charts.daily_chart([str(i) for i in range(365)], {"service_viewed": [1] * 365})
-    labelled = [d.label for d in chart.days if d.labelled]
-    assert len(labelled) <= 16 and labelled[-1] == "364"
+def test_a_year_of_days_draws_every_column_and_labels_a_few_days_and_today() -> None:
+    """A year's columns were drawn 2 units narrower than their slot: less than nothing, so none."""
+    series = {kind: [1] * 365 for kind in ("service_viewed", "request_started", "request_submitted")}
+    labels = [f"{i % 30 + 1} اردیبهشت" for i in range(365)]
+    chart = charts.daily_chart(labels, series)
+    assert 0 < chart.column_width <= chart.bar_width
+    labelled = [d for d in chart.days if d.labelled]
+    assert 5 <= len(labelled) <= 11 and labelled[-1] is chart.days[-1], "a few days, today among them"
+    centres = sorted(d.centre for d in labelled)
+    assert min(b - a for a, b in pairwise(centres)) >= 11 * 6.5, "labels do not overlap"
+    two_weeks = charts.daily_chart([f"{i + 1} آذر" for i in range(14)], {"service_viewed": [1] * 14})
+    assert all(d.labelled for d in two_weeks.days) and two_weeks.column_width == two_weeks.bar_width - 2
 
 
 def test_an_event_count_query_is_grouped_in_sql(central: RunningCentral, kiosk: KioskClient) -> None:
