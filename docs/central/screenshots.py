@@ -118,19 +118,21 @@ def seed(c: RunningCentral) -> tuple[int, str]:
         rows = c.requests()
         for row, (status, reason) in zip(rng.sample(rows[:-2], len(STATUS_SAMPLES)), STATUS_SAMPLES, strict=True):
             c.set_status(row["tracking_code"], status, reason)
-        events = []
-        for day in range(14):
-            at = now - timedelta(days=day, hours=rng.randrange(0, 8))
-            for agency_id, service_id in services:
-                weight = 1 + services.index((agency_id, service_id)) % 4
-                for _ in range(rng.randrange(0, 6 * weight)):
-                    events.append(_event("service_viewed", service_id, agency_id, at))
-                for _ in range(rng.randrange(0, 2 * weight)):
-                    events.append(_event("request_submitted", service_id, agency_id, at))
-        number, token = kiosks[0]
-        for start in range(0, len(events), 500):
-            http.post("/api/v1/usage", json={"events": events[start:start + 500]},
-                      headers={"Authorization": f"Bearer {token}"}).raise_for_status()  # fmt: skip
+        # Two weeks of sessions, as kiosks send them: the lobby and the water booth live, the
+        # festival's booth demo; services viewed (with the time on each card), requests started
+        # and filed or left, each session's end. (The usage page counts sessions.)
+        for (_number, token), profile, mode, per_day in (
+            (kiosks[0], "sari-lobby", "live", 14), (kiosks[2], "water-booth", "live", 6),
+            (kiosks[1], "festival", "demo", 9),
+        ):  # fmt: skip
+            events = []
+            for day in range(13, -1, -1):
+                for _ in range(rng.randrange(per_day // 2, per_day * 2)):
+                    at = now - timedelta(days=day, hours=rng.randrange(0, 8), minutes=rng.randrange(60))
+                    events += _session(rng, services, at, profile, mode)
+            for start in range(0, len(events), 500):
+                http.post("/api/v1/usage", json={"events": events[start:start + 500]},
+                          headers={"Authorization": f"Bearer {token}"}).raise_for_status()  # fmt: skip
         c.revoke_kiosk(kiosks[3][0])
 
         page = http.get("/login")
@@ -202,9 +204,25 @@ def _as_if_delivered_over_days(central: RunningCentral) -> None:
         )
 
 
-def _event(kind: str, service_id: str, agency_id: str, at: datetime) -> dict[str, object]:
-    return {"kind": kind, "service_id": service_id, "agency_id": agency_id,
-            "at": at.isoformat().replace("+00:00", "Z"), "profile": "sari-lobby", "mode": "live"}  # fmt: skip
+def _session(
+    rng: random.Random, services: list[tuple[str, str]], at: datetime, profile: str, mode: str
+) -> list[dict[str, object]]:
+    """One citizen's visit: a few services viewed (some far more than others), perhaps a request."""
+    weights = [1 + i % 4 * 3 for i in range(len(services))]
+    viewed = rng.choices(services, weights, k=rng.choice((1, 1, 2, 3)))
+    steps: list[tuple[str, tuple[str, str] | None, float | None]] = [
+        ("service_viewed", service, round(rng.lognormvariate(3.4, 0.6), 1)) for service in viewed
+    ]
+    if rng.random() < 0.4:
+        steps += [("request_started", viewed[-1], None),
+                  ("request_submitted" if rng.random() < 0.75 else "request_abandoned", viewed[-1], None)]  # fmt: skip
+    steps.append(("session_ended", None, round(rng.uniform(30, 400), 1)))
+    return [
+        {"kind": kind, "service_id": service[1] if service else None, "agency_id": service[0] if service else None,
+         "at": (at + timedelta(seconds=25 * i)).isoformat().replace("+00:00", "Z"), "profile": profile,
+         "mode": mode, "duration_seconds": seconds}
+        for i, (kind, service, seconds) in enumerate(steps)
+    ]  # fmt: skip
 
 
 def cookie_proxy(target: str, cookie: str) -> ThreadingHTTPServer:
@@ -255,7 +273,7 @@ def main() -> int:
         base = f"http://127.0.0.1:{proxy.server_address[1]}"
         try:
             for name, path in PAGES.items():
-                shoot(base + path, OUT / f"{name}.png", height={"requests": 1100, "usage": 1280}.get(name, 900))
+                shoot(base + path, OUT / f"{name}.png", height={"requests": 1100, "usage": 2300}.get(name, 900))
             shoot(f"{base}/requests/{duplicate}", OUT / "request-detail.png", height=1000)
             shoot(f"{base}/users", OUT / "users.png", height=1250)
             shoot(f"{base}/users/{user_id}", OUT / "user.png", height=1150)

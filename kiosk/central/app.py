@@ -19,7 +19,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from kiosk import __version__
-from kiosk.central import admin, dashboard, exports, pages, security
+from kiosk.central import admin, dashboard, exports, pages, security, usage_page
 from kiosk.central import db as database
 from kiosk.central.api import ApiContext, TokenCache
 from kiosk.central.api import router as api_router
@@ -82,6 +82,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     dashboard.install(app, settings, store)
     app.include_router(pages.router)
     app.include_router(exports.router)
+    app.include_router(usage_page.router)
     admin.install(app)
 
     @app.exception_handler(RequestValidationError)

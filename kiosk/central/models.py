@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     Float,
@@ -211,9 +212,31 @@ class UsageEvent(Base):
     day: Mapped[str] = mapped_column(String(10))
     profile: Mapped[str] = mapped_column(String(100))
     mode: Mapped[str] = mapped_column(String(10))
-    duration_seconds: Mapped[float | None] = mapped_column(Float)  # session_ended only
+    # session_ended: the session's length; service_viewed: the time on the card (null from kiosks
+    # that did not time cards yet).
+    duration_seconds: Mapped[float | None] = mapped_column(Float)
+    # The kiosk session (one citizen's visit) the event belongs to, derived from the events as they
+    # arrive (``store.usage``): the usage page counts sessions, and shows no number drawn from
+    # fewer than five. A number of the server's own, nothing the kiosk sent.
+    session_key: Mapped[int | None] = mapped_column(BigInteger)
 
-    __table_args__ = (Index("ix_usage_day_kind", "day", "kind"),)
+    __table_args__ = (
+        # Every column the usage page reads, after the two it selects by: its GROUP BYs read the
+        # index alone, never the table (measured: a year of events, 4.7 -> 2.5 s on a busy 2-core
+        # machine; 14 days, 0.20 -> 0.13 s).
+        Index(
+            "ix_usage_report",
+            "mode",
+            "day",
+            "kind",
+            "agency_id",
+            "service_id",
+            "profile",
+            "session_key",
+            "duration_seconds",
+        ),
+        Index("ix_usage_kiosk_id", "kiosk_id", "id"),  # a kiosk's latest event: its open session
+    )
 
 
 class CatalogRelease(Base):

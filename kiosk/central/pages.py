@@ -1,10 +1,10 @@
-"""The staff dashboard's work pages: requests (list, detail, status changes), fleet, usage; the
-requests' exports are in ``exports``.
+"""The staff dashboard's work pages: requests (list, detail, status changes), fleet; the
+requests' exports are in ``exports``, the usage page in ``usage_page``.
 
 Login, sessions, CSRF and rendering are in ``dashboard``; every route here needs a logged-in
-``StaffUser``. Requests and usage are shown only for the agencies that user works for: the
-``store.requests`` and ``store.usage`` methods these pages read through take the user and apply
-that scope themselves. The fleet (``store.kiosks.fleet``) is the same for all staff.
+``StaffUser``. Requests are shown only for the agencies that user works for: the
+``store.requests`` methods these pages read through take the user and apply that scope themselves
+(the usage page, ``usage_page``, the same way). The fleet (``store.kiosks.fleet``) is the same for all staff.
 """
 
 from __future__ import annotations
@@ -157,20 +157,3 @@ def fleet(request: Request, staff: StaffUser) -> Response:
     kiosks = board.store.kiosks.fleet()
     now = utcnow()
     return board.render(request, "fleet.html", staff=staff, kiosks=kiosks, now=now, nav="fleet", stale=STALE_AFTER)
-
-
-@router.get("/usage")
-def usage(request: Request, staff: StaffUser, days: Annotated[int, Query(ge=1, le=90)] = 14) -> Response:
-    from kiosk.central.charts import bar_chart, daily_chart
-
-    board = board_of(request)
-    summary = board.store.usage.summary(staff.user, days)
-    board.names.refresh()
-    daily = daily_chart([jalali.persian_day_label(d) for d in summary.days], summary.daily)
-    viewed = bar_chart([(board.names.service(s), c) for s, c in summary.top_services["service_viewed"]])
-    requested = bar_chart([(board.names.service(s), c) for s, c in summary.top_services["request_submitted"]])
-    totals = {kind: sum(values) for kind, values in summary.daily.items()}
-    return board.render(
-        request, "usage.html", staff=staff, days=days, daily=daily, viewed=viewed, requested=requested,
-        totals=totals, first=summary.days[0], today=summary.days[-1], nav="usage",
-    )  # fmt: skip

@@ -204,7 +204,8 @@ class UsageEventIn(Strict):
     at: AwareDatetime
     profile: Annotated[StrictStr, Field(max_length=100)]
     mode: Mode
-    # session_ended: how long the citizen stayed, in seconds (no more than a day).
+    # session_ended: how long the citizen stayed; service_viewed: how long they looked at the card
+    # (in seconds, no more than a day).
     duration_seconds: Annotated[StrictFloat | StrictInt, Field(ge=0, le=86400, allow_inf_nan=False)] | None = None
 
 

@@ -276,6 +276,8 @@ class KioskWindow(QMainWindow):
     def _idle(self) -> None:
         if self.current_page in (Page.ATTRACT, Page.OUT_OF_SERVICE):
             return
+        if self.usage is not None:  # the last touch was one idle timeout ago: the card's time ends there
+            self.usage.card_left(idle_seconds=self.idle_timer.interval() / 1000)
         self.idle_prompt.start()
 
     # --- content ---------------------------------------------------------------------------
@@ -489,6 +491,8 @@ class KioskWindow(QMainWindow):
     def _show(self, page: Page) -> None:
         if page != Page.SERVICE:
             self.requests.stop_building_ahead()  # the card is gone: no form to build for it
+            if self.usage is not None:
+                self.usage.card_left()  # how long the citizen looked at it (anonymous)
         self.pages.setCurrentIndex(page)
         self.header.setVisible(page not in (Page.ATTRACT, Page.OUT_OF_SERVICE))
         self.header.set_navigation(can_go_back=bool(self._history), at_home=page == Page.HOME)

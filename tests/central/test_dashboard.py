@@ -301,22 +301,6 @@ def test_fleet_page_shows_heartbeats(central: RunningCentral, kiosk: KioskClient
     assert "دفتر ساری" in page and "باطل‌شده" in page and "هرگز" in page
 
 
-def test_usage_page_draws_charts(
-    central: RunningCentral, kiosk: KioskClient, staff: httpx.Client, tmp_path: Path
-) -> None:
-    central.publish_catalog(write_catalog(tmp_path / "catalog"))
-    now = datetime.now(UTC).isoformat()
-    event = {"service_id": "water.bill", "agency_id": "water", "at": now, "profile": "p", "mode": "live"}
-    events = [{**event, "kind": "service_viewed"}] * 5 + [{**event, "kind": "request_submitted"}] * 2
-    events.append({**event, "kind": "service_viewed", "service_id": "civil.birth", "agency_id": "civil"})
-    assert kiosk.http.post("/api/v1/usage", json={"events": events}, headers=kiosk.auth).status_code == 204
-    page = staff.get("/usage", params={"days": 7}).text
-    assert page.count("<svg") == 3
-    assert "پرداخت قبض آب" in page and "ثبت ولادت نوزاد" in page
-    assert "۶ بازدید" in page and "۲ درخواست" in page
-    assert staff.get("/usage", params={"days": 1000}).status_code == 422
-
-
 def test_logout_ends_the_session(central: RunningCentral, staff: httpx.Client) -> None:
     cookie = staff.cookies["pishkhan_session"]
     assert staff.post("/logout", data={"csrf_token": "forged"}).status_code == 403

@@ -4,7 +4,7 @@ what each returns, in what order, and that a staff member sees only their agenci
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -12,9 +12,8 @@ from sqlalchemy import text
 
 from harness.central_server import RunningCentral
 from kiosk.central.clock import utcnow
-from kiosk.central.jalali import local_zone
 from kiosk.central.models import User
-from kiosk.central.schemas import HeartbeatIn, UsageEventIn, UsageKind
+from kiosk.central.schemas import HeartbeatIn
 from kiosk.central.store.kiosks import KioskIdentity, highest_code_query
 from kiosk.central.store.requests import RequestCriteria
 from tests.support.kiosk_client import KioskClient
@@ -162,46 +161,6 @@ def test_fleet_is_every_kiosk_by_number_with_its_latest_heartbeat(central: Runni
     assert (fleet[0].queue_depth, fleet[0].profile, fleet[0].revoked_at) == (3, "sari-lobby", None)
     assert fleet[0].last_seen_at is not None
     assert (fleet[1].revoked_at is not None, fleet[1].last_seen_at) == (True, None)
-
-
-def test_usage_summary_counts_each_day_and_the_top_services_of_the_agencies_seen(
-    central: RunningCentral, kiosk: KioskClient
-) -> None:
-    row = central.store.kiosks.by_number(kiosk.number)
-    assert row is not None
-    zone = local_zone(central.settings.display_utc_offset_minutes)
-    now = datetime.now(zone)
-
-    def events(kind: UsageKind, service_id: str | None, days_ago: int, count: int = 1) -> list[UsageEventIn]:
-        agency_id = service_id.split(".")[0] if service_id else None
-        event = UsageEventIn(kind=kind, service_id=service_id, agency_id=agency_id,
-                             at=now - timedelta(days=days_ago), profile="p", mode="live")  # fmt: skip
-        return [event] * count
-
-    recorded = [
-        *events("service_viewed", "water.bill", 0, 3), *events("service_viewed", "water.bill", 2),
-        *events("service_viewed", "civil.birth", 0, 4), *events("request_submitted", "water.bill", 1, 2),
-        *events("service_viewed", "water.bill", 7, 50),  # before the week asked for
-        *events("search", None, 0, 9), *events("request_started", "water.bill", 0, 9),  # kinds not charted
-        *[e for i in range(11) for e in events("service_viewed", f"roads.permit-{i:02d}", 0)],
-    ]  # fmt: skip
-    central.store.usage.record(row.id, recorded)
-    everyone = central.store.usage.summary(staff(central, "sara", []), days=7)
-    today = now.date()
-    assert everyone.days == [today - timedelta(days=6 - i) for i in range(7)]
-    assert everyone.daily == {
-        "service_viewed": [0, 0, 0, 0, 1, 0, 3 + 4 + 11],
-        "request_submitted": [0, 0, 0, 0, 0, 2, 0],
-    }
-    # Most counted first, ties by service id, ten at most.
-    top_viewed = [("civil.birth", 4), ("water.bill", 4), *((f"roads.permit-{i:02d}", 1) for i in range(8))]
-    assert everyone.top_services["service_viewed"] == top_viewed
-    assert everyone.top_services["request_submitted"] == [("water.bill", 2)]
-
-    civil_only = central.store.usage.summary(staff(central, "reza", ["civil"]), days=1)
-    assert civil_only.days == [today]
-    assert civil_only.daily == {"service_viewed": [4], "request_submitted": [0]}
-    assert civil_only.top_services == {"service_viewed": [("civil.birth", 4)], "request_submitted": []}
 
 
 def test_the_highest_sequence_of_a_kiosk_is_one_step_on_the_tracking_code_index(central: RunningCentral) -> None:

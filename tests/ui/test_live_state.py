@@ -17,6 +17,7 @@ from kiosk.core.live_state import Change, InForce
 from kiosk.core.paths import KioskPaths
 from kiosk.core.sealing import Opener
 from kiosk.outbox.store import OutboxError
+from kiosk.outbox.usage import UsageLog
 from kiosk.ui.shell import Page
 from tests.support.factories import without_agency
 from tests.support.window import build_kiosk, click
@@ -150,3 +151,40 @@ def test_the_usage_log_counts_under_the_profile_in_force(qtbot: QtBot, kiosk: Ki
     window.end_session()
     viewed = [e for _id, e in store.unsent_usage() if e["kind"] == "service_viewed"]
     assert [(e["profile"], e["mode"]) for e in viewed] == [("festival", "demo"), ("water-booth", "demo")]
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1_795_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_window_times_each_service_card_until_it_is_left(qtbot: QtBot, kiosk: Kiosk) -> None:
+    """Time on a card, for the organisers' usage page: from the view until the card is first left
+    (a request started, Back, Home); up to the last touch when the idle prompt takes the citizen away."""
+    window, store, state = kiosk.window, kiosk.store, kiosk.state
+    assert store is not None and state is not None
+    clock = FakeClock()
+    window.usage = UsageLog(store, lambda: state.current.profile, clock)
+    click(qtbot, window.attract)
+    window.open_service(WATER_SERVICE)
+    clock.now += 20
+    window.back()
+    window.open_service(WATER_SERVICE)
+    clock.now += 8.5
+    window.open_form(WATER_SERVICE)  # starting its request leaves the card
+    clock.now += 30
+    window.back()  # back on the card from an empty form: the same view, already timed
+    assert window.current_page == Page.SERVICE
+    window.go_home()
+    window.open_service(WATER_SERVICE)
+    clock.now += 100.25
+    window.idle_timer.setInterval(50)  # the idle prompt, 0.05 s after the last touch
+    window.idle_timer.start()
+    qtbot.waitUntil(lambda: window.idle_prompt.showing, timeout=3000)
+    clock.now += 30  # the countdown: nobody there
+    window.end_session()
+    viewed = [e for _id, e in store.unsent_usage() if e["kind"] == "service_viewed"]
+    assert [e["duration_seconds"] for e in viewed] == [20.0, 8.5, 100.2]

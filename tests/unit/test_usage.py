@@ -54,3 +54,45 @@ def test_a_filed_request_is_not_abandoned(tmp_path: Path) -> None:
     kinds = [e["kind"] for _id, e in store.unsent_usage()]
     assert kinds == ["request_started", "request_submitted", "session_ended"]
     store.close()
+
+
+def test_time_on_a_card_is_kept_on_its_view_until_the_card_is_left(tmp_path: Path) -> None:
+    store = OutboxStore(tmp_path / "outbox.db")
+    clock = Clock()
+    usage = UsageLog(store, lambda: profile("sari-lobby", "live"), clock)
+    usage.session_started()
+    usage.note("service_viewed", "water.bill", "water")
+    clock.now += 12.34
+    usage.card_left()  # back to the agency's list
+    clock.now += 5
+    usage.card_left()  # no card open: nothing changes
+    usage.note("service_viewed", "water.connection", "water")
+    clock.now += 40
+    usage.note("service_viewed", "civil.birth", "civil")  # a card opened from a card: the first is left
+    clock.now += 100
+    usage.card_left(idle_seconds=90)  # the idle prompt: the last touch was 90 s ago
+    usage.note("service_viewed", "post.code", "post")
+    clock.now += 7
+    usage.session_ended()  # staff took over, or the catalog changed: the card is left now
+    events = [e for _id, e in store.unsent_usage()]
+    assert [(e["service_id"], e["duration_seconds"]) for e in events if e["kind"] == "service_viewed"] == [
+        ("water.bill", 12.3), ("water.connection", 40.0), ("civil.birth", 10.0), ("post.code", 7.0),
+    ]  # fmt: skip
+    assert set(events[0]) == {"kind", "service_id", "agency_id", "at", "profile", "mode", "duration_seconds"}
+    store.close()
+
+
+def test_a_card_s_time_is_never_negative_nor_over_a_day(tmp_path: Path) -> None:
+    store = OutboxStore(tmp_path / "outbox.db")
+    clock = Clock()
+    usage = UsageLog(store, lambda: profile("sari-lobby", "live"), clock)
+    usage.session_started()
+    usage.note("service_viewed", "water.bill", "water")
+    clock.now += 30
+    usage.card_left(idle_seconds=60)  # a touch the idle timer did not see: not before the card opened
+    usage.note("service_viewed", "water.bill", "water")
+    clock.now += 3 * 86400  # a clock set forward while the card was open: the server refuses over a day
+    usage.session_ended()
+    times = [e["duration_seconds"] for _id, e in store.unsent_usage() if e["kind"] == "service_viewed"]
+    assert times == [0.0, 86400.0]
+    store.close()
