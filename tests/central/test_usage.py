@@ -360,7 +360,7 @@ def test_demo_and_live_are_never_summed(central: RunningCentral, kiosk: KioskCli
 
 
 def test_bad_filters_get_a_persian_message_on_the_page(central: RunningCentral, sara: httpx.Client) -> None:
-    central.store.people.add("reza", PASSWORD, ["civil"], all_agencies=False)
+    central.store.people.add("reza", PASSWORD, ["civil"], all_agencies=False, role="supervisor")  # sees usage
     for params, message in (
         ({"days": "1000"}, "از گزینه‌های این صفحه نیست"),
         ({"days": "abc"}, "از گزینه‌های این صفحه نیست"),
