@@ -23,6 +23,7 @@ from kiosk.central import admin, dashboard, exports, pages, security
 from kiosk.central import db as database
 from kiosk.central.api import ApiContext, TokenCache
 from kiosk.central.api import router as api_router
+from kiosk.central.errors import NoNul
 from kiosk.central.ratelimit import RateLimiter
 from kiosk.central.schemas import public_errors
 from kiosk.central.settings import Settings, settings_from_environment
@@ -97,6 +98,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
             "/api/v1/requests/batch": settings.max_batch_body_bytes,
         },
     )
+    app.add_middleware(NoNul)
     return app
 
 

@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from harness.central_server import RunningCentral
+from kiosk.central.models import MAX_ROW_ID
 from tests.support.kiosk_client import KioskClient
 
 PASSWORD = "correct horse battery"
@@ -228,3 +229,38 @@ def test_a_whole_number_with_a_fraction_is_that_number(central: RunningCentral, 
     assert (kept["queue_depth"], kept["rejected"], kept["oldest_pending_seconds"]) == (285, 2, 7.0)
     for bad in (285.5, True, "285", 1e300, -1):
         assert kiosk.http.post(url, json=heartbeat(queue_depth=bad), headers=kiosk.auth).status_code == 422, bad
+
+
+# --- the dashboard's ids and inputs ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("request_id", [MAX_ROW_ID + 1, 2**64, 10**30, -(2**63) - 1])
+def test_a_request_id_past_bigint_is_a_not_found_page(
+    central: RunningCentral, kiosk: KioskClient, request_id: int
+) -> None:
+    central.store.people.add("sara", PASSWORD, [], all_agencies=True)
+    with staff_session(central) as staff:
+        page = staff.get(f"/requests/{request_id}")
+        assert page.status_code == 404 and 'lang="fa"' in page.text, page.text[:300]
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', staff.get("/requests").text)
+        assert csrf
+        form = {"csrf_token": csrf.group(1), "status": "done"}
+        changed = staff.post(f"/requests/{request_id}/status", data=form, headers={"Origin": central.url})
+        assert changed.status_code == 404 and 'lang="fa"' in changed.text
+
+
+@pytest.mark.parametrize("path", ["/requests?agency=%00", "/requests?code=12%0034", "/requests.csv?service=%00"])
+def test_a_nul_in_a_page_s_address_is_a_400_in_persian(central: RunningCentral, path: str) -> None:
+    central.store.people.add("sara", PASSWORD, [], all_agencies=True)
+    with staff_session(central) as staff:
+        page = staff.get(path)
+        assert page.status_code == 400, (page.status_code, page.text[:300])
+        assert "NUL" in page.text and "دوباره" in page.text
+
+
+def test_a_nul_in_a_form_is_a_400_in_persian(central: RunningCentral) -> None:
+    with httpx.Client(base_url=central.url, timeout=30) as client:
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)
+        assert csrf
+        page = client.post("/login", data={"username": "sa\x00ra", "password": PASSWORD, "csrf_token": csrf.group(1)})
+        assert page.status_code == 400 and "NUL" in page.text
