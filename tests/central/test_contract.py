@@ -6,6 +6,7 @@ its checks finds nothing; and a database error logs nothing of the request."""
 
 from __future__ import annotations
 
+import logging
 import re
 import uuid
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import text
 
 from harness.central_server import RunningCentral
 from kiosk.central.models import MAX_ROW_ID
@@ -264,3 +266,80 @@ def test_a_nul_in_a_form_is_a_400_in_persian(central: RunningCentral) -> None:
         assert csrf
         page = client.post("/login", data={"username": "sa\x00ra", "password": PASSWORD, "csrf_token": csrf.group(1)})
         assert page.status_code == 400 and "NUL" in page.text
+
+
+# --- nothing of a request in the log --------------------------------------------------------------
+
+CANARY = "Canary-Zohreh-Kazemi"
+
+
+class Everything(logging.Handler):
+    """Every record, as a log file would hold it (tracebacks included)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+
+@pytest.fixture
+def server_log() -> Iterator[Everything]:
+    """What the server logs: the root logger's and uvicorn's (which does not pass its records on)."""
+    handler = Everything()
+    loggers = [logging.getLogger(name) for name in ("", "uvicorn", "uvicorn.error", "sqlalchemy")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.addHandler(handler)
+    logging.getLogger().setLevel(logging.DEBUG)
+    try:
+        yield handler
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.removeHandler(handler)
+            logger.setLevel(level)
+
+
+def broken_intake(central: RunningCentral) -> tuple[list[str], list[str]]:
+    """A trigger that fails every insert into requests (neither a constraint nor a lost row: an error
+    nothing foresees), and the SQL that removes it."""
+    if central.store.db.dialect == "postgresql":
+        return (
+            ["CREATE FUNCTION contract_refuse() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'disk on fire'; END $$"
+             " LANGUAGE plpgsql",
+             "CREATE TRIGGER contract_refuse BEFORE INSERT ON requests FOR EACH ROW"
+             " EXECUTE FUNCTION contract_refuse()"],
+            ["DROP TRIGGER contract_refuse ON requests", "DROP FUNCTION contract_refuse()"],
+        )  # fmt: skip
+    return (
+        ["CREATE TRIGGER contract_refuse BEFORE INSERT ON requests BEGIN SELECT contract_no_such_function(); END"],
+        ["DROP TRIGGER contract_refuse"],
+    )
+
+
+def test_a_database_error_on_intake_logs_nothing_of_the_request(
+    central: RunningCentral, kiosk: KioskClient, server_log: Everything
+) -> None:
+    body = kiosk.body(profile=f"{CANARY}-profile", fields={"full_name": CANARY, "national_id": "0012345679"})
+    create, drop = broken_intake(central)
+    with central.store.db.engine.begin() as connection:
+        for statement in create:
+            connection.execute(text(statement))
+    try:
+        response = kiosk.submit(body)
+    finally:
+        with central.store.db.engine.begin() as connection:
+            for statement in drop:
+                connection.execute(text(statement))
+    # The kiosk keeps it and tries again later, as after any 5xx; the answer says nothing either.
+    assert response.status_code == 500, response.text
+    assert CANARY not in response.text and "refuse" not in response.text
+    logged = "\n".join(server_log.lines)
+    assert "POST /api/v1/requests failed" in logged and "Error" in logged, logged
+    secrets = (CANARY, body["tracking_code"], "0012345679", "[parameters", "fields_sealed", "Binary(", "disk on fire")
+    for secret in secrets:
+        assert secret not in logged, (secret, logged)
+    assert central.requests() == []
+    assert kiosk.submit(body).status_code == 201  # and the same request, once the fault is gone, is stored
