@@ -7,10 +7,14 @@ its checks finds nothing; and a database error logs nothing of the request."""
 from __future__ import annotations
 
 import logging
+import os
 import re
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -19,8 +23,10 @@ from sqlalchemy import text
 
 from harness.central_server import RunningCentral
 from kiosk.central.models import MAX_ROW_ID
+from tests.support.factories import write_catalog
 from tests.support.kiosk_client import KioskClient
 
+ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery"
 
 
@@ -152,6 +158,41 @@ def test_the_second_factor_is_four_digits_as_the_schema_says(kiosk: KioskClient,
     assert refused_at(response, "mobile_last4") == "Value error, four digits"
 
 
+# --- the dashboard's ids and inputs ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("request_id", [MAX_ROW_ID + 1, 2**64, 10**30, -(2**63) - 1])
+def test_a_request_id_past_bigint_is_a_not_found_page(
+    central: RunningCentral, kiosk: KioskClient, request_id: int
+) -> None:
+    central.store.people.add("sara", PASSWORD, [], all_agencies=True)
+    with staff_session(central) as staff:
+        page = staff.get(f"/requests/{request_id}")
+        assert page.status_code == 404 and 'lang="fa"' in page.text, page.text[:300]
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', staff.get("/requests").text)
+        assert csrf
+        form = {"csrf_token": csrf.group(1), "status": "done"}
+        changed = staff.post(f"/requests/{request_id}/status", data=form, headers={"Origin": central.url})
+        assert changed.status_code == 404 and 'lang="fa"' in changed.text
+
+
+@pytest.mark.parametrize("path", ["/requests?agency=%00", "/requests?code=12%0034", "/requests.csv?service=%00"])
+def test_a_nul_in_a_page_s_address_is_a_400_in_persian(central: RunningCentral, path: str) -> None:
+    central.store.people.add("sara", PASSWORD, [], all_agencies=True)
+    with staff_session(central) as staff:
+        page = staff.get(path)
+        assert page.status_code == 400, (page.status_code, page.text[:300])
+        assert "NUL" in page.text and "دوباره" in page.text
+
+
+def test_a_nul_in_a_form_is_a_400_in_persian(central: RunningCentral) -> None:
+    with httpx.Client(base_url=central.url, timeout=30) as client:
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)
+        assert csrf
+        page = client.post("/login", data={"username": "sa\x00ra", "password": PASSWORD, "csrf_token": csrf.group(1)})
+        assert page.status_code == 400 and "NUL" in page.text
+
+
 # --- the published document says what the server does --------------------------------------------
 
 # JSON Schema 2020-12's keywords, and what OpenAPI 3.1 adds to them: anything else in a schema
@@ -233,39 +274,31 @@ def test_a_whole_number_with_a_fraction_is_that_number(central: RunningCentral, 
         assert kiosk.http.post(url, json=heartbeat(queue_depth=bad), headers=kiosk.auth).status_code == 422, bad
 
 
-# --- the dashboard's ids and inputs ---------------------------------------------------------------
+# --- schemathesis ---------------------------------------------------------------------------------
+
+ST_CONFIG = ROOT / "tests" / "support" / "schemathesis.toml"
 
 
-@pytest.mark.parametrize("request_id", [MAX_ROW_ID + 1, 2**64, 10**30, -(2**63) - 1])
-def test_a_request_id_past_bigint_is_a_not_found_page(
-    central: RunningCentral, kiosk: KioskClient, request_id: int
+@pytest.mark.slow
+@pytest.mark.parametrize("central_settings", [{"rate_per_minute": 1_000_000}])
+def test_schemathesis_with_every_check_finds_nothing(
+    central: RunningCentral, kiosk: KioskClient, tmp_path: Path
 ) -> None:
-    central.store.people.add("sara", PASSWORD, [], all_agencies=True)
-    with staff_session(central) as staff:
-        page = staff.get(f"/requests/{request_id}")
-        assert page.status_code == 404 and 'lang="fa"' in page.text, page.text[:300]
-        csrf = re.search(r'name="csrf_token" value="([^"]+)"', staff.get("/requests").text)
-        assert csrf
-        form = {"csrf_token": csrf.group(1), "status": "done"}
-        changed = staff.post(f"/requests/{request_id}/status", data=form, headers={"Origin": central.url})
-        assert changed.status_code == 404 and 'lang="fa"' in changed.text
-
-
-@pytest.mark.parametrize("path", ["/requests?agency=%00", "/requests?code=12%0034", "/requests.csv?service=%00"])
-def test_a_nul_in_a_page_s_address_is_a_400_in_persian(central: RunningCentral, path: str) -> None:
-    central.store.people.add("sara", PASSWORD, [], all_agencies=True)
-    with staff_session(central) as staff:
-        page = staff.get(path)
-        assert page.status_code == 400, (page.status_code, page.text[:300])
-        assert "NUL" in page.text and "دوباره" in page.text
-
-
-def test_a_nul_in_a_form_is_a_400_in_persian(central: RunningCentral) -> None:
-    with httpx.Client(base_url=central.url, timeout=30) as client:
-        csrf = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)
-        assert csrf
-        page = client.post("/login", data={"username": "sa\x00ra", "password": PASSWORD, "csrf_token": csrf.group(1)})
-        assert page.status_code == 400 and "NUL" in page.text
+    """The contract as a client reads it: every call, drawn valid and invalid, against the real
+    server (its own, so schemathesis's hundreds of calls a minute are not rate limited)."""
+    central.publish_catalog(write_catalog(tmp_path / "catalog"))  # GET /catalog: 200 and 304, not only 404
+    command = [
+        str(Path(sys.executable).with_name("st")), "--config-file", str(ST_CONFIG), "--no-color",
+        "run", "--checks", "all", f"{central.url}/openapi.json",
+    ]  # fmt: skip
+    env = {
+        **os.environ, "PYTHONPATH": str(ROOT), "PISHKHAN_KIOSK_TOKEN": kiosk.token,
+        "PISHKHAN_KIOSK_NUMBER": str(kiosk.number),
+    }  # fmt: skip
+    # In a folder of its own: schemathesis keeps a cache and its reports where it runs.
+    result = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600, check=False)
+    assert result.returncode == 0, result.stdout[-20_000:] + result.stderr[-5_000:]
+    assert " passed" in result.stdout, result.stdout[-5_000:]
 
 
 # --- nothing of a request in the log --------------------------------------------------------------
