@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import re
 import threading
 import uuid
 from collections import OrderedDict
@@ -128,17 +129,30 @@ def authenticated_kiosk(
 Kiosk = Annotated[KioskIdentity, Depends(authenticated_kiosk)]
 
 
+# A UUID as RFC 9562 writes it (JSON Schema's "uuid" format), in either case: what a kiosk sends.
+# uuid.UUID alone would also take braces, "urn:uuid:" and no hyphens, which the schema does not.
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+IDEMPOTENCY_KEY = "Idempotency-Key"
+# Declared here rather than as a FastAPI header parameter, which would answer a missing one with
+# 422: the contract says 400, and now also says that the header is required.
+IDEMPOTENCY_KEY_PARAMETER = {
+    "name": IDEMPOTENCY_KEY,
+    "in": "header",
+    "required": True,
+    "description": "A UUID the kiosk made for this request, the same on every retry (400 without it)",
+    "schema": {"type": "string", "format": "uuid"},
+}
+
+
 def _parsed_key(key: str) -> str:
-    """A UUID in one spelling; ValueError for anything else."""
+    """A UUID in one spelling (lower case); ValueError for anything else."""
+    if not _UUID.fullmatch(key):
+        raise ValueError(key)
     return str(uuid.UUID(key))
 
 
-def idempotency_key(
-    key: Annotated[
-        str | None,
-        Header(alias="Idempotency-Key", description="A UUID the kiosk made for this request, the same on every retry"),
-    ] = None,
-) -> str:
+def idempotency_key(request: Request) -> str:
+    key = request.headers.get(IDEMPOTENCY_KEY)
     if key is None:
         raise HTTPException(status_code=400, detail="the Idempotency-Key header is required")
     try:
@@ -154,6 +168,7 @@ router = APIRouter(prefix="/api/v1", tags=["kiosk API"])
     "/requests",
     status_code=201,
     response_model=RequestReceipt,
+    openapi_extra={"parameters": [IDEMPOTENCY_KEY_PARAMETER]},
     responses={
         **AUTH_RESPONSES,
         200: {"description": "A replay: the same key and body as a request already stored", "model": RequestReceipt},
@@ -239,6 +254,13 @@ def _status_out(row: CitizenRequest, reason_shown: bool) -> RequestStatusOut:
 NOT_FOUND = "not found"
 
 
+def _may_be_code(text: str) -> bool:
+    """Whether ``text`` can be a tracking code (12 ASCII digits): only then is the database asked.
+    Anything else is no request's (404), and some of it the database cannot even be asked about
+    (PostgreSQL refuses a NUL in a parameter)."""
+    return len(text) == 12 and text.isascii() and text.isdigit()
+
+
 @router.get(
     "/requests/{tracking_code}",
     response_model=RequestStatusOut,
@@ -248,7 +270,7 @@ def request_status(tracking_code: str, kiosk: Kiosk, request: Request) -> Reques
     """A request's status for "track my request": no personal data, and never the staff's reason
     (`reason` is null; `reason_withheld` says whether there is one): whoever guesses a code next
     to theirs learns no one's reason. POST .../status with the second factor shows it."""
-    row = _context(request).store.requests.by_tracking_code(tracking_code) if len(tracking_code) == 12 else None
+    row = _context(request).store.requests.by_tracking_code(tracking_code) if _may_be_code(tracking_code) else None
     if row is None:
         raise HTTPException(status_code=404, detail=NOT_FOUND)
     return _status_out(row, reason_shown=False)
@@ -273,7 +295,7 @@ def request_status_with_reason(
     mobile number the citizen gave (`mobile_last4`, ASCII or Persian digits). Wrong tries are
     counted per tracking code in the database: the sixth within an hour of the first is 429."""
     outcome = None
-    if len(tracking_code) == 12:
+    if _may_be_code(tracking_code):
         try:
             outcome = _context(request).store.requests.check_mobile(tracking_code, proof.mobile_last4)
         except LookupError:

@@ -23,6 +23,7 @@ from kiosk.central import admin, dashboard, exports, pages, security, usage_page
 from kiosk.central import db as database
 from kiosk.central.api import ApiContext, TokenCache
 from kiosk.central.api import router as api_router
+from kiosk.central.errors import NoNul, SafeErrors
 from kiosk.central.ratelimit import RateLimiter
 from kiosk.central.schemas import public_errors
 from kiosk.central.settings import Settings, settings_from_environment
@@ -98,6 +99,9 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
             "/api/v1/requests/batch": settings.max_batch_body_bytes,
         },
     )
+    app.add_middleware(NoNul)
+    # Added last, so outermost: an unforeseen exception is a 500 logged without its text.
+    app.add_middleware(SafeErrors)
     return app
 
 

@@ -69,7 +69,9 @@ class Database:
 
 def connect(url: str) -> Database:
     parsed = make_url(url)
-    kwargs: dict[str, Any] = {"future": True}
+    # A database error's text would otherwise hold the statement's parameters: a request's
+    # profile, hashes and the start of its sealed answers, in whatever logs or prints it.
+    kwargs: dict[str, Any] = {"future": True, "hide_parameters": True}
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)

@@ -62,6 +62,16 @@ NAMING = {
 }
 
 
+# Row ids are 64-bit signed integers (BIGINT, SQLite's INTEGER): a larger number in a URL is no
+# row's, and handed to the driver it overflows (a 500), so lookups check it first.
+MAX_ROW_ID = 2**63 - 1
+
+
+def is_row_id(value: int) -> bool:
+    """Whether ``value`` can be a row's id (1 to MAX_ROW_ID): ask the database only then."""
+    return 0 < value <= MAX_ROW_ID
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime(), dict[str, Any]: JSON()}

@@ -1,20 +1,31 @@
-"""The API's JSON shapes (pydantic, strict: unknown keys and wrong types are 422, never 500)."""
+"""The API's JSON shapes (pydantic, strict: unknown keys and wrong types are 422, never 500).
+
+The OpenAPI document FastAPI builds from them is the contract, so each shape says in JSON Schema
+what the server takes, no more and no less: text the database can store (no U+0000, valid
+Unicode), instants as RFC 3339 writes them in years the server can compute with, integers as JSON
+Schema counts them (285.0 is 285), bounds as ``minimum``/``maximum``. What no schema can say (a
+tracking code's check digit and kiosk number, a service of its agency, answers sealed to this
+server's key) is a 422 or 409 with its reason.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    AwareDatetime,
+    AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StrictBool,
     StrictFloat,
     StrictInt,
     StrictStr,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -47,11 +58,99 @@ UsageKind = Literal[
 _ID = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _SERVICE_ID = r"^[a-z0-9]+(?:-[a-z0-9]+)*\.[a-z0-9]+(?:-[a-z0-9]+)*$"
 
+# Text the server keeps: PostgreSQL cannot store U+0000 in a text column (SQLite could; the
+# contract is one for both, and no one types a NUL at a kiosk). The schema says so with this
+# pattern (the same in ECMA-262, Python and Rust syntax). A lone surrogate (a JSON escape such as
+# "\ud800") is no character at all: pydantic's strict strings refuse it already.
+NO_NUL = "^[^\\u0000]*$"
+NUL_MESSAGE = "must not contain the character U+0000 (NUL)"
+
+
+def _storable(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError(NUL_MESSAGE)
+    return value
+
+
+Storable = AfterValidator(_storable)
+
+
+def limits(max_length: int, min_length: int | None = None) -> Any:
+    """The length of a ``Storable`` string, and its NUL-free pattern for the schema."""
+    return Field(min_length=min_length, max_length=max_length, json_schema_extra={"pattern": NO_NUL})
+
+
+# Instants a kiosk sends (a request's created_at, a usage event's at): RFC 3339's date-time, in the
+# years 1900 to 2999 as written. A kiosk's clock is never outside them, even with a flat battery
+# (1970), while years 1 and 9999 are: shifted to UTC or to Iran time, or widened by the duplicate
+# window, they leave the years Python and PostgreSQL can hold, and were 500s.
+INSTANT_PATTERN = (
+    r"^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt]"
+    r"([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$"
+)
+_INSTANT = re.compile(INSTANT_PATTERN)
+INSTANT_EXAMPLE = "2026-11-23T14:00:00Z"
+
+
+def _instant(value: Any) -> datetime:
+    """The instant in UTC, for a string as INSTANT_PATTERN writes one (a real calendar day); else
+    ValueError. Only strings: a number (``"at": 0``) is not a date-time, whatever a parser makes of it."""
+    if isinstance(value, datetime) and value.tzinfo is not None:  # already validated (a model copied)
+        return value.astimezone(UTC)
+    if not isinstance(value, str) or not _INSTANT.fullmatch(value):
+        raise ValueError(f"must be an RFC 3339 date-time in the years 1900-2999, such as {INSTANT_EXAMPLE}")
+    try:
+        moment = datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"{value[:10]} is not a day of the calendar") from None
+    return moment.astimezone(UTC)
+
+
+Instant = Annotated[
+    datetime,
+    BeforeValidator(_instant),
+    WithJsonSchema(
+        {"type": "string", "format": "date-time", "pattern": INSTANT_PATTERN, "examples": [INSTANT_EXAMPLE]}
+    ),
+]
+
+
+def _whole_number(value: Any) -> Any:
+    # JSON has numbers, not integers and floats: JSON Schema's "integer" is any number without a
+    # fraction, so a sender that writes 285.0 sent 285. A bool is still not a number.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+WholeNumber = BeforeValidator(_whole_number)
+# The bounds first, on the integer itself, so that the schema has them as minimum and maximum.
+Count = Annotated[StrictInt, Field(ge=0, le=10**9), WholeNumber]
+
+
 AgencyId = Annotated[StrictStr, Field(max_length=100, pattern=_ID)]
 ServiceId = Annotated[StrictStr, Field(max_length=200, pattern=_SERVICE_ID)]
-ShortText = Annotated[StrictStr, Field(min_length=1, max_length=100)]
+ShortText = Annotated[StrictStr, limits(100, min_length=1), Storable]
+Text100 = Annotated[StrictStr, limits(100), Storable]
+# The answers' NUL rule is checked on the whole of ``fields`` (RequestIn): its error names no answer.
 FieldName = Annotated[StrictStr, Field(min_length=1, max_length=100)]
 FieldValue = Annotated[StrictStr, Field(max_length=MAX_FIELD_CHARS)] | StrictBool
+# Written out: pydantic turns a pattern on a dict's keys into "patternProperties", which leaves a
+# key outside the pattern unchecked instead of refused.
+Fields = Annotated[
+    dict[FieldName, FieldValue],
+    Field(max_length=MAX_FIELDS),
+    WithJsonSchema(
+        {
+            "type": "object",
+            "maxProperties": MAX_FIELDS,
+            "propertyNames": {"minLength": 1, "maxLength": 100, "pattern": NO_NUL},
+            "additionalProperties": {
+                "anyOf": [{"type": "string", "maxLength": MAX_FIELD_CHARS, "pattern": NO_NUL}, {"type": "boolean"}]
+            },
+        }
+    ),
+]
 
 
 class Strict(BaseModel):
@@ -59,16 +158,28 @@ class Strict(BaseModel):
 
 
 class RequestIn(Strict):
+    # Exactly one of fields and sealed_fields, as the schema says it: one of two branches, each
+    # true when its key holds a value (null is as good as absent).
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "oneOf": [
+                {"required": ["fields"], "properties": {"fields": {"type": "object"}}},
+                {"required": ["sealed_fields"], "properties": {"sealed_fields": {"type": "string"}}},
+            ]
+        },
+    )
+
     tracking_code: Annotated[StrictStr, Field(pattern=r"^[0-9]{12}$", description="12 ASCII digits, Damm-valid")]
     service_id: ServiceId
     agency_id: AgencyId
     mode: Mode
     profile: ShortText
     catalog_version: ShortText
-    created_at: AwareDatetime
+    created_at: Instant
     # Exactly one of the two: the answers in clear (kiosks before sealed answers), or sealed to
     # the server's key. The server opens sealed answers and checks them as it checks plain ones.
-    fields: Annotated[dict[FieldName, FieldValue], Field(max_length=MAX_FIELDS)] | None = None
+    fields: Fields | None = None
     sealed_fields: (
         Annotated[
             StrictStr,
@@ -82,11 +193,12 @@ class RequestIn(Strict):
         | None
     ) = None
 
-    @field_validator("created_at")
+    @field_validator("fields")
     @classmethod
-    def _in_utc(cls, value: datetime) -> datetime:
-        # One spelling per instant, so a request's hash does not depend on the sender's zone.
-        return value.astimezone(UTC)
+    def _answers_storable(cls, fields: dict[str, str | bool] | None) -> dict[str, str | bool] | None:
+        if fields is not None and any("\x00" in k or (isinstance(v, str) and "\x00" in v) for k, v in fields.items()):
+            raise ValueError(f"a field's name or answer {NUL_MESSAGE}")
+        return fields
 
     @model_validator(mode="after")
     def _service_belongs_to_agency(self) -> RequestIn:
@@ -156,29 +268,38 @@ class RequestStatusOut(Strict):
     )
 
 
+# Four digits, ASCII, Persian or Arabic-Indic (a kiosk's keypad may give any of them).
+MOBILE_LAST4_PATTERN = "^[0-9\u06f0-\u06f9\u0660-\u0669]{4}$"
+_MOBILE_LAST4 = re.compile(MOBILE_LAST4_PATTERN)
+
+
 class StatusProofIn(Strict):
     mobile_last4: Annotated[
-        StrictStr, Field(max_length=20, description="The last four digits of the citizen's mobile number")
+        StrictStr,
+        Field(
+            description="The last four digits of the citizen's mobile number",
+            json_schema_extra={"pattern": MOBILE_LAST4_PATTERN},
+        ),
     ]
 
     @field_validator("mobile_last4")
     @classmethod
     def _four_digits(cls, value: str) -> str:
-        digits = to_ascii_digits(value).strip()
-        if len(digits) != 4 or not digits.isascii() or not digits.isdigit():
+        if not _MOBILE_LAST4.fullmatch(value):  # fullmatch: "$" alone lets a final newline through
             raise ValueError("four digits")
-        return digits
+        return to_ascii_digits(value)
 
 
 class HeartbeatIn(Strict):
-    version: Annotated[StrictStr, Field(max_length=100)]
-    profile: Annotated[StrictStr, Field(max_length=100)]
+    version: Text100
+    profile: Text100
     mode: Mode
-    catalog_version: Annotated[StrictStr, Field(max_length=100)]
-    queue_depth: Annotated[StrictInt, Field(ge=0, le=10**9)]
-    oldest_pending_seconds: Annotated[StrictFloat | StrictInt, Field(ge=0, le=10**10, allow_inf_nan=False)] | None
-    rejected: Annotated[StrictInt, Field(ge=0, le=10**9)]
-    last_error: Annotated[StrictStr, Field(max_length=2000)] | None
+    catalog_version: Text100
+    queue_depth: Count
+    # Any JSON number (an integer too), as a float: "number" in the schema, bounds as minimum/maximum.
+    oldest_pending_seconds: Annotated[StrictFloat, Field(ge=0, le=10**10, allow_inf_nan=False)] | None
+    rejected: Count
+    last_error: Annotated[StrictStr, limits(2000), Storable] | None
 
 
 class HeartbeatOut(Strict):
@@ -201,8 +322,8 @@ class UsageEventIn(Strict):
     kind: UsageKind
     service_id: ServiceId | None
     agency_id: AgencyId | None
-    at: AwareDatetime
-    profile: Annotated[StrictStr, Field(max_length=100)]
+    at: Instant
+    profile: Text100
     mode: Mode
     # session_ended: how long the citizen stayed; service_viewed: how long they looked at the card
     # (in seconds, no more than a day).

@@ -25,7 +25,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from kiosk.central import roles, security
 from kiosk.central.clock import utcnow
 from kiosk.central.db import Database
-from kiosk.central.models import STATUSES, CitizenRequest, StatusChange, TrackingFailure, User
+from kiosk.central.models import STATUSES, CitizenRequest, StatusChange, TrackingFailure, User, is_row_id
 from kiosk.central.schemas import RequestIn
 from kiosk.central.settings import Settings
 from kiosk.central.store.answers import Answers
@@ -176,6 +176,8 @@ class Requests:
         another, LookupError before anything else is checked, so the answer says nothing about it.
         None is the command line (and tests), which sees every request. ValueError for a status
         that cannot be set; LookupError when there is no such request."""
+        if not is_row_id(request_id):
+            raise LookupError(request_id)
         if by is not None:
             with self.db.read() as session:
                 seen = session.scalar(select(CitizenRequest.id).where(CitizenRequest.id == request_id, visible_to(by)))
@@ -232,6 +234,8 @@ class Requests:
 
     def detail(self, request_id: int, user: User) -> RequestDetail | None:
         """The request with its possible duplicates and its history; None if ``user`` may not see it."""
+        if not is_row_id(request_id):
+            return None
         with self.db.read() as session:
             row = session.scalar(select(CitizenRequest).where(CitizenRequest.id == request_id, visible_to(user)))
             if row is None:
