@@ -327,7 +327,8 @@ class UsageEventIn(Strict):
     mode: Mode
     # session_ended: how long the citizen stayed; service_viewed: how long they looked at the card
     # (in seconds, no more than a day).
-    duration_seconds: Annotated[StrictFloat | StrictInt, Field(ge=0, le=86400, allow_inf_nan=False)] | None = None
+    # (Any JSON number, an integer too, as a float: "number" in the schema, bounds as minimum/maximum.)
+    duration_seconds: Annotated[StrictFloat, Field(ge=0, le=86400, allow_inf_nan=False)] | None = None
 
 
 class UsageIn(Strict):
