@@ -36,7 +36,7 @@ STOP_WAIT_S = 0.08
 NO_PROGRAM = "no_program"
 NO_AUDIO = "no_audio"
 # What espeak-ng prints on stderr when it cannot open the sound card (ALSA, PulseAudio, Windows).
-_AUDIO_FAILURES = ("cannot find card", "Unknown PCM", "error: No such file or directory", "audio", "pa_")
+_AUDIO_FAILURES = ("cannot find card", "Unknown PCM", "error: No such file or directory", "Connection refused")
 
 
 def find_program(bundled: Path | None = None) -> str | None:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, 
 from kiosk.core.speech_text import for_speech
 from kiosk.ui.i18n import Localizer
 from kiosk.ui.widgets.header import Header
+from kiosk.ui.widgets.keyboard import NumericKeypad, OnScreenKeyboard
 
 ROW_PX = 24  # widgets whose tops are this close are one row
 POLL_MS = 100  # how often the button learns that the voice has finished
@@ -55,11 +56,10 @@ def _is_keys(widget: QWidget) -> bool:
 
 
 def _inside_keys(widget: QWidget, root: QWidget) -> bool:
+    """Whether ``widget`` is part of an on-screen keyboard or keypad."""
     parent: QWidget | None = widget
     while parent is not None and parent is not root:
-        if parent.objectName() in ("searchKeyboard", "formKeyboard", "keyboard", "keypad", "formKeypad") or (
-            type(parent).__name__ in ("OnScreenKeyboard", "DigitsKeypad")
-        ):
+        if isinstance(parent, (OnScreenKeyboard, NumericKeypad)):
             return True
         parent = parent.parentWidget()
     return False
