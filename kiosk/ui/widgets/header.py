@@ -219,22 +219,20 @@ class Header(QFrame):
         self.setFixedHeight(2 * MARGINS_PX[1] + ROW_PX * (1 if one_row else 2))
 
     def _rearrange(self) -> None:
-        # Short of room for one row, the date first gives up its weekday; then the buttons go to
-        # a row of their own.
-        if self._width(buttons=True, whole_title=True) > self.width() and not self._short_date:
-            self._short_date = True
-            self._show_date()
-        elif self._short_date and self._fits_with_long_date():
-            self._short_date = False
+        # One row with the whole date; else one row with the date without its weekday; else the
+        # buttons on a row of their own, and the whole date again (the top row has room for it).
+        short = not self._fits_one_row(self._long_date) and self._fits_one_row(self._short_date_text)
+        if short != self._short_date:
+            self._short_date = short
             self._show_date()
         self._arrange(self._width(buttons=True, whole_title=True) <= self.width())
 
-    def _fits_with_long_date(self) -> bool:
-        shown = self.date.text()
-        self.date.setText(self._long_date)
-        fits = self._width(buttons=True, whole_title=True) <= self.width()
-        self.date.setText(shown)
-        return fits
+    def _fits_one_row(self, date: str) -> bool:
+        """Whether one row holds everything with ``date`` as the date (measured, not shown: a
+        text set on the label would ask the bar to lay out again, and again)."""
+        metrics = QFontMetricsF(self.date.font())
+        change = round(metrics.horizontalAdvance(date) - metrics.horizontalAdvance(self.date.text()))
+        return self._width(buttons=True, whole_title=True) + change <= self.width()
 
     def _show_date(self) -> None:
         self.date.setText(self._short_date_text if self._short_date else self._long_date)
