@@ -31,7 +31,6 @@ from kiosk.central.app import open_store
 from kiosk.central.models import CitizenRequest
 from kiosk.central.settings import Settings
 from kiosk.central.store import Store
-from tests.central.conftest import postgres_schema
 from tests.support.kiosk_client import KioskClient
 
 REPOSITORY = Path(kiosk.__file__).resolve().parent.parent
@@ -91,12 +90,11 @@ def _wait_until_up(process: subprocess.Popen[bytes], log: Path) -> str:
 
 
 @contextmanager
-def _pair(tmp_path: Path, *options: str) -> Iterator[Pair]:
-    """Two ``kiosk-central serve`` processes on one fresh PostgreSQL schema, sharing a data folder
-    (so the same server key, as the deployment guide says to give them)."""
+def _pair(tmp_path: Path, url: str, *options: str) -> Iterator[Pair]:
+    """Two ``kiosk-central serve`` processes on one PostgreSQL schema, sharing a data folder (so the
+    same server key, as the deployment guide says to give them)."""
     data_dir = tmp_path / "central"
     with ExitStack() as stack:
-        url = stack.enter_context(postgres_schema())
         store = open_store(Settings(data_dir=data_dir, db_url=url), migrate=True)
         stack.callback(store.db.dispose)
         logs = [tmp_path / "server-a.log", tmp_path / "server-b.log"]
@@ -106,14 +104,14 @@ def _pair(tmp_path: Path, *options: str) -> Iterator[Pair]:
 
 
 @pytest.fixture(scope="module")
-def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pair]:
-    with _pair(tmp_path_factory.mktemp("two-processes")) as running:
+def pair(tmp_path_factory: pytest.TempPathFactory, module_postgres_url: str) -> Iterator[Pair]:
+    with _pair(tmp_path_factory.mktemp("two-processes"), module_postgres_url) as running:
         yield running
 
 
-def test_a_kiosk_alternating_between_two_processes_gets_the_rate_of_one(tmp_path: Path) -> None:
+def test_a_kiosk_alternating_between_two_processes_gets_the_rate_of_one(tmp_path: Path, postgres_url: str) -> None:
     """Before: each process kept its own buckets, so this kiosk got six calls through, not three."""
-    with _pair(tmp_path, "--rate-per-minute", "3") as slow:
+    with _pair(tmp_path, postgres_url, "--rate-per-minute", "3") as slow:
         client = slow.kiosk("Alternating")
         with client.http:
             statuses = []
