@@ -66,8 +66,9 @@ class RunningCentral:
         return self.store.sealing_key
 
     def reset(self) -> None:
-        """Empty every table and forget per-process state (rates, cached tokens): a fresh server,
-        without the cost of starting one. The schema and the server key stay."""
+        """Empty every table (the kiosks' rate buckets among them) and forget per-process state
+        (cached tokens, catalog fields): a fresh server, without the cost of starting one. The
+        schema and the server key stay."""
         tables = [table for table in reversed(Base.metadata.sorted_tables) if table.name != "server_settings"]
         with self.store.db.write() as session:
             if self.store.db.dialect == "postgresql":

@@ -30,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--workers", type=int, default=1, help="server processes (use PostgreSQL for more than one)")
-    serve.add_argument("--rate-per-minute", type=int, default=600, help="API calls per kiosk per minute and process")
+    serve.add_argument("--rate-per-minute", type=int, default=600, help="API calls per kiosk a minute, all processes")
     serve.add_argument("--secure-cookies", action="store_true", help="always mark cookies Secure (behind https)")
     serve.add_argument("--testing-disable-idempotency", action="store_true", help=argparse.SUPPRESS)
 

@@ -91,8 +91,7 @@ class ApiContext:
     tokens: TokenCache
 
     def reset(self) -> None:
-        """Forget rates and verified tokens (tests reuse one server for many cases)."""
-        self.limiter = RateLimiter(self.store.settings.rate_per_minute)
+        """Forget verified tokens (tests reuse one server for many cases; the rates are rows, emptied with the rest)."""
         self.tokens = TokenCache()
 
 

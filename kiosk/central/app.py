@@ -60,10 +60,12 @@ def open_store(settings: Settings, migrate: bool) -> Store:
 
 def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     store = store or open_store(settings, migrate=settings.migrate_on_start)
+    limiter = RateLimiter(store.db, settings.rate_per_minute)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        limiter.dispose()
         store.db.dispose()
 
     app = FastAPI(
@@ -78,7 +80,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.store = store
-    app.state.api = ApiContext(store=store, limiter=RateLimiter(settings.rate_per_minute), tokens=TokenCache())
+    app.state.api = ApiContext(store=store, limiter=limiter, tokens=TokenCache())
     app.include_router(api_router)
     dashboard.install(app, settings, store)
     app.include_router(pages.router)

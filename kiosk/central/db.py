@@ -63,6 +63,16 @@ class Database:
         with self._write_turn, self._writes.begin() as session:
             yield session
 
+    @contextmanager
+    def write_turn(self) -> Iterator[None]:
+        """This process's turn to write, for a writer on a connection of its own (the rate limit's):
+        on SQLite it queues with ``write()``'s transactions; PostgreSQL needs no turn."""
+        if self._write_turn is None:
+            yield
+            return
+        with self._write_turn:
+            yield
+
     def dispose(self) -> None:
         self.engine.dispose()
 

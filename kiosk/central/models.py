@@ -14,6 +14,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     DateTime,
+    Double,
     Float,
     ForeignKey,
     Index,
@@ -311,6 +312,19 @@ class LoginThrottle(Base):
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     failures: Mapped[int]
     last_failure_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class KioskRate(Base):
+    """A kiosk's token bucket for API calls, shared by every server process through the database:
+    ``tokens`` left as of ``refilled_at`` (seconds since the epoch, a number so that the refill is
+    arithmetic in SQL), and whether the last call was let through. See ``ratelimit.py``."""
+
+    __tablename__ = "kiosk_rates"
+
+    kiosk_id: Mapped[int] = mapped_column(ForeignKey("kiosks.id"), primary_key=True)
+    tokens: Mapped[float] = mapped_column(Double)
+    refilled_at: Mapped[float] = mapped_column(Double)
+    allowed: Mapped[bool] = mapped_column(Boolean)
 
 
 class TrustedDevice(Base):

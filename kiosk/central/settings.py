@@ -27,7 +27,7 @@ class Settings:
 
     data_dir: Path = field(default_factory=default_data_dir)
     db_url: str | None = None
-    # Per kiosk, per server process (see ratelimit.py).
+    # API calls per kiosk, shared by every server process on the database (see ratelimit.py).
     rate_per_minute: int = 600
     enforce_idempotency: bool = True
     max_body_bytes: int = 64 * 1024

@@ -73,6 +73,13 @@ def postgres_url() -> Iterator[str]:
         yield url
 
 
+@pytest.fixture(scope="module")
+def module_postgres_url() -> Iterator[str]:
+    """A fresh schema for one test module's tests together (servers started once for the module)."""
+    with postgres_schema() as url:
+        yield url
+
+
 @pytest.fixture
 def central_settings() -> dict[str, Any]:
     """Parametrise this (``@pytest.mark.parametrize("central_settings", [{...}])``) for a server of one's own."""

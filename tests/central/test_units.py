@@ -1,4 +1,4 @@
-"""The central server's pure parts: Jalali dates, hashes, rates, ETags, migrations vs models."""
+"""The central server's pure parts: Jalali dates, hashes, ETags, migrations vs models."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import pytest
 
 from kiosk.central import jalali, security
 from kiosk.central.api import _etag_matches
-from kiosk.central.ratelimit import RateLimiter
 from kiosk.central.store.intake import canonical_hash
 
 
@@ -92,18 +91,6 @@ def test_the_secret_is_created_once_private_and_overridable(tmp_path: Path, monk
     assert path.stat().st_mode & 0o777 == 0o600
     monkeypatch.setenv("KIOSK_CENTRAL_SECRET", "ab" * 32)
     assert security.load_or_create_secret(path) == b"\xab" * 32
-
-
-def test_rate_limiter_refills_per_kiosk() -> None:
-    now = [0.0]
-    limiter = RateLimiter(per_minute=2, clock=lambda: now[0])
-    assert [limiter.acquire(1), limiter.acquire(1)] == [0, 0]
-    assert limiter.acquire(1) == 30  # one token comes back every 30 s
-    assert limiter.acquire(2) == 0
-    now[0] = 29.0
-    assert limiter.acquire(1) == 1
-    now[0] = 31.0
-    assert limiter.acquire(1) == 0
 
 
 def test_etag_matching() -> None:
