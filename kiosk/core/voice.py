@@ -31,7 +31,13 @@ log = logging.getLogger(__name__)
 PROGRAM = "espeak-ng"
 VOICES = {"fa": "fa", "en": "en-gb"}
 RATE_WPM = 150  # espeak-ng's default is 175
-AMPLITUDE = 58  # of espeak-ng's 0-200 (100 by default): peaks under -3 dBFS (65 left a receipt at -2.7)
+# Of espeak-ng's 0-200 (100 by default). The loudest the keypad's "louder" reaches keeps peaks under
+# -3 dBFS (measured on the receipt: 58 peaks at 0.65 of full scale, 62 at 0.709, just over -3 dBFS);
+# a citizen starts one step below it, so that "louder" does something.
+LOUDEST = 58
+AMPLITUDE = 50
+SOFTEST = 26
+AMPLITUDE_STEP = 8
 STOP_WAIT_S = 0.08
 NO_PROGRAM = "no_program"
 NO_AUDIO = "no_audio"
@@ -64,7 +70,7 @@ class Voice:
         self.program = program if program is not None else find_program()
         self.sink = sink
         self.rate_wpm = rate_wpm
-        self.amplitude = amplitude
+        self.amplitude = self._usual_amplitude = amplitude
         self.data_dir = data_dir
         self.last: tuple[str, str] | None = None  # (text, language) said last, for repeat
         self._process: subprocess.Popen[bytes] | None = None
@@ -153,6 +159,18 @@ class Voice:
             process.kill()
             process.wait()
 
+    def louder(self) -> bool:
+        """One step louder, for what is said next; False when already at the loudest."""
+        return self._set_amplitude(min(LOUDEST, self.amplitude + AMPLITUDE_STEP))
+
+    def softer(self) -> bool:
+        """One step softer, for what is said next; False when already at the softest."""
+        return self._set_amplitude(max(SOFTEST, self.amplitude - AMPLITUDE_STEP))
+
+    def _set_amplitude(self, amplitude: int) -> bool:
+        changed, self.amplitude = amplitude != self.amplitude, amplitude
+        return changed
+
     def repeat(self) -> subprocess.Popen[bytes] | None:
         """Say the last text again."""
         if self.last is None:
@@ -160,6 +178,8 @@ class Voice:
         return self.say(*self.last)
 
     def forget(self) -> None:
-        """Between citizens: nothing said stays to be repeated for the next one."""
+        """Between citizens: nothing said stays to be repeated for the next one, and the next one
+        starts at the usual level."""
         self.stop()
         self.last = None
+        self.amplitude = self._usual_amplitude

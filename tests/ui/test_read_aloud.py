@@ -11,31 +11,10 @@ from kiosk.app.root import Kiosk
 from kiosk.core.speech_text import for_speech
 from kiosk.core.voice import NO_AUDIO
 from kiosk.ui.shell import Page
+from tests.support.voice import RecordingVoice
 from tests.support.window import click, find
 
 LANGUAGES = ["fa", "en"]
-
-
-class RecordingVoice:
-    """Says nothing: records what it was asked to say, and 'speaks' until stopped."""
-
-    def __init__(self, problem: str | None = None) -> None:
-        self.said: list[tuple[str, str]] = []
-        self.problem = problem
-        self.speaking = False
-        self.stops = 0
-
-    def say(self, text: str, language: str) -> None:
-        self.said.append((text, language))
-        self.speaking = self.problem is None
-
-    def stop(self) -> None:
-        self.stops += 1
-        self.speaking = False
-
-    def forget(self) -> None:
-        self.stop()
-        self.said.clear()
 
 
 @pytest.fixture
