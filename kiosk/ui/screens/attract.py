@@ -45,8 +45,8 @@ class AttractScreen(Screen):
         # Speech mode's way in, for citizens who cannot see the prompt (read aloud on a key too).
         self.speech_hint = self._label("attractSpeechHint")
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(64, 48, 64, 48)
-        layout.setSpacing(18)
+        layout.setContentsMargins(64, 28, 64, 28)  # room for the speech hint on a 768-px screen in large text
+        layout.setSpacing(12)
         layout.addStretch(2)
         layout.addWidget(self.title)
         layout.addStretch(1)
