@@ -45,6 +45,14 @@ NO_AUDIO = "no_audio"
 _AUDIO_FAILURES = ("cannot find card", "Unknown PCM", "error: No such file or directory", "Connection refused")
 
 
+def bundled_voice_dir() -> Path:
+    """Where a bundle keeps its own espeak-ng, its libraries and its Persian and English data
+    (build.spec's voice/): beside the kiosk's resources."""
+    from kiosk.core.paths import resources_root
+
+    return resources_root() / "voice"
+
+
 def find_program(bundled: Path | None = None) -> str | None:
     """espeak-ng: beside the kiosk in a bundle (``bundled``/espeak-ng[.exe]), else on PATH."""
     if bundled is not None:
@@ -53,6 +61,14 @@ def find_program(bundled: Path | None = None) -> str | None:
             if candidate.is_file() and os.access(candidate, os.X_OK):
                 return str(candidate)
     return shutil.which(PROGRAM)
+
+
+def _library_path(folder: Path) -> dict[str, str]:
+    """The environment the bundled program runs in: its libraries found in its own folder first."""
+    env = dict(os.environ)
+    if sys.platform != "win32":  # Windows finds DLLs beside the program anyway
+        env["LD_LIBRARY_PATH"] = os.pathsep.join(p for p in (str(folder), env.get("LD_LIBRARY_PATH", "")) if p)
+    return env
 
 
 class Voice:
@@ -66,8 +82,14 @@ class Voice:
         rate_wpm: int = RATE_WPM,
         amplitude: int = AMPLITUDE,
         data_dir: Path | None = None,
+        voice_dir: Path | None = None,
     ) -> None:
-        self.program = program if program is not None else find_program()
+        bundled = voice_dir if voice_dir is not None else bundled_voice_dir()
+        self.program = program if program is not None else find_program(bundled)
+        if data_dir is None and self.program is not None and Path(self.program).parent == bundled:
+            data_dir = bundled  # the bundle's own voice reads the bundle's own data and libraries
+        own = data_dir is not None and self.program is not None and Path(self.program).parent == data_dir
+        self._env = _library_path(data_dir) if own and data_dir is not None else None
         self.sink = sink
         self.rate_wpm = rate_wpm
         self.amplitude = self._usual_amplitude = amplitude
@@ -116,6 +138,7 @@ class Voice:
                 stdin=subprocess.PIPE,
                 stdout=stdout,
                 stderr=subprocess.PIPE,
+                env=self._env,
                 creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0) if sys.platform == "win32" else 0,
             )
         except OSError as exc:
