@@ -25,6 +25,7 @@ from kiosk.ui.i18n import Localizer
 from kiosk.ui.widgets.header import Header
 from kiosk.ui.widgets.keyboard import NumericKeypad, OnScreenKeyboard
 
+SPOKEN = "spoken"  # a label's property: what read-aloud says for it instead of its text
 ROW_PX = 24  # widgets whose tops are this close are one row
 POLL_MS = 100  # how often the button learns that the voice has finished
 _TAGS = re.compile(r"<[^>]+>")
@@ -70,6 +71,9 @@ def _inside_keys(widget: QWidget, root: QWidget) -> bool:
 
 
 def _label_text(label: QLabel) -> str:
+    spoken = label.property(SPOKEN)
+    if spoken is not None:  # the label says what it is read as ("" : not read, its neighbour says it)
+        return str(spoken)
     text = " ".join(_TAGS.sub(" ", label.text()).split())
     return text if _SAYABLE.search(text) else ""  # a bullet «•», an arrow «‹»: nothing to say
 
