@@ -290,3 +290,30 @@ def test_a_typing_citizen_does_not_start_speech_mode(qtbot: QtBot, kiosk: Kiosk,
     key(qtbot, K.Key_Return, keypad=False)
     key(qtbot, K.Key_Down, keypad=False)  # an arrow in a box: the cursor's, not speech mode's
     assert field.text() == "آب" and not window.speech_mode.on
+
+
+def test_an_audio_first_profile_reads_every_screen_as_it_comes_up(qtbot: QtBot, tmp_path: Path) -> None:
+    """A booth for citizens who read little: no tap on «بشنوید», no key; the idle loop says nothing."""
+    paths = copy_resources(tmp_path)
+    festival = (paths.profiles / "festival.toml").read_text(encoding="utf-8")
+    (paths.profiles / "audio-booth.toml").write_text(
+        festival.replace('mode = "demo"', 'mode = "demo"\naudio_first = true'), encoding="utf-8"
+    )
+    for kiosk in build_kiosk(qtbot, paths, "audio-booth"):
+        voice = RecordingVoice()
+        window = kiosk.window
+        window.read_aloud.voice = voice
+        assert window.speech_mode.audio_first and not window.speech_mode.on
+        qtbot.wait(400)
+        assert voice.said == [], "the attract loop is not read out to the lobby"
+        qtbot.mouseClick(window.attract, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: bool(voice.said), timeout=2000)
+        home = said(voice)
+        assert "آب" in home, "the home screen is read without a tap"
+        qtbot.mouseClick(window.home.findChild(QWidget, "agencyTile:mazandaran-water"), Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: said(voice) != home, timeout=2000)
+        assert window.current_page == Page.AGENCY
+        window.end_session()
+        before = len(voice.said)
+        qtbot.wait(400)
+        assert len(voice.said) == before
