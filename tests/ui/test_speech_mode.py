@@ -299,7 +299,9 @@ def test_an_audio_first_profile_reads_every_screen_as_it_comes_up(qtbot: QtBot, 
     (paths.profiles / "audio-booth.toml").write_text(
         festival.replace('mode = "demo"', 'mode = "demo"\naudio_first = true'), encoding="utf-8"
     )
-    for kiosk in build_kiosk(qtbot, paths, "audio-booth"):
+    built = build_kiosk(qtbot, paths, "audio-booth")
+    kiosk = next(built)
+    try:
         voice = RecordingVoice()
         window = kiosk.window
         window.read_aloud.voice = voice
@@ -317,3 +319,5 @@ def test_an_audio_first_profile_reads_every_screen_as_it_comes_up(qtbot: QtBot, 
         before = len(voice.said)
         qtbot.wait(400)
         assert len(voice.said) == before
+    finally:
+        built.close()
