@@ -27,9 +27,10 @@ from kiosk.outbox.store import OutboxStore
 pytestmark = pytest.mark.slow
 
 # Issue 8's size target, and a regression guard (the measurement is printed and goes in docs/benchmarks.md):
-# the default build is ~190 MiB, the lean one 118 MiB on Linux; the GTK stack, QtQml or the bundled
-# CUPS client coming back fails this.
-MAX_BUNDLE_MIB = 120
+# the default build is ~190 MiB, the lean one 118.9 MiB on Linux before the voice (issue 24: espeak-ng
+# with its Persian and English data adds 1.8 MiB, of the 25 the issue allows); the GTK stack, QtQml or
+# the bundled CUPS client coming back fails this.
+MAX_BUNDLE_MIB = 122
 
 
 @dataclass
