@@ -1,9 +1,9 @@
 """Speech mode: the kiosk used without the screen, with a numeric keypad or arrow keys and the voice.
 
 For citizens who cannot see the screen (EN 301 549 5.1 and 8.5, Section 508 402, ADA 707): started
-by any of its keys (a USB numeric keypad or a keyboard's arrows) or by holding the top right corner
-of the screen for two seconds (the attract loop says both), and ended with the session or by holding
-the corner again. While it is on:
+by any key on the attract loop, by a key of a USB numeric keypad (or F1) on any screen, or by
+holding the top right corner of the screen for two seconds (the attract loop says so), and ended
+with the session or by holding the corner again. While it is on:
 
 - A focus moves over what can be pressed or typed on the screen on show, in reading order (the
   screen's buttons and boxes, then the header's); each move says the new focus: its words and what
@@ -553,17 +553,17 @@ class SpeechMode(QObject):
 
     def _starts(self, event: QKeyEvent) -> bool:
         """Whether a key starts speech mode: any key on the attract loop; elsewhere a key of the
-        keypad or an arrow, but not a key a sighted citizen types or moves on with in a box."""
+        numeric keypad (not a digit in a box: a sighted citizen typing) or F1, never Tab or an
+        arrow of a keyboard (a technician's or a sighted citizen's, moving as usual)."""
         if self._on_attract():
             return True
         in_a_box = _is_box(QApplication.focusWidget())
         action = action_for(event, in_a_box)
         if action is None:
             return False
-        if not in_a_box:
+        if K(event.key()) == K.Key_F1:
             return True
-        keypad = bool(event.modifiers() & Qt.KeyboardModifier.KeypadModifier)
-        return action is Action.HELP or (keypad and K(event.key()) in _KEYPAD_SIGNS)
+        return bool(event.modifiers() & Qt.KeyboardModifier.KeypadModifier)
 
     def _do(self, action: Action) -> None:
         if action is Action.NEXT:

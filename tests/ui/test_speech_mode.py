@@ -321,3 +321,18 @@ def test_an_audio_first_profile_reads_every_screen_as_it_comes_up(qtbot: QtBot, 
         assert len(voice.said) == before
     finally:
         built.close()
+
+
+def test_tab_and_arrows_of_a_keyboard_do_not_start_speech_mode(
+    qtbot: QtBot, kiosk: Kiosk, voice: RecordingVoice
+) -> None:
+    """A technician tabbing through the home screen moves Qt's focus as before; a keypad key starts it."""
+    window = kiosk.window
+    window.show()
+    qtbot.mouseClick(window.attract, Qt.MouseButton.LeftButton)
+    window.home.track_button.setFocus()
+    for code in (K.Key_Tab, K.Key_Down, K.Key_Left):
+        key(qtbot, code, keypad=False)
+        assert not window.speech_mode.on
+    key(qtbot, K.Key_8)
+    assert window.speech_mode.on
