@@ -44,6 +44,10 @@
             <source>Touch the screen to start</source>
             <translation>Touch the screen to start</translation>
         </message>
+        <message>
+            <source>To listen: press a key of the keypad, or hold the top right corner of the screen</source>
+            <translation>To listen: press a key of the keypad, or hold the top right corner of the screen</translation>
+        </message>
     </context>
     <context>
         <name>FieldMessages</name>
@@ -677,6 +681,77 @@ Do you want to leave?</translation>
         <message>
             <source>Where to do it online</source>
             <translation>Where to do it online</translation>
+        </message>
+    </context>
+    <context>
+        <name>SpeechMode</name>
+        <message>
+            <source>Speech mode is on. Press star for help.</source>
+            <translation>Speech mode is on. Press star for help.</translation>
+        </message>
+        <message>
+            <source>Speech mode is off.</source>
+            <translation>Speech mode is off.</translation>
+        </message>
+        <message>
+            <source>empty</source>
+            <translation>empty</translation>
+        </message>
+        <message>
+            <source>a box to write in</source>
+            <translation>a box to write in</translation>
+        </message>
+        <message>
+            <source>chosen</source>
+            <translation>chosen</translation>
+        </message>
+        <message>
+            <source>not chosen</source>
+            <translation>not chosen</translation>
+        </message>
+        <message>
+            <source>button</source>
+            <translation>button</translation>
+        </message>
+        <message>
+            <source>Nothing to press here.</source>
+            <translation>Nothing to press here.</translation>
+        </message>
+        <message>
+            <source>Type now. Enter when done.</source>
+            <translation>Type now. Enter when done.</translation>
+        </message>
+        <message>
+            <source>space</source>
+            <translation>space</translation>
+        </message>
+        <message>
+            <source>erased %1</source>
+            <translation>erased %1</translation>
+        </message>
+        <message>
+            <source>not taken</source>
+            <translation>not taken</translation>
+        </message>
+        <message>
+            <source>Keys: 2 or down, next. 8 or up, previous. 5 or Enter, choose. 0, back. Star, this help. Slash, say it again. Plus and minus, louder and softer. In a box, type the answer; left and right pick a letter of the keyboard.</source>
+            <translation>Keys: 2 or down, next. 8 or up, previous. 5 or Enter, choose. 0, back. Star, this help. Slash, say it again. Plus and minus, louder and softer. In a box, type the answer; left and right pick a letter of the keyboard.</translation>
+        </message>
+        <message>
+            <source>Louder</source>
+            <translation>Louder</translation>
+        </message>
+        <message>
+            <source>This is the loudest</source>
+            <translation>This is the loudest</translation>
+        </message>
+        <message>
+            <source>Softer</source>
+            <translation>Softer</translation>
+        </message>
+        <message>
+            <source>This is the softest</source>
+            <translation>This is the softest</translation>
         </message>
     </context>
     <context>

@@ -44,6 +44,10 @@
             <source>Touch the screen to start</source>
             <translation>برای شروع، صفحه را لمس کنید</translation>
         </message>
+        <message>
+            <source>To listen: press a key of the keypad, or hold the top right corner of the screen</source>
+            <translation>برای شنیدن: یک کلید صفحه‌کلید را بزنید، یا گوشهٔ بالا و راست صفحه را نگه دارید</translation>
+        </message>
     </context>
     <context>
         <name>FieldMessages</name>
@@ -677,6 +681,77 @@ Do you want to leave?</source>
         <message>
             <source>Where to do it online</source>
             <translation>راه‌های انجام اینترنتی</translation>
+        </message>
+    </context>
+    <context>
+        <name>SpeechMode</name>
+        <message>
+            <source>Speech mode is on. Press star for help.</source>
+            <translation>راهنمای صوتی روشن شد. برای شنیدن کلیدها، ستاره را بزنید.</translation>
+        </message>
+        <message>
+            <source>Speech mode is off.</source>
+            <translation>راهنمای صوتی خاموش شد.</translation>
+        </message>
+        <message>
+            <source>empty</source>
+            <translation>خالی</translation>
+        </message>
+        <message>
+            <source>a box to write in</source>
+            <translation>جای نوشتن</translation>
+        </message>
+        <message>
+            <source>chosen</source>
+            <translation>انتخاب شده</translation>
+        </message>
+        <message>
+            <source>not chosen</source>
+            <translation>انتخاب نشده</translation>
+        </message>
+        <message>
+            <source>button</source>
+            <translation>دکمه</translation>
+        </message>
+        <message>
+            <source>Nothing to press here.</source>
+            <translation>اینجا دکمه‌ای نیست.</translation>
+        </message>
+        <message>
+            <source>Type now. Enter when done.</source>
+            <translation>حالا بنویسید. در پایان، اینتر را بزنید.</translation>
+        </message>
+        <message>
+            <source>space</source>
+            <translation>فاصله</translation>
+        </message>
+        <message>
+            <source>erased %1</source>
+            <translation>پاک شد: %1</translation>
+        </message>
+        <message>
+            <source>not taken</source>
+            <translation>پذیرفته نشد</translation>
+        </message>
+        <message>
+            <source>Keys: 2 or down, next. 8 or up, previous. 5 or Enter, choose. 0, back. Star, this help. Slash, say it again. Plus and minus, louder and softer. In a box, type the answer; left and right pick a letter of the keyboard.</source>
+            <translation>کلیدها: دو یا پایین، بعدی. هشت یا بالا، قبلی. پنج یا اینتر، انتخاب. صفر، برگشت. ستاره، همین راهنما. تقسیم، دوباره گفتن. بعلاوه و منها، صدای بلندتر و آهسته‌تر. در جای نوشتن، پاسخ را بنویسید؛ چپ و راست، یک حرف از صفحه‌کلید را انتخاب می‌کند.</translation>
+        </message>
+        <message>
+            <source>Louder</source>
+            <translation>بلندتر</translation>
+        </message>
+        <message>
+            <source>This is the loudest</source>
+            <translation>این بلندترین صداست</translation>
+        </message>
+        <message>
+            <source>Softer</source>
+            <translation>آهسته‌تر</translation>
+        </message>
+        <message>
+            <source>This is the softest</source>
+            <translation>این آهسته‌ترین صداست</translation>
         </message>
     </context>
     <context>

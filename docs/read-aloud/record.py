@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication
 from harness.citizen import Citizen, settle, tap
 from kiosk.app.root import Kiosk
 from kiosk.core.paths import KioskPaths, resources_root
-from kiosk.core.voice import Voice
+from kiosk.core.voice import LOUDEST, Voice
 
 SERVICE = "mazandaran-water.name-change"
 
@@ -37,7 +37,7 @@ def record(out: Path, language: str) -> None:
     window.open_service(service.id)
     Citizen(kiosk).file_request(service)
     settle()
-    voice = Voice(sink=str(out / f"receipt-{language}.wav"))
+    voice = Voice(sink=str(out / f"receipt-{language}.wav"), amplitude=LOUDEST)  # the loudest a citizen can choose
     window.read_aloud.voice = voice
     window.read_aloud.read_screen()
     assert voice._process is not None

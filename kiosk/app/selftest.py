@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import xml.etree.ElementTree as ElementTree
@@ -78,11 +79,42 @@ def self_test(paths: KioskPaths, profile_name: str, write: Callable[[str], None]
         _check_profiles(paths, catalog, profile_name, report)
     _check_icons(paths, report)
     _check_qt_resources(paths, listed, report)
+    _check_voice(paths, report)
     if report.failures:
         write(f"result: FAILED ({report.failures} problem(s))")
         return 1
     write("result: passed")
     return 0
+
+
+def _check_voice(paths: KioskPaths, report: _Report) -> None:
+    """The read-aloud voice says a Persian word into a file (no sound card needed). A bundle must
+    carry its own; from source, a machine without espeak-ng has no voice, which is not a fault (the
+    speaker button says «صدا نیست»)."""
+    from kiosk.core.voice import Voice
+
+    bundled = paths.root / "voice"
+
+    with tempfile.TemporaryDirectory(prefix="selftest-voice-") as folder:
+        wav = Path(folder) / "voice.wav"
+        voice = Voice(sink=str(wav), voice_dir=bundled)
+        if voice.program is None:
+            if is_frozen():
+                report.fail("voice", f"the bundle's espeak-ng is missing from {bundled}")
+            else:
+                report.ok("voice", "none: install espeak-ng (Debian: apt install espeak-ng) for read-aloud")
+            return
+        process = voice.say("سلام", "fa")
+        try:
+            finished = process is not None and process.wait(10) == 0
+        except subprocess.TimeoutExpired:
+            voice.stop()
+            finished = False
+        if not finished or not wav.is_file() or wav.stat().st_size < 1000:
+            report.fail("voice", f"{voice.program} did not speak Persian (is its data complete?)")
+            return
+        where = "the bundle's" if Path(voice.program).parent == bundled else "the system's"
+        report.ok("voice", f"{where} espeak-ng speaks Persian ({voice.program})")
 
 
 def _check_data_folder(paths: KioskPaths, report: _Report) -> None:

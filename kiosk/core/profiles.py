@@ -42,7 +42,7 @@ DEFAULT_CATALOG_REFRESH_MINUTES = 60
 
 _KEYS = {
     "format", "title", "accent", "logo", "language", "idle_timeout_seconds", "mode",
-    "currency", "agencies", "server",
+    "currency", "agencies", "server", "audio_first",
 }  # fmt: skip
 
 
@@ -64,6 +64,7 @@ class DemoProfile:
     catalog_refresh_minutes: int = DEFAULT_CATALOG_REFRESH_MINUTES  # how often to ask the server for news
     proxy: str | None = None  # an HTTP(S) proxy to reach the server through (the environment's is ignored)
     ca_file: str | None = None  # a CA bundle that signs the server's certificate, if not a public CA
+    audio_first: bool = False  # every screen read aloud as it comes up, without a tap on «بشنوید»
 
     @property
     def is_demo(self) -> bool:
@@ -107,6 +108,9 @@ def parse_profile(data: Any, name: str, label: str, resources_dir: Path | None =
             reader.problem("server.catalog_refresh_minutes", f"is {refresh}; at most a week (10080) is allowed")
     if url and (problem := server_address_problem(url)):
         reader.problem("server.url", problem)
+    audio_first = reader.field(obj, "audio_first", "", required=False)
+    if audio_first is not None and not isinstance(audio_first, bool):
+        reader.problem("audio_first", "should be true or false")
     profile = DemoProfile(
         name=name,
         title=reader.local_text(obj, "title", "", max_len=48),
@@ -122,6 +126,7 @@ def parse_profile(data: Any, name: str, label: str, resources_dir: Path | None =
         catalog_refresh_minutes=refresh,
         proxy=proxy or None,
         ca_file=str(resources_dir / ca_file) if ca_file and resources_dir is not None else (ca_file or None),
+        audio_first=audio_first is True,
     )
     reader.raise_if_any()
     return profile

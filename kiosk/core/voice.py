@@ -31,12 +31,26 @@ log = logging.getLogger(__name__)
 PROGRAM = "espeak-ng"
 VOICES = {"fa": "fa", "en": "en-gb"}
 RATE_WPM = 150  # espeak-ng's default is 175
-AMPLITUDE = 58  # of espeak-ng's 0-200 (100 by default): peaks under -3 dBFS (65 left a receipt at -2.7)
+# Of espeak-ng's 0-200 (100 by default). The loudest the keypad's "louder" reaches keeps peaks under
+# -3 dBFS (measured on the receipt: 58 peaks at 0.65 of full scale, 62 at 0.709, just over -3 dBFS);
+# a citizen starts one step below it, so that "louder" does something.
+LOUDEST = 58
+AMPLITUDE = 50
+SOFTEST = 26
+AMPLITUDE_STEP = 8
 STOP_WAIT_S = 0.08
 NO_PROGRAM = "no_program"
 NO_AUDIO = "no_audio"
 # What espeak-ng prints on stderr when it cannot open the sound card (ALSA, PulseAudio, Windows).
 _AUDIO_FAILURES = ("cannot find card", "Unknown PCM", "error: No such file or directory", "Connection refused")
+
+
+def bundled_voice_dir() -> Path:
+    """Where a bundle keeps its own espeak-ng, its libraries and its Persian and English data
+    (build.spec's voice/): beside the kiosk's resources."""
+    from kiosk.core.paths import resources_root
+
+    return resources_root() / "voice"
 
 
 def find_program(bundled: Path | None = None) -> str | None:
@@ -47,6 +61,14 @@ def find_program(bundled: Path | None = None) -> str | None:
             if candidate.is_file() and os.access(candidate, os.X_OK):
                 return str(candidate)
     return shutil.which(PROGRAM)
+
+
+def _library_path(folder: Path) -> dict[str, str]:
+    """The environment the bundled program runs in: its libraries found in its own folder first."""
+    env = dict(os.environ)
+    if sys.platform != "win32":  # Windows finds DLLs beside the program anyway
+        env["LD_LIBRARY_PATH"] = os.pathsep.join(p for p in (str(folder), env.get("LD_LIBRARY_PATH", "")) if p)
+    return env
 
 
 class Voice:
@@ -60,11 +82,17 @@ class Voice:
         rate_wpm: int = RATE_WPM,
         amplitude: int = AMPLITUDE,
         data_dir: Path | None = None,
+        voice_dir: Path | None = None,
     ) -> None:
-        self.program = program if program is not None else find_program()
+        bundled = voice_dir if voice_dir is not None else bundled_voice_dir()
+        self.program = program if program is not None else find_program(bundled)
+        if data_dir is None and self.program is not None and Path(self.program).parent == bundled:
+            data_dir = bundled  # the bundle's own voice reads the bundle's own data and libraries
+        own = data_dir is not None and self.program is not None and Path(self.program).parent == data_dir
+        self._env = _library_path(data_dir) if own and data_dir is not None else None
         self.sink = sink
         self.rate_wpm = rate_wpm
-        self.amplitude = amplitude
+        self.amplitude = self._usual_amplitude = amplitude
         self.data_dir = data_dir
         self.last: tuple[str, str] | None = None  # (text, language) said last, for repeat
         self._process: subprocess.Popen[bytes] | None = None
@@ -110,6 +138,7 @@ class Voice:
                 stdin=subprocess.PIPE,
                 stdout=stdout,
                 stderr=subprocess.PIPE,
+                env=self._env,
                 creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0) if sys.platform == "win32" else 0,
             )
         except OSError as exc:
@@ -153,6 +182,18 @@ class Voice:
             process.kill()
             process.wait()
 
+    def louder(self) -> bool:
+        """One step louder, for what is said next; False when already at the loudest."""
+        return self._set_amplitude(min(LOUDEST, self.amplitude + AMPLITUDE_STEP))
+
+    def softer(self) -> bool:
+        """One step softer, for what is said next; False when already at the softest."""
+        return self._set_amplitude(max(SOFTEST, self.amplitude - AMPLITUDE_STEP))
+
+    def _set_amplitude(self, amplitude: int) -> bool:
+        changed, self.amplitude = amplitude != self.amplitude, amplitude
+        return changed
+
     def repeat(self) -> subprocess.Popen[bytes] | None:
         """Say the last text again."""
         if self.last is None:
@@ -160,6 +201,8 @@ class Voice:
         return self.say(*self.last)
 
     def forget(self) -> None:
-        """Between citizens: nothing said stays to be repeated for the next one."""
+        """Between citizens: nothing said stays to be repeated for the next one, and the next one
+        starts at the usual level."""
         self.stop()
         self.last = None
+        self.amplitude = self._usual_amplitude

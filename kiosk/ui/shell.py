@@ -39,6 +39,7 @@ from kiosk.ui.screens.attract import AttractScreen
 from kiosk.ui.screens.home import HomeScreen
 from kiosk.ui.screens.service import ServiceScreen
 from kiosk.ui.speech import ReadAloud
+from kiosk.ui.speech_mode import SpeechMode
 from kiosk.ui.staff.mode import StaffMode
 from kiosk.ui.track_flow import TrackFlow
 from kiosk.ui.widgets.header import Header
@@ -154,6 +155,19 @@ class KioskWindow(QMainWindow):
         # The speaker button reads the screen on show (or the question on top of it) aloud.
         self.read_aloud = ReadAloud(self.header, Voice(), localizer, self._on_show_to_read, self)
         self.page_changed.connect(lambda _page: self.read_aloud.stop())
+        # Speech mode: the kiosk used by keypad and voice alone (kiosk.ui.speech_mode).
+        self.speech_mode = SpeechMode(
+            self,
+            self.read_aloud,
+            self._on_show_to_read,
+            self.header,
+            on_attract=lambda: self.current_page == Page.ATTRACT,
+            start_session=self.start_session,
+            back=self.back,
+        )
+        self.page_changed.connect(lambda _page: self.speech_mode.screen_changed())
+        self.requests.step_shown.connect(lambda _back: self.speech_mode.screen_changed())
+        self.session_started.connect(self.speech_mode.session_started)
         self.staff.overlay_parent = central  # the PIN pad covers everything but the window frame
         self.staff.opened.connect(self._staff_opened)
         self.staff.closed.connect(self.end_session)
@@ -299,6 +313,7 @@ class KioskWindow(QMainWindow):
         profile = in_force.profile
         self.header.set_profile(profile, in_force.logo)
         self.idle_timer.setInterval(profile.idle_timeout_seconds * 1000)
+        self.speech_mode.audio_first = profile.audio_first
         if self._localizer.language != profile.language:
             self._localizer.set_language(profile.language)
         self.home.show_content(in_force.shown, profile)
@@ -352,6 +367,7 @@ class KioskWindow(QMainWindow):
         """Back to the attract loop, forgetting everything this citizen typed or opened (and
         closing staff mode, unless it is staff mode that is taking over)."""
         self.idle_timer.stop()
+        self.speech_mode.session_ended()
         self.read_aloud.forget()
         if not keep_staff:
             self.staff.discard()

@@ -25,6 +25,7 @@ from kiosk.ui.i18n import Localizer
 from kiosk.ui.widgets.header import Header
 from kiosk.ui.widgets.keyboard import NumericKeypad, OnScreenKeyboard
 
+SPOKEN = "spoken"  # a label's property: what read-aloud says for it instead of its text
 ROW_PX = 24  # widgets whose tops are this close are one row
 POLL_MS = 100  # how often the button learns that the voice has finished
 _TAGS = re.compile(r"<[^>]+>")
@@ -48,8 +49,12 @@ class Speaker(Protocol):
 
     def forget(self) -> None: ...
 
+    def louder(self) -> bool: ...
 
-def _is_keys(widget: QWidget) -> bool:
+    def softer(self) -> bool: ...
+
+
+def is_key_widget(widget: QWidget) -> bool:
     """A key of an on-screen keyboard or keypad (not read: the keys are not the screen's words)."""
     name = widget.objectName()
     return name.startswith(("key:", "keypad:")) or isinstance(widget, QScrollBar)
@@ -66,11 +71,14 @@ def _inside_keys(widget: QWidget, root: QWidget) -> bool:
 
 
 def _label_text(label: QLabel) -> str:
+    spoken = label.property(SPOKEN)
+    if spoken is not None:  # the label says what it is read as ("" : not read, its neighbour says it)
+        return str(spoken)
     text = " ".join(_TAGS.sub(" ", label.text()).split())
     return text if _SAYABLE.search(text) else ""  # a bullet «•», an arrow «‹»: nothing to say
 
 
-def _button_text(button: QAbstractButton) -> str:
+def button_words(button: QAbstractButton) -> str:
     """A button's words; for a sign («−», «+») or a number (a day of the picker), its accessible
     name when that says more, else nothing (thirty days are not read out as buttons)."""
     text = button.text().strip()
@@ -97,7 +105,7 @@ def screen_lines(root: QWidget, right_to_left: bool, buttons_word: str) -> list[
     words: list[tuple[int, int, str]] = []
     buttons: list[tuple[int, int, str]] = []
     for widget in root.findChildren(QWidget):
-        if not widget.isVisible() or _is_keys(widget) or _inside_keys(widget, root):
+        if not widget.isVisible() or is_key_widget(widget) or _inside_keys(widget, root):
             continue
         corner = widget.mapTo(root, QPoint(0, 0))
         key = (corner.y() // ROW_PX, -corner.x() if right_to_left else corner.x())
@@ -111,8 +119,8 @@ def screen_lines(root: QWidget, right_to_left: bool, buttons_word: str) -> list[
             description = widget.accessibleDescription()
             if description:  # a result tile paints its lines: its name and description say them
                 words.append((*key, f"{widget.accessibleName() or widget.text()}. {description}"))
-            elif _button_text(widget):
-                buttons.append((*key, _button_text(widget)))
+            elif button_words(widget):
+                buttons.append((*key, button_words(widget)))
         elif isinstance(widget, QLineEdit) and widget.accessibleName():
             words.append((*key, widget.accessibleName()))
     lines = [text for *_key, text in sorted(words)]
@@ -156,12 +164,28 @@ class ReadAloud(QObject):
         rtl = self._localizer.language == "fa"
         return screen_lines(root, rtl, self.tr("Buttons:"))
 
+    @property
+    def right_to_left(self) -> bool:
+        return self._localizer.language == "fa"
+
     def read_screen(self) -> None:
+        self.say_lines(self.lines())
+
+    def say_lines(self, lines: list[str]) -> None:
+        """Say ``lines`` (as the screen shows them: written for the voice here), stopping what was
+        being said."""
         language = self._localizer.language
-        self.last_text = "\n".join(for_speech(line, language) for line in self.lines())
+        self.last_text = "\n".join(for_speech(line, language) for line in lines if line)
         self.voice.say(self.last_text, language)
         self.header.set_speaking(self.voice.speaking, no_sound=self.voice.problem is not None)
         self._poll.start()
+
+    def repeat(self) -> None:
+        """Say again what was said last (speech mode's repeat key)."""
+        if self.last_text:
+            self.voice.say(self.last_text, self._localizer.language)
+            self.header.set_speaking(self.voice.speaking, no_sound=self.voice.problem is not None)
+            self._poll.start()
 
     def stop(self) -> None:
         self.voice.stop()

@@ -27,9 +27,10 @@ from kiosk.outbox.store import OutboxStore
 pytestmark = pytest.mark.slow
 
 # Issue 8's size target, and a regression guard (the measurement is printed and goes in docs/benchmarks.md):
-# the default build is ~190 MiB, the lean one 118 MiB on Linux; the GTK stack, QtQml or the bundled
-# CUPS client coming back fails this.
-MAX_BUNDLE_MIB = 120
+# the default build is ~190 MiB, the lean one 118.9 MiB on Linux before the voice (issue 24: espeak-ng
+# with its Persian and English data adds 1.8 MiB, of the 25 the issue allows); the GTK stack, QtQml or
+# the bundled CUPS client coming back fails this.
+MAX_BUNDLE_MIB = 122
 
 
 @dataclass
@@ -184,13 +185,42 @@ def test_every_bundled_library_finds_its_dependencies(bundle: Bundle) -> None:
     plugin's libwayland-cursor0, as in any Wayland session (.ci/run installs both)."""
     elves = [p for p in bundle.folder.rglob("*") if p.is_file() and p.read_bytes()[:4] == b"\x7fELF"]
     env = dict(os.environ, LD_LIBRARY_PATH=f"{bundle.internal}:{bundle.internal / 'PySide6' / 'Qt' / 'lib'}")
+    voice_env = dict(os.environ, LD_LIBRARY_PATH=str(bundle.internal / "voice"))  # as kiosk.core.voice runs it
     missing = {}
     for elf in elves:
-        result = subprocess.run(["ldd", str(elf)], env=env, capture_output=True, text=True, timeout=60, check=False)
+        in_voice = (bundle.internal / "voice") in elf.parents
+        result = subprocess.run(
+            ["ldd", str(elf)],
+            env=voice_env if in_voice else env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
         lost = [line.split()[0] for line in result.stdout.splitlines() if "not found" in line]
         if lost:
             missing[str(elf.relative_to(bundle.folder))] = lost
     assert not missing
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the voice of the Linux bundle")
+def test_the_bundle_speaks_persian_with_its_own_voice_and_grows_at_most_25_mib(bundle: Bundle, tmp_path: Path) -> None:
+    """The bundle carries espeak-ng with its Persian and English data (issue 24): it speaks with
+    no espeak-ng installed (PATH without it, its data only from the bundle), and costs <= 25 MiB."""
+    voice = bundle.internal / "voice"
+    program = voice / "espeak-ng"
+    assert program.is_file() and os.access(program, os.X_OK)
+    voice_mib = bundle_mib(voice)
+    assert voice_mib <= 25, f"the voice adds {voice_mib:.1f} MiB"
+    env = {"PATH": "/nonexistent", "LD_LIBRARY_PATH": str(voice), "HOME": str(tmp_path)}
+    for language, text in (("fa", "کد رهگیری شما"), ("en-gb", "Your tracking code")):
+        wav = tmp_path / f"{language}.wav"
+        result = subprocess.run(
+            [str(program), "--path", str(voice), "-v", language, "-w", str(wav), text],
+            env=env, capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+        assert result.returncode == 0 and wav.stat().st_size > 20_000, result.stderr
+    print(f"\n[bundle] the voice: {voice_mib:.1f} MiB")
 
 
 def test_the_frozen_kiosk_starts_its_window(bundle: Bundle, tmp_path: Path) -> None:

@@ -153,3 +153,17 @@ def test_an_intact_outbox_passes(bundle_root: KioskPaths) -> None:
     code, report = run_self_test(bundle_root)
     assert code == 0, report
     assert f"  ok    outbox: {bundle_root.outbox}, intact" in report
+
+
+def test_the_voice_is_checked_by_speaking_persian(bundle_root: KioskPaths, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read-aloud (issue 24): the self-test has the voice say a Persian word into a file; no voice
+    is no fault from source, but a bundle without its own voice (and none on the system) fails."""
+    if shutil.which("espeak-ng"):
+        code, report = run_self_test(bundle_root)
+        assert code == 0 and "  ok    voice: the system's espeak-ng speaks Persian" in report, report
+    monkeypatch.setenv("PATH", "/nonexistent")
+    code, report = run_self_test(bundle_root)
+    assert code == 0 and "  ok    voice: none: install espeak-ng" in report, report
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    _code, report = run_self_test(bundle_root)
+    assert f"  FAIL  voice: the bundle's espeak-ng is missing from {bundle_root.root / 'voice'}" in report

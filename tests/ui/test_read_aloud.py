@@ -11,31 +11,10 @@ from kiosk.app.root import Kiosk
 from kiosk.core.speech_text import for_speech
 from kiosk.core.voice import NO_AUDIO
 from kiosk.ui.shell import Page
+from tests.support.voice import RecordingVoice
 from tests.support.window import click, find
 
 LANGUAGES = ["fa", "en"]
-
-
-class RecordingVoice:
-    """Says nothing: records what it was asked to say, and 'speaks' until stopped."""
-
-    def __init__(self, problem: str | None = None) -> None:
-        self.said: list[tuple[str, str]] = []
-        self.problem = problem
-        self.speaking = False
-        self.stops = 0
-
-    def say(self, text: str, language: str) -> None:
-        self.said.append((text, language))
-        self.speaking = self.problem is None
-
-    def stop(self) -> None:
-        self.stops += 1
-        self.speaking = False
-
-    def forget(self) -> None:
-        self.stop()
-        self.said.clear()
 
 
 @pytest.fixture
@@ -174,3 +153,20 @@ def test_the_next_citizen_cannot_repeat_what_was_said(qtbot: QtBot, kiosk: Kiosk
     click(qtbot, find(window, "speakButton"))
     window.end_session()
     assert not voice.said and window.read_aloud.last_text == ""
+
+
+def test_a_date_question_reads_each_caption_with_its_value(qtbot: QtBot, kiosk: Kiosk, voice: RecordingVoice) -> None:
+    """The picker's captions sit above their values: row by row they were read «سال، ماه، ۱۴۰۵، آذر»."""
+    window = kiosk.window
+    start(qtbot, kiosk, "fa")
+    catalog = window.catalog
+    assert catalog is not None
+    service = next(s for s in catalog.services if s.form and any(f.kind == "jalali_date" for f in s.form.fields))
+    window.open_form(service.id)
+    form = window.requests.form
+    assert form is not None
+    form.go_to(next(s for s in form.steps if s.spec.kind == "jalali_date").spec.id)
+    lines = window.read_aloud.lines()
+    year = next(line for line in lines if line.startswith("سال"))
+    assert year.split()[1:] and lines.index(year) + 1 < len(lines) and lines[lines.index(year) + 1].startswith("ماه ")
+    assert "سال" not in lines and "ماه" not in lines

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.core.speech_text import for_speech
-from kiosk.core.voice import NO_AUDIO, NO_PROGRAM, Voice
+from kiosk.core.voice import LOUDEST, NO_AUDIO, NO_PROGRAM, SOFTEST, Voice
 
 RECEIPT = "درخواست شما ثبت شد. کد رهگیری شما: ۰۰۱۰ ۲۹۴۵ ۳۱۵۳. این کد را نگه دارید."
 MINUS_3_DBFS = 10 ** (-3 / 20)  # 0.708 of full scale
@@ -61,6 +61,8 @@ def test_what_the_voice_says_peaks_under_minus_3_dbfs(tmp_path: Path, text: str,
     needs("espeak-ng")
     wav = tmp_path / "said.wav"
     voice = Voice(sink=str(wav))
+    while voice.louder():  # as loud as a citizen can make it with the keypad's "louder"
+        pass
     process = voice.say(text, language)
     assert process is not None
     process.wait(10)
@@ -72,6 +74,21 @@ def test_what_the_voice_says_peaks_under_minus_3_dbfs(tmp_path: Path, text: str,
     assert loud_process is not None
     loud_process.wait(10)
     assert sox_stat(tmp_path / "loud.wav")["Maximum amplitude"] > measured["Maximum amplitude"]
+
+
+def test_louder_and_softer_step_within_bounds_and_the_next_citizen_starts_at_the_usual_level() -> None:
+    voice = Voice(program="espeak-ng")
+    usual = voice.amplitude
+    assert voice.louder() and voice.amplitude > usual
+    while voice.louder():
+        pass
+    assert voice.amplitude == LOUDEST and not voice.louder()
+    while voice.softer():
+        pass
+    assert voice.amplitude == SOFTEST > 0 and not voice.softer()
+    assert "-a" in voice.command("fa") and str(SOFTEST) in voice.command("fa")
+    voice.forget()
+    assert voice.amplitude == usual
 
 
 def test_stop_ends_the_utterance_within_100_ms(tmp_path: Path) -> None:

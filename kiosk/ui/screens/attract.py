@@ -42,9 +42,11 @@ class AttractScreen(Screen):
         # word off («برای شروع، صفحه را لمس», "Touch the screen to").
         self.prompt = self._label("attractPrompt")
         self.prompt.setWordWrap(False)
+        # Speech mode's way in, for citizens who cannot see the prompt (read aloud on a key too).
+        self.speech_hint = self._label("attractSpeechHint")
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(64, 48, 64, 48)
-        layout.setSpacing(18)
+        layout.setContentsMargins(64, 28, 64, 28)  # room for the speech hint on a 768-px screen in large text
+        layout.setSpacing(12)
         layout.addStretch(2)
         layout.addWidget(self.title)
         layout.addStretch(1)
@@ -53,6 +55,7 @@ class AttractScreen(Screen):
         layout.addWidget(self.slide_text)
         layout.addStretch(2)
         layout.addWidget(self.prompt, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.speech_hint)
         layout.addStretch(1)
 
         self._timer = QTimer(self)
@@ -105,5 +108,8 @@ class AttractScreen(Screen):
         if self._profile is not None:
             self.title.setText(self._localizer.text(self._profile.title))
         self.prompt.setText(self.tr("Touch the screen to start"))
+        self.speech_hint.setText(
+            self.tr("To listen: press a key of the keypad, or hold the top right corner of the screen")
+        )
         self.setAccessibleDescription(self.prompt.text())
         self._show_slide()

@@ -106,6 +106,7 @@ class JalaliDatePicker(QFrame):
         label = QLabel(self)
         label.setObjectName(name)
         label.setProperty("role", "pickerCaption")
+        label.setProperty("spoken", "")  # its value says it
         return label
 
     @staticmethod
@@ -239,6 +240,10 @@ class JalaliDatePicker(QFrame):
         localizer = self._localizer
         self.year_value.setText(localizer.digits(str(self._year)))
         self.month_value.setText(localizer.month_name(self._month))
+        # Read aloud as «سال ۱۴۰۵»، «ماه آذر»: each caption sits above its value, so row by row
+        # they were read «سال، ماه، ۱۴۰۵، آذر».
+        self.year_value.setProperty("spoken", f"{self.year_caption.text()} {self.year_value.text()}")
+        self.month_value.setProperty("spoken", f"{self.month_caption.text()} {self.month_value.text()}")
         low, high = self._month_range()
         here = (self._year, self._month)
         self.year_down.setEnabled((self._year - 1, 12) >= low)
