@@ -47,6 +47,8 @@ DELIVERY_MODULES = ("kiosk.link.client", "kiosk.link.sync", "kiosk.link.catalog_
 # this soon after.
 OUTBOX_RETRY_MS = 30_000
 OUTBOX_ANSWER_MS = 200
+# The heartbeat's ``catalog_refused`` holds this many characters at most (the server's limit).
+CATALOG_REFUSED_MAX = 1000
 
 
 def load_content(paths: KioskPaths, profile_name: str) -> KioskContent | None:
@@ -431,9 +433,10 @@ class Kiosk:
             "mode": in_force.profile.mode,
             "catalog_version": in_force.catalog.version,
         }
+        # A refused catalog changes nothing at the kiosk (it keeps its last good one): the fleet page
+        # shows why, apart from the delivery's own errors.
         refusal = (self.updater.last_refusal if self.updater is not None else None) or self.state.catalog_refusal
-        if refusal:
-            payload["last_error"] = refusal
+        payload["catalog_refused"] = refusal[:CATALOG_REFUSED_MAX] if refusal else None
         return payload
 
     def wake_sync(self) -> None:
