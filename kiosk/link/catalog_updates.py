@@ -19,8 +19,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kiosk.core.background import Workers, stop_task
-from kiosk.core.catalog import Catalog, parse_catalog_document, write_catalog_directory
-from kiosk.core.datafile import MAX_FILE_BYTES, DataFileError, Problem
+from kiosk.core.catalog import MAX_CATALOG_BYTES, Catalog, parse_catalog_document, write_catalog_directory
+from kiosk.core.datafile import DataFileError, Problem
 from kiosk.link.client import CatalogRefused, CentralClient, ServerUnreachable
 
 log = logging.getLogger(__name__)
@@ -29,8 +29,6 @@ UNCHANGED = "unchanged"
 UPDATED = "updated"
 REFUSED = "refused"
 OFFLINE = "offline"
-# A catalog document holds every agency in one file: allow several times the largest data file.
-MAX_CATALOG_BYTES = 4 * MAX_FILE_BYTES
 
 
 class CatalogUpdater:
