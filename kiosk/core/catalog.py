@@ -37,6 +37,7 @@ from kiosk.core.spelling import words
 
 CATALOG_FORMAT = 2  # 2: synonyms in the manifest, emergency services
 MANIFEST_NAME = "catalog.json"
+PREVIOUS_SUFFIX = ".previous"  # beside a cached catalog: the one received before it
 AGENCY_DIR = "agencies"
 
 FEE_KINDS = ("free", "fixed", "variable")
@@ -294,14 +295,17 @@ def read_catalog_source(path: Path, icons_dir: Path | None) -> tuple[dict[str, A
     return document, parse_catalog_document(document, str(path), icons_dir)
 
 
-def write_catalog_directory(document: dict[str, Any], directory: Path) -> None:
+def write_catalog_directory(document: dict[str, Any], directory: Path, keep_previous: bool = False) -> None:
     """Write a validated catalog document as a catalog directory, replacing any older one whole.
 
     The new files go to a sibling folder first and are swapped in by renames, so a crash leaves
-    the old catalog or the new one, never a mix of both.
+    the old catalog or the new one, never a mix of both. ``keep_previous``: the one replaced is
+    kept beside it (``<name>.previous``), the last good one should the new one be refused later
+    (a kiosk started with stricter rules, a damaged disk, a technician's copy).
     """
     staging = directory.with_name(directory.name + ".new")
     retired = directory.with_name(directory.name + ".old")
+    previous = directory.with_name(directory.name + PREVIOUS_SUFFIX)
     for leftover in (staging, retired):
         if leftover.exists():
             shutil.rmtree(leftover)
@@ -317,6 +321,9 @@ def write_catalog_directory(document: dict[str, Any], directory: Path) -> None:
     if directory.exists():
         directory.rename(retired)
     staging.rename(directory)
+    if retired.exists() and keep_previous:  # the last good one, should the new one be refused at a start
+        shutil.rmtree(previous, ignore_errors=True)
+        retired.rename(previous)
     shutil.rmtree(retired, ignore_errors=True)
 
 
