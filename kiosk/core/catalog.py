@@ -267,7 +267,7 @@ def parse_catalog_document(data: Any, label: str, icons_dir: Path | None = None,
         before = len(reader.problems)
         size = len(_json_bytes(item))  # as the kiosk writes it to its data folder, and reads it back
         if size > MAX_AGENCY_BYTES:
-            reader.problem(place, f"is {size:,} bytes as a file; an agency file holds at most {MAX_AGENCY_BYTES:,}")
+            reader.problem(place, f"is {size:,} bytes as an agency file; at most {MAX_AGENCY_BYTES:,} are read")
             continue
         sub = Reader(label)
         agency = parse_agency(sub, item, expected_id=None, icons_dir=icons_dir)
