@@ -190,7 +190,7 @@ def test_a_bad_catalog_is_refused_in_the_same_words_everywhere(
         assert kind.message in (kiosk.catalog_refused() or "")
         assert kind.message in kiosk.window.staff.actions.staff_view().catalog_refused
         assert kind.message in (kiosk._heartbeat()["catalog_refused"] or "")
-        qtbot.waitUntil(lambda: not kiosk.window.working_ahead, timeout=20_000)  # a start's own work, finished
+        qtbot.waitUntil(lambda k=kiosk: not k.window.working_ahead, timeout=20_000)  # a start's own work, finished
 
 
 def serve_as_is(central: RunningCentral, body: str) -> None:
@@ -198,3 +198,34 @@ def serve_as_is(central: RunningCentral, body: str) -> None:
     etag = central.publish_catalog(catalog_document(BUNDLED))
     with central.store.db.write() as session:
         session.execute(update(CatalogRelease).where(CatalogRelease.etag == etag).values(document=body, etag='"bad"'))
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ("kiosk_number = " + "9" * 5000, "not valid TOML: a number has more than 18 digits"),
+        ("kiosk_number = " + "[" * 2000 + "]" * 2000, "not valid TOML: nested more than 32 levels deep"),
+    ],
+    ids=["huge-number", "deep-nesting"],
+)
+def test_a_bad_toml_file_is_refused_in_the_same_words_everywhere(
+    qtbot: QtBot, tmp_path: Path, caplog: pytest.LogCaptureFixture, toml: str, message: str
+) -> None:
+    """The kiosk's config.toml (TOML, like the profiles): the self-test, ``kiosk --print-config``
+    and the kiosk's start say what is wrong with it; the kiosk starts on its default settings."""
+    paths = KioskPaths(root=ROOT, data=tmp_path / "kiosk-data")
+    paths.data.mkdir()
+    paths.config_file.write_text(toml, encoding="utf-8")
+    report: list[str] = []
+    assert self_test(paths, "festival", report.append) == 1
+    assert any(message in line for line in report), "\n".join(report)
+    printed = subprocess.run(
+        [sys.executable, "-m", "kiosk", "--print-config", "--data-dir", str(paths.data)],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    no_traceback(printed.stdout + printed.stderr)
+    assert message in printed.stdout + printed.stderr
+    for kiosk in build_kiosk(qtbot, paths, "festival"):
+        assert kiosk.content is not None and kiosk.settings.kiosk_number == 1
+        assert any(message in record.getMessage() for record in caplog.records)
+        qtbot.waitUntil(lambda k=kiosk: not k.window.working_ahead, timeout=20_000)  # a start's own work, finished
