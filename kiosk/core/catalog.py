@@ -265,7 +265,9 @@ def parse_catalog_document(data: Any, label: str, icons_dir: Path | None = None,
     agencies: list[Agency] = []
     for place, item in reader.items(obj, "agencies", "", minimum=1):
         before = len(reader.problems)
-        size = len(_json_bytes(item))  # as the kiosk writes it to its data folder, and reads it back
+        # As the kiosk writes it to its data folder, and reads it back (a document given as data,
+        # not read by parse_json, may hold a lone surrogate: counted, not raised on).
+        size = len(json.dumps(item, ensure_ascii=False, indent=2).encode("utf-8", "surrogatepass")) + 1
         if size > MAX_AGENCY_BYTES:
             reader.problem(place, f"is {size:,} bytes as an agency file; at most {MAX_AGENCY_BYTES:,} are read")
             continue
