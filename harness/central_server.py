@@ -144,6 +144,7 @@ class RunningCentral:
                 "oldest_pending_seconds": beat.oldest_pending_seconds,
                 "rejected": beat.rejected,
                 "last_error": beat.last_error,
+                "catalog_refused": beat.catalog_refused,
             }
             for beat in self.store.kiosks.heartbeats()
         ]

@@ -928,12 +928,20 @@ Do you want to leave?</translation>
             <translation>Catalog: %1 (%2)</translation>
         </message>
         <message>
+            <source>The newest catalog was refused; the kiosk keeps showing the one above. Why: %1</source>
+            <translation>The newest catalog was refused; the kiosk keeps showing the one above. Why: %1</translation>
+        </message>
+        <message>
             <source>shipped with the kiosk</source>
             <translation>shipped with the kiosk</translation>
         </message>
         <message>
             <source>received earlier from the central server</source>
             <translation>received earlier from the central server</translation>
+        </message>
+        <message>
+            <source>the last good one received from the central server</source>
+            <translation>the last good one received from the central server</translation>
         </message>
         <message>
             <source>from the central server</source>

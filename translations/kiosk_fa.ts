@@ -928,12 +928,20 @@ Do you want to leave?</source>
             <translation>فهرست خدمات: %1 (%2)</translation>
         </message>
         <message>
+            <source>The newest catalog was refused; the kiosk keeps showing the one above. Why: %1</source>
+            <translation>تازه‌ترین فهرست خدمات پذیرفته نشد؛ کیوسک همان فهرست بالا را نشان می‌دهد. علت: %1</translation>
+        </message>
+        <message>
             <source>shipped with the kiosk</source>
             <translation>همراه نرم‌افزار کیوسک</translation>
         </message>
         <message>
             <source>received earlier from the central server</source>
             <translation>دریافت‌شده پیشین از سامانه مرکزی</translation>
+        </message>
+        <message>
+            <source>the last good one received from the central server</source>
+            <translation>آخرین فهرست درست دریافت‌شده از سامانه مرکزی</translation>
         </message>
         <message>
             <source>from the central server</source>

@@ -47,6 +47,8 @@ DELIVERY_MODULES = ("kiosk.link.client", "kiosk.link.sync", "kiosk.link.catalog_
 # this soon after.
 OUTBOX_RETRY_MS = 30_000
 OUTBOX_ANSWER_MS = 200
+# The heartbeat's ``catalog_refused`` holds this many characters at most (the server's limit).
+CATALOG_REFUSED_MAX = 1000
 
 
 def load_content(paths: KioskPaths, profile_name: str) -> KioskContent | None:
@@ -59,7 +61,9 @@ def load_content(paths: KioskPaths, profile_name: str) -> KioskContent | None:
         return None
     library = ProfileLibrary(paths.profiles, paths.last_good_profiles, paths.resources)
     profile, profile_warnings = choose_profile(library, profile_name, catalog)
-    content = KioskContent(catalog, profile, warnings + profile_warnings)
+    # Warnings of the catalog come only from a refused cached one, its first problem first.
+    refused = f"catalog refused: {warnings[0]}" if warnings else None
+    content = KioskContent(catalog, profile, warnings + profile_warnings, refused)
     for warning in content.warnings:
         log.warning("%s", warning)
     log.info(
@@ -152,8 +156,9 @@ class Kiosk:
             self.problems = RecentProblems()
             logging.getLogger().addHandler(self.problems)
             self.window.staff.actions = KioskStaffActions(
-                state, self._outbox, lambda: self.engine, paths, localizer, self.problems, self.window.allow_close
-            )
+                state, self._outbox, lambda: self.engine, paths, localizer, self.problems, self.window.allow_close,
+                self.catalog_refused,
+            )  # fmt: skip
             if store is None:  # logged after RecentProblems is listening: staff see why in their panel
                 from PySide6.QtCore import QTimer
 
@@ -209,6 +214,8 @@ class Kiosk:
             sources = SettingsSources(os.environ, command_line or {})
         content, settings = read_in_force(paths, profile_name, sources)
         state = LiveState(paths, content.catalog, content.profile, settings, sources) if content is not None else None
+        if state is not None and content is not None:
+            state.catalog_refusal = content.catalog_refused  # for the staff panel and the heartbeat
         store, problem = open_outbox(paths) if state is not None else (None, "no catalog")
         localizer = Localizer(paths.translations, paths.cache)
         # The language first: the window is then built in it, instead of being built in English
@@ -431,10 +438,18 @@ class Kiosk:
             "mode": in_force.profile.mode,
             "catalog_version": in_force.catalog.version,
         }
-        refusal = (self.updater.last_refusal if self.updater is not None else None) or self.state.catalog_refusal
-        if refusal:
-            payload["last_error"] = refusal
+        # A refused catalog changes nothing at the kiosk (it keeps its last good one): the fleet page
+        # shows why, apart from the delivery's own errors.
+        refusal = self.catalog_refused()
+        payload["catalog_refused"] = refusal[:CATALOG_REFUSED_MAX] if refusal else None
         return payload
+
+    def catalog_refused(self) -> str | None:
+        """Why the newest catalog was refused (sent by the server, waiting for the profile in force,
+        or cached and refused at start), None when the kiosk runs on the newest it has."""
+        if self.updater is not None and self.updater.last_refusal:
+            return self.updater.last_refusal
+        return self.state.catalog_refusal if self.state is not None else None
 
     def wake_sync(self) -> None:
         if self.engine is not None:

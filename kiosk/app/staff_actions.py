@@ -44,6 +44,7 @@ class KioskStaffActions:
         localizer: Localizer,
         problems: RecentProblems,
         allow_close: Callable[[], None],
+        catalog_refused: Callable[[], str | None] = lambda: None,
     ) -> None:
         """``outbox`` (the store, or None and why) and ``engine`` are asked each time: an outbox that
         could not be opened may open later, and delivery starts again (a new engine) when the
@@ -55,6 +56,7 @@ class KioskStaffActions:
         self._localizer = localizer
         self._problems = problems
         self._allow_close = allow_close
+        self._catalog_refused = catalog_refused
         self._titles: tuple[tuple[object, ...], list[tuple[str, str]]] | None = None
 
     # --- reading ---------------------------------------------------------------------------------
@@ -108,6 +110,7 @@ class KioskStaffActions:
             outbox_problem="" if outbox_problem in WAITING_FOR_SERVER else outbox_problem,
             waiting_for_server=outbox_problem in WAITING_FOR_SERVER,
             delivery_error=(status.error or "") if status else "",
+            catalog_refused=self._catalog_refused() or "",
         )
 
     def _title(self, service_id: str) -> str:

@@ -281,15 +281,15 @@ def _user_add(args: argparse.Namespace, store: Store) -> int:
 
 
 def load_catalog_document(path: Path) -> dict[str, Any]:
-    """A catalog folder or .json document, validated with the kiosk's own rules (DataFileError if refused)."""
-    from kiosk.core.catalog import catalog_document, parse_catalog_document
-    from kiosk.core.datafile import read_json
+    """A catalog folder or .json document, validated with the kiosk's own rules and against the
+    kiosk's own icons (DataFileError if refused): what a kiosk would refuse is never published."""
+    from kiosk.core.catalog import bundled_icons, read_catalog_source
+    from kiosk.core.datafile import DataFileError, Problem
 
-    if path.is_dir():
-        document = catalog_document(path)
-    else:
-        document = read_json(path, str(path))
-    parse_catalog_document(document, str(path))
+    icons = bundled_icons()
+    if not icons.is_dir():
+        raise DataFileError([Problem(str(icons), "", "the kiosk's icons are not here: icon names cannot be checked")])
+    document, _catalog = read_catalog_source(path, icons)
     return document
 
 

@@ -97,6 +97,8 @@ class Kiosk(Base):
     oldest_pending_seconds: Mapped[float | None] = mapped_column(Float)
     rejected: Mapped[int | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+    # Why the kiosk refused the newest catalog it was sent (None: it took it); it keeps its last good one.
+    catalog_refused: Mapped[str | None] = mapped_column(Text)
 
 
 class CitizenRequest(Base):
@@ -206,6 +208,7 @@ class Heartbeat(Base):
     oldest_pending_seconds: Mapped[float | None] = mapped_column(Float)
     rejected: Mapped[int]
     last_error: Mapped[str | None] = mapped_column(Text)
+    catalog_refused: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (Index("ix_heartbeats_kiosk_at", "kiosk_id", "at"),)
 

@@ -300,6 +300,9 @@ class HeartbeatIn(Strict):
     oldest_pending_seconds: Annotated[StrictFloat, Field(ge=0, le=10**10, allow_inf_nan=False)] | None
     rejected: Count
     last_error: Annotated[StrictStr, limits(2000), Storable] | None
+    # Why the kiosk refused the newest catalog it was sent (it keeps its last good one); null when it
+    # took it. Optional: kiosks older than this field do not send it.
+    catalog_refused: Annotated[StrictStr, limits(1000), Storable] | None = None
 
 
 class HeartbeatOut(Strict):

@@ -20,10 +20,14 @@ from typing import Any
 
 from kiosk.core.datafile import (
     COLOR_PATTERN,
+    ID_MAX,
+    ID_PATTERN,
+    MAX_FILE_BYTES,
     DataFileError,
     LocalText,
     Problem,
     Reader,
+    brief,
     file_exists,
     read_json,
     write_atomically,
@@ -33,9 +37,12 @@ from kiosk.core.spelling import words
 
 CATALOG_FORMAT = 2  # 2: synonyms in the manifest, emergency services
 MANIFEST_NAME = "catalog.json"
+PREVIOUS_SUFFIX = ".previous"  # beside a cached catalog: the one received before it
 AGENCY_DIR = "agencies"
 
 FEE_KINDS = ("free", "fixed", "variable")
+FEE_MAX_RIAL = 10**15  # a thousand thousand milliard rials: more is a typing mistake
+TIME_MAX = 999  # of a typical time's unit
 TIME_UNITS = ("instant", "minute", "hour", "day", "workday", "week", "month")
 CHANNEL_KINDS = ("web", "app", "ussd", "phone")
 
@@ -43,6 +50,31 @@ _USSD = re.compile(r"^\*[0-9*]+#$")
 _PHONE = re.compile(r"^\+?[0-9]{3,15}$")
 _HTTPS = re.compile(r"^https://[^\s/$.?#][^\s]*$")
 _SERVICE_ID = re.compile(r"^([a-z0-9]+(?:-[a-z0-9]+)*)\.([a-z0-9]+(?:-[a-z0-9]+)*)$")
+
+# The longest text of each kind, in characters, in either language: what the kiosk's screens show
+# whole, measured by tests/ui/test_every_screen_fits.py on a catalog with every text at its limit
+# (on the smallest and the portrait screen, with the large text). The longest bundled texts are
+# well under: agency name 74, about 241, summary 258, audience 101, document 117, step 111, fee
+# note 113, channel label 76, keyword 29. The limits are in resources/catalog/README.md.
+AGENCY_NAME_MAX = 90
+SHORT_NAME_MAX = 28  # one line of a home tile
+ABOUT_MAX = 320
+TITLE_MAX = 60
+SUMMARY_MAX = 320
+AUDIENCE_MAX = 200
+DOCUMENT_MAX = 200
+STEP_MAX = 200
+FEE_NOTE_MAX = 200
+CHANNEL_LABEL_MAX = 100
+ADDRESS_MAX = 300  # a web address still makes a QR code a phone reads from a metre away
+KEYWORD_MAX = 40
+VERSION_MAX = 100  # the server keeps a catalog version in 100 characters
+SERVICE_ID_MAX = 2 * ID_MAX + 1  # "<agency id>.<name>"
+
+# A catalog's size: every agency file at most MAX_FILE_BYTES (2 MiB, as written to the kiosk's
+# data folder), the whole document the server serves at most MAX_CATALOG_BYTES (8 MiB).
+MAX_AGENCY_BYTES = MAX_FILE_BYTES
+MAX_CATALOG_BYTES = 4 * MAX_FILE_BYTES
 
 
 @dataclass(frozen=True)
@@ -233,6 +265,12 @@ def parse_catalog_document(data: Any, label: str, icons_dir: Path | None = None,
     agencies: list[Agency] = []
     for place, item in reader.items(obj, "agencies", "", minimum=1):
         before = len(reader.problems)
+        # As the kiosk writes it to its data folder, and reads it back (a document given as data,
+        # not read by parse_json, may hold a lone surrogate: counted, not raised on).
+        size = len(json.dumps(item, ensure_ascii=False, indent=2).encode("utf-8", "surrogatepass")) + 1
+        if size > MAX_AGENCY_BYTES:
+            reader.problem(place, f"is {size:,} bytes as an agency file; at most {MAX_AGENCY_BYTES:,} are read")
+            continue
         sub = Reader(label)
         agency = parse_agency(sub, item, expected_id=None, icons_dir=icons_dir)
         reader.problems.extend(
@@ -248,14 +286,28 @@ def parse_catalog_document(data: Any, label: str, icons_dir: Path | None = None,
     return build_catalog(version, agencies, label, source, synonyms, examples)
 
 
-def write_catalog_directory(document: dict[str, Any], directory: Path) -> None:
+def read_catalog_source(path: Path, icons_dir: Path | None) -> tuple[dict[str, Any], Catalog]:
+    """A catalog folder or a ``.json`` catalog document, validated as a kiosk validates it: the one
+    check behind the validator command, ``kiosk-central catalog publish`` and the kiosk. Returns the
+    document (what the server stores and serves) and the catalog; DataFileError if refused."""
+    if path.is_dir():
+        document = catalog_document(path, icons_dir)
+    else:
+        document = read_json(path, str(path), MAX_CATALOG_BYTES)
+    return document, parse_catalog_document(document, str(path), icons_dir)
+
+
+def write_catalog_directory(document: dict[str, Any], directory: Path, keep_previous: bool = False) -> None:
     """Write a validated catalog document as a catalog directory, replacing any older one whole.
 
     The new files go to a sibling folder first and are swapped in by renames, so a crash leaves
-    the old catalog or the new one, never a mix of both.
+    the old catalog or the new one, never a mix of both. ``keep_previous``: the one replaced is
+    kept beside it (``<name>.previous``), the last good one should the new one be refused later
+    (a kiosk started with stricter rules, a damaged disk, a technician's copy).
     """
     staging = directory.with_name(directory.name + ".new")
     retired = directory.with_name(directory.name + ".old")
+    previous = directory.with_name(directory.name + PREVIOUS_SUFFIX)
     for leftover in (staging, retired):
         if leftover.exists():
             shutil.rmtree(leftover)
@@ -271,6 +323,9 @@ def write_catalog_directory(document: dict[str, Any], directory: Path) -> None:
     if directory.exists():
         directory.rename(retired)
     staging.rename(directory)
+    if retired.exists() and keep_previous:  # the last good one, should the new one be refused at a start
+        shutil.rmtree(previous, ignore_errors=True)
+        retired.rename(previous)
     shutil.rmtree(retired, ignore_errors=True)
 
 
@@ -319,14 +374,17 @@ def load_agency_file(path: Path, icons_dir: Path | None = None) -> Agency:
 
 
 def parse_agency(reader: Reader, data: Any, expected_id: str | None, icons_dir: Path | None) -> Agency:
+    """One agency; ``icons_dir``, when given, is where its icon must be (the kiosk's bundled icons)."""
     obj = reader.obj(data, "")
     reader.unknown_keys(obj, {"id", "name", "short_name", "icon", "color", "about", "contact", "services"}, "")
     agency_id = reader.identifier(obj, "id", "")
     if agency_id and expected_id is not None and agency_id != expected_id:
         reader.problem("id", f"is {agency_id!r} but the file is named {expected_id}.json; they must match")
-    icon = reader.text(obj, "icon", "")
-    if icon and icons_dir is not None and not file_exists(icons_dir / f"{icon}.svg"):
-        reader.problem("icon", f"no icon {icon!r}: {icons_dir / (icon + '.svg')} does not exist")
+    icon = reader.text(obj, "icon", "", max_len=ID_MAX)
+    if icon and not ID_PATTERN.match(icon):  # a plain name: never a folder ("../x") nor a file name
+        reader.problem("icon", f"{brief(icon)} is not an icon name: use lower-case letters, digits and dashes")
+    elif icon and icons_dir is not None and not file_exists(icons_dir / f"{icon}.svg"):
+        reader.problem("icon", f"no icon {icon!r} among the kiosk's icons ({_icon_names(icons_dir)})")
     color = reader.text(obj, "color", "")
     if color and not COLOR_PATTERN.match(color):
         reader.problem("color", f"{color!r} should be a colour written #rrggbb")
@@ -338,7 +396,7 @@ def parse_agency(reader: Reader, data: Any, expected_id: str | None, icons_dir: 
         if "phone" in contact:
             phone = _phone(reader, reader.text(contact, "phone", "contact"), "contact.phone")
         if "web" in contact:
-            web = _https(reader, reader.text(contact, "web", "contact"), "contact.web")
+            web = _https(reader, reader.text(contact, "web", "contact", ADDRESS_MAX), "contact.web")
     services: list[Service] = []
     ids: dict[str, str] = {}
     for place, item in reader.items(obj, "services", "", minimum=1):
@@ -350,11 +408,11 @@ def parse_agency(reader: Reader, data: Any, expected_id: str | None, icons_dir: 
         services.append(service)
     return Agency(
         id=agency_id,
-        name=reader.local_text(obj, "name", ""),
-        short_name=reader.local_text(obj, "short_name", "", max_len=28),
+        name=reader.local_text(obj, "name", "", max_len=AGENCY_NAME_MAX),
+        short_name=reader.local_text(obj, "short_name", "", max_len=SHORT_NAME_MAX),
         icon=icon,
         color=color,
-        about=reader.local_text(obj, "about", ""),
+        about=reader.local_text(obj, "about", "", max_len=ABOUT_MAX),
         phone=phone,
         web=web,
         services=tuple(services),
@@ -370,7 +428,7 @@ _SERVICE_KEYS = {
 def parse_service(reader: Reader, data: Any, place: str, agency_id: str) -> Service:
     obj = reader.obj(data, place)
     reader.unknown_keys(obj, _SERVICE_KEYS, place)
-    service_id = reader.text(obj, "id", place)
+    service_id = reader.text(obj, "id", place, SERVICE_ID_MAX)
     match = _SERVICE_ID.match(service_id) if service_id else None
     if service_id and not match:
         reader.problem(
@@ -396,14 +454,14 @@ def parse_service(reader: Reader, data: Any, place: str, agency_id: str) -> Serv
     return Service(
         id=service_id,
         agency_id=agency_id,
-        title=reader.local_text(obj, "title", place, max_len=60),
-        summary=reader.local_text(obj, "summary", place),
-        audience=reader.local_text(obj, "audience", place),
-        documents=tuple(reader.local_text_value(v, w) for w, v in reader.items(obj, "documents", place)),
+        title=reader.local_text(obj, "title", place, max_len=TITLE_MAX),
+        summary=reader.local_text(obj, "summary", place, max_len=SUMMARY_MAX),
+        audience=reader.local_text(obj, "audience", place, max_len=AUDIENCE_MAX),
+        documents=tuple(reader.local_text_value(v, w, DOCUMENT_MAX) for w, v in reader.items(obj, "documents", place)),
         fee=_fee(reader, reader.field(obj, "fee", place), f"{place}.fee"),
         time=_time(reader, reader.field(obj, "time", place), f"{place}.time"),
         channels=channels,
-        steps=tuple(reader.local_text_value(v, w) for w, v in reader.items(obj, "steps", place, minimum=2)),
+        steps=tuple(reader.local_text_value(v, w, STEP_MAX) for w, v in reader.items(obj, "steps", place, minimum=2)),
         keywords_fa=_words(reader, keywords, "fa", f"{place}.keywords") if "keywords" in obj else (),
         keywords_en=_words(reader, keywords, "en", f"{place}.keywords") if "keywords" in obj else (),
         related=tuple(related),
@@ -412,13 +470,31 @@ def parse_service(reader: Reader, data: Any, place: str, agency_id: str) -> Serv
     )
 
 
+def _icon_names(icons_dir: Path) -> str:
+    """The icons a catalog may name, for a message (the screens' own are among them)."""
+    try:
+        names = sorted(path.stem for path in icons_dir.glob("*.svg") if ID_PATTERN.match(path.stem))
+    except OSError:
+        return f"{icons_dir} cannot be read"
+    return ", ".join(names) if names else f"none in {icons_dir}"
+
+
+def bundled_icons() -> Path:
+    """The kiosk's own icons, the only ones a catalog may name (the server checks against them too)."""
+    from kiosk.core.paths import resources_root
+
+    return resources_root() / "resources" / "icons"
+
+
 def _words(reader: Reader, obj: dict[str, Any], language: str, place: str) -> tuple[str, ...]:
     words: list[str] = []
     for where, value in reader.items(obj, language, place, minimum=1):
-        if isinstance(value, str) and value.strip():
-            words.append(value)
-        else:
+        if not isinstance(value, str) or not value.strip():
             reader.problem(where, "should be a non-empty text")
+        elif len(value) > KEYWORD_MAX:
+            reader.problem(where, f"is {len(value)} characters long; at most {KEYWORD_MAX}")
+        else:
+            words.append(value)
     return tuple(words)
 
 
@@ -429,10 +505,10 @@ def _fee(reader: Reader, data: Any, place: str) -> Fee:
     kind = reader.one_of(obj, "kind", place, FEE_KINDS)
     if kind == "fixed":
         reader.unknown_keys(obj, {"kind", "rial"}, place)
-        return Fee("fixed", rial=reader.integer(obj, "rial", place, minimum=1))
+        return Fee("fixed", rial=reader.integer(obj, "rial", place, minimum=1, maximum=FEE_MAX_RIAL))
     if kind == "variable":
         reader.unknown_keys(obj, {"kind", "note"}, place)
-        return Fee("variable", note=reader.local_text(obj, "note", place))
+        return Fee("variable", note=reader.local_text(obj, "note", place, max_len=FEE_NOTE_MAX))
     reader.unknown_keys(obj, {"kind"}, place)
     return Fee("free")
 
@@ -446,8 +522,8 @@ def _time(reader: Reader, data: Any, place: str) -> TypicalTime:
         reader.unknown_keys(obj, {"unit"}, place)
         return TypicalTime("instant")
     reader.unknown_keys(obj, {"unit", "min", "max"}, place)
-    low = reader.integer(obj, "min", place, minimum=1)
-    high = reader.integer(obj, "max", place, minimum=1) if "max" in obj else low
+    low = reader.integer(obj, "min", place, minimum=1, maximum=TIME_MAX)
+    high = reader.integer(obj, "max", place, minimum=1, maximum=TIME_MAX) if "max" in obj else low
     if high < low:
         reader.problem(f"{place}.max", f"is {high}, less than min ({low})")
         high = low
@@ -458,7 +534,7 @@ def _channel(reader: Reader, data: Any, place: str) -> Channel:
     obj = reader.obj(data, place)
     reader.unknown_keys(obj, {"kind", "address", "label"}, place)
     kind = reader.one_of(obj, "kind", place, CHANNEL_KINDS)
-    address = reader.text(obj, "address", place)
+    address = reader.text(obj, "address", place, ADDRESS_MAX)
     where = f"{place}.address"
     if address and kind in ("web", "app"):
         address = _https(reader, address, where)
@@ -466,7 +542,7 @@ def _channel(reader: Reader, data: Any, place: str) -> Channel:
         reader.problem(where, f"{address!r} is not a USSD code: it should start with * and end with #")
     elif address and kind == "phone":
         address = _phone(reader, address, where)
-    label = reader.local_text(obj, "label", place) if "label" in obj else None
+    label = reader.local_text(obj, "label", place, max_len=CHANNEL_LABEL_MAX) if "label" in obj else None
     return Channel(kind, address, label)
 
 
@@ -486,7 +562,7 @@ def _header(reader: Reader, obj: dict[str, Any]) -> str:
     """The keys a manifest and a catalog document share: format (checked) and version."""
     reader.unknown_keys(obj, {"format", "version", "agencies", "synonyms", "search_examples"}, "")
     _check_format(reader, obj)
-    return reader.text(obj, "version", "")
+    return reader.text(obj, "version", "", VERSION_MAX)
 
 
 SYNONYM_MAX = 40  # characters of one word or phrase of a synonym group
@@ -566,19 +642,21 @@ def _check_format(reader: Reader, obj: dict[str, Any]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m kiosk.core.catalog", description="Check catalog files.")
     group = parser.add_mutually_exclusive_group(required=True)
-    group.add_argument("directory", nargs="?", type=Path, help="a catalog directory (with catalog.json)")
+    group.add_argument(
+        "path", nargs="?", type=Path, help="a catalog directory (with catalog.json) or a catalog .json document"
+    )
     group.add_argument("--agency-file", type=Path, help="check one agency file on its own")
-    parser.add_argument("--icons", type=Path, default=None, help="icons directory to check icon names against")
+    parser.add_argument(
+        "--icons", type=Path, default=None, help="icons directory to check icon names against (the kiosk's own)"
+    )
     args = parser.parse_args(argv)
-    icons = args.icons
+    icons = args.icons or bundled_icons()
     try:
         if args.agency_file:
-            icons = icons or args.agency_file.resolve().parents[2] / "icons"
-            agency = load_agency_file(args.agency_file, icons if icons.is_dir() else None)
+            agency = load_agency_file(args.agency_file, icons)
             print(f"ok: {agency.id}: {len(agency.services)} services")
         else:
-            icons = icons or args.directory.resolve().parent / "icons"
-            catalog = load_catalog(args.directory, icons if icons.is_dir() else None)
+            _document, catalog = read_catalog_source(args.path, icons)
             print(f"ok: version {catalog.version}: {len(catalog.agencies)} agencies, {len(catalog.services)} services")
     except DataFileError as exc:
         for problem in exc.problems:

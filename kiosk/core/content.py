@@ -1,8 +1,9 @@
 """Choosing what a kiosk runs on: the newest good catalog and the asked-for profile, with fallbacks.
 
-A bad file never takes the kiosk down: a cached catalog that fails validation gives way to the
-bundled one, and a broken profile to its last good copy, then to a safe built-in profile. Every
-fallback is reported in ``warnings`` so the log and the self-test can say what happened.
+A bad file never takes the kiosk down: a cached catalog that fails validation gives way to the one
+received before it (the last good one), then to the bundled one, and a broken profile to its last
+good copy, then to a safe built-in profile. Every fallback is reported in ``warnings`` so the log
+and the self-test can say what happened.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from kiosk.core.catalog import Catalog, load_catalog
+from kiosk.core.catalog import PREVIOUS_SUFFIX, Catalog, load_catalog
 from kiosk.core.datafile import DataFileError, LocalText
 from kiosk.core.profiles import DemoProfile, ProfileLibrary
 
@@ -41,20 +42,37 @@ class KioskContent:
     catalog: Catalog
     profile: DemoProfile
     warnings: list[str] = field(default_factory=list)
+    catalog_refused: str | None = None  # why the newest catalog (the cached one) was refused
+
+
+def previous_catalog(cached: Path) -> Path:
+    """Where the catalog received before the cached one is kept (``write_catalog_directory``)."""
+    return cached.with_name(cached.name + PREVIOUS_SUFFIX)
 
 
 def load_best_catalog(bundled: Path, cached: Path, icons: Path | None) -> tuple[Catalog, list[str]]:
-    """The cached catalog if there is one and it is valid, else the bundled one.
-
-    Raises DataFileError only when the bundled catalog itself is unusable.
-    """
+    """The newest good catalog: the cached one (the newest received), else the one received before
+    it (the last good one), else the bundled one. Raises DataFileError only when the bundled catalog
+    itself is unusable. The warnings say what was refused and why, the refusal's reason first."""
     warnings: list[str] = []
     if (cached / "catalog.json").is_file():
         try:
             return load_catalog(cached, icons, source="cached"), warnings
         except DataFileError as exc:
             warnings.extend(str(p) for p in exc.problems)
-            warnings.append(f"the cached catalog in {cached} was refused; using the bundled catalog")
+        previous = previous_catalog(cached)
+        if (previous / "catalog.json").is_file():
+            try:
+                catalog = load_catalog(previous, icons, source="previous")
+            except DataFileError as exc:
+                warnings.extend(str(p) for p in exc.problems)
+            else:
+                warnings.append(
+                    f"the cached catalog in {cached} was refused; using the last good one received,"
+                    f" version {catalog.version}"
+                )
+                return catalog, warnings
+        warnings.append(f"the cached catalog in {cached} was refused; using the bundled catalog")
     return load_catalog(bundled, icons, source="bundled"), warnings
 
 

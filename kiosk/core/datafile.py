@@ -11,7 +11,7 @@ import os
 import re
 import tempfile
 import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -22,6 +22,9 @@ LANGUAGES = ("fa", "en")
 _LANGUAGE_KEYS = frozenset(LANGUAGES)
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COLOR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
+# The longest id (an agency, a form's question, a choice): the server stores agency ids of up to
+# 100 characters and service ids ("<agency id>.<name>") of up to 200, so every id the kiosk sends fits.
+ID_MAX = 40
 
 # A catalog or profile larger than this is not a hand-edited data file; refusing it early keeps a
 # corrupt or hostile file from eating memory.
@@ -60,39 +63,167 @@ class LocalText:
         return self.en if language == "en" else self.fa
 
 
-def read_json(path: Path, label: str) -> Any:
+# The deepest a data file nests objects and lists: a catalog needs 12 levels (document, agencies,
+# an agency, services, a service, form, fields, a field, choices, a choice, label, text). Deeper
+# is a damaged or hostile file; refused before anything walks it (JSON and TOML parsers, the
+# validator, and the encoders that write it again all recurse once per level).
+MAX_DEPTH = 32
+# The most digits a number may have: 18 hold any fee in rials (10^18 - 1) and stay exact in a
+# 64-bit integer (SQLite, PostgreSQL's BIGINT, JSON readers that use doubles lose digits past 15,
+# but no count the kiosk reads comes near). A 5,000-digit number is not data.
+MAX_NUMBER_DIGITS = 18
+_LARGEST_NUMBER = 10**MAX_NUMBER_DIGITS
+
+
+class _NotData(ValueError):
+    """Raised from inside a parser's hooks: the file holds something no data file of ours holds."""
+
+
+def read_json(path: Path, label: str, max_bytes: int = MAX_FILE_BYTES) -> Any:
     """Parse a JSON file, turning every failure into a DataFileError naming the file."""
-    return _read(path, label, lambda text: json.loads(text), "JSON")
+    return parse_json(_read_bytes(path, label, max_bytes), label)
 
 
 def read_toml(path: Path, label: str) -> Any:
-    return _read(path, label, tomllib.loads, "TOML")
+    return parse_toml(_read_bytes(path, label), label)
 
 
-def _read(path: Path, label: str, parse: Callable[[str], Any], kind: str) -> Any:
+def parse_json(data: bytes, label: str) -> Any:
+    """A JSON document's bytes (UTF-8, a BOM allowed) as plain data, or DataFileError saying why in
+    the same words wherever it comes from: a file, the server's answer, ``catalog publish``."""
+    text = _decode(data, label)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise DataFileError(
-                [Problem(label, "", f"the file is {size:,} bytes; at most {MAX_FILE_BYTES:,} are read")]
-            )
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise DataFileError([Problem(label, "", "the file does not exist")]) from None
-    except UnicodeDecodeError as exc:
-        raise DataFileError([Problem(label, f"byte {exc.start}", "the file is not UTF-8 text")]) from None
-    except OSError as exc:
-        raise DataFileError([Problem(label, "", f"cannot be read: {exc.strerror}")]) from None
-    try:
-        return parse(text)
-    except RecursionError:  # both parsers recurse once per level: "[[[[…" 5,000 deep
-        raise DataFileError([Problem(label, "", f"not valid {kind}: nested too deeply")]) from None
+        value = json.loads(text, parse_int=_json_int, parse_float=_json_float, parse_constant=_json_constant)
+    except RecursionError:  # the parser recurses once per level: "[[[[…" 2,000 deep
+        raise DataFileError([_too_deep(label, "JSON")]) from None
+    except _NotData as exc:
+        raise DataFileError([Problem(label, "", f"not valid JSON: {exc}")]) from None
     except json.JSONDecodeError as exc:
         raise DataFileError(
-            [Problem(label, f"line {exc.lineno}, column {exc.colno}", f"not valid {kind}: {exc.msg}")]
+            [Problem(label, f"line {exc.lineno}, column {exc.colno}", f"not valid JSON: {exc.msg}")]
         ) from None
+    _check_plain([value], label, "JSON", text)
+    return value
+
+
+def parse_toml(data: bytes, label: str) -> Any:
+    """A TOML document's bytes as plain data, or DataFileError (as ``parse_json``)."""
+    text = _decode(data, label)
+    try:
+        value = tomllib.loads(text, parse_float=_toml_float)
+    except RecursionError:
+        raise DataFileError([_too_deep(label, "TOML")]) from None
+    except _NotData as exc:
+        raise DataFileError([Problem(label, "", f"not valid TOML: {exc}")]) from None
     except tomllib.TOMLDecodeError as exc:
-        raise DataFileError([Problem(label, "", f"not valid {kind}: {exc}")]) from None
+        raise DataFileError([Problem(label, "", f"not valid TOML: {exc}")]) from None
+    except ValueError as exc:  # tomllib turns digits into int() itself: past 4,300 digits Python refuses
+        if "digits" not in str(exc):
+            raise
+        raise DataFileError([Problem(label, "", f"not valid TOML: {_TOO_LARGE}")]) from None
+    _check_plain([value], label, "TOML", text)
+    return value
+
+
+def _read_bytes(path: Path, label: str, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise DataFileError([Problem(label, "", f"the file is {size:,} bytes; at most {max_bytes:,} are read")])
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise DataFileError([Problem(label, "", "the file does not exist")]) from None
+    except OSError as exc:
+        raise DataFileError([Problem(label, "", f"cannot be read: {exc.strerror}")]) from None
+
+
+_WIDE_UNICODE = {
+    b"\xff\xfe\x00\x00": "UTF-32",
+    b"\x00\x00\xfe\xff": "UTF-32",
+    b"\xff\xfe": "UTF-16",
+    b"\xfe\xff": "UTF-16",
+}
+
+
+def _decode(data: bytes, label: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        encoding = next((name for bom, name in _WIDE_UNICODE.items() if data.startswith(bom)), None)
+        if encoding is not None:
+            message = f"the file is {encoding} text, not UTF-8: save it as UTF-8"
+        else:
+            message = "the file is not UTF-8 text (another encoding, or damaged): save it as UTF-8"
+        raise DataFileError([Problem(label, f"byte {exc.start}", message)]) from None
+
+
+_TOO_LARGE = f"a number has more than {MAX_NUMBER_DIGITS} digits"
+
+
+def _too_deep(label: str, kind: str) -> Problem:
+    return Problem(label, "", f"not valid {kind}: nested more than {MAX_DEPTH} levels deep")
+
+
+def _json_int(digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_NUMBER_DIGITS:  # before int(): 5,000 digits take time to convert
+        raise _NotData(_TOO_LARGE)
+    return int(digits)
+
+
+def _json_float(text: str) -> float:
+    if len(text) > 2 * MAX_NUMBER_DIGITS:
+        raise _NotData(_TOO_LARGE)
+    number = float(text)
+    if not -_LARGEST_NUMBER < number < _LARGEST_NUMBER:  # 1e400 is inf
+        raise _NotData(_TOO_LARGE)
+    return number
+
+
+def _json_constant(name: str) -> float:
+    raise _NotData(f"{name} is not a number JSON allows")
+
+
+_toml_float = _json_float
+
+# A NUL or a lone surrogate gets into a parsed text only through an escape (\u0000, \udc80): JSON
+# and TOML refuse them raw, and UTF-8 cannot carry a surrogate. Texts are looked at one by one only
+# when the document holds such an escape (a false alarm, "\\u0000", only costs that look).
+_ESCAPED_NOT_TEXT = re.compile(r"\\u0000|\\U00000000|\\u[dD][89a-fA-F]")
+_NOT_TEXT = re.compile("[\x00\ud800-\udfff]")
+
+
+def _check_plain(value: Any, label: str, kind: str, text: str) -> None:
+    """What a parser accepts but no data file of ours holds, refused before anything walks the value:
+    nesting past MAX_DEPTH, numbers past MAX_NUMBER_DIGITS (or not finite), texts with a NUL or a
+    lone surrogate (no file, database or screen takes them). One loop, no recursion."""
+    texts = _ESCAPED_NOT_TEXT.search(text) is not None
+    pending: list[tuple[Any, int]] = [(value, 0)]  # value: [the document], the document at level 1
+    while pending:
+        item, depth = pending.pop()
+        children = item.values() if isinstance(item, dict) else item
+        if texts and isinstance(item, dict):
+            for key in item:
+                _check_text(key, label, kind)
+        for child in children:
+            if isinstance(child, (dict, list)):
+                if depth >= MAX_DEPTH:
+                    raise DataFileError([_too_deep(label, kind)])
+                pending.append((child, depth + 1))
+            elif isinstance(child, str):
+                if texts:
+                    _check_text(child, label, kind)
+            elif isinstance(child, (int, float)) and not isinstance(child, bool):
+                if not -_LARGEST_NUMBER < child < _LARGEST_NUMBER:  # inf and nan too (TOML has them)
+                    raise DataFileError([Problem(label, "", f"not valid {kind}: {_TOO_LARGE}")])
+
+
+def _check_text(text: str, label: str, kind: str) -> None:
+    found = _NOT_TEXT.search(text)
+    if found is not None:
+        code = f"U+{ord(found.group()):04X}"
+        raise DataFileError(
+            [Problem(label, "", f"not valid {kind}: a text holds {code}, which is not a character a text may hold")]
+        )
 
 
 class Reader:
@@ -167,8 +298,8 @@ class Reader:
             self.problem(self.join(where, "fa"), "uses Arabic ي or ك; write Persian ی and ک")
         return LocalText(*texts)
 
-    def identifier(self, obj: dict[str, Any], key: str, place: str) -> str:
-        value = self.text(obj, key, place)
+    def identifier(self, obj: dict[str, Any], key: str, place: str, max_len: int = ID_MAX) -> str:
+        value = self.text(obj, key, place, max_len)
         if value and not ID_PATTERN.match(value):
             self.problem(
                 self.join(place, key),
@@ -176,7 +307,7 @@ class Reader:
             )
         return value
 
-    def integer(self, obj: dict[str, Any], key: str, place: str, minimum: int) -> int:
+    def integer(self, obj: dict[str, Any], key: str, place: str, minimum: int, maximum: int | None = None) -> int:
         value = self.field(obj, key, place)
         if value is None:
             return minimum
@@ -186,6 +317,9 @@ class Reader:
         if value < minimum:
             self.problem(self.join(place, key), f"is {value}; it must be at least {minimum}")
             return minimum
+        if maximum is not None and value > maximum:
+            self.problem(self.join(place, key), f"is {value}; it must be at most {maximum:,}")
+            return maximum
         return value
 
     def items(

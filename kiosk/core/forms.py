@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from kiosk.core import jalali
-from kiosk.core.datafile import ID_PATTERN, LocalText, Reader
+from kiosk.core.datafile import ID_MAX, ID_PATTERN, LocalText, Reader
 from kiosk.core.persian import normalize_for_storage, to_ascii_digits
 from kiosk.core.validators import digits_only, national_id_problem, normalize_mobile
 
@@ -24,6 +24,15 @@ DATE_RANGES = ("any", "past", "future")
 # Longest answer each free-text kind takes unless the field says otherwise.
 DEFAULT_MAX_LENGTH = {"text": 100, "long_text": 600}
 MAX_FIELDS = 20
+# The longest texts of a question, in characters, in either language (measured as the catalog's
+# are, tests/ui/test_every_screen_fits.py). A choice is one line on its button: its label must fit
+# the button with the large text on the narrowest screen, in one column: 56 characters of real words
+# were measured at 1,020 px against the 990 px a button has (1366x768 and 1080x1920), so 40 leaves
+# room for wide letters. A help of 160 under an 80-character question did not fit above the keyboard
+# on 1366x768 with the large text; 100 does (the longest bundled: 85).
+LABEL_MAX = 80
+HELP_MAX = 100
+CHOICE_LABEL_MAX = 40
 
 Value = str | bool
 
@@ -107,7 +116,7 @@ _FIELD_KEYS = {"id", "kind", "label", "required", "help", "max_length", "min_dig
 def _parse_field(reader: Reader, data: Any, place: str) -> FormField:
     obj = reader.obj(data, place)
     reader.unknown_keys(obj, _FIELD_KEYS, place)
-    field_id = reader.text(obj, "id", place)
+    field_id = reader.text(obj, "id", place, ID_MAX)
     if field_id and not ID_PATTERN.match(field_id.replace("_", "-")):
         reader.problem(f"{place}.id", f"{field_id!r} should be lower-case letters, digits and underscores")
     kind = reader.one_of(obj, "kind", place, FIELD_KINDS)
@@ -122,7 +131,8 @@ def _parse_field(reader: Reader, data: Any, place: str) -> FormField:
         for where, item in reader.items(obj, "choices", place, minimum=2):
             choice = reader.obj(item, where)
             reader.unknown_keys(choice, {"id", "label"}, where)
-            choices.append(Choice(reader.identifier(choice, "id", where), reader.local_text(choice, "label", where)))
+            label = reader.local_text(choice, "label", where, max_len=CHOICE_LABEL_MAX)
+            choices.append(Choice(reader.identifier(choice, "id", where), label))
         if len({c.id for c in choices}) != len(choices):
             reader.problem(f"{place}.choices", "two choices have the same id")
     elif "choices" in obj:
@@ -149,9 +159,9 @@ def _parse_field(reader: Reader, data: Any, place: str) -> FormField:
     return FormField(
         id=field_id,
         kind=kind,
-        label=reader.local_text(obj, "label", place, max_len=80),
+        label=reader.local_text(obj, "label", place, max_len=LABEL_MAX),
         required=required,
-        help=reader.local_text(obj, "help", place) if "help" in obj else None,
+        help=reader.local_text(obj, "help", place, max_len=HELP_MAX) if "help" in obj else None,
         max_length=max_length,
         min_digits=min_digits,
         max_digits=max_digits,

@@ -19,8 +19,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kiosk.core.background import Workers, stop_task
-from kiosk.core.catalog import Catalog, parse_catalog_document, write_catalog_directory
-from kiosk.core.datafile import MAX_FILE_BYTES, DataFileError, Problem
+from kiosk.core.catalog import (
+    MAX_CATALOG_BYTES,
+    Catalog,
+    load_catalog,
+    parse_catalog_document,
+    write_catalog_directory,
+)
+from kiosk.core.datafile import DataFileError, Problem
 from kiosk.link.client import CatalogRefused, CentralClient, ServerUnreachable
 
 log = logging.getLogger(__name__)
@@ -29,8 +35,6 @@ UNCHANGED = "unchanged"
 UPDATED = "updated"
 REFUSED = "refused"
 OFFLINE = "offline"
-# A catalog document holds every agency in one file: allow several times the largest data file.
-MAX_CATALOG_BYTES = 4 * MAX_FILE_BYTES
 
 
 class CatalogUpdater:
@@ -105,7 +109,7 @@ class CatalogUpdater:
         if problems:
             return self._refuse([str(p) for p in problems]), None
         try:
-            write_catalog_directory(answer.document, self._cache_dir)
+            write_catalog_directory(answer.document, self._cache_dir, keep_previous=self._cache_is_good())
             if answer.etag:
                 self._etag_file.write_text(answer.etag, encoding="utf-8")
         except OSError as exc:
@@ -113,6 +117,17 @@ class CatalogUpdater:
         self.last_refusal = None
         log.info("catalog %s received from the server; it is used from the next citizen on", catalog.version)
         return UPDATED, catalog
+
+    def _cache_is_good(self) -> bool:
+        """Whether the cached catalog loads: then it is kept as the last good one when a new one
+        replaces it (a refused one is not: the one kept before it stays)."""
+        if not (self._cache_dir / "catalog.json").is_file():
+            return False
+        try:
+            load_catalog(self._cache_dir, self._icons_dir)
+        except DataFileError:
+            return False
+        return True
 
     def _refuse(self, problems: list[str]) -> str:
         for problem in problems:

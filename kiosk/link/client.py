@@ -17,6 +17,7 @@ from typing import Any
 
 import requests
 
+from kiosk.core.datafile import DataFileError, parse_json
 from kiosk.core.live_state import InForce
 from kiosk.core.sealing import parse_public_key
 from kiosk.core.tracking import MAX_SEQUENCE
@@ -344,10 +345,10 @@ class CentralClient:
                 new_etag = response.headers.get("ETag")
         except requests.RequestException as exc:
             raise ServerUnreachable(type(exc).__name__) from exc
-        try:
-            return CatalogAnswer(True, json.loads(body.decode("utf-8")), new_etag)
-        except (UnicodeDecodeError, ValueError) as exc:
-            raise CatalogRefused(f"the catalog is not valid JSON: {exc}") from exc
+        try:  # read as every catalog file is, so a bad one is refused in the same words
+            return CatalogAnswer(True, parse_json(bytes(body), f"catalog from {self.base_url}"), new_etag)
+        except DataFileError as exc:
+            raise CatalogRefused(str(exc.problems[0])) from None
 
     def send_usage(self, events: list[dict[str, Any]]) -> bool:
         """Deliver a batch of anonymous usage events; True when the server has them."""

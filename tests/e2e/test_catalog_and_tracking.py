@@ -99,7 +99,9 @@ def test_a_broken_catalog_from_the_server_is_refused_and_reported(
             assert words in (updater.last_refusal or "")
             kiosk.engine._next_heartbeat = 0  # heartbeat now rather than in a minute
             kiosk.engine.wake()
-            await until(lambda: any(words in (b["last_error"] or "") for b in registered.central.heartbeats()))
+            await until(lambda: any(words in (b["catalog_refused"] or "") for b in registered.central.heartbeats()))
+            row = next(k for k in registered.central.store.kiosks.fleet() if k.number == registered.number)
+            assert words in (row.catalog_refused or ""), "kept on the kiosk's row for the fleet page"
 
         on_loop(kiosk, scenario)
         kiosk.window.end_session()

@@ -130,13 +130,13 @@ def test_a_config_file_nested_thousands_deep_is_refused_like_any_bad_file(tmp_pa
     path = config(tmp_path, text)
     with pytest.raises(DataFileError) as exc:
         load_settings(path, {})
-    assert problems(exc) == f"{path}: not valid TOML: nested too deeply"
+    assert problems(exc) == f"{path}: not valid TOML: nested more than 32 levels deep"
 
 
 def test_a_json_data_file_nested_thousands_deep_is_refused_too(tmp_path: Path) -> None:
     path = tmp_path / "catalog.json"
     path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
-    with pytest.raises(DataFileError, match="not valid JSON: nested too deeply"):
+    with pytest.raises(DataFileError, match="not valid JSON: nested more than 32 levels deep"):
         read_json(path, str(path))
 
 

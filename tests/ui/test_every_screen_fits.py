@@ -15,7 +15,9 @@ it has: the screen is measured after each tap that changed what shows.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import copy
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget
@@ -24,6 +26,10 @@ from pytestqt.qtbot import QtBot
 import harness.citizen
 from harness.citizen import Citizen, child, press_keys, settle, tap
 from kiosk.app.root import Kiosk
+from kiosk.core import catalog as rules
+from kiosk.core import forms
+from kiosk.core.catalog import catalog_document, write_catalog_directory
+from kiosk.core.paths import KioskPaths
 from kiosk.core.pins import PinVault
 from kiosk.core.tracking import make_tracking_code
 from kiosk.link.lookup import FOUND, NOT_FOUND, LookupAnswer
@@ -268,3 +274,100 @@ def test_between_citizens_fits(qtbot: QtBot, staffed_kiosk: Kiosk, language: str
     window.show_out_of_service()
     walk.measure("out of service")
     walk.verdict()
+
+
+# --- every text of a catalog at its longest allowed length ------------------------------------------
+# The catalog's length limits (``kiosk.core.catalog``'s ``*_MAX``, ``kiosk.core.forms``' ``LABEL_MAX``,
+# ``HELP_MAX``, ``CHOICE_LABEL_MAX``) are what the screens hold, not guesses. The bundled catalog is
+# stretched: each text of every agency and service (names, about, summary, audience, documents,
+# steps, fee notes, channel labels, a form's questions, help and choices) is made exactly as long as
+# its limit, from its own words repeated, and put in the data folder as a catalog received from the
+# server. The screens are measured as above with the large text (the widest a citizen makes them)
+# on the smallest landscape screen and the portrait one, in both languages: home, every agency, the
+# longest cards, and the request with every kind of question (each choice one line on its button).
+
+LIMITS_SCREENS = ["1366x768", "1080x1920"]
+
+
+def stretched(text: str, limit: int) -> str:
+    """``text``'s own words, repeated, cut to exactly ``limit`` characters (never ending in a space)."""
+    words = text.split()
+    out = text
+    while len(out) < limit:
+        out = f"{out} {words[len(out) % len(words)]}"
+    out = out[:limit]
+    return out if not out.endswith(" ") else out[:-1] + out[0]
+
+
+def stretch(value: dict[str, str], limit: int) -> None:
+    for language in ("fa", "en"):
+        value[language] = stretched(value[language], limit)
+
+
+def stretch_service(service: dict[str, Any]) -> None:
+    stretch(service["title"], rules.TITLE_MAX)
+    stretch(service["summary"], rules.SUMMARY_MAX)
+    stretch(service["audience"], rules.AUDIENCE_MAX)
+    for document in service.get("documents", []):
+        stretch(document, rules.DOCUMENT_MAX)
+    for step in service["steps"]:
+        stretch(step, rules.STEP_MAX)
+    if service.get("fee", {}).get("kind") == "variable":
+        stretch(service["fee"]["note"], rules.FEE_NOTE_MAX)
+    for channel in service["channels"]:
+        if "label" in channel:
+            stretch(channel["label"], rules.CHANNEL_LABEL_MAX)
+    for field in service.get("form", {}).get("fields", []):
+        stretch(field["label"], forms.LABEL_MAX)
+        if "help" in field:
+            stretch(field["help"], forms.HELP_MAX)
+        for choice in field.get("choices", []):
+            stretch(choice["label"], forms.CHOICE_LABEL_MAX)
+
+
+def longest_catalog(paths: KioskPaths) -> dict[str, Any]:
+    document = copy.deepcopy(catalog_document(paths.catalog, paths.icons))
+    document["version"] = "longest-texts"
+    for agency in document["agencies"]:
+        stretch(agency["name"], rules.AGENCY_NAME_MAX)
+        stretch(agency["short_name"], rules.SHORT_NAME_MAX)
+        stretch(agency["about"], rules.ABOUT_MAX)
+        for service in agency["services"]:
+            stretch_service(service)
+    return document
+
+
+@pytest.fixture
+def long_kiosk(qtbot: QtBot, kiosk_paths: KioskPaths) -> Iterator[Kiosk]:
+    """The festival kiosk (every agency) running on the stretched catalog."""
+    write_catalog_directory(longest_catalog(kiosk_paths), kiosk_paths.cached_catalog)
+    for kiosk in build_kiosk(qtbot, kiosk_paths):
+        assert kiosk.content.catalog.version == "longest-texts", "the stretched catalog must be valid"
+        yield kiosk
+
+
+@pytest.mark.parametrize("language", ["fa", "en"])
+@pytest.mark.parametrize("screen", LIMITS_SCREENS)
+def test_texts_at_their_limits_fit_while_browsing(qtbot: QtBot, long_kiosk: Kiosk, language: str, screen: str) -> None:
+    walk = Walk(long_kiosk, SCREENS[screen])
+    window = long_kiosk.window
+    walk.start(language, True)
+    walk.measure("home")
+    walk.found.extend(f"home: {problem}" for problem in agencies_unseen(walk))
+    catalog = window.catalog
+    assert catalog is not None
+    for agency in catalog.agencies:
+        window.open_agency(agency.id)
+        walk.measure(f"agency {agency.id}")
+    for service in longest_cards(catalog):
+        window.open_service(service.id)
+        walk.measure(f"service {service.id}")
+    walk.verdict()
+
+
+@pytest.mark.parametrize("language", ["fa", "en"])
+@pytest.mark.parametrize("screen", LIMITS_SCREENS)
+def test_texts_at_their_limits_fit_in_a_request(
+    qtbot: QtBot, long_kiosk: Kiosk, monkeypatch: pytest.MonkeyPatch, language: str, screen: str
+) -> None:
+    walk_a_request(long_kiosk, monkeypatch, language, "large-text", screen).verdict()

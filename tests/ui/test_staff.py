@@ -176,3 +176,12 @@ def test_staff_see_the_error_delivery_stopped_on(qtbot: QtBot, kiosk: Kiosk) -> 
     facts = kiosk.window.staff.panel.queue_facts.text()
     assert "ارسال با خطا متوقف شد و خودش دوباره تلاش می‌کند" in facts and "database or disk is full" in facts
     kiosk.engine = None
+
+
+def test_staff_see_why_the_newest_catalog_was_refused(qtbot: QtBot, kiosk: Kiosk) -> None:
+    """Issue 21: a refused catalog says why in the panel, in Persian, with the technician's reason."""
+    assert kiosk.state is not None
+    kiosk.state.catalog_refusal = "catalog refused: agencies[0].icon: no icon 'ship' among the kiosk's icons"
+    open_staff(qtbot, kiosk, STAFF_PIN)
+    facts = kiosk.window.staff.panel.kiosk_facts.text()
+    assert "تازه‌ترین فهرست خدمات پذیرفته نشد" in facts and "no icon 'ship'" in facts

@@ -135,7 +135,8 @@ def test_id_must_match_file_name(catalog_dir: Path) -> None:
     ("change", "place", "words"),
     [
         (lambda d: d.update(color="blue"), "color", "#rrggbb"),
-        (lambda d: d.update(icon="no-such-icon"), "icon", "does not exist"),
+        (lambda d: d.update(icon="no-such-icon"), "icon", "no icon 'no-such-icon' among the kiosk's icons"),
+        (lambda d: d.update(icon="../../../etc/logo"), "icon", "is not an icon name"),
         (lambda d: d["short_name"].update(fa="ن" * 40), "short_name.fa", "at most 28"),
         (lambda d: d["name"].update(fa="شركت"), "name.fa", "Arabic"),
         (lambda d: d.update(services=[]), "services", "at least 1"),

@@ -3,13 +3,15 @@ kiosk always ends up with something to run on."""
 
 from __future__ import annotations
 
+import copy
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from kiosk.core.catalog import Catalog, load_catalog
-from kiosk.core.content import SAFE_PROFILE, choose_profile, load_best_catalog
+from kiosk.core.catalog import Catalog, catalog_document, load_catalog, write_catalog_directory
+from kiosk.core.content import SAFE_PROFILE, choose_profile, load_best_catalog, previous_catalog
 from kiosk.core.datafile import DataFileError
 from kiosk.core.paths import resources_root
 from kiosk.core.profiles import ProfileLibrary, check_against_catalog, load_profile_file
@@ -183,6 +185,26 @@ def test_bad_cached_catalog_gives_way_to_the_bundled_one(tmp_path: Path) -> None
     assert (catalog.source, catalog.version) == ("bundled", "test-1")
     assert "not valid JSON" in warnings[0]
     assert "using the bundled catalog" in warnings[-1]
+
+
+def test_a_refused_cached_catalog_gives_way_to_the_last_good_one_received(tmp_path: Path) -> None:
+    """Issue 23: a catalog refused at a start falls back to the one received before it, not to the
+    bundled one; the updater keeps that one beside the cache when a new one replaces it."""
+    bundled = write_catalog(tmp_path / "bundled")
+    cached = tmp_path / "data" / "catalog"
+    first = catalog_document(write_catalog(tmp_path / "first", version="received-1"))
+    write_catalog_directory(first, cached, keep_previous=True)
+    assert not previous_catalog(cached).exists(), "nothing before the first"
+    second = copy.deepcopy(first)
+    second["version"] = "received-2"
+    write_catalog_directory(second, cached, keep_previous=True)
+    assert load_best_catalog(bundled, cached, None)[0].version == "received-2"
+    (cached / "agencies" / "water.json").write_bytes("{}".encode("utf-16"))
+    catalog, warnings = load_best_catalog(bundled, cached, None)
+    assert (catalog.source, catalog.version) == ("previous", "received-1")
+    assert "UTF-16" in warnings[0] and "using the last good one received, version received-1" in warnings[-1]
+    shutil.rmtree(previous_catalog(cached))
+    assert load_best_catalog(bundled, cached, None)[0].source == "bundled"
 
 
 def test_no_cached_catalog_uses_the_bundled_one(tmp_path: Path) -> None:

@@ -47,7 +47,7 @@ class StaffView:
     server: str
     profile: str
     catalog_version: str
-    catalog_source: str  # bundled, cached or server
+    catalog_source: str  # bundled, cached, previous or server
     profiles: list[tuple[str, str]]  # name, title
     most_viewed: list[tuple[str, int]]
     most_requested: list[tuple[str, int]]
@@ -55,6 +55,9 @@ class StaffView:
     outbox_problem: str = ""  # why the outbox cannot be opened now (no requests are taken meanwhile)
     delivery_error: str = ""  # the error delivery stopped on, while it tries again
     waiting_for_server: bool = False  # no request is taken until the central server is heard from
+    # Why the newest catalog (from the server, or cached at start) was refused; the kiosk keeps the
+    # one it runs on. A technician's words (file, place, problem), as the log says it.
+    catalog_refused: str = ""
 
 
 def _label(name: str = "bodyText", wrap: bool = True) -> QLabel:
@@ -290,6 +293,15 @@ class StaffPanel(QWidget):
                     .replace("%1", isolate_ltr(view.catalog_version))
                     .replace("%2", self._source_name(view.catalog_source)),
                 ]
+                + (
+                    [
+                        self.tr(
+                            "The newest catalog was refused; the kiosk keeps showing the one above. Why: %1"
+                        ).replace("%1", isolate_ltr(view.catalog_refused))
+                    ]
+                    if view.catalog_refused
+                    else []
+                )
             )
         )
         viewed = "، ".join(f"{name} ({n(count)})" for name, count in view.most_viewed) or "—"
@@ -305,6 +317,7 @@ class StaffPanel(QWidget):
         return {
             "bundled": self.tr("shipped with the kiosk"),
             "cached": self.tr("received earlier from the central server"),
+            "previous": self.tr("the last good one received from the central server"),
             "server": self.tr("from the central server"),
         }.get(source, source)
 
