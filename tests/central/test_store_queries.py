@@ -4,7 +4,7 @@ what each returns, in what order, and that a staff member sees only their agenci
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -14,8 +14,9 @@ from harness.central_server import RunningCentral
 from kiosk.central.clock import utcnow
 from kiosk.central.models import User
 from kiosk.central.schemas import HeartbeatIn
+from kiosk.central.store import requests as requests_module
 from kiosk.central.store.kiosks import KioskIdentity, highest_code_query
-from kiosk.central.store.requests import RequestCriteria
+from kiosk.central.store.requests import PageKey, RequestCriteria
 from tests.support.kiosk_client import KioskClient
 
 PASSWORD = "correct horse battery"
@@ -44,16 +45,50 @@ def civil(hour: int) -> dict[str, Any]:
             "fields": {"full_name": "مریم", "national_id": "0013542419"}}  # fmt: skip
 
 
-def test_page_is_newest_first_counted_and_paged(central: RunningCentral, kiosk: KioskClient) -> None:
+def test_page_is_newest_first_counted_and_paged_by_key(central: RunningCentral, kiosk: KioskClient) -> None:
     sara = staff(central, "sara", [])
     references = [submit(central, kiosk, created_at=f"2026-11-2{day}T10:00:00Z") for day in range(1, 6)]
-    first = central.store.requests.page(RequestCriteria(), sara, number=1, size=2)
-    assert (first.total, [r.id for r in first.rows]) == (5, references[:-3:-1])
-    last = central.store.requests.page(RequestCriteria(), sara, number=3, size=2)
-    assert (last.total, [r.id for r in last.rows]) == (5, references[:1])
-    assert central.store.requests.page(RequestCriteria(), sara, number=4, size=2).rows == []
+    requests = central.store.requests
+    first = requests.page(RequestCriteria(), sara, size=2)
+    assert (first.total, first.more, [r.id for r in first.rows]) == (5, False, references[:-3:-1])
+    assert first.newer is None and first.older is not None and first.older.id == references[-2]
+    second = requests.page(RequestCriteria(), sara, size=2, after=first.older)
+    assert [r.id for r in second.rows] == references[-3:-5:-1]
+    assert second.newer is not None and second.newer.id == references[-3]
+    last = requests.page(RequestCriteria(), sara, size=2, after=second.older)
+    assert ([r.id for r in last.rows], last.older) == (references[:1], None)
+    # Back from the last page: the page before it, then the first page whole again.
+    assert last.newer is not None
+    back = requests.page(RequestCriteria(), sara, size=2, before=last.newer)
+    assert ([r.id for r in back.rows], back.older, back.newer) == (
+        [r.id for r in second.rows],
+        second.older,
+        second.newer,
+    )
+    top = requests.page(RequestCriteria(), sara, size=2, before=back.newer)
+    assert ([r.id for r in top.rows], top.newer) == ([r.id for r in first.rows], None)
     assert first.rows[0].kiosk.number == kiosk.number  # read with its kiosk, for the page to show
     assert (first.agencies, first.services) == (["water"], ["water.connection"])
+
+
+def test_page_key_reads_back_and_refuses_a_mangled_link() -> None:
+    key = PageKey(datetime(2026, 12, 7, 10, 30, 0, 123456, tzinfo=UTC), 4711)
+    assert key.text() == "20261207103000123456-4711"
+    assert PageKey.parse(key.text()) == key
+    for mangled in ("", "4711", "20261207103000123456", "20261307103000123456-1", "20261207103000123456-0",
+                    "20261207103000123456-99999999999999999999", "20261207103000123456-1 OR 1=1"):  # fmt: skip
+        assert PageKey.parse(mangled) is None
+
+
+def test_page_counts_up_to_the_limit(
+    central: RunningCentral, kiosk: KioskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(requests_module, "COUNT_LIMIT", 3)
+    sara = staff(central, "sara", [])
+    for day in range(1, 6):
+        submit(central, kiosk, created_at=f"2026-11-2{day}T10:00:00Z")
+    page = central.store.requests.page(RequestCriteria(), sara, size=2)
+    assert (page.total, page.more) == (3, True)
 
 
 def test_page_applies_every_criterion(central: RunningCentral, kiosk: KioskClient) -> None:
@@ -64,11 +99,11 @@ def test_page_applies_every_criterion(central: RunningCentral, kiosk: KioskClien
     demo = submit(central, kiosk, mode="demo", created_at="2026-11-01T10:00:00Z")
     birth = submit(central, kiosk, **civil(9))
     central.store.requests.set_status(bill, "done", None)
-    code = central.store.requests.page(RequestCriteria(), sara, 1, 50).rows[-1].tracking_code  # the first stored
+    code = central.store.requests.page(RequestCriteria(), sara, 50).rows[-1].tracking_code  # the first stored
     now = utcnow()
 
     def found(**criteria: Any) -> list[int]:
-        return sorted(r.id for r in central.store.requests.page(RequestCriteria(**criteria), sara, 1, 50).rows)
+        return sorted(r.id for r in central.store.requests.page(RequestCriteria(**criteria), sara, 50).rows)
 
     assert found() == sorted([water, duplicate, bill, demo, birth])
     assert found(mode="live") == sorted([water, duplicate, bill, birth])
@@ -88,14 +123,14 @@ def test_page_shows_a_staff_member_only_their_agencies(central: RunningCentral, 
     submit(central, kiosk)
     birth = submit(central, kiosk, **civil(9))
     reza = staff(central, "reza", ["civil", "roads"])
-    page = central.store.requests.page(RequestCriteria(), reza, 1, 50)
+    page = central.store.requests.page(RequestCriteria(), reza, 50)
     assert (page.total, [r.id for r in page.rows]) == (1, [birth])
     # The filter offers the agencies he works for even where no request has come yet, and no other.
     assert (page.agencies, page.services) == (["civil", "roads"], ["civil.birth"])
-    asked_for_water = central.store.requests.page(RequestCriteria(agency_id="water"), reza, 1, 50)
+    asked_for_water = central.store.requests.page(RequestCriteria(agency_id="water"), reza, 50)
     assert (asked_for_water.total, asked_for_water.rows) == (0, [])
     nobody = User(id=0, name="nobody", all_agencies=False, agencies=[])
-    assert central.store.requests.page(RequestCriteria(), nobody, 1, 50).total == 0
+    assert central.store.requests.page(RequestCriteria(), nobody, 50).total == 0
 
 
 def test_export_rows_are_oldest_first_and_scoped(central: RunningCentral, kiosk: KioskClient) -> None:
