@@ -488,21 +488,24 @@ def _rows(session: Session, ids: list[int]) -> list[CitizenRequest]:
     return [found[number] for number in ids if number in found]
 
 
-# Every (agency, service) pair stored, by skipping through ix_requests_agency_service: one index
-# step a pair (a "loose index scan", written out, since neither database does it alone; SQLite
-# and PostgreSQL both compare row values by the index).
+# Every (agency, service) pair stored, by skipping through ix_requests_agency_service: a few index
+# seeks a pair (a "loose index scan", written out, since neither database does it alone): the next
+# service of the same agency, else the first service of the next agency. Each step asks min() of an
+# index's next column after an equal prefix, which both databases answer with one seek (a row
+# value compared instead, SQLite seeks by its first column only and reads the rest one by one).
+_NEXT_SERVICE = (
+    "(SELECT min(r.service_id) FROM requests AS r WHERE r.agency_id = p.agency_id AND r.service_id > p.service_id)"
+)
+_NEXT_AGENCY = "(SELECT min(r.agency_id) FROM requests AS r WHERE r.agency_id > p.agency_id)"
 _PAIRS = text(
-    """
+    f"""
 WITH RECURSIVE pairs(agency_id, service_id) AS (
-    SELECT agency_id, service_id FROM (
-        SELECT agency_id, service_id FROM requests ORDER BY agency_id, service_id LIMIT 1
-    ) AS first_pair
+    SELECT first.agency_id, (SELECT min(r.service_id) FROM requests AS r WHERE r.agency_id = first.agency_id)
+    FROM (SELECT min(agency_id) AS agency_id FROM requests) AS first
     UNION ALL
     SELECT
-        (SELECT r.agency_id FROM requests AS r WHERE (r.agency_id, r.service_id) > (p.agency_id, p.service_id)
-         ORDER BY r.agency_id, r.service_id LIMIT 1),
-        (SELECT r.service_id FROM requests AS r WHERE (r.agency_id, r.service_id) > (p.agency_id, p.service_id)
-         ORDER BY r.agency_id, r.service_id LIMIT 1)
+        CASE WHEN {_NEXT_SERVICE} IS NULL THEN {_NEXT_AGENCY} ELSE p.agency_id END,
+        COALESCE({_NEXT_SERVICE}, (SELECT min(r.service_id) FROM requests AS r WHERE r.agency_id = {_NEXT_AGENCY}))
     FROM pairs AS p WHERE p.agency_id IS NOT NULL
 )
 SELECT agency_id, service_id FROM pairs WHERE agency_id IS NOT NULL
