@@ -21,6 +21,7 @@ from kiosk.central import jalali
 from kiosk.central.clock import utcnow
 from kiosk.central.dashboard import StaffUser, board_of, check_csrf
 from kiosk.central.models import STATUSES
+from kiosk.central.store.kiosks import FleetCriteria
 from kiosk.central.store.requests import PageKey, RequestCriteria
 from kiosk.core.persian import to_ascii_digits
 
@@ -171,9 +172,56 @@ def change_status(
     return RedirectResponse(f"/requests/{request_id}", status_code=303)
 
 
+# The fleet page's "silent" filter: how long without a heartbeat, by its link's word.
+SILENT_FOR = {"10m": timedelta(minutes=10), "1h": timedelta(hours=1), "1d": timedelta(days=1), "7d": timedelta(days=7)}
+SILENT_LABELS = {"10m": "۱۰ دقیقه", "1h": "یک ساعت", "1d": "یک روز", "7d": "یک هفته"}
+FLEET_PAGE_SIZE = 50
+
+
+@dataclass
+class FleetFilters:
+    silent: str = ""  # a key of SILENT_FOR
+    backlog: bool = False
+    catalog: bool = False  # behind the newest catalog (refused it, or not fetched yet)
+    # Where the page starts: the kiosks numbered above ``after``, or the page just below ``before``.
+    after: int | None = None
+    before: int | None = None
+
+    def query(self, **changes: Any) -> str:
+        values = {"silent": self.silent, "backlog": "1" if self.backlog else "", "catalog": "1" if self.catalog else ""}
+        values.update({k: str(v) for k, v in changes.items()})
+        return urlencode({k: v for k, v in values.items() if v})
+
+
+def _number(text: str) -> int | None:
+    """A kiosk number a fleet page's link carries; None for anything else (a mangled link: the first page)."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
+
+
 @router.get("/fleet")
-def fleet(request: Request, staff: StaffUser) -> Response:
+def fleet(
+    request: Request,
+    staff: StaffUser,
+    silent: Annotated[str, Query(max_length=20)] = "",
+    backlog: Annotated[str, Query(max_length=20)] = "",
+    catalog: Annotated[str, Query(max_length=20)] = "",
+    after: Annotated[str, Query(max_length=20)] = "",
+    before: Annotated[str, Query(max_length=20)] = "",
+) -> Response:
     board = board_of(request)
-    kiosks = board.store.kiosks.fleet()
     now = utcnow()
-    return board.render(request, "fleet.html", staff=staff, kiosks=kiosks, now=now, nav="fleet", stale=STALE_AFTER)
+    filters = FleetFilters(
+        silent=silent if silent in SILENT_FOR else "", backlog=backlog == "1", catalog=catalog == "1",
+        after=_number(after), before=_number(before),
+    )  # fmt: skip
+    newest = board.store.catalogs.latest() if filters.catalog else None
+    criteria = FleetCriteria(
+        silent_since=now - SILENT_FOR[filters.silent] if filters.silent else None, backlog=filters.backlog,
+        behind_catalog=newest.catalog_version if newest is not None else None,
+    )  # fmt: skip
+    found = board.store.kiosks.fleet_page(criteria, FLEET_PAGE_SIZE, after=filters.after, before=filters.before)
+    return board.render(
+        request, "fleet.html", staff=staff, kiosks=found.kiosks, next_after=found.next_after, filters=filters,
+        previous_before=found.previous_before, now=now, nav="fleet", stale=STALE_AFTER, silent_labels=SILENT_LABELS,
+        no_catalog=filters.catalog and newest is None,
+    )  # fmt: skip

@@ -325,3 +325,57 @@ def test_password_guessing_is_slowed_down_without_locking_anyone_out(central: Ru
         assert "ثانیهٔ دیگر دوباره امتحان کنید" in refused.text
         other = {"username": "reza", "password": PASSWORD, "csrf_token": _csrf(refused.text)}
         assert client.post("/login", data=other).status_code == 303  # other users are not held up
+
+
+def test_fleet_page_filters_and_pages(
+    central: RunningCentral, kiosk: KioskClient, staff: httpx.Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kiosk.central import pages
+
+    monkeypatch.setattr(pages, "FLEET_PAGE_SIZE", 2)
+    central.publish_catalog(write_catalog(tmp_path / "catalog", version="test-2"))
+    for number in (50, 51):
+        central.add_kiosk(f"دفتر {number}", number)
+    beat = {
+        "version": "0.3.1", "profile": "festival", "mode": "live", "catalog_version": "test-1",
+        "queue_depth": 3, "oldest_pending_seconds": 60, "rejected": 0, "last_error": None,
+    }  # fmt: skip
+    kiosk.http.post(f"/api/v1/kiosks/{kiosk.number}/heartbeat", json=beat, headers=kiosk.auth)
+    first = staff.get("/fleet").text
+    assert 'rel="next"' in first and "صفحهٔ بعد" in first and 'rel="prev"' not in first
+    link = re.search(r'href="/fleet\?(after=\d+)"', first)
+    assert link, first
+    second = staff.get(f"/fleet?{link.group(1)}").text
+    assert "دفتر 51" in second and 'rel="prev"' in second and 'rel="next"' not in second
+    silent = staff.get("/fleet", params={"silent": "10m"}).text
+    assert "دفتر 50" in silent and "festival" not in silent  # the kiosk that just sent one is not silent
+    assert "festival" in staff.get("/fleet", params={"backlog": "1"}).text
+    assert "دفتر 50" not in staff.get("/fleet", params={"backlog": "1"}).text
+    behind = staff.get("/fleet", params={"catalog": "1"}).text  # its heartbeat names test-1, the newest is test-2
+    assert "festival" in behind
+    for bad in ("silent=forever", "after=x", "before=-1", "backlog=yes", "after=۱۲", "after=99999999999999999999"):
+        assert staff.get(f"/fleet?{bad}").status_code == 200
+
+
+def test_list_pages_by_key_and_an_old_numbered_link_opens_the_first_page(
+    central: RunningCentral, kiosk: KioskClient, staff: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kiosk.central import pages
+
+    monkeypatch.setattr(pages, "PAGE_SIZE", 2)
+    codes = [
+        kiosk.submit(kiosk.body(created_at=f"2026-11-2{day}T10:00:00Z")).json()["tracking_code"] for day in range(1, 6)
+    ]
+    first = staff.get("/requests").text
+    assert shown(codes[4]) in first and shown(codes[3]) in first and shown(codes[2]) not in first
+    assert "صفحهٔ بعد" in first and 'rel="prev"' not in first
+    after = re.search(r"after=([0-9]+-[0-9]+)", first)
+    assert after, first
+    second = staff.get("/requests", params={"after": after.group(1)}).text
+    assert shown(codes[2]) in second and shown(codes[1]) in second and shown(codes[4]) not in second
+    assert 'rel="prev"' in second and "صفحهٔ قبل" in second
+    old = staff.get("/requests", params={"page": "3"})
+    assert old.status_code == 200 and "صفحهٔ اول نشان داده شده است" in old.text and shown(codes[4]) in old.text
+    for mangled in ("nonsense", "99999999999999999999-1", "20261207103000123456-0"):
+        page = staff.get("/requests", params={"after": mangled})
+        assert page.status_code == 200 and "پیوند این صفحه درست نیست" in page.text

@@ -15,7 +15,7 @@ from kiosk.central.clock import utcnow
 from kiosk.central.models import User
 from kiosk.central.schemas import HeartbeatIn
 from kiosk.central.store import requests as requests_module
-from kiosk.central.store.kiosks import KioskIdentity, highest_code_query
+from kiosk.central.store.kiosks import FleetCriteria, KioskIdentity, highest_code_query
 from kiosk.central.store.requests import PageKey, RequestCriteria
 from tests.support.kiosk_client import KioskClient
 
@@ -211,3 +211,43 @@ def test_the_highest_sequence_of_a_kiosk_is_one_step_on_the_tracking_code_index(
             plan = " ".join(row[-1] for row in connection.execute(text(f"EXPLAIN QUERY PLAN {query}")))
             assert "USING COVERING INDEX ix_requests_tracking_code (tracking_code>? AND tracking_code<?)" in plan, plan
             assert "TEMP B-TREE" not in plan, plan
+
+
+def test_fleet_page_filters_silent_backlog_and_behind_catalog_and_pages_by_number(central: RunningCentral) -> None:
+    for number in range(1, 8):
+        central.add_kiosk(f"kiosk {number}", number)
+    central.revoke_kiosk(7)  # never heard from, but revoked: not silent
+    kiosks = central.store.kiosks
+
+    def beat(number: int, depth: int, catalog: str) -> None:
+        row = kiosks.by_number(number)
+        assert row is not None
+        kiosks.record_heartbeat(row.id, HeartbeatIn(version="0.3.1", profile="p", mode="live", catalog_version=catalog,
+                                                    queue_depth=depth, oldest_pending_seconds=None, rejected=0,
+                                                    last_error=None))  # fmt: skip
+
+    beat(1, 0, "v2")
+    beat(2, 4, "v1")  # has a backlog, and an older catalog than the newest (v2)
+    beat(3, 0, "v2")
+    with central.store.db.write() as session:  # kiosk 3 last heard from two hours ago
+        session.execute(
+            text("UPDATE kiosks SET last_seen_at = :at WHERE number = 3"), {"at": utcnow() - timedelta(hours=2)}
+        )
+
+    def numbers(size: int = 50, after: int | None = None, **criteria: Any) -> list[int]:
+        return [k.number for k in kiosks.fleet_page(FleetCriteria(**criteria), size, after=after).kiosks]
+
+    assert numbers() == [1, 2, 3, 4, 5, 6, 7]
+    assert numbers(silent_since=utcnow() - timedelta(hours=1)) == [3, 4, 5, 6]  # 4-6: never, 7: revoked
+    assert numbers(backlog=True) == [2]
+    assert numbers(behind_catalog="v2") == [2, 4, 5, 6]  # no heartbeat yet: no catalog of the newest either
+    first = kiosks.fleet_page(FleetCriteria(), 3)
+    assert ([k.number for k in first.kiosks], first.next_after, first.previous_before) == ([1, 2, 3], 3, None)
+    second = kiosks.fleet_page(FleetCriteria(), 3, after=first.next_after)
+    assert ([k.number for k in second.kiosks], second.next_after, second.previous_before) == ([4, 5, 6], 6, 4)
+    last = kiosks.fleet_page(FleetCriteria(), 3, after=second.next_after)
+    assert ([k.number for k in last.kiosks], last.next_after) == ([7], None)
+    back = kiosks.fleet_page(FleetCriteria(), 3, before=last.previous_before)
+    assert [k.number for k in back.kiosks] == [4, 5, 6]
+    top = kiosks.fleet_page(FleetCriteria(), 3, before=back.previous_before)
+    assert ([k.number for k in top.kiosks], top.previous_before) == ([1, 2, 3], None)
