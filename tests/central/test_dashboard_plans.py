@@ -117,3 +117,21 @@ def _deeper(client: httpx.Client, first: httpx.Response, query: str) -> httpx.Re
     link = found.group(1).replace("&amp;", "&")
     assert parse_qs(urlsplit("?" + link).query)["after"]
     return client.get(f"/requests?{link}")
+
+
+@pytest.mark.parametrize("name", ["sara", "reza"])
+@pytest.mark.parametrize("query", ["service=water.connection", "agency=water", "status=received", "duplicates=1"])
+def test_an_export_reads_its_batches_along_the_primary_key(
+    central: RunningCentral, stored: None, name: str, query: str
+) -> None:
+    """Each batch of an export continues from the last id read: along the primary key, never an
+    index in the list's order whose rows would be sorted by id again for every batch."""
+    with login(central, name) as client, statements(central) as seen:
+        assert client.get(f"/requests.zip?{query}&mode=all").status_code == 200
+    batches = [(statement, parameters) for statement, parameters in seen if "requests.id > " in statement]
+    assert batches, seen
+    dialect = central.store.db.dialect
+    for statement, parameters in batches:
+        plan = plan_of(central, statement, parameters)
+        assert full_reads(plan, dialect, one_code=False) == [], f"{statement}\n{plan}"
+        assert re.search(r"INTEGER PRIMARY KEY \(rowid>\?|Index Scan using pk_requests", plan), plan

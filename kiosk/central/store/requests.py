@@ -292,9 +292,13 @@ class Requests:
         at a time, each batch in a short read transaction of its own from the last id read on
         (keyset, by the primary key): an export of years stays small in memory, and a slow download
         holds no database connection or snapshot while the client reads."""
+        # By the primary key from the last id read, every filter written so that no index serves it:
+        # an index of the filter's column is in the list's order, not the id's, and its rows would be
+        # sorted again for every batch (an export of 100,000 of them, 200 times).
+        selection = select(CitizenRequest).where(_scope_unindexed(user), *_conditions(criteria, indexed="id"))
         last = 0
         while True:
-            query = _matching(criteria, user).where(CitizenRequest.id > last)
+            query = selection.where(CitizenRequest.id > last)
             if up_to is not None:
                 query = query.where(CitizenRequest.id <= up_to)
             with self.db.read() as session:
@@ -450,6 +454,15 @@ def _plan(criteria: RequestCriteria, user: User) -> _Plan:
         if indexed == "mode" and criteria.mode is None:
             streams = [CitizenRequest.mode == mode for mode in MODES]
     return _Plan(indexed, streams, where)
+
+
+def _scope_unindexed(user: User) -> ColumnElement[bool]:
+    """``visible_to``, written so that no index serves it (``_conditions``)."""
+    if user.role == roles.VIEWER:
+        return false()
+    if user.all_agencies:
+        return true()
+    return (CitizenRequest.agency_id + "").in_(user.agencies) if user.agencies else false()
 
 
 def _scope(user: User) -> list[str]:
