@@ -160,6 +160,8 @@ class CitizenRequest(Base):
         Index("ix_requests_agency_received", "agency_id", "received_at", "id"),
         Index("ix_requests_service_received", "service_id", "received_at", "id"),
         Index("ix_requests_status_received", "status", "received_at", "id"),
+        # An agency's staff at work: their agency's requests of one status (the new ones, say).
+        Index("ix_requests_agency_status_received", "agency_id", "status", "received_at", "id"),
         Index(
             "ix_requests_duplicates_received",
             "received_at",

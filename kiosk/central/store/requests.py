@@ -430,7 +430,7 @@ class _Plan:
     holds several (a staff member's agencies; live and demo requests): every stream is read in the
     list's order by its index, and the page is their first rows, merged."""
 
-    indexed: str  # tracking_code, duplicates, service_id, agency_id, status or mode
+    indexed: str  # tracking_code, duplicates, service_id, agency_status, agency_id, status or mode
     streams: list[ColumnElement[bool]]  # one WHERE term each; [true()] when there is one stream
     where: list[ColumnElement[bool]]  # the rest of the selection, no index asked of it
 
@@ -442,7 +442,9 @@ class _Plan:
 def _plan(criteria: RequestCriteria, user: User) -> _Plan:
     """The one index the list walks for ``criteria``: the most selective filter's. A tracking code
     names one request; possible duplicates are few; a service is one of hundreds; an agency (the
-    filter's, or those of a staff member who works for some) one of tens; a status one of four;
+    filter's, or those of a staff member who works for some) one of tens, with a status (its own
+    index: an agency's rejected requests, walked by agency, were a few in every hundred read) or
+    without; a status one of four;
     the mode, last, is in every selection (live by default)."""
     scope = None if user.all_agencies and user.role != roles.VIEWER else _scope(user)
     agencies = scope
@@ -456,6 +458,8 @@ def _plan(criteria: RequestCriteria, user: User) -> _Plan:
         indexed = "duplicates"
     elif criteria.service_id is not None:
         indexed = "service_id"
+    elif agencies is not None and criteria.status is not None:
+        indexed = "agency_status"  # an agency's staff at work: each of their agencies' requests of one status
     elif agencies is not None:
         indexed = "agency_id"
     elif criteria.status is not None:
@@ -463,8 +467,8 @@ def _plan(criteria: RequestCriteria, user: User) -> _Plan:
     else:
         indexed = "mode"
     unscoped = RequestCriteria(**{**criteria.__dict__, "agency_id": None})
-    where = _conditions(unscoped, indexed)
-    if indexed == "agency_id":
+    where = _conditions(unscoped, "status" if indexed == "agency_status" else indexed)
+    if indexed in ("agency_id", "agency_status"):
         assert agencies is not None
         streams = [CitizenRequest.agency_id == agency for agency in agencies]
     else:

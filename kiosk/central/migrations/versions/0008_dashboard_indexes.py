@@ -7,8 +7,9 @@ Create Date: 2026-12-08
 The staff list shows requests newest first by (received_at, id) and pages by that key (keyset), so
 each filter it offers needs an index that starts with the filter's column and ends with that order:
 mode (the default list, live requests; it replaces the index on received_at alone), agency (now
-ending in id, which PostgreSQL needs to walk the order without sorting), service, status, and the
-possible duplicates (a partial index: only the rows that are one). The list's agency and service
+ending in id, which PostgreSQL needs to walk the order without sorting), service, status, an
+agency's requests of one status (what its staff work through), and the possible duplicates (a
+partial index: only the rows that are one). The list's agency and service
 choices are read by skipping through (agency_id, service_id), one step per pair.
 """
 
@@ -34,6 +35,9 @@ def upgrade() -> None:
         batch_op.create_index("ix_requests_service_received", ["service_id", "received_at", "id"], unique=False)
         batch_op.create_index("ix_requests_status_received", ["status", "received_at", "id"], unique=False)
         batch_op.create_index(
+            "ix_requests_agency_status_received", ["agency_id", "status", "received_at", "id"], unique=False
+        )
+        batch_op.create_index(
             "ix_requests_duplicates_received",
             ["received_at", "id"],
             unique=False,
@@ -47,6 +51,7 @@ def downgrade() -> None:
     with op.batch_alter_table("requests", schema=None) as batch_op:
         batch_op.drop_index("ix_requests_agency_service")
         batch_op.drop_index("ix_requests_duplicates_received")
+        batch_op.drop_index("ix_requests_agency_status_received")
         batch_op.drop_index("ix_requests_status_received")
         batch_op.drop_index("ix_requests_service_received")
         batch_op.drop_index("ix_requests_mode_received")
