@@ -109,7 +109,12 @@ def test_each_filter_of_the_list_walks_its_index(central: RunningCentral, stored
         assert full_reads(plan, dialect, "tracking_code = " in statement) == [], f"{statement}\n{plan}"
         if "received_at" in statement.split("FROM")[0] and "ORDER BY" in statement:  # the page's keys
             walked.append(plan)
-    assert walked and all(expected in plan for plan in walked), walked
+    accepted = [expected]
+    if dialect == "postgresql" and expected == "ix_requests_agency_status_received":
+        # Two equalities, each the start of an index: on a test's few rows PostgreSQL's costs may
+        # pick either (the other is then a filter); at scale its statistics pick the narrower.
+        accepted.append("ix_requests_status_received")
+    assert walked and all(any(name in plan for name in accepted) for plan in walked), walked
 
 
 def _deeper(client: httpx.Client, first: httpx.Response, query: str) -> httpx.Response:
