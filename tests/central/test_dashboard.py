@@ -7,7 +7,6 @@ import csv
 import io
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,31 +17,15 @@ from harness.central_server import RunningCentral
 from kiosk.central.jalali import persian_date
 from kiosk.core.persian import to_persian_digits
 from kiosk.core.tracking import format_for_reading
+from tests.support.dashboard import PASSWORD, login
+from tests.support.dashboard import csrf_of as _csrf
 from tests.support.factories import write_catalog
 from tests.support.kiosk_client import KioskClient
-
-PASSWORD = "correct horse battery"
 
 
 def shown(code: str) -> str:
     """A tracking code as the pages show it: Persian digits in groups of four."""
     return to_persian_digits(format_for_reading(code))
-
-
-def _csrf(html: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert match, html
-    return match.group(1)
-
-
-@contextmanager
-def login(central: RunningCentral, name: str = "sara") -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=central.url, timeout=30) as client:
-        page = client.get("/login")
-        form = {"username": name, "password": PASSWORD, "csrf_token": _csrf(page.text)}
-        response = client.post("/login", data=form)
-        assert response.status_code == 303, response.text
-        yield client
 
 
 @pytest.fixture

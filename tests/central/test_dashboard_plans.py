@@ -17,8 +17,10 @@ import pytest
 from sqlalchemy import event, text
 
 from harness.central_server import RunningCentral
-from tests.central.test_dashboard import login
-from tests.central.test_store_queries import civil, staff, submit
+from tests.support.dashboard import civil_request as civil
+from tests.support.dashboard import login
+from tests.support.dashboard import staff_member as staff
+from tests.support.dashboard import store_request as submit
 from tests.support.kiosk_client import KioskClient
 
 # Each filter of the list, as its link says it, and the index the list walks for it.

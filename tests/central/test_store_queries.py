@@ -3,7 +3,6 @@ what each returns, in what order, and that a staff member sees only their agenci
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -15,34 +14,12 @@ from kiosk.central.clock import utcnow
 from kiosk.central.models import User
 from kiosk.central.schemas import HeartbeatIn
 from kiosk.central.store import requests as requests_module
-from kiosk.central.store.kiosks import FleetCriteria, KioskIdentity, highest_code_query
+from kiosk.central.store.kiosks import FleetCriteria, highest_code_query
 from kiosk.central.store.requests import PageKey, RequestCriteria
+from tests.support.dashboard import civil_request as civil
+from tests.support.dashboard import staff_member as staff
+from tests.support.dashboard import store_request as submit
 from tests.support.kiosk_client import KioskClient
-
-PASSWORD = "correct horse battery"
-
-
-def staff(central: RunningCentral, name: str, agencies: list[str]) -> User:
-    """A staff member of these agencies (all of them when the list is empty), as a login returns them."""
-    central.store.people.add(name, PASSWORD, agencies, all_agencies=not agencies)
-    user = central.store.people.authenticate(name, PASSWORD)
-    assert user is not None
-    return user
-
-
-def submit(central: RunningCentral, kiosk: KioskClient, **overrides: Any) -> int:
-    """Store a request as the API would; returns its reference."""
-    row = central.store.kiosks.by_number(kiosk.number)
-    assert row is not None
-    identity = KioskIdentity(id=row.id, number=row.number)
-    receipt = central.store.requests.submit(identity, str(uuid.uuid4()), kiosk.body(**overrides))
-    return int(receipt.reference)
-
-
-def civil(hour: int) -> dict[str, Any]:
-    """A civil-registry request by another citizen (no possible duplicate of the water ones)."""
-    return {"service_id": "civil.birth", "agency_id": "civil", "created_at": f"2026-11-23T{hour:02d}:00:00Z",
-            "fields": {"full_name": "مریم", "national_id": "0013542419"}}  # fmt: skip
 
 
 def test_page_is_newest_first_counted_and_paged_by_key(central: RunningCentral, kiosk: KioskClient) -> None:
