@@ -1,7 +1,8 @@
 """The outbox picks each batch, and reads its health, by an index (issue 21): the statements it
 actually issues, caught as SQLite runs them, are planned without reading the requests table whole
-or sorting it. Before, each batch read every pending row and sorted them (a 50,000 backlog drained
-at half the speed of a 1,000 one); ``benchmarks/drain.py`` measures that side."""
+or sorting it (the counts per state aside: see ALLOWED_SCANS). Before, each batch read every
+pending row and sorted them (a 50,000 backlog drained at half the speed of a 1,000 one);
+``benchmarks/drain.py`` measures that side."""
 
 from __future__ import annotations
 
