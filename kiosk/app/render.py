@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk.core.catalog import (
+    AGENCY_DIR,
     MANIFEST_NAME,
     Catalog,
     catalog_document,
@@ -164,7 +165,7 @@ def install_catalog(source: Path | None, paths: KioskPaths) -> Catalog:
             return load_catalog(paths.catalog, paths.icons)
         except DataFileError as exc:
             raise RenderRefused(_refusal(exc, f"the bundled catalog {paths.catalog}")) from None
-    if source.is_file() and source.name == MANIFEST_NAME:
+    if source.is_file() and source.name == MANIFEST_NAME and (source.parent / AGENCY_DIR).is_dir():
         source = source.parent  # a directory's manifest stands for its directory
     try:
         if source.is_dir():
