@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -50,6 +51,8 @@ LANGUAGES = ("fa", "en")
 ORIENTATIONS = {"landscape": (1366, 768), "portrait": (1080, 1920)}
 TEXT_SIZES = ("usual", "large")
 INDEX_NAME = "index.json"
+# PNGs encoded at once on worker threads (kiosk.app.png_file) while the window draws on.
+WRITERS = 2
 INDEX_FORMAT = 1
 # Exit codes: 0 drawn; 2 bad input (an unknown service or profile, a refused catalog, a bad size).
 BAD_INPUT = 2
@@ -196,10 +199,10 @@ def render(
     sizes: dict[str, tuple[int, int]],
     text: str,
     out: Path,
-    on_service: Callable[[str, float], None] | None = None,
+    on_service: Callable[[str, str, str, float], None] | None = None,
 ) -> list[Shot]:
     """Draw the services (None: every one the profile shows) into ``out`` and write its index.
-    ``on_service(id, seconds)`` is told how long each service took, in each language and size."""
+    ``on_service(id, language, orientation, seconds)`` is told how long each service took."""
     os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before the QApplication: never a window on a screen
     from kiosk.core.content import DEFAULT_PROFILE
     from kiosk.core.profiles import ProfileLibrary
@@ -225,14 +228,18 @@ def render(
         if kiosk.content is None or kiosk.content.catalog.version != catalog.version:
             raise RenderRefused(["the kiosk did not run on the catalog given (see its log above)"])
         drawer = Drawer(kiosk, out, text)
-        for orientation, size in sizes.items():
-            drawer.resize(size)
-            for language in languages:
-                for service_id in services:
-                    started = time.perf_counter()
-                    drawer.draw_service(service_id, language, orientation)
-                    if on_service is not None:
-                        on_service(service_id, time.perf_counter() - started)
+        try:
+            for orientation, size in sizes.items():
+                drawer.resize(size)
+                for language in languages:
+                    for service_id in services:
+                        started = time.perf_counter()
+                        drawer.draw_service(service_id, language, orientation)
+                        drawer.finish_writing()  # a service is done when its last PNG is on disk
+                        if on_service is not None:
+                            on_service(service_id, language, orientation, time.perf_counter() - started)
+        finally:
+            drawer.close()
     index = {
         "format": INDEX_FORMAT,
         "catalog_version": catalog.version,
@@ -290,6 +297,8 @@ class Drawer:
     def __init__(self, kiosk: Kiosk, out: Path, text: str) -> None:
         self.kiosk, self.window, self.out, self.text = kiosk, kiosk.window, out, text
         self.shots: list[Shot] = []
+        self._writers = ThreadPoolExecutor(WRITERS, thread_name_prefix="png")
+        self._writing: list[Future[Shot]] = []
         self.size = (0, 0)
 
     def resize(self, size: tuple[int, int]) -> None:
@@ -351,6 +360,8 @@ class Drawer:
         step: int | None = None,
         field: str | None = None,
     ) -> None:
+        from kiosk.app.png_file import encode_png
+
         self.window.idle_timer.stop()
         settle()
         image = self.window.grab().toImage()
@@ -358,15 +369,26 @@ class Drawer:
         if self.text == "large":
             name += "-large"
         relative = Path(service_id) / language / orientation / f"{name}.png"
-        target = self.out / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if not image.save(str(target), "PNG"):
-            raise OSError(f"could not save {target}")
         size = (image.width(), image.height())
-        digest = hashlib.sha256(target.read_bytes()).hexdigest()
-        self.shots.append(
-            Shot(service_id, screen, step, field, language, orientation, size, self.text, relative.as_posix(), digest)
-        )
+
+        def write() -> Shot:
+            target = self.out / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            body = encode_png(image)
+            target.write_bytes(body)
+            digest = hashlib.sha256(body).hexdigest()
+            return Shot(service_id, screen, step, field, language, orientation, size, self.text, relative.as_posix(),
+                        digest)  # fmt: skip
+
+        self._writing.append(self._writers.submit(write))  # written while the window draws the next screen
+
+    def finish_writing(self) -> None:
+        """Wait for every PNG under way (in the order they were drawn); raises what a write raised."""
+        writing, self._writing = self._writing, []
+        self.shots.extend(future.result() for future in writing)
+
+    def close(self) -> None:
+        self._writers.shutdown(wait=True)
 
 
 def settle() -> None:
