@@ -307,7 +307,21 @@ class Drawer:
         window.resize(*size)
         if not window.isVisible():
             window.show()
+            self._work_ahead()
         settle()
+
+    def _work_ahead(self, seconds: float = 60.0) -> None:
+        """What a kiosk does after its first frame, before its first citizen (``start_work_ahead``:
+        the screens' modules, the keys, QR codes): done before the first service, as a kiosk has
+        long done it by the time anybody taps."""
+        from PySide6.QtWidgets import QApplication
+
+        window = self.window
+        window.repaint()  # the first frame, which starts the work done ahead
+        deadline = time.monotonic() + seconds
+        while window.working_ahead and time.monotonic() < deadline:
+            QApplication.processEvents()
+            time.sleep(0.001)  # some steps wait for a worker thread
 
     def draw_service(self, service_id: str, language: str, orientation: str) -> None:
         """A citizen's session on this service, from Home: the card, each question, the review."""
@@ -364,7 +378,7 @@ class Drawer:
 
         self.window.idle_timer.stop()
         settle()
-        image = self.window.grab().toImage()
+        image = self.window.grab().toImage()  # the whole window, drawn now: what the screen shows
         name = screen if step is None else f"question-{step:02d}"
         if self.text == "large":
             name += "-large"
