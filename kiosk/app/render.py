@@ -83,6 +83,7 @@ class Shot:
     text: str
     file: str  # relative to the output folder
     sha256: str
+    fits: bool = True  # False: the window needs more than the screen (the image is its whole size)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -93,6 +94,7 @@ class Shot:
             "language": self.language,
             "orientation": self.orientation,
             "size": list(self.size),
+            "fits": self.fits,
             "text": self.text,
             "file": self.file,
             "sha256": self.sha256,
@@ -353,6 +355,7 @@ class Drawer:
     def _start(self, language: str) -> None:
         """Home, in ``language`` and with the text size asked for, as a citizen sets them there."""
         window = self.window
+        window.resize(*self.size)  # a screen the last one did not fit widened the window: the screen's size again
         if window.current_page in (0, 4):  # the attract loop (or out of service): a new session
             window.start_session()
         else:
@@ -384,6 +387,10 @@ class Drawer:
             name += "-large"
         relative = Path(service_id) / language / orientation / f"{name}.png"
         size = (image.width(), image.height())
+        if size != self.size:  # the window would not shrink to the screen: a kiosk would cut it off
+            log.warning("%s: %s needs %dx%d, more than the %dx%d screen", service_id, name, *size, *self.size)
+            print(f"kiosk render: {relative.as_posix()} does not fit the {self.size[0]}x{self.size[1]} screen: "
+                  f"the window needs {size[0]}x{size[1]}", file=sys.stderr)  # fmt: skip
 
         def write() -> Shot:
             target = self.out / relative
@@ -392,7 +399,7 @@ class Drawer:
             target.write_bytes(body)
             digest = hashlib.sha256(body).hexdigest()
             return Shot(service_id, screen, step, field, language, orientation, size, self.text, relative.as_posix(),
-                        digest)  # fmt: skip
+                        digest, fits=size == self.size)  # fmt: skip
 
         self._writing.append(self._writers.submit(write))  # written while the window draws the next screen
 

@@ -108,6 +108,7 @@ def groups(preview: Preview, service_id: str) -> list[dict[str, Any]]:
                     "caption": caption(image),
                     "width": image["size"][0],
                     "height": image["size"][1],
+                    "fits": image.get("fits", True),
                 }
                 for image in preview.of_service(service_id)
                 if image["language"] == language and image["orientation"] == orientation

@@ -111,12 +111,17 @@ def test_a_catalog_document_is_drawn_and_bad_input_is_refused_with_a_message(tmp
     draft = tmp_path / "draft.json"
     draft.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     out = tmp_path / "out"
-    drawn = run_render("--catalog", str(draft), "--service", SERVICE, "--language", "en",
-                       "--orientation", "portrait", "--out", str(out))  # fmt: skip
+    drawn = run_render("--catalog", str(draft), "--service", SERVICE, "--language", "en", "--orientation",
+                       "portrait", "--size", "800x1280", "--text", "large", "--out", str(out))  # fmt: skip
     assert drawn.returncode == 0, drawn.stderr
     index = json.loads((out / "index.json").read_text(encoding="utf-8"))
     assert index["catalog_version"] == "draft-under-review"
-    assert {i["size"][0] for i in index["images"]} == {1080}
+    for image in index["images"]:  # a screen that needs more room than the screen has is flagged
+        assert image["fits"] == (image["size"] == [800, 1280]), image
+        assert image["size"][1] == 1280 and image["size"][0] >= 800
+    assert sum(image["fits"] for image in index["images"]) >= 10, "the card and the questions fit"
+    assert {i["text"] for i in index["images"]} == {"large"}
+    assert f"{SERVICE}/en/portrait/card-large.png" in {i["file"] for i in index["images"]}
     service["title"]["en"] = ""  # the validator's own message comes back
     draft.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     refused = run_render("--catalog", str(draft), "--service", SERVICE, "--out", str(tmp_path / "refused"))
