@@ -171,3 +171,16 @@ def test_a_frozen_server_needs_the_kiosk_program_named(monkeypatch: pytest.Monke
     assert "kiosk-program" in missing.value.reason
     assert kiosk_command("/opt/pishkhan/kiosk") == ["/opt/pishkhan/kiosk"]
     json.dumps(missing.value.message)  # a Persian sentence for staff
+
+
+def test_the_kiosk_program_is_a_setting_of_serve_and_reaches_every_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kiosk.central.__main__ import build_parser, settings_from
+    from kiosk.central.settings import settings_from_environment, settings_to_environment
+
+    settings = settings_from(build_parser().parse_args(["serve", "--kiosk-program", "/opt/pishkhan/kiosk"]))
+    assert settings.kiosk_program == "/opt/pishkhan/kiosk"
+    for key, value in settings_to_environment(settings).items():
+        monkeypatch.setenv(key, value)
+    assert settings_from_environment().kiosk_program == "/opt/pishkhan/kiosk"
+    monkeypatch.setenv("KIOSK_CENTRAL_KIOSK_PROGRAM", "/srv/kiosk")
+    assert settings_from(build_parser().parse_args(["serve"])).kiosk_program == "/srv/kiosk"
