@@ -6,7 +6,7 @@ cannot draw them itself (it imports no Qt), so it runs this command as a separat
 (``kiosk.central.preview``). The command builds the real kiosk (``Kiosk.build``: the same widgets,
 theme, fonts and translations) on a throwaway data folder holding the catalog to draw as the
 kiosk's received catalog, shows the window offscreen at the screen's size and walks it as a
-citizen's session does: Home, the agency, the card, «شروع درخواست», each question, the review.
+citizen's session does: Home, the agency, the card, «ثبت درخواست», each question, the review.
 Each screen is a grab of the whole window. Many services in one process, one QApplication: a
 batch pays the start once.
 
@@ -356,7 +356,9 @@ class Drawer:
         """Home, in ``language`` and with the text size asked for, as a citizen sets them there."""
         window = self.window
         window.resize(*self.size)  # a screen the last one did not fit widened the window: the screen's size again
-        if window.current_page in (0, 4):  # the attract loop (or out of service): a new session
+        from kiosk.ui.shell import Page
+
+        if window.current_page in (Page.ATTRACT, Page.OUT_OF_SERVICE):  # a new session
             window.start_session()
         else:
             window.requests.discard()  # the sample answers: dropped, so «خانه» does not ask to leave
