@@ -167,7 +167,9 @@ class Previewer:
                 started = time.perf_counter()
                 result = self._run(argv, scratch)
             if result.returncode != 0:
-                reason = _last_lines(result.stderr) or f"exit code {result.returncode}"
+                # (the temporary file's name is nobody's business: the problems name their places)
+                reason = _last_lines(result.stderr.replace(f"{source}: ", "").replace(str(source), "the document"))
+                reason = reason or f"exit code {result.returncode}"
                 log.warning("the kiosk could not draw the catalog preview: %s", reason)
                 if result.returncode == 2:  # the kiosk's validator (or an unknown service): its words
                     raise PreviewFailed(reason, "پیشخوان این فهرست خدمات را نپذیرفت: " + reason)

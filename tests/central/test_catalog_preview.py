@@ -110,6 +110,8 @@ def test_a_draft_refused_by_the_kiosks_validator_says_why(tmp_path: Path) -> Non
         Previewer(tmp_path).preview(document, Selection(services=(SERVICE,), languages=("fa",)))
     assert "title" in refused.value.reason and "Traceback" not in refused.value.reason
     assert refused.value.message.startswith("پیشخوان این فهرست خدمات را نپذیرفت")
+    assert "catalog-preview-" not in refused.value.message, "no temporary file's name"
+    assert "the document is refused" in refused.value.reason
 
 
 FAKE_KIOSK = """
