@@ -29,7 +29,7 @@ from benchmarks.common import RESULTS, Figure, machine
 # In the order they run: the in-process ones share one QApplication.
 MODULES = (
     "startup", "tap_latency", "journey", "search", "search_quality", "read_aloud", "enqueue", "drain", "memory",
-    "idle_cpu", "bundle", "dashboard_scale",
+    "idle_cpu", "bundle", "preview", "dashboard_scale",
 )  # fmt: skip
 
 

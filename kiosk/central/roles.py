@@ -7,6 +7,9 @@
 - **case_worker** (agency case worker): their agencies' requests (list, detail, status, CSV), nothing else.
 - **viewer** (organisers): usage only, for their agencies or all of them; never a citizen's answer.
 
+The catalog's preview (a service as kiosks draw it) is open to the administrator for every
+agency and to agency staff (supervisor, case worker) for their agencies' services.
+
 Pages are grouped into *areas* by the first segment of their route's path (``/requests.csv`` and
 ``/requests/{id}`` are both "requests"); a page whose area is in no table below is the
 administrator's alone, so a page added later is closed until someone opens it here. What a page
@@ -39,12 +42,13 @@ DESCRIPTIONS: Final = {
 
 # Areas of the dashboard (a route's first path segment) and the roles that may open them.
 REQUESTS, USAGE, FLEET, USERS, AUDIT, LOGOUT = "requests", "usage", "fleet", "users", "audit", "logout"
+CATALOG: Final = "catalog"  # the published catalog's services as kiosks draw them (read only)
 # Not an area of its own: changing people (the users page's forms), the administrator's only.
 MANAGE_USERS: Final = "manage_users"
 GRANTS: Final[dict[str, frozenset[str]]] = {
-    ADMIN: frozenset({REQUESTS, USAGE, FLEET, USERS, AUDIT, LOGOUT, MANAGE_USERS}),
-    SUPERVISOR: frozenset({REQUESTS, USAGE, USERS, LOGOUT}),
-    CASE_WORKER: frozenset({REQUESTS, LOGOUT}),
+    ADMIN: frozenset({REQUESTS, USAGE, FLEET, USERS, AUDIT, LOGOUT, MANAGE_USERS, CATALOG}),
+    SUPERVISOR: frozenset({REQUESTS, USAGE, USERS, LOGOUT, CATALOG}),
+    CASE_WORKER: frozenset({REQUESTS, LOGOUT, CATALOG}),
     VIEWER: frozenset({USAGE, LOGOUT}),
 }
 # Where each role lands after logging in (and at "/").
