@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import select, text
+from sqlalchemy import literal_column, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -40,6 +40,13 @@ from kiosk.central.store.answers import Answers
 from kiosk.central.store.kiosks import KioskIdentity
 from kiosk.core.sealing import SealError
 from kiosk.core.tracking import is_valid_tracking_code
+
+# The partial unique indexes' predicate as they spell it (``WHERE enforced``). SQLAlchemy writes a
+# Boolean column as ``enforced = 1`` (SQLite) and ``.is_(True)`` as ``enforced IS 1`` / ``IS true``,
+# which neither database matches with that predicate: the look-up read the whole table (issue 21).
+ENFORCED = literal_column("requests.enforced")
+REQUESTS = CitizenRequest.__table__
+STATUS_CHANGES = StatusChange.__table__
 
 
 def canonical_hash(body: Any) -> str:
@@ -202,7 +209,7 @@ class Intake:
                 select(CitizenRequest.idempotency_key, CitizenRequest.body_hash, CitizenRequest.id,
                        CitizenRequest.tracking_code, CitizenRequest.received_at,
                        CitizenRequest.clear_fields.is_not(None).label("clear"))
-                .where(CitizenRequest.kiosk_id == kiosk.id, CitizenRequest.enforced.is_(True),
+                .where(CitizenRequest.kiosk_id == kiosk.id, ENFORCED,
                        CitizenRequest.idempotency_key.in_(list(by_key)))
             ):  # fmt: skip
                 if row.idempotency_key in outcomes:
@@ -215,9 +222,7 @@ class Intake:
                     outcomes[row.idempotency_key] = receipt
             code_keys = {request.tracking_code: key for _i, key, request, _h in checked if key not in outcomes}
             for code in session.scalars(
-                select(CitizenRequest.tracking_code).where(
-                    CitizenRequest.tracking_code.in_(list(code_keys)), CitizenRequest.enforced.is_(True)
-                )
+                select(CitizenRequest.tracking_code).where(CitizenRequest.tracking_code.in_(list(code_keys)), ENFORCED)
             ):
                 outcomes[code_keys[code]] = Refused(422, "tracking_code: already used by another request")
         new = [(key, request, body_hash) for _i, key, request, body_hash in checked if key not in outcomes]
@@ -304,16 +309,14 @@ class Intake:
             select(CitizenRequest).where(
                 CitizenRequest.kiosk_id == kiosk_id,
                 CitizenRequest.idempotency_key == key,
-                CitizenRequest.enforced.is_(True),
+                ENFORCED,
             )
         )
         if row is not None:
             if not self._same_body(row.body_hash, row.clear_fields is not None, body_hash):
                 raise Refused(422, "this Idempotency-Key was already used with a different request body")
             return Receipt(False, str(row.id), row.tracking_code, row.received_at)
-        taken = session.scalar(
-            select(CitizenRequest.id).where(CitizenRequest.tracking_code == code, CitizenRequest.enforced.is_(True))
-        )
+        taken = session.scalar(select(CitizenRequest.id).where(CitizenRequest.tracking_code == code, ENFORCED))
         if taken is not None:
             raise Refused(422, "tracking_code: already used by another request")
         return None
