@@ -1,7 +1,8 @@
 """The central server's intake, empty and at a province's scale, against the bare-insert ceiling.
 
     .venv/bin/python -m benchmarks.central_load [--prefilled 1000000] [--kiosks 8] [--requests 100]
-        [--workers 2] [--postgres-url postgresql+psycopg://...] [--cache-dir DIR] [--baseline PATH]
+        [--seconds 20] [--rounds 3] [--workers 2] [--postgres-url postgresql+psycopg://...]
+        [--cache-dir DIR] [--baseline PATH]
 
 For each database (SQLite, and PostgreSQL from --postgres-url or KIOSK_TEST_POSTGRES_URL):
 
@@ -16,13 +17,16 @@ For each database (SQLite, and PostgreSQL from --postgres-url or KIOSK_TEST_POST
 - with ``--baseline PATH`` (a checkout of another revision, e.g. ``git worktree add /tmp/base main``),
   that revision's server on the same two databases, in the same run.
 
-Each run: N kiosks registered, each a client thread with one HTTP connection posting new requests
-(new Idempotency-Keys, the real body) one after another as fast as answers come back, after a few
-warm-up posts. Reports requests/s, p50/p95/p99 latency, the project's throughput as a ratio of the
-ceiling and of its own empty database, as a table and benchmarks/results/central.json.
+Each run: a server started, N kiosks registered, each a client thread with one HTTP connection
+posting new requests (new Idempotency-Keys, the real body) one after another as fast as answers
+come back, after a few warm-up posts, until its --requests are sent or --seconds have passed.
+Each configuration runs --rounds times, the configurations in turn, and is reported by its median
+round's requests/s, with p50/p95/p99 latency over all its rounds; then the project's throughput as
+a ratio of the ceiling and of its own empty database. Table on stdout, and
+benchmarks/results/central.json.
 
-Bounded: at most 20,000 requests per run, 30 s per request. Client threads share the two cores
-with the server, the same for every row, so the ratios are what to compare.
+Bounded: at most 20,000 requests per run, --seconds per run, 30 s per request. Client threads
+share the machine's cores with the server, alike for every row, so the ratios are what to compare.
 """
 
 from __future__ import annotations
@@ -40,9 +44,9 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -81,6 +85,7 @@ class Result:
     p50_ms: float
     p95_ms: float
     p99_ms: float
+    rounds: list[float] = field(default_factory=list)  # each round's requests/s
     note: str = ""
 
 
@@ -261,8 +266,27 @@ def _body(number: int, sequence: int) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _load(url: str, tokens: list[tuple[int, str]], per_kiosk: int) -> tuple[list[float], int, float]:
+@dataclass
+class Load:
+    """How hard each run pushes: kiosks posting at once, posts per kiosk, and at most how long
+    (a run on a slow server stops early; its throughput is what it managed until then)."""
+
+    kiosks: int
+    per_kiosk: int
+    seconds: float
+
+
+@dataclass
+class Measured:
+    latencies: list[float]
+    failed: int
+    elapsed: float
+    stored: int
+
+
+def _load(url: str, tokens: list[tuple[int, str]], load: Load) -> tuple[list[float], int, float]:
     """(latencies in seconds, failed posts, wall seconds) of the kiosks posting together."""
+    per_kiosk = load.per_kiosk
     latencies: list[float] = []
     failures: list[int] = []
     lock = threading.Lock()
@@ -286,8 +310,11 @@ def _load(url: str, tokens: list[tuple[int, str]], per_kiosk: int) -> tuple[list
             for sequence in range(WARM_UP):
                 post(per_kiosk + sequence)
             barrier.wait()
+            stop = time.perf_counter() + load.seconds
             for sequence in range(per_kiosk):
                 start = time.perf_counter()
+                if start > stop:
+                    break
                 ok = post(sequence)
                 mine.append(time.perf_counter() - start)
                 bad += 0 if ok else 1
@@ -306,15 +333,17 @@ def _load(url: str, tokens: list[tuple[int, str]], per_kiosk: int) -> tuple[list
 
 
 def _result(
-    database: str, server: str, stored_before: int, workers: int, tokens: list[Any], measured: Any, stored: int
+    database: str, server: str, stored_before: int, workers: int, kiosks: int, rounds: list[Measured]
 ) -> Result:
-    latencies, failed, elapsed = measured
-    ms = [x * 1000 for x in latencies]
+    """One row from a configuration's rounds: the median round's throughput, latencies pooled."""
+    rates = sorted(len(m.latencies) / m.elapsed for m in rounds)
+    ms = [x * 1000 for m in rounds for x in m.latencies]
     return Result(
-        database=database, server=server, stored_before=stored_before, workers=workers, kiosks=len(tokens),
-        requests=len(latencies), stored=stored, failed=failed, seconds=round(elapsed, 2),
-        per_second=round(len(latencies) / elapsed, 1), p50_ms=round(statistics.median(ms), 1),
-        p95_ms=round(percentile(ms, 95), 1), p99_ms=round(percentile(ms, 99), 1),
+        database=database, server=server, stored_before=stored_before, workers=workers, kiosks=kiosks,
+        requests=len(ms), stored=sum(m.stored for m in rounds), failed=sum(m.failed for m in rounds),
+        seconds=round(sum(m.elapsed for m in rounds), 2), per_second=round(statistics.median(rates), 1),
+        p50_ms=round(statistics.median(ms), 1), p95_ms=round(percentile(ms, 95), 1),
+        p99_ms=round(percentile(ms, 99), 1), rounds=[round(r, 1) for r in rates],
     )  # fmt: skip
 
 
@@ -416,21 +445,22 @@ def _marks(url: str) -> dict[str, int]:
 # --- runs -----------------------------------------------------------------------------------
 
 
-def run_project(target: Target, kiosks: int, per_kiosk: int, workers: int, checkout: Path | None, label: str) -> Result:
-    """The project's server (this checkout's, or ``checkout``'s) on ``target``."""
+def run_project(target: Target, load: Load, workers: int, checkout: Path | None) -> Measured:
+    """One round of the project's server (this checkout's, or ``checkout``'s) on ``target``; a
+    pre-filled database is given back its rows afterwards, an empty PostgreSQL schema emptied."""
     with tempfile.TemporaryDirectory(dir=disk_folder()) as folder:
         data_dir = Path(folder)
         if target.secret is not None:
             (data_dir / "secret.key").write_text(target.secret.hex() + "\n", encoding="ascii")
-        marks = _marks(target.url) if target.url and target.stored_before else None
         store = open_store(Settings(data_dir=data_dir, db_url=target.url), migrate=True)
+        marks = _marks(target.url) if target.url else None
         try:
-            tokens = [store.kiosks.add(f"bench {i}") for i in range(kiosks)]
+            tokens = [store.kiosks.add(f"bench {i}") for i in range(load.kiosks)]
         finally:
             store.db.dispose()
         try:
             with _server(data_dir, target.url, workers, checkout) as url:
-                measured = _load(url, tokens, per_kiosk)
+                latencies, failed, elapsed = _load(url, tokens, load)
             engine = create_engine(Settings(data_dir=data_dir, db_url=target.url).database_url)
             try:
                 with engine.connect() as connection:
@@ -443,71 +473,70 @@ def run_project(target: Target, kiosks: int, per_kiosk: int, workers: int, check
         finally:
             if marks is not None and target.url:
                 _give_back(target.url, marks)
-    result = _result(
-        target.database, label, target.stored_before, workers, tokens, measured, int(added or 0) - len(tokens) * WARM_UP
-    )
-    return result
+    return Measured(latencies, failed, elapsed, int(added or 0) - load.kiosks * WARM_UP)
 
 
-def run_bare(database: str, url: str, kiosks: int, per_kiosk: int, workers: int) -> Result:
+def run_bare(url: str, load: Load, workers: int) -> Measured:
+    """One round of the bare-insert app on ``url`` (its table emptied first)."""
     _make_bare_table(url)
-    tokens = [(number, "bare") for number in range(1, kiosks + 1)]
+    tokens = [(number, "bare") for number in range(1, load.kiosks + 1)]
     with tempfile.TemporaryDirectory(dir=disk_folder()) as folder:
         command = [sys.executable, "-m", "benchmarks.central_load", "--serve-bare", url, "--workers", str(workers)]
         with _process(command, Path(folder) / "bare.log") as server:
-            measured = _load(server, tokens, per_kiosk)
+            latencies, failed, elapsed = _load(server, tokens, load)
     engine = create_engine(url)
     try:
-        with engine.connect() as connection:
+        with engine.begin() as connection:
             stored = int(connection.execute(text("SELECT count(*) FROM bare_requests")).scalar() or 0)
+            connection.execute(text("DELETE FROM bare_requests"))
     finally:
         engine.dispose()
-    return _result(database, "bare insert", 0, workers, tokens, measured, stored - kiosks * WARM_UP)
+    return Measured(latencies, failed, elapsed, stored - load.kiosks * WARM_UP)
 
 
 def run_database(
-    database: str, base: str | None, prefilled: int, kiosks: int, per_kiosk: int, workers: int,
-    cache_dir: Path, baseline: Path | None, seed: int,
+    database: str, base: str | None, prefilled: int, load: Load, rounds: int, workers: int, cache_dir: Path,
+    baseline: Path | None, seed: int,
 ) -> list[Result]:  # fmt: skip
-    """The ceiling, the project empty and at ``prefilled`` stored (and the baseline's), on one database kind."""
+    """The ceiling, the project empty and at ``prefilled`` stored (and the baseline's), on one
+    database kind: ``rounds`` rounds of each, taken in turn (so a busy moment of the machine
+    falls on all of them alike), each reported by its median round."""
     from benchmarks.province_requests import secret_for
 
-    results = []
-    with tempfile.TemporaryDirectory(dir=disk_folder()) as folder:
+    with ExitStack() as stack:
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(dir=disk_folder())))
         if database == "sqlite":
-            results.append(run_bare(database, f"sqlite:///{Path(folder) / 'bare.db'}", kiosks, per_kiosk, workers))
-            targets = [Target(database, None, secret_for(seed), 0)]
-            if prefilled:
-                targets.append(_prefilled_sqlite(cache_dir, prefilled, seed))
-            results += _project_runs(targets, kiosks, per_kiosk, workers, baseline)
+            bare_url = f"sqlite:///{folder / 'bare.db'}"
+            empty = Target(database, None, secret_for(seed), 0)  # a fresh data folder each round
         else:
             assert base is not None
-            with _postgres_schema(base) as url:
-                results.append(run_bare(database, url, kiosks, per_kiosk, workers))
-            with _postgres_schema(base) as empty:
-                targets = [Target(database, empty, secret_for(seed), 0)]
-                if prefilled:
-                    targets.append(_prefilled_postgres(base, prefilled, seed))
-                results += _project_runs(targets, kiosks, per_kiosk, workers, baseline)
-    return results
-
-
-def _project_runs(
-    targets: list[Target], kiosks: int, per_kiosk: int, workers: int, baseline: Path | None
-) -> list[Result]:
-    results = []
-    for target in targets:
-        if target.url is None:  # SQLite, empty: a fresh data folder each run
-            results.append(run_project(target, kiosks, per_kiosk, workers, None, "pishkhan"))
+            bare_url = stack.enter_context(_postgres_schema(base))
+            empty = Target(database, stack.enter_context(_postgres_schema(base)), secret_for(seed), 0)
+        targets = [empty]
+        if prefilled:
+            targets.append(
+                _prefilled_sqlite(cache_dir, prefilled, seed)
+                if database == "sqlite"
+                else _prefilled_postgres(str(base), prefilled, seed)
+            )
+        configs: list[tuple[str, int, Callable[[], Measured]]] = [
+            ("bare insert", 0, lambda: run_bare(bare_url, load, workers))
+        ]
+        for target in targets:
+            configs.append(("pishkhan", target.stored_before, lambda t=target: run_project(t, load, workers, None)))
             if baseline is not None:
-                results.append(run_project(target, kiosks, per_kiosk, workers, baseline, "baseline"))
-            continue
-        if baseline is not None:
-            results.append(run_project(target, kiosks, per_kiosk, workers, baseline, "baseline"))
-        results.append(run_project(target, kiosks, per_kiosk, workers, None, "pishkhan"))
-        if not target.stored_before:  # an empty PostgreSQL schema: empty again for the next server
-            _give_back(target.url, dict.fromkeys(ADDED_TO, 0))
-    return results
+                configs.append(
+                    ("baseline", target.stored_before, lambda t=target: run_project(t, load, workers, baseline))
+                )
+        measured: dict[int, list[Measured]] = {i: [] for i in range(len(configs))}
+        for round_number in range(rounds):
+            for index, (server, stored_before, run) in enumerate(configs):
+                print(f"  {database} {server} {stored_before} stored, round {round_number + 1}", flush=True)
+                measured[index].append(run())
+        return [
+            _result(database, server, stored_before, workers, load.kiosks, measured[index])
+            for index, (server, stored_before, _run) in enumerate(configs)
+        ]
 
 
 # --- reports --------------------------------------------------------------------------------
@@ -549,16 +578,16 @@ def print_results(results: list[Result]) -> None:
 
 
 def run_all(
-    prefilled: int, kiosks: int, per_kiosk: int, workers: int, postgres_url: str | None, cache_dir: Path,
+    prefilled: int, load: Load, rounds: int, workers: int, postgres_url: str | None, cache_dir: Path,
     baseline: Path | None = None, seed: int = 1,
 ) -> list[Result]:  # fmt: skip
-    results = run_database("sqlite", None, prefilled, kiosks, per_kiosk, 1, cache_dir, baseline, seed)
+    results = run_database("sqlite", None, prefilled, load, rounds, 1, cache_dir, baseline, seed)
     if postgres_url:
-        results += run_database(
-            "postgresql", postgres_url, prefilled, kiosks, per_kiosk, workers, cache_dir, baseline, seed
-        )
+        results += run_database("postgresql", postgres_url, prefilled, load, rounds, workers, cache_dir, baseline, seed)
     else:
-        results.append(Result("postgresql", "-", 0, workers, kiosks, 0, 0, 0, 0, 0, 0, 0, 0, "skipped: no URL"))
+        results.append(
+            Result("postgresql", "-", 0, workers, load.kiosks, 0, 0, 0, 0, 0, 0, 0, 0, note="skipped: no URL")
+        )
     return results
 
 
@@ -583,8 +612,9 @@ def measure(prefilled: int | None = None) -> list[Figure]:
     or --prefilled sets N; 1,000,000 by default, 2,000 with --quick)."""
     if prefilled is None:
         prefilled = int(os.environ.get("KIOSK_BENCH_PREFILLED", "2000" if quick() else "1000000"))
-    per_kiosk = 25 if quick() else 100
-    results = run_all(prefilled, 8, per_kiosk, 2, os.environ.get("KIOSK_TEST_POSTGRES_URL"), default_cache_dir())
+    load = Load(kiosks=8, per_kiosk=25, seconds=10) if quick() else Load(kiosks=8, per_kiosk=100, seconds=20)
+    postgres_url = os.environ.get("KIOSK_TEST_POSTGRES_URL")
+    results = run_all(prefilled, load, 1 if quick() else 3, 2, postgres_url, default_cache_dir())
     write_results(results)
     figures = []
     found = ratios(results)
@@ -628,6 +658,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--prefilled", type=int, default=1_000_000, help="requests stored before (0: empty only)")
     parser.add_argument("--kiosks", type=int, default=8)
     parser.add_argument("--requests", type=int, default=100, help="per kiosk")
+    parser.add_argument("--seconds", type=float, default=20, help="at most this long per run")
+    parser.add_argument("--rounds", type=int, default=3, help="runs of each server, taken in turn; the median counts")
     parser.add_argument("--workers", type=int, default=2, help="server processes for PostgreSQL (SQLite: 1)")
     parser.add_argument("--postgres-url", default=os.environ.get("KIOSK_TEST_POSTGRES_URL"))
     parser.add_argument(
@@ -645,7 +677,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"1-300 kiosks and at most {MAX_TOTAL} requests per run")
     if args.baseline is not None and not (args.baseline / "kiosk" / "central").is_dir():
         parser.error(f"{args.baseline} is not a checkout of this project")
-    results = run_all(args.prefilled, args.kiosks, args.requests, args.workers, args.postgres_url, args.cache_dir,
+    load = Load(args.kiosks, args.requests, args.seconds)
+    results = run_all(args.prefilled, load, args.rounds, args.workers, args.postgres_url, args.cache_dir,
                       args.baseline, args.seed)  # fmt: skip
     print_results(results)
     write_results(results)
