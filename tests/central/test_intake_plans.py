@@ -137,3 +137,23 @@ def test_every_delivery_statement_reads_requests_by_an_index(
     assert sum(1 for s, _p in statements if READS_REQUESTS.search(s)) >= 6
     found = whole_reads(central, statements)
     assert found == []
+
+
+def test_a_new_request_is_one_insert_and_its_status_change(central: RunningCentral, kiosk: KioskClient) -> None:
+    """After the first call (its token checked once, the catalog releases read once), a delivered
+    request costs the kiosk's row read for its token and one write transaction: the request's
+    INSERT (its possible duplicate looked up inside it) and its first status change, which on
+    PostgreSQL the same statement writes; the key's advisory lock there too. Nothing else."""
+    assert kiosk.submit(kiosk.body()).status_code == 201
+    with issued(central) as statements:
+        assert kiosk.submit(kiosk.body()).status_code == 201
+    sent = [" ".join(s.split()[:3]) for s, _p in statements]
+    if central.store.db.dialect == "sqlite":
+        token = ["BEGIN", "SELECT kiosks.id, kiosks.number,"]
+        assert sent == [*token, "BEGIN IMMEDIATE", "INSERT INTO requests", "INSERT INTO status_changes"]
+    else:
+        assert sent == [
+            "SELECT kiosks.id, kiosks.number,",
+            "SELECT pg_try_advisory_xact_lock(%(lock)s)",
+            "WITH stored AS",
+        ]

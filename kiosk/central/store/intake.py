@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import ScalarSelect, insert, literal_column, select, text
+from sqlalchemy import ScalarSelect, insert, literal, literal_column, null, select, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -150,9 +150,10 @@ class Intake:
                 with self.db.write() as session:
                     if not self._locked(session, kiosk.id, [key]):
                         raise Refused(409, STILL_PROCESSING)
-                    receipt = self._insert(session, kiosk, key, body_hash, request, source, refresh=True)
-                    if receipt.created:
-                        session.execute(insert(STATUS_CHANGES), [_received(receipt)])
+                    pending: list[dict[str, Any]] = []
+                    receipt = self._insert(session, kiosk, key, body_hash, request, source, True, pending)
+                    if pending:
+                        session.execute(insert(STATUS_CHANGES), pending)
                     return receipt
             except IntegrityError:
                 # Not a key or code taken (the insert does nothing then): a row it names went away
@@ -198,6 +199,7 @@ class Intake:
         held = self._locked(session, kiosk.id, [key for _i, key, _r, _h in checked])
         self.answers.mobile_fields.refresh(session)
         outcomes: list[Receipt | Refused] = []
+        pending: list[dict[str, Any]] = []
         for _index, key, request, body_hash in checked:
             if key not in held:
                 outcomes.append(Refused(409, STILL_PROCESSING))
@@ -205,18 +207,17 @@ class Intake:
             try:
                 if one_by_one:
                     with session.begin_nested():
-                        outcomes.append(self._insert(session, kiosk, key, body_hash, request, "api", refresh=False))
+                        outcomes.append(self._insert(session, kiosk, key, body_hash, request, "api", False, pending))
                 else:
-                    outcomes.append(self._insert(session, kiosk, key, body_hash, request, "api", refresh=False))
+                    outcomes.append(self._insert(session, kiosk, key, body_hash, request, "api", False, pending))
             except Refused as refused:
                 outcomes.append(refused)
             except IntegrityError:
                 if not one_by_one:
                     raise
                 outcomes.append(Refused(409, RACED))
-        stored = [_received(o) for o in outcomes if isinstance(o, Receipt) and o.created]
-        if stored:
-            session.execute(insert(STATUS_CHANGES), stored)
+        if pending:
+            session.execute(insert(STATUS_CHANGES), pending)
         return outcomes
 
     def _checked_hash(self, kiosk: KioskIdentity, request: RequestIn) -> str:
@@ -244,11 +245,14 @@ class Intake:
         request: RequestIn,
         source: str,
         refresh: bool,
+        pending: list[dict[str, Any]],
     ) -> Receipt:
         """The request's row: one INSERT, which looks up the request it may duplicate itself (one
         range read on ix_requests_duplicates) and, with idempotency enforced, does nothing when the
         key or the tracking code is taken (the partial unique indexes). Only then is the stored row
-        read: a replay (Receipt, not created), or Refused 422. The caller adds the status change."""
+        read: a replay (Receipt, not created), or Refused 422. A new request's first status change
+        is written by the same statement on PostgreSQL (a data-modifying CTE); on SQLite, which has
+        none, it is appended to ``pending`` for the caller to write."""
         enforce = self.settings.enforce_idempotency
         now = utcnow()
         digest = self._national_id_digest(request)
@@ -278,12 +282,24 @@ class Intake:
             "reason": None,
             "source": source,
         }
-        statement = (sqlite_insert if self.db.dialect == "sqlite" else postgresql_insert)(REQUESTS).values(values)
+        postgres = self.db.dialect == "postgresql"
+        statement = (postgresql_insert if postgres else sqlite_insert)(REQUESTS).values(values)
         if enforce:
             statement = statement.on_conflict_do_nothing()
-        row_id = session.execute(statement.returning(REQUESTS.c.id)).scalar()
+        if postgres:
+            # The status change in the same statement: it selects from the insert's RETURNING, so
+            # it is written only when the request was.
+            stored = statement.returning(REQUESTS.c.id).cte("stored")
+            change = select(stored.c.id, literal("received"), null(), literal(now, REQUESTS.c.received_at.type), null())
+            both = insert(STATUS_CHANGES).from_select(["request_id", "status", "reason", "at", "user_id"], change)
+            row_id = session.execute(both.returning(STATUS_CHANGES.c.request_id)).scalar()
+        else:
+            row_id = session.execute(statement.returning(REQUESTS.c.id)).scalar()
         if row_id is not None:
-            return Receipt(True, str(row_id), request.tracking_code, now)
+            receipt = Receipt(True, str(row_id), request.tracking_code, now)
+            if not postgres:
+                pending.append(_received(receipt))
+            return receipt
         existing = self._existing(session, kiosk.id, key, body_hash, request.tracking_code)
         if existing is None:  # what it conflicted with is gone again: the kiosk tries later
             raise Refused(409, RACED)

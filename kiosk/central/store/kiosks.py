@@ -111,8 +111,11 @@ class Kiosks:
     def credentials(self, number: int) -> KioskCredentials | None:
         """What a call's token is checked against, read for every call (so a revoked kiosk or a
         re-issued token is noticed at once): four columns by the unique index on the number, on a
-        plain connection rather than an ORM session."""
+        plain connection rather than an ORM session (on PostgreSQL in autocommit: the one statement,
+        no BEGIN and ROLLBACK round trips around it)."""
         with self.db.engine.connect() as connection:
+            if self.db.dialect == "postgresql":
+                connection = connection.execution_options(isolation_level="AUTOCOMMIT")
             row = connection.execute(
                 select(Kiosk.id, Kiosk.number, Kiosk.token_hash, Kiosk.revoked_at.is_not(None)).where(
                     Kiosk.number == number
