@@ -1,6 +1,6 @@
 """Run every benchmark, print the table, write benchmarks/results/latest.{json,md,png}.
 
-    .venv/bin/python -m benchmarks [--only startup,tap_latency,...] [--quick] [--redraw]
+    .venv/bin/python -m benchmarks [--only startup,tap_latency,...] [--quick] [--redraw] [--prefilled N]
 
 ``--quick`` (or ``KIOSK_BENCH_QUICK=1``) repeats less, for working on the benchmarks; the
 recorded results come from a full run. Benchmarks assert nothing: each figure says whether its
@@ -28,7 +28,7 @@ from benchmarks.common import RESULTS, Figure, machine
 # In the order they run: the in-process ones share one QApplication.
 MODULES = (
     "startup", "tap_latency", "journey", "search", "search_quality", "read_aloud", "enqueue", "drain", "memory",
-    "idle_cpu", "bundle",
+    "idle_cpu", "bundle", "central_load",
 )  # fmt: skip
 
 
@@ -142,7 +142,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="", help="comma-separated: " + ",".join(MODULES))
     parser.add_argument("--quick", action="store_true", help="fewer repetitions (not for recorded results)")
     parser.add_argument("--redraw", action="store_true", help="rewrite latest.md and latest.png from latest.json")
+    parser.add_argument(
+        "--prefilled",
+        type=int,
+        help="requests stored before central_load's second run (default 1,000,000; 2,000 with --quick)",
+    )
     args = parser.parse_args(argv)
+    if args.prefilled is not None:
+        os.environ["KIOSK_BENCH_PREFILLED"] = str(args.prefilled)
     if args.redraw:
         return redraw()
     if args.quick:
