@@ -1,7 +1,7 @@
 """Run every benchmark, print the table, write benchmarks/results/latest.{json,md,png}.
 
     .venv/bin/python -m benchmarks [--only startup,tap_latency,...] [--quick] [--redraw]
-                                   [--dashboard-requests 1000000]
+                                   [--dashboard-requests 1000000] [--prefilled N]
 
 ``--quick`` (or ``KIOSK_BENCH_QUICK=1``) repeats less, for working on the benchmarks; the
 recorded results come from a full run. Benchmarks assert nothing: each figure says whether its
@@ -29,7 +29,7 @@ from benchmarks.common import RESULTS, Figure, machine
 # In the order they run: the in-process ones share one QApplication.
 MODULES = (
     "startup", "tap_latency", "journey", "search", "search_quality", "read_aloud", "enqueue", "drain", "memory",
-    "idle_cpu", "bundle", "preview", "dashboard_scale",
+    "idle_cpu", "bundle", "preview", "dashboard_scale", "central_load",
 )  # fmt: skip
 
 
@@ -147,9 +147,16 @@ def main(argv: list[str] | None = None) -> int:
         "--dashboard-requests", type=int, default=None,
         help="requests stored for dashboard_scale (default 1,000,000; --quick: 20,000); filled once and kept",
     )  # fmt: skip
+    parser.add_argument(
+        "--prefilled",
+        type=int,
+        help="requests stored before central_load's second run (default 1,000,000; 2,000 with --quick)",
+    )
     args = parser.parse_args(argv)
     if args.dashboard_requests:
         os.environ["KIOSK_BENCH_DASHBOARD_REQUESTS"] = str(args.dashboard_requests)
+    if args.prefilled is not None:
+        os.environ["KIOSK_BENCH_PREFILLED"] = str(args.prefilled)
     if args.redraw:
         return redraw()
     if args.quick:

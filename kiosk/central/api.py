@@ -112,10 +112,10 @@ def authenticated_kiosk(
     context = _context(request)
     token = credentials.credentials
     parts = security.split_kiosk_token(token)
-    kiosk = context.store.kiosks.by_number(parts[0]) if parts else None
+    kiosk = context.store.kiosks.credentials(parts[0]) if parts else None
     if kiosk is None or not context.tokens.matches(token, kiosk.token_hash):
         raise _unauthorized("unknown token")
-    if kiosk.revoked_at is not None:
+    if kiosk.revoked:
         raise _unauthorized("this kiosk's token has been revoked")
     wait = context.limiter.acquire(kiosk.id)
     if wait:

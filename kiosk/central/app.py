@@ -6,12 +6,9 @@ use; ``app_from_environment`` is the factory uvicorn's worker processes call.
 
 from __future__ import annotations
 
-import json
 import logging
-import threading
-from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
@@ -23,19 +20,14 @@ from kiosk.central import admin, dashboard, exports, pages, preview_page, securi
 from kiosk.central import db as database
 from kiosk.central.api import ApiContext, TokenCache
 from kiosk.central.api import router as api_router
-from kiosk.central.errors import NoNul, SafeErrors
+from kiosk.central.errors import SafeErrors
+from kiosk.central.guard import RequestGuard
 from kiosk.central.ratelimit import RateLimiter
 from kiosk.central.schemas import public_errors
 from kiosk.central.settings import Settings, settings_from_environment
 from kiosk.central.store import Store
 
 log = logging.getLogger(__name__)
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
 def open_store(settings: Settings, migrate: bool) -> Store:
@@ -93,8 +85,9 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
         return JSONResponse({"detail": jsonable_encoder(public_errors(exc.errors()))}, status_code=422)
 
+    # One pass over the body for every check made before the routes (guard.py).
     app.add_middleware(
-        GuardMiddleware,
+        RequestGuard,
         max_body=settings.max_body_bytes,
         max_in_flight=settings.max_in_flight,
         larger_bodies={
@@ -102,93 +95,9 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
             "/api/v1/requests/batch": settings.max_batch_body_bytes,
         },
     )
-    app.add_middleware(NoNul)
     # Added last, so outermost: an unforeseen exception is a 500 logged without its text.
     app.add_middleware(SafeErrors)
     return app
-
-
-class GuardMiddleware:
-    """For /api/: 413 for bodies over the limit (read in full before any route sees them) and 503 when
-    more calls than ``max_in_flight`` are already being handled by this process."""
-
-    def __init__(self, app: ASGIApp, max_body: int, max_in_flight: int, larger_bodies: dict[str, int]) -> None:
-        self.app = app
-        self.max_body = max_body
-        self.larger_bodies = larger_bodies
-        self.max_in_flight = max_in_flight
-        self._in_flight = 0
-        self._lock = threading.Lock()
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith("/api/"):
-            await self.app(scope, receive, send)
-            return
-        with self._lock:
-            busy = self._in_flight >= self.max_in_flight
-            if not busy:
-                self._in_flight += 1
-        if busy:
-            await _json(send, 503, {"detail": "the server is busy; try again shortly"}, {"retry-after": "2"})
-            return
-        try:
-            await self._limited(scope, receive, send)
-        finally:
-            with self._lock:
-                self._in_flight -= 1
-
-    async def _limited(self, scope: Scope, receive: Receive, send: Send) -> None:
-        limit = self.larger_bodies.get(scope["path"].rstrip("/"), self.max_body)
-        for name, value in scope.get("headers", []):
-            if name == b"content-length":
-                try:
-                    too_big = int(value) > limit
-                except ValueError:
-                    await _json(send, 400, {"detail": "bad Content-Length"})
-                    return
-                if too_big:
-                    await _json(send, 413, {"detail": f"the body is larger than {limit} bytes"})
-                    return
-        chunks: list[bytes] = []
-        size = 0
-        more = True
-        while more:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > limit:
-                await _json(send, 413, {"detail": f"the body is larger than {limit} bytes"})
-                return
-            chunks.append(chunk)
-            more = message.get("more_body", False)
-        body = b"".join(chunks)
-        if body and scope["method"] == "POST":
-            try:
-                body.decode("utf-8")
-            except UnicodeDecodeError:
-                # JSON is UTF-8 (RFC 8259); left to FastAPI this would be an undocumented 400.
-                await _json(send, 422, {"detail": [{"loc": ["body"], "msg": "not UTF-8 text", "type": "json_invalid"}]})
-                return
-        sent = False
-
-        async def replay() -> Message:
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, send)
-
-
-async def _json(send: Send, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
-    data = json.dumps(payload).encode("utf-8")
-    raw = [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode())]
-    raw += [(k.encode(), v.encode()) for k, v in (headers or {}).items()]
-    await send({"type": "http.response.start", "status": status, "headers": raw})
-    await send({"type": "http.response.body", "body": data})
 
 
 def app_from_environment() -> FastAPI:

@@ -263,24 +263,21 @@ def test_a_batch_that_repeats_a_key_or_a_code_is_stored_one_request_at_a_time(
 def test_a_batch_raced_by_another_process_is_stored_one_request_at_a_time(
     central: RunningCentral, kiosk: KioskClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Another process stores one of the batch's requests between the checks and the insert (an
-    IntegrityError): the batch is stored again one request at a time. The raced request is a 409
-    the kiosk retries (its retry then finds it stored); the others are stored all the same."""
+    """One of the batch's inserts fails in a way the insert does not absorb (an IntegrityError: a
+    key or code taken only makes it do nothing): the batch is stored again one request at a time.
+    That request is a 409 the kiosk retries (its retry then stores it); the others are stored all
+    the same."""
     intake = central.store.requests._intake
-    real_one = intake._store_one
+    real_insert = intake._insert
     items = [(str(uuid.uuid4()), kiosk.body()) for _ in range(3)]
     raced_key = items[1][0]
 
-    def raced_together(*_args: Any, **_kwargs: Any) -> Any:
-        raise IntegrityError("INSERT INTO requests", {}, Exception("UNIQUE constraint failed (raced)"))
-
-    def raced_one(session: Any, identity: Any, key: str, *args: Any) -> Any:
+    def raced(session: Any, identity: Any, key: str, *args: Any, **kwargs: Any) -> Any:
         if key == raced_key:
             raise IntegrityError("INSERT INTO requests", {}, Exception("UNIQUE constraint failed (raced)"))
-        return real_one(session, identity, key, *args)
+        return real_insert(session, identity, key, *args, **kwargs)
 
-    monkeypatch.setattr(intake, "_store_together", raced_together)
-    monkeypatch.setattr(intake, "_store_one", raced_one)
+    monkeypatch.setattr(intake, "_insert", raced)
     results = _batch(kiosk, items).json()["results"]
     assert [r["status"] for r in results] == [201, 409, 201]
     assert "another call" in results[1]["detail"]

@@ -40,7 +40,7 @@ class Store:
         self.answers = Answers(db, self.keys, settings.seal_batch_size)
         self.requests = Requests(db, key, settings, self.answers)
         self.kiosks = Kiosks(db, settings)
-        self.catalogs = Catalogs(db)
+        self.catalogs = Catalogs(db, on_publish=self.answers.mobile_fields.stale)
         self.people = People(db, settings)
         self.logins = Logins(db, key)
         self.usage = Usage(db, settings)

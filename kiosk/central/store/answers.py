@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -69,21 +71,49 @@ def clear_rows_query(limit: int) -> Select[tuple[int]]:
 class MobileFields:
     """Which answer of a service is the mobile number, by the catalog release a request names.
 
-    The release index (version to newest release) is read again only when a release was published;
-    each release's forms are read once. One query per call when nothing was published."""
+    Whether a release was published is asked at most once a ``max_age`` (one query, on the
+    primary key), or at once after ``stale`` (this process published one) or when a request names
+    a catalog version not known yet; the release index (version to newest release) is read again
+    only when a release was published; each release's forms are read once. A kiosk names a
+    release only after it fetched it from a server, so one published by another process is known
+    before any request names it but within ``max_age`` of it; a request naming an unknown version
+    costs the query again at most once a ``max_age`` too."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_age: float = 1.0) -> None:
         self._lock = threading.Lock()
         self._latest = -1
         self._releases: dict[str, int] = {}
         self._forms: dict[int, dict[str, str | None]] = {}
+        self.max_age = max_age
+        self._asked_at = -math.inf  # time.monotonic() of the last query
+        self._missed_at: dict[str, float] = {}  # unknown versions, when the query was forced for them
 
     def forget(self) -> None:
         """Read everything again (release numbers are never reused, but a test's emptied database reuses them)."""
         with self._lock:
             self._latest, self._releases, self._forms = -1, {}, {}
+            self._asked_at, self._missed_at = -math.inf, {}
 
-    def refresh(self, session: Session) -> None:
+    def stale(self) -> None:
+        """A release was just published (by this process): ask again at the next request."""
+        with self._lock:
+            self._asked_at, self._missed_at = -math.inf, {}
+
+    def refresh(self, session: Session, unknown_version: str | None = None) -> None:
+        """Ask whether a release was published, unless asked within ``max_age``; ``unknown_version``:
+        a request names it and it is not known, so ask now unless asked for it within ``max_age``."""
+        now = time.monotonic()
+        with self._lock:
+            if unknown_version is None:
+                if now - self._asked_at < self.max_age:
+                    return
+            elif now - self._missed_at.get(unknown_version, -math.inf) < self.max_age:
+                return
+            else:
+                if len(self._missed_at) > 1000:
+                    self._missed_at.clear()
+                self._missed_at[unknown_version] = now
+            self._asked_at = now
         latest = session.scalar(select(func.max(CatalogRelease.id))) or 0
         with self._lock:
             if latest == self._latest:
@@ -94,6 +124,10 @@ class MobileFields:
         with self._lock:
             self._releases = {str(version): int(number) for version, number in releases}
             self._latest = latest
+
+    def knows(self, catalog_version: str) -> bool:
+        with self._lock:
+            return catalog_version in self._releases
 
     def field_of(self, session: Session, catalog_version: str, service_id: str) -> tuple[bool, str | None]:
         """(whether the release and service are known, the id of its form's mobile field or None)."""
@@ -165,6 +199,8 @@ class Answers:
         ``refresh=False``: the caller has just called ``mobile_fields.refresh`` (a batch does once)."""
         if refresh:
             self.mobile_fields.refresh(session)
+        if not self.mobile_fields.knows(catalog_version):
+            self.mobile_fields.refresh(session, unknown_version=catalog_version)
         known, field_id = self.mobile_fields.field_of(session, catalog_version, service_id)
         if known:
             last4 = _last4(fields.get(field_id)) if field_id else None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import func, select
@@ -17,8 +18,9 @@ from kiosk.central.models import CatalogRelease
 
 
 class Catalogs:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, on_publish: Callable[[], None] | None = None) -> None:
         self.db = db
+        self._on_publish = on_publish  # told after each release this process publishes
 
     def publish(self, document: dict[str, Any]) -> CatalogRelease:
         """Store a catalog document the caller has validated; returns the new release."""
@@ -36,6 +38,8 @@ class Catalogs:
                         published_at=utcnow(),
                     )
                     session.add(release)
+                if self._on_publish is not None:
+                    self._on_publish()
                 return release
             except IntegrityError:  # someone published at the same moment and took the number
                 continue

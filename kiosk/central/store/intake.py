@@ -14,6 +14,13 @@ tracking code, inside one transaction, so several server processes sharing Postg
 a request once. On PostgreSQL a transaction-scoped advisory lock on the key also tells a second
 caller that the first is still in progress (409); SQLite serialises writers, so there the second
 caller simply waits and gets the replay.
+
+Its cost does not grow with the requests stored (issue 21): a new request is one INSERT that does
+nothing when its key or code is taken (``ON CONFLICT DO NOTHING`` on the partial unique indexes,
+whose predicate the look-ups spell as they do: ``ENFORCED``) and looks up its possible duplicate
+inside itself, then its first status change (on PostgreSQL in the same statement). The stored row
+is read only for a replay or a refusal. ``tests/central/test_intake_plans.py`` explains every
+statement this module sends, on both databases.
 """
 
 from __future__ import annotations
@@ -26,7 +33,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import select, text
+from sqlalchemy import ScalarSelect, insert, literal, literal_column, null, select, text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -40,6 +49,23 @@ from kiosk.central.store.answers import Answers
 from kiosk.central.store.kiosks import KioskIdentity
 from kiosk.core.sealing import SealError
 from kiosk.core.tracking import is_valid_tracking_code
+
+# The partial unique indexes' predicate as they spell it (``WHERE enforced``). SQLAlchemy writes a
+# Boolean column as ``enforced = 1`` (SQLite) and ``.is_(True)`` as ``enforced IS 1`` / ``IS true``,
+# which neither database matches with that predicate: the look-up read the whole table (issue 21).
+ENFORCED = literal_column("requests.enforced")
+REQUESTS = CitizenRequest.__table__
+STATUS_CHANGES = StatusChange.__table__
+
+
+STILL_PROCESSING = "a request with this Idempotency-Key is still being processed"
+RACED = "this request is being stored by another call; try again"
+
+
+def _received(receipt: Receipt) -> dict[str, Any]:
+    """The status change a newly stored request starts its history with."""
+    at = receipt.received_at
+    return {"request_id": int(receipt.reference), "status": "received", "reason": None, "at": at, "user_id": None}
 
 
 def canonical_hash(body: Any) -> str:
@@ -129,22 +155,27 @@ class Intake:
         for _attempt in range(3):
             try:
                 with self.db.write() as session:
-                    return self._store_one(session, kiosk, key, body_hash, request, source)
+                    if not self._locked(session, kiosk.id, [key]):
+                        raise Refused(409, STILL_PROCESSING)
+                    pending: list[dict[str, Any]] = []
+                    receipt = self._insert(session, kiosk, key, body_hash, request, source, True, pending)
+                    if pending:
+                        session.execute(insert(STATUS_CHANGES), pending)
+                    return receipt
             except IntegrityError:
-                # Another process stored the same key or code between our check and our insert:
-                # the next attempt finds its row and answers as a replay (or a conflict).
+                # Not a key or code taken (the insert does nothing then): a row it names went away
+                # meanwhile, or the like. The next attempt starts again.
                 continue
-        raise Refused(409, "this request is being stored by another call; try again")
+        raise Refused(409, RACED)
 
     def submit_many(self, kiosk: KioskIdentity, items: list[tuple[str, RequestIn]]) -> list[Receipt | Refused]:
         """Store several requests in one transaction (one commit, one fsync): each gets what
         ``submit`` would have given it, a Receipt or a Refused, and one refused request never
-        undoes another.
+        undoes another (a refused one wrote nothing: its insert did nothing, or never ran).
 
-        The batch is checked with a few queries for all its requests and inserted together; should
-        another process store one of them meanwhile (IntegrityError), the batch is stored again one
-        request at a time, each under a savepoint of its own, where a raced request is a 409 the
-        kiosk retries later."""
+        On PostgreSQL one statement takes every key's lock; then each request is one INSERT, in
+        order, so a request repeated within the batch finds the one before it (a replay, or its
+        duplicate), and the status changes of those stored are one INSERT at the end."""
         results: list[Receipt | Refused | None] = [None] * len(items)
         checked: list[tuple[int, str, RequestIn, str]] = []
         for index, (key, request) in enumerate(items):
@@ -153,106 +184,48 @@ class Intake:
                 checked.append((index, key, request, self._checked_hash(kiosk, request)))
             except Refused as refused:
                 results[index] = refused
-        keys = [key for _i, key, _r, _h in checked]
-        codes = [request.tracking_code for _i, _k, request, _h in checked]
-        together = len(set(keys)) == len(keys) and len(set(codes)) == len(codes)
-        try:
-            if together and checked:
-                with self.db.write() as session:
-                    stored = self._store_together(session, kiosk, checked)
-                for (index, *_rest), outcome in zip(checked, stored, strict=True):
-                    results[index] = outcome
-                checked = []
-        except IntegrityError:
-            pass  # raced by another process: store them one by one below
         if checked:
-            with self.db.write() as session:
-                for index, key, request, body_hash in checked:
-                    try:
-                        with session.begin_nested():
-                            results[index] = self._store_one(session, kiosk, key, body_hash, request, "api")
-                    except Refused as refused:
-                        results[index] = refused
-                    except IntegrityError:
-                        results[index] = Refused(409, "this request is being stored by another call; try again")
+            try:
+                with self.db.write() as session:
+                    outcomes = self._insert_many(session, kiosk, checked, one_by_one=False)
+            except IntegrityError:
+                # Something the insert does not absorb (not a key or code taken: that does nothing):
+                # again, each request under a savepoint of its own, where it is a 409 the kiosk
+                # retries later and the others are stored all the same.
+                with self.db.write() as session:
+                    outcomes = self._insert_many(session, kiosk, checked, one_by_one=True)
+            for (index, *_rest), outcome in zip(checked, outcomes, strict=True):
+                results[index] = outcome
         answered = [r for r in results if r is not None]
         assert len(answered) == len(items), "every request in a batch gets its answer"
         return answered
 
-    def _store_together(
-        self, session: Session, kiosk: KioskIdentity, checked: list[tuple[int, str, RequestIn, str]]
+    def _insert_many(
+        self, session: Session, kiosk: KioskIdentity, checked: list[tuple[int, str, RequestIn, str]], one_by_one: bool
     ) -> list[Receipt | Refused]:
-        """``_store_one`` for many requests (distinct keys and codes) with a few queries in all."""
-        enforce = self.settings.enforce_idempotency
-        outcomes: dict[str, Receipt | Refused] = {}
-        if enforce:
-            if self.db.dialect == "postgresql":
-                locks = {self._key_lock(kiosk.id, key): key for _i, key, _r, _h in checked}
-                held = session.execute(
-                    text("SELECT k, pg_try_advisory_xact_lock(k) FROM unnest(CAST(:locks AS bigint[])) AS k"),
-                    {"locks": list(locks)},
-                )
-                for lock, got in held:
-                    if not got:
-                        outcomes[locks[lock]] = Refused(
-                            409, "a request with this Idempotency-Key is still being processed"
-                        )
-            by_key = {key: body_hash for _i, key, _r, body_hash in checked}
-            for row in session.execute(
-                select(CitizenRequest.idempotency_key, CitizenRequest.body_hash, CitizenRequest.id,
-                       CitizenRequest.tracking_code, CitizenRequest.received_at,
-                       CitizenRequest.clear_fields.is_not(None).label("clear"))
-                .where(CitizenRequest.kiosk_id == kiosk.id, CitizenRequest.enforced.is_(True),
-                       CitizenRequest.idempotency_key.in_(list(by_key)))
-            ):  # fmt: skip
-                if row.idempotency_key in outcomes:
-                    continue
-                if not self._same_body(row.body_hash, bool(row.clear), by_key[row.idempotency_key]):
-                    refused = Refused(422, "this Idempotency-Key was already used with a different request body")
-                    outcomes[row.idempotency_key] = refused
-                else:
-                    receipt = Receipt(False, str(row.id), row.tracking_code, row.received_at)
-                    outcomes[row.idempotency_key] = receipt
-            code_keys = {request.tracking_code: key for _i, key, request, _h in checked if key not in outcomes}
-            for code in session.scalars(
-                select(CitizenRequest.tracking_code).where(
-                    CitizenRequest.tracking_code.in_(list(code_keys)), CitizenRequest.enforced.is_(True)
-                )
-            ):
-                outcomes[code_keys[code]] = Refused(422, "tracking_code: already used by another request")
-        new = [(key, request, body_hash) for _i, key, request, body_hash in checked if key not in outcomes]
-        now = utcnow()
+        held = self._locked(session, kiosk.id, [key for _i, key, _r, _h in checked])
         self.answers.mobile_fields.refresh(session)
-        digests = [self._national_id_digest(request) for _key, request, _hash in new]
-        window = timedelta(hours=self.settings.duplicate_window_hours)
-        rows: list[CitizenRequest] = []
-        in_batch: list[tuple[int, CitizenRequest]] = []  # (row index, the earlier row in this batch)
-        for (key, request, body_hash), digest in zip(new, digests, strict=True):
-            duplicate_of = self._first_within_window(session, request, digest)
-            if digest is not None and duplicate_of is None:
-                first = next(
-                    (row for row in rows if (row.service_id, row.national_id_hmac) == (request.service_id, digest)
-                     and abs(row.created_at - request.created_at) <= window),
-                    None,
-                )  # fmt: skip
-                if first is not None:
-                    in_batch.append((len(rows), first))
-            rows.append(
-                self._row(
-                    session, kiosk, key, body_hash, request, "api", enforce, digest, duplicate_of, now, refresh=False
-                )
-            )
-        session.add_all(rows)
-        session.flush()
-        for index, first in in_batch:
-            rows[index].duplicate_of_id = first.id
-        session.add_all(
-            StatusChange(request_id=row.id, status="received", reason=None, at=now, user_id=None) for row in rows
-        )
-        session.flush()
-        for row in rows:
-            outcomes[row.idempotency_key] = Receipt(True, str(row.id), row.tracking_code, row.received_at)
-        return [outcomes[key] for _i, key, _r, _h in checked]
+        outcomes: list[Receipt | Refused] = []
+        pending: list[dict[str, Any]] = []
+        for _index, key, request, body_hash in checked:
+            if key not in held:
+                outcomes.append(Refused(409, STILL_PROCESSING))
+                continue
+            try:
+                if one_by_one:
+                    with session.begin_nested():
+                        outcomes.append(self._insert(session, kiosk, key, body_hash, request, "api", False, pending))
+                else:
+                    outcomes.append(self._insert(session, kiosk, key, body_hash, request, "api", False, pending))
+            except Refused as refused:
+                outcomes.append(refused)
+            except IntegrityError:
+                if not one_by_one:
+                    raise
+                outcomes.append(Refused(409, RACED))
+        if pending:
+            session.execute(insert(STATUS_CHANGES), pending)
+        return outcomes
 
     def _checked_hash(self, kiosk: KioskIdentity, request: RequestIn) -> str:
         if not is_valid_tracking_code(request.tracking_code):
@@ -270,78 +243,7 @@ class Intake:
         expected = body_hash if stored_clear else security.keyed_body_hash(self.key, body_hash)
         return secrets.compare_digest(stored, expected)
 
-    def _store_one(
-        self, session: Session, kiosk: KioskIdentity, key: str, body_hash: str, request: RequestIn, source: str
-    ) -> Receipt:
-        enforce = self.settings.enforce_idempotency
-        if enforce:
-            self._lock_key(session, kiosk.id, key)
-            existing = self._existing(session, kiosk.id, key, body_hash, request.tracking_code)
-            if existing is not None:
-                return existing
-        digest = self._national_id_digest(request)
-        duplicate_of = self._first_within_window(session, request, digest)
-        row = self._row(session, kiosk, key, body_hash, request, source, enforce, digest, duplicate_of, utcnow())
-        session.add(row)
-        session.flush()
-        session.add(StatusChange(request_id=row.id, status="received", reason=None, at=row.received_at, user_id=None))
-        session.flush()
-        return Receipt(True, str(row.id), row.tracking_code, row.received_at)
-
-    @staticmethod
-    def _key_lock(kiosk_id: int, key: str) -> int:
-        return int.from_bytes(hashlib.sha256(f"{kiosk_id}:{key}".encode()).digest()[:8], "big", signed=True)
-
-    def _lock_key(self, session: Session, kiosk_id: int, key: str) -> None:
-        if self.db.dialect != "postgresql":
-            return
-        lock = self._key_lock(kiosk_id, key)
-        if not session.scalar(text("SELECT pg_try_advisory_xact_lock(:lock)"), {"lock": lock}):
-            raise Refused(409, "a request with this Idempotency-Key is still being processed")
-
-    def _existing(self, session: Session, kiosk_id: int, key: str, body_hash: str, code: str) -> Receipt | None:
-        row = session.scalar(
-            select(CitizenRequest).where(
-                CitizenRequest.kiosk_id == kiosk_id,
-                CitizenRequest.idempotency_key == key,
-                CitizenRequest.enforced.is_(True),
-            )
-        )
-        if row is not None:
-            if not self._same_body(row.body_hash, row.clear_fields is not None, body_hash):
-                raise Refused(422, "this Idempotency-Key was already used with a different request body")
-            return Receipt(False, str(row.id), row.tracking_code, row.received_at)
-        taken = session.scalar(
-            select(CitizenRequest.id).where(CitizenRequest.tracking_code == code, CitizenRequest.enforced.is_(True))
-        )
-        if taken is not None:
-            raise Refused(422, "tracking_code: already used by another request")
-        return None
-
-    def _first_within_window(self, session: Session, request: RequestIn, digest: str | None) -> int | None:
-        """The earliest stored request for the same service and national ID created within the
-        duplicate window of this one (one range read on ix_requests_duplicates, however many the
-        same person, or a demo's sample ID, has filed)."""
-        if digest is None:
-            return None
-        window = timedelta(hours=self.settings.duplicate_window_hours)
-        return session.scalar(
-            select(CitizenRequest.id)
-            .where(
-                CitizenRequest.service_id == request.service_id,
-                CitizenRequest.national_id_hmac == digest,
-                CitizenRequest.created_at >= request.created_at - window,
-                CitizenRequest.created_at <= request.created_at + window,
-            )
-            .order_by(CitizenRequest.created_at, CitizenRequest.id)
-            .limit(1)
-        )
-
-    def _national_id_digest(self, request: RequestIn) -> str | None:
-        national_id = request.answers.get("national_id")
-        return security.national_id_digest(self.key, national_id) if isinstance(national_id, str) else None
-
-    def _row(
+    def _insert(
         self,
         session: Session,
         kiosk: KioskIdentity,
@@ -349,36 +251,127 @@ class Intake:
         body_hash: str,
         request: RequestIn,
         source: str,
-        enforce: bool,
-        digest: str | None,
-        duplicate_of: int | None,
-        now: datetime,
-        refresh: bool = True,
-    ) -> CitizenRequest:
+        refresh: bool,
+        pending: list[dict[str, Any]],
+    ) -> Receipt:
+        """The request's row: one INSERT, which looks up the request it may duplicate itself (one
+        range read on ix_requests_duplicates) and, with idempotency enforced, does nothing when the
+        key or the tracking code is taken (the partial unique indexes). Only then is the stored row
+        read: a replay (Receipt, not created), or Refused 422. A new request's first status change
+        is written by the same statement on PostgreSQL (a data-modifying CTE); on SQLite, which has
+        none, it is appended to ``pending`` for the caller to write."""
+        enforce = self.settings.enforce_idempotency
+        now = utcnow()
+        digest = self._national_id_digest(request)
         answers = request.answers
-        mobile_check = self.answers.mobile_check(
-            session, request.tracking_code, request.service_id, request.catalog_version, answers, refresh=refresh
+        values = {
+            "kiosk_id": kiosk.id,
+            "idempotency_key": key,
+            "body_hash": security.keyed_body_hash(self.key, body_hash),
+            "enforced": enforce,
+            "tracking_code": request.tracking_code,
+            "service_id": request.service_id,
+            "agency_id": request.agency_id,
+            "mode": request.mode,
+            "profile": request.profile,
+            "catalog_version": request.catalog_version,
+            "created_at": request.created_at,
+            "received_at": now,
+            "fields_sealed": self.answers.lock(answers),
+            "fields": None,
+            "mobile_check": self.answers.mobile_check(
+                session, request.tracking_code, request.service_id, request.catalog_version, answers, refresh=refresh
+            ),
+            "national_id_hmac": digest,
+            "duplicate_of_id": self._first_within_window(request, digest),
+            "status": "received",
+            "status_changed_at": now,
+            "reason": None,
+            "source": source,
+        }
+        postgres = self.db.dialect == "postgresql"
+        statement = (postgresql_insert if postgres else sqlite_insert)(REQUESTS).values(values)
+        if enforce:
+            statement = statement.on_conflict_do_nothing()
+        if postgres:
+            # The status change in the same statement: it selects from the insert's RETURNING, so
+            # it is written only when the request was.
+            stored = statement.returning(REQUESTS.c.id).cte("stored")
+            change = select(stored.c.id, literal("received"), null(), literal(now, REQUESTS.c.received_at.type), null())
+            both = insert(STATUS_CHANGES).from_select(["request_id", "status", "reason", "at", "user_id"], change)
+            row_id = session.execute(both.returning(STATUS_CHANGES.c.request_id)).scalar()
+        else:
+            row_id = session.execute(statement.returning(REQUESTS.c.id)).scalar()
+        if row_id is not None:
+            receipt = Receipt(True, str(row_id), request.tracking_code, now)
+            if not postgres:
+                pending.append(_received(receipt))
+            return receipt
+        existing = self._existing(session, kiosk.id, key, body_hash, request.tracking_code)
+        if existing is None:  # what it conflicted with is gone again: the kiosk tries later
+            raise Refused(409, RACED)
+        return existing
+
+    @staticmethod
+    def _key_lock(kiosk_id: int, key: str) -> int:
+        return int.from_bytes(hashlib.sha256(f"{kiosk_id}:{key}".encode()).digest()[:8], "big", signed=True)
+
+    def _locked(self, session: Session, kiosk_id: int, keys: list[str]) -> set[str]:
+        """The keys this transaction holds: on PostgreSQL, those whose transaction-scoped advisory
+        lock it got (one statement for them all), so a second call with a key still being stored is
+        told so (409) instead of waiting; elsewhere, all of them (SQLite serialises writers)."""
+        if self.db.dialect != "postgresql" or not self.settings.enforce_idempotency:
+            return set(keys)
+        locks: dict[int, list[str]] = {}
+        for key in keys:
+            locks.setdefault(self._key_lock(kiosk_id, key), []).append(key)
+        if len(locks) == 1:
+            ((lock, named),) = locks.items()
+            got = session.scalar(text("SELECT pg_try_advisory_xact_lock(:lock)"), {"lock": lock})
+            return set(named) if got else set()
+        held = session.execute(
+            text("SELECT k, pg_try_advisory_xact_lock(k) FROM unnest(CAST(:locks AS bigint[])) AS k"),
+            {"locks": list(locks)},
         )
-        return CitizenRequest(
-            kiosk_id=kiosk.id,
-            idempotency_key=key,
-            body_hash=security.keyed_body_hash(self.key, body_hash),
-            enforced=enforce,
-            tracking_code=request.tracking_code,
-            service_id=request.service_id,
-            agency_id=request.agency_id,
-            mode=request.mode,
-            profile=request.profile,
-            catalog_version=request.catalog_version,
-            created_at=request.created_at,
-            received_at=now,
-            fields_sealed=self.answers.lock(answers),
-            clear_fields=None,
-            mobile_check=mobile_check,
-            national_id_hmac=digest,
-            duplicate_of_id=duplicate_of,
-            status="received",
-            status_changed_at=now,
-            reason=None,
-            source=source,
+        return {key for lock, got in held if got for key in locks[lock]}
+
+    def _existing(self, session: Session, kiosk_id: int, key: str, body_hash: str, code: str) -> Receipt | None:
+        """The stored request this one's insert conflicted with, by key (a replay, or 422 for another
+        body) or by tracking code (422); None if neither is there."""
+        row = session.execute(
+            select(REQUESTS.c.id, REQUESTS.c.body_hash, REQUESTS.c.tracking_code, REQUESTS.c.received_at,
+                   REQUESTS.c.fields.is_not(None).label("clear"))
+            .where(REQUESTS.c.kiosk_id == kiosk_id, REQUESTS.c.idempotency_key == key, ENFORCED)
+        ).first()  # fmt: skip
+        if row is not None:
+            if not self._same_body(row.body_hash, bool(row.clear), body_hash):
+                raise Refused(422, "this Idempotency-Key was already used with a different request body")
+            return Receipt(False, str(row.id), row.tracking_code, row.received_at)
+        taken = session.scalar(select(REQUESTS.c.id).where(REQUESTS.c.tracking_code == code, ENFORCED))
+        if taken is not None:
+            raise Refused(422, "tracking_code: already used by another request")
+        return None
+
+    def _first_within_window(self, request: RequestIn, digest: str | None) -> ScalarSelect[int] | None:
+        """The earliest stored request for the same service and national ID created within the
+        duplicate window of this one, as a subquery of the insert (one range read on
+        ix_requests_duplicates, however many the same person, or a demo's sample ID, has filed)."""
+        if digest is None:
+            return None
+        window = timedelta(hours=self.settings.duplicate_window_hours)
+        return (
+            select(REQUESTS.c.id)
+            .where(
+                REQUESTS.c.service_id == request.service_id,
+                REQUESTS.c.national_id_hmac == digest,
+                REQUESTS.c.created_at >= request.created_at - window,
+                REQUESTS.c.created_at <= request.created_at + window,
+            )
+            .order_by(REQUESTS.c.created_at, REQUESTS.c.id)
+            .limit(1)
+            .scalar_subquery()
         )
+
+    def _national_id_digest(self, request: RequestIn) -> str | None:
+        national_id = request.answers.get("national_id")
+        return security.national_id_digest(self.key, national_id) if isinstance(national_id, str) else None

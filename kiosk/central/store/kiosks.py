@@ -29,6 +29,16 @@ class KioskIdentity:
     number: int
 
 
+@dataclass(frozen=True)
+class KioskCredentials:
+    """A kiosk's row as authentication reads it: the stored hash of its token, and whether it is revoked."""
+
+    id: int
+    number: int
+    token_hash: str
+    revoked: bool
+
+
 def highest_code_query(number: int) -> Select[tuple[str]]:
     """The highest tracking code stored that begins with kiosk ``number``: by code, not by the kiosk
     row, since a code is unique across the whole server whoever stored it. One backward step on the
@@ -158,6 +168,21 @@ class Kiosks:
             next_after=kiosks[-1].number if more else None,
             previous_before=kiosks[0].number if after is not None and kiosks else None,
         )
+
+    def credentials(self, number: int) -> KioskCredentials | None:
+        """What a call's token is checked against, read for every call (so a revoked kiosk or a
+        re-issued token is noticed at once): four columns by the unique index on the number, on a
+        plain connection rather than an ORM session (on PostgreSQL in autocommit: the one statement,
+        no BEGIN and ROLLBACK round trips around it)."""
+        with self.db.engine.connect() as connection:
+            if self.db.dialect == "postgresql":
+                connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+            row = connection.execute(
+                select(Kiosk.id, Kiosk.number, Kiosk.token_hash, Kiosk.revoked_at.is_not(None)).where(
+                    Kiosk.number == number
+                )
+            ).first()
+        return None if row is None else KioskCredentials(int(row[0]), int(row[1]), str(row[2]), bool(row[3]))
 
     def by_number(self, number: int) -> Kiosk | None:
         with self.db.read() as session:
