@@ -100,6 +100,7 @@ class SettingsSources:
             "kiosk_number": settings.kiosk_number, "server_url": settings.server_url,
             "server_token": settings.server_token, "hide_cursor": settings.hide_cursor or None,
             "server_key": public_key_text(settings.server_key) if settings.server_key else None,
+            "signing_keys": ",".join(public_key_text(key) for key in settings.signing_keys) or None,
         })  # fmt: skip
 
 

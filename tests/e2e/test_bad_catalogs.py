@@ -36,6 +36,7 @@ from kiosk.central.models import CatalogRelease
 from kiosk.core.catalog import MAX_AGENCY_BYTES, catalog_document, write_catalog_directory
 from kiosk.core.content import previous_catalog
 from kiosk.core.paths import KioskPaths, resources_root
+from kiosk.core.release_signing import parse_signing_key
 from kiosk.core.sealing import parse_public_key
 from kiosk.core.settings import KioskSettings
 from kiosk.link.catalog_updates import REFUSED, CatalogUpdater
@@ -173,6 +174,7 @@ def test_a_bad_catalog_is_refused_in_the_same_words_everywhere(
         updater = CatalogUpdater(
             registered.client(), paths.data / "fetched", paths.data / "fetched.etag", icons_dir=paths.icons,
             check_profile=lambda catalog: [], on_ready=lambda catalog: None, interval_seconds=60,
+            signing_keys=lambda: (parse_signing_key(central.signing_key),),
         )  # fmt: skip
         assert updater._check() == (REFUSED, None)
         assert kind.message in (updater.last_refusal or ""), updater.last_refusal
