@@ -251,7 +251,7 @@ class Kiosk:
     def _in_force_changed(self, in_force: InForce, change: Change) -> None:
         """The profile or settings changed (staff, a technician): restyle, and start delivery again
         if what it depends on changed. Requests already queued keep what they were filed with."""
-        if change & Change.PROFILE:
+        if change & (Change.PROFILE | Change.CATALOG):  # a release may carry its province's accent
             self._restyle(False, False)
         if self.desk is not None and self.store is not None and change & (Change.PROFILE | Change.SETTINGS):
             if self.desk.unavailable_reason in WAITING_FOR_SERVER:

@@ -351,6 +351,12 @@ def _publish(path: Path, store: Store) -> int:
         return 1
     release = store.catalogs.publish(document)
     print(f"published catalog {release.catalog_version} as release {release.id} (ETag {release.etag})")
+    carried = [f"{len(document['agencies'])} agencies"]
+    if document.get("icons"):
+        carried.append(f"{len(document['icons'])} icons (sanitised)")
+    if "branding" in document:
+        carried.append("the province's branding")
+    print(f"it carries {', '.join(carried)}; signed with key {release.signed_by}")
     return 0
 
 

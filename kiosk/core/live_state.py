@@ -25,7 +25,7 @@ import logging
 import os
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -67,7 +67,12 @@ class InForce:
         return self.catalog.restricted_to(self.profile.agencies)
 
     @property
-    def logo(self) -> Path | None:
+    def logo(self) -> Path | bytes | None:
+        """The header's logo: the release's (its SVG text) when its branding names one, else the
+        profile's file."""
+        branding = self.catalog.branding
+        if branding is not None and branding.logo in self.catalog.icons:
+            return self.catalog.icons[branding.logo].encode("utf-8")
         return self.resources / self.profile.logo if self.profile.logo else None
 
     @property
@@ -83,6 +88,16 @@ class InForce:
 
 
 Listener = Callable[[InForce, Change], None]
+
+
+def branded(profile: DemoProfile, catalog: Catalog) -> DemoProfile:
+    """The profile as shown under a release that carries its province's branding: its title and
+    accent (and logo: ``InForce.logo``) are the release's, the rest (agencies, mode, language) the
+    profile's. Without branding, the profile as it is."""
+    branding = catalog.branding
+    if branding is None:
+        return profile
+    return replace(profile, title=branding.title, accent=branding.accent or profile.accent)
 
 
 @dataclass
@@ -115,7 +130,8 @@ class LiveState:
     ) -> None:
         self._paths = paths
         self._sources = sources or SettingsSources(os.environ)
-        self._current = InForce(catalog, profile, settings, paths.resources)
+        self._profile_as_loaded = profile  # before the release's branding is put on it
+        self._current = InForce(catalog, branded(profile, catalog), settings, paths.resources)
         self._listeners: list[Listener] = []
         self._to_announce: list[tuple[InForce, Change]] = []  # changes made while announcing one
         self._waiting: Catalog | None = None
@@ -256,8 +272,10 @@ class LiveState:
     # --- announcing ------------------------------------------------------------------------
 
     def _set(self, change: Change, **replaced: Any) -> None:
-        fields = {"catalog": self._current.catalog, "profile": self._current.profile,
-                  "settings": self._current.settings} | replaced  # fmt: skip
+        if "profile" in replaced:
+            self._profile_as_loaded = replaced["profile"]
+        fields = {"catalog": self._current.catalog, "settings": self._current.settings} | replaced
+        fields["profile"] = branded(self._profile_as_loaded, fields["catalog"])
         self._current = InForce(resources=self._paths.resources, **fields)
         self._announce(change)
 

@@ -129,6 +129,8 @@ class CatalogUpdater:
             catalog = parse_catalog_document(document, label, self._icons_dir, source="server")
         except DataFileError as exc:
             return self._refuse([str(p) for p in exc.problems]), None
+        if catalog.icons:  # kept as sanitised here, whatever the server sent
+            document["icons"] = dict(catalog.icons)
         problems = self._check_profile(catalog)
         if problems:
             return self._refuse([str(p) for p in problems]), None
