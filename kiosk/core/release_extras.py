@@ -59,10 +59,11 @@ def parse_icons(reader: Reader, value: Any) -> dict[str, str]:
         return {}
     icons: dict[str, str] = {}
     for name, svg in obj.items():
-        place = f"icons.{brief(name)}"
         if not isinstance(name, str) or len(name) > ID_MAX or not ID_PATTERN.match(name):
-            reader.problem(place, "is not an icon name: use lower-case letters, digits and dashes")
-        elif not isinstance(svg, str):
+            reader.problem(f"icons.{brief(name)}", "is not an icon name: use lower-case letters, digits and dashes")
+            continue
+        place = f"icons.{name}"
+        if not isinstance(svg, str):
             reader.problem(place, "should be the icon's SVG text")
         else:
             try:
