@@ -8,12 +8,19 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.central.__main__ import main
 from kiosk.central.app import open_store
 from kiosk.central.settings import Settings
 from kiosk.core.paths import resources_root
-from tests.central.test_cli import run
 
 GILAN = resources_root() / "tests" / "data" / "other-province"
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """``kiosk-central ARGS`` in this process: its exit code, standard output and error."""
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
 
 
 def test_a_province_folder_publishes_with_its_icons_and_branding(

@@ -9,13 +9,20 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
+from kiosk.central.__main__ import main
 from kiosk.central.app import open_store
 from kiosk.central.models import CatalogRelease
 from kiosk.central.settings import Settings
 from kiosk.core.release_signing import ReleaseRefused, parse_signing_key, verify_release
 from kiosk.core.sealing import key_fingerprint
-from tests.central.test_cli import run
 from tests.support.factories import write_catalog
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """``kiosk-central ARGS`` in this process: its exit code, standard output and error."""
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
 
 
 def printed_key(out: str) -> bytes:
