@@ -17,7 +17,7 @@ import sys
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.core.datafile import (
     COLOR_PATTERN,
@@ -39,12 +39,17 @@ from kiosk.core.release_extras import (
     RELEASE_FORMAT,
     Branding,
     check_format,
+    check_profiles,
     parse_branding,
     parse_icons,
+    parse_profiles,
     read_folder_extras,
     write_folder_extras,
 )
 from kiosk.core.spelling import words
+
+if TYPE_CHECKING:
+    from kiosk.core.profiles import DemoProfile
 
 CATALOG_FORMAT = RELEASE_FORMAT  # 2: synonyms in the manifest, emergency services; 3: icons, branding
 MANIFEST_NAME = "catalog.json"
@@ -178,6 +183,7 @@ class Catalog:
     # The release's own icons (name -> sanitised SVG text) and the province's branding (format 3).
     icons: dict[str, str] = field(default_factory=dict, compare=False)
     branding: Branding | None = None
+    profiles: dict[str, DemoProfile] = field(default_factory=dict, compare=False)  # stand in for the bundle's
     _by_agency: dict[str, Agency] = field(default_factory=dict, repr=False, compare=False)
     _by_service: dict[str, Service] = field(default_factory=dict, repr=False, compare=False)
 
@@ -207,8 +213,9 @@ class Catalog:
             return self
         agencies = tuple(self.agency(a) for a in agency_ids)
         return Catalog(
-            self.version, agencies, self.source, self.synonyms, self.search_examples, self.icons, self.branding
-        )
+            self.version, agencies, self.source, self.synonyms, self.search_examples, self.icons, self.branding,
+            self.profiles,
+        )  # fmt: skip
 
 
 def load_catalog(directory: Path, icons_dir: Path | None = None, source: str = "bundled") -> Catalog:
@@ -235,6 +242,8 @@ def load_catalog(directory: Path, icons_dir: Path | None = None, source: str = "
     check_format(reader, manifest | extras)
     icons = parse_icons(reader, extras.get("icons"))
     branding = parse_branding(reader, extras.get("branding"), icons)
+    profiles = parse_profiles(reader, extras.get("profiles"), icons, version)
+    check_profiles(reader, profiles, set(order))
     reader.raise_if_any()
 
     problems: list[Problem] = []
@@ -256,7 +265,7 @@ def load_catalog(directory: Path, icons_dir: Path | None = None, source: str = "
         problems.append(Problem(str(agency_dir / f"{stray}.json"), "", f"is not listed in {MANIFEST_NAME}'s agencies"))
     if problems:
         raise DataFileError(problems)
-    return build_catalog(version, agencies, manifest_label, source, synonyms, examples, icons, branding)
+    return build_catalog(version, agencies, manifest_label, source, synonyms, examples, icons, branding, profiles)
 
 
 def catalog_document(directory: Path, icons_dir: Path | None = None) -> dict[str, Any]:
@@ -306,8 +315,10 @@ def parse_catalog_document(data: Any, label: str, icons_dir: Path | None = None,
     synonyms = _synonyms(reader, obj)
     examples = _examples(reader, obj)
     branding = parse_branding(reader, obj.get("branding"), icons)
+    profiles = parse_profiles(reader, obj.get("profiles"), icons, version)
+    check_profiles(reader, profiles, {agency.id for agency in agencies})
     reader.raise_if_any()
-    return build_catalog(version, agencies, label, source, synonyms, examples, icons, branding)
+    return build_catalog(version, agencies, label, source, synonyms, examples, icons, branding, profiles)
 
 
 def read_catalog_source(path: Path, icons_dir: Path | None) -> tuple[dict[str, Any], Catalog]:
@@ -370,6 +381,7 @@ def build_catalog(
     examples: dict[str, tuple[str, ...]] | None = None,
     icons: dict[str, str] | None = None,
     branding: Branding | None = None,
+    profiles: dict[str, DemoProfile] | None = None,
 ) -> Catalog:
     """Check what spans files (unique service ids, related services) and assemble the catalog."""
     problems: list[Problem] = []
@@ -392,7 +404,7 @@ def build_catalog(
                     )
     if problems:
         raise DataFileError(problems)
-    return Catalog(version, tuple(agencies), source, synonyms, examples or {}, icons or {}, branding)
+    return Catalog(version, tuple(agencies), source, synonyms, examples or {}, icons or {}, branding, profiles or {})
 
 
 def load_agency_file(path: Path, icons_dir: Path | None = None, shipped: Collection[str] = ()) -> Agency:

@@ -34,6 +34,7 @@ from kiosk.core.catalog import Catalog
 from kiosk.core.datafile import DataFileError, FileStamp, Problem, write_atomically
 from kiosk.core.paths import KioskPaths
 from kiosk.core.profiles import DemoProfile, ProfileLibrary, profile_problems
+from kiosk.core.release_extras import is_release_profile
 from kiosk.core.sealing import public_key_text
 from kiosk.core.settings import KioskSettings, load_settings
 
@@ -70,10 +71,12 @@ class InForce:
     def logo(self) -> Path | bytes | None:
         """The header's logo: the release's (its SVG text) when its branding names one, else the
         profile's file."""
-        branding = self.catalog.branding
-        if branding is not None and branding.logo in self.catalog.icons:
-            return self.catalog.icons[branding.logo].encode("utf-8")
-        return self.resources / self.profile.logo if self.profile.logo else None
+        catalog, profile = self.catalog, self.profile
+        if is_release_profile(profile):  # its logo is one of the release's icons
+            return catalog.icons[profile.logo].encode("utf-8") if profile.logo in catalog.icons else None
+        if catalog.branding is not None and catalog.branding.logo in catalog.icons:
+            return catalog.icons[catalog.branding.logo].encode("utf-8")
+        return self.resources / profile.logo if profile.logo else None
 
     @property
     def server_url(self) -> str:
@@ -93,9 +96,10 @@ Listener = Callable[[InForce, Change], None]
 def branded(profile: DemoProfile, catalog: Catalog) -> DemoProfile:
     """The profile as shown under a release that carries its province's branding: its title and
     accent (and logo: ``InForce.logo``) are the release's, the rest (agencies, mode, language) the
-    profile's. Without branding, the profile as it is."""
+    profile's. Without branding, or for a profile the release carries (the province's own), the
+    profile as it is."""
     branding = catalog.branding
-    if branding is None:
+    if branding is None or is_release_profile(profile):
         return profile
     return replace(profile, title=branding.title, accent=branding.accent or profile.accent)
 
@@ -176,8 +180,22 @@ class LiveState:
     # --- catalog ---------------------------------------------------------------------------
 
     def catalog_problems(self, catalog: Catalog) -> list[Problem]:
-        """What stops ``catalog`` from being shown under the profile in force now."""
-        return profile_problems(self._current.profile, catalog)
+        """What stops ``catalog`` from being shown under the profile in force now (or under the one
+        of that name the catalog's release carries, which would come in with it)."""
+        return profile_problems(self._profile_under(catalog), catalog)
+
+    def _profile_under(self, catalog: Catalog) -> DemoProfile:
+        """The profile that is in force once ``catalog`` is: the release's own of the same name, else
+        the bundle's again if the one in force came with the release before, else the one in force."""
+        current = self._profile_as_loaded
+        if current.name in catalog.profiles:
+            return catalog.profiles[current.name]
+        if is_release_profile(current):
+            try:
+                return self.profiles.load(current.name, catalog)[0]
+            except DataFileError:
+                return current  # refused against the catalog below, saying why
+        return current
 
     def offer_catalog(self, catalog: Catalog) -> None:
         """A newer catalog, already checked and saved: it waits for the next return to the attract
@@ -195,14 +213,19 @@ class LiveState:
         catalog, self._waiting = self._waiting, None
         if catalog is None:
             return False
-        problems = self.catalog_problems(catalog)
+        profile = self._profile_under(catalog)
+        problems = profile_problems(profile, catalog)
         if problems:
             for problem in problems:
-                log.error("catalog %s refused for profile %s: %s", catalog.version, self._current.profile.name, problem)
+                log.error("catalog %s refused for profile %s: %s", catalog.version, profile.name, problem)
             self.catalog_refusal = f"catalog refused: {problems[0]}"
             return False
         self.catalog_refusal = None
-        self._set(Change.CATALOG, catalog=catalog)
+        if profile is not self._profile_as_loaded:
+            log.info("profile %s from catalog %s is in force", profile.name, catalog.version)
+            self._set(Change.CATALOG | Change.PROFILE, catalog=catalog, profile=profile)
+        else:
+            self._set(Change.CATALOG, catalog=catalog)
         log.info("catalog %s (%s) is in force", catalog.version, catalog.source)
         return True
 

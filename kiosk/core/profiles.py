@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +71,10 @@ class DemoProfile:
         return self.mode == "demo"
 
 
-def parse_profile(data: Any, name: str, label: str, resources_dir: Path | None = None) -> DemoProfile:
+def parse_profile(
+    data: Any, name: str, label: str, resources_dir: Path | None = None, server_required: bool = True
+) -> DemoProfile:
+    """One profile; ``server_required=False`` for a release's, which carries no ``[server]``."""
     reader = Reader(label)
     obj = reader.obj(data, "")
     reader.unknown_keys(obj, _KEYS, "")
@@ -92,7 +95,7 @@ def parse_profile(data: Any, name: str, label: str, resources_dir: Path | None =
     if idle > MAX_IDLE_SECONDS:
         reader.problem("idle_timeout_seconds", f"is {idle}; at most {MAX_IDLE_SECONDS} (an hour) is allowed")
     agencies = _agencies(reader, reader.field(obj, "agencies", ""))
-    server = reader.obj(reader.field(obj, "server", "") or {}, "server")
+    server = reader.obj(reader.field(obj, "server", "", required=server_required) or {}, "server")
     reader.unknown_keys(server, {"url", "catalog_refresh_minutes", "proxy", "ca_file"}, "server")
     proxy = reader.text(server, "proxy", "server") if "proxy" in server else None
     if proxy and not proxy.startswith(("http://", "https://")):
@@ -186,19 +189,25 @@ class ProfileLibrary:
         self.last_good_dir = last_good_dir
         self.resources_dir = resources_dir
 
-    def names(self) -> list[str]:
-        return sorted(p.stem for p in self.bundled_dir.glob("*.toml"))
+    def names(self, catalog: Catalog | None = None) -> list[str]:
+        """The bundle's profiles, and those ``catalog``'s release carries."""
+        bundled = {p.stem for p in self.bundled_dir.glob("*.toml")}
+        return sorted(bundled | set(catalog.profiles if catalog is not None else ()))
 
     def load(self, name: str, catalog: Catalog) -> tuple[DemoProfile, list[str]]:
-        """The profile called ``name``, and warnings if a last good copy had to stand in.
+        """The profile called ``name``, and warnings if a last good copy had to stand in. A profile
+        the catalog's release carries stands in for the bundle's of the same name (it was checked
+        with the release, and is kept with it).
 
         Raises DataFileError when neither the file nor a last good copy can be used.
         """
         path = self.bundled_dir / f"{name}.toml"
         if not ID_PATTERN.match(name):
             raise DataFileError([Problem(name, "", "is not a profile name (lower-case letters, digits, dashes)")])
+        if name in catalog.profiles:
+            return self._with_bundled_server(catalog.profiles[name]), []
         if not path.is_file():
-            known = ", ".join(self.names()) or "none"
+            known = ", ".join(self.names(catalog)) or "none"
             raise DataFileError([Problem(str(path), "", f"there is no profile {name!r} (known: {known})")])
         try:
             profile = load_profile_file(path, self.resources_dir)
@@ -217,6 +226,18 @@ class ProfileLibrary:
             return profile, warnings
         self._keep_copy(path, name)
         return profile, []
+
+    def _with_bundled_server(self, profile: DemoProfile) -> DemoProfile:
+        """A release's profile carries no ``[server]``: where a kiosk sends citizens' requests is its
+        technician's to say (config.toml, or the bundle's profile of that name), never a release's."""
+        try:
+            bundled = load_profile_file(self.bundled_dir / f"{profile.name}.toml", self.resources_dir)
+        except (DataFileError, OSError):
+            return profile
+        return replace(
+            profile, server_url=bundled.server_url, catalog_refresh_minutes=bundled.catalog_refresh_minutes,
+            proxy=bundled.proxy, ca_file=bundled.ca_file,
+        )  # fmt: skip
 
     def _keep_copy(self, path: Path, name: str) -> None:
         try:

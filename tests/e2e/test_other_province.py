@@ -91,15 +91,62 @@ def test_another_province_runs_on_a_kiosk_through_the_server_alone(
     assert (kiosk_paths.cached_catalog / "branding.toml").is_file()
 
 
-def shoot(window: object, name: str, size: tuple[int, int]) -> None:
+def shoot(window: object, name: str, size: tuple[int, int], home: bool = False) -> None:
     folder = os.environ.get("KIOSK_OTHER_PROVINCE_SHOTS")
     if not folder:
         return
     from PySide6.QtWidgets import QApplication, QWidget
 
     assert isinstance(window, QWidget)
+    if home:
+        window.start_session()  # type: ignore[attr-defined]
     window.resize(*size)
     for _ in range(5):
         QApplication.processEvents()
     Path(folder).mkdir(parents=True, exist_ok=True)
     assert window.grab().save(str(Path(folder) / f"{name}.png"))
+
+
+def test_a_release_s_profile_stands_in_for_the_bundle_s_and_staff_can_switch_to_the_province_s_own(
+    qtbot: QtBot, kiosk_paths: KioskPaths, registered: RegisteredKiosk
+) -> None:
+    """A kiosk set up as the bundle's water booth (Mazandaran's water company) is Gilan's water booth
+    once Gilan's release arrives: the release's profile of that name, its agency, title and logo;
+    its requests still go where its technician said. Rasht's lobby, a profile only the release has,
+    is offered in the staff panel and can be switched to."""
+    central = registered.central
+    central.publish_catalog(GILAN)
+    settings = KioskSettings(kiosk_number=registered.number, server_url=central.url, server_token=registered.token,
+                             server_key=parse_public_key(central.sealing_key),
+                             signing_keys=(parse_signing_key(central.signing_key),))  # fmt: skip
+    heard_from_its_server(kiosk_paths.outbox, registered.number)
+    for kiosk in build_kiosk(qtbot, kiosk_paths, "water-booth", settings):
+        window = kiosk.window
+        assert window.header.title.whole == "غرفه آب و فاضلاب مازندران"
+
+        async def scenario(kiosk: Kiosk = kiosk) -> None:
+            await until(lambda: kiosk.updater is not None)  # the link starts after the first frame
+            assert kiosk.updater is not None
+            assert await kiosk.updater.check_once() == UPDATED, kiosk.updater.last_refusal
+
+        on_loop(kiosk, scenario)
+        window.end_session()
+        in_force = kiosk.content
+        assert in_force.catalog.version.startswith("gilan-")
+        assert in_force.profile.name == "water-booth" and in_force.profile.agencies == ("gilan-water",)
+        assert window.header.title.whole == "غرفه آبفای گیلان"
+        assert in_force.logo == in_force.catalog.icons["gilan-water"].encode()
+        assert in_force.server_url == central.url
+        names = [name for name, _title in kiosk.window.staff.actions.staff_view().profiles]
+        assert "rasht-lobby" in names and "festival" in names
+        ok, message = kiosk.window.staff.actions.switch_profile("rasht-lobby")
+        assert ok, message
+        assert kiosk.content.profile.title.fa == "پیشخوان خدمات شهر رشت"
+        assert [a.id for a in kiosk.content.shown.agencies] == [
+            "rasht-municipality",
+            "gilan-water",
+            "gilan-power",
+            "gilan-gas",
+            "gilan-post",
+        ]
+        shoot(window, "rasht-lobby-home-fa-1366x768", (1366, 768), home=True)

@@ -90,7 +90,7 @@ def test_an_uploaded_icon_is_published_as_sanitised(gilan: Path) -> None:
             lambda f: (f / "catalog.json").write_text(
                 (f / "catalog.json").read_text().replace('"format": 3', '"format": 2')
             ),
-            "a release with icons and branding is format 3",
+            "a release with icons, branding, profiles is format 3",
         ),
     ],
     ids=["event-handler", "external-reference", "missing-icon", "icon-name", "not-an-icon", "accent", "logo", "format"],
@@ -105,3 +105,35 @@ def test_a_kiosk_checks_a_received_release_s_icons_again() -> None:
     document["icons"]["gilan-ports"] = "<svg><script>alert(1)</script></svg>"  # as a faulty server might send
     with pytest.raises(DataFileError, match=r"icons\.gilan-ports: the icon holds <script>"):
         parse_catalog_document(document, "server", BUNDLED_ICONS)
+
+
+def test_a_release_s_profiles_stand_in_for_the_bundle_s_and_add_the_province_s_own() -> None:
+    catalog = load_catalog(GILAN, BUNDLED_ICONS)
+    assert sorted(catalog.profiles) == ["rasht-lobby", "water-booth"]
+    booth = catalog.profiles["water-booth"]
+    assert booth.agencies == ("gilan-water",) and booth.logo == "gilan-water" and booth.server_url == ""
+    from kiosk.core.profiles import ProfileLibrary
+
+    library = ProfileLibrary(
+        resources_root() / "resources" / "profiles", Path("/nonexistent"), resources_root() / "resources"
+    )
+    assert "rasht-lobby" in library.names(catalog) and "festival" in library.names(catalog)
+    loaded, warnings = library.load("water-booth", catalog)
+    assert loaded.title.fa == "غرفه آبفای گیلان" and not warnings
+    assert loaded.server_url == "http://127.0.0.1:8765", "where requests go stays the bundle's profile's"
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (lambda text: text + '[server]\nurl = "https://elsewhere.example"\n', "profiles.water-booth.server: where"),
+        (lambda text: text.replace('["gilan-water"]', '["mazandaran-water"]'), "unknown agency 'mazandaran-water'"),
+        (lambda text: text.replace('logo = "gilan-water"', 'logo = "logos/x.svg"'), "not one of the release's icons"),
+        (lambda text: text.replace('mode = "demo"', 'mode = "chaos"'), "profiles.water-booth.mode"),
+    ],
+    ids=["server", "agency", "logo", "mode"],
+)
+def test_a_release_profile_that_is_wrong_is_refused_saying_where(gilan: Path, change, words: str) -> None:
+    booth = gilan / "profiles" / "water-booth.toml"
+    booth.write_text(change(booth.read_text(encoding="utf-8")), encoding="utf-8")
+    assert words in problems(gilan)
