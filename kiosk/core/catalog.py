@@ -17,7 +17,7 @@ import sys
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from kiosk.core.datafile import (
     COLOR_PATTERN,
@@ -34,6 +34,7 @@ from kiosk.core.datafile import (
     write_atomically,
 )
 from kiosk.core.forms import FormSpec, parse_form
+from kiosk.core.profile_data import DemoProfile
 from kiosk.core.release_extras import (
     EXTRA_KEYS,
     RELEASE_FORMAT,
@@ -47,9 +48,6 @@ from kiosk.core.release_extras import (
     write_folder_extras,
 )
 from kiosk.core.spelling import words
-
-if TYPE_CHECKING:
-    from kiosk.core.profiles import DemoProfile
 
 CATALOG_FORMAT = RELEASE_FORMAT  # 2: synonyms in the manifest, emergency services; 3: icons, branding
 MANIFEST_NAME = "catalog.json"

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from kiosk.core.datafile import (
     COLOR_PATTERN,
@@ -33,10 +33,8 @@ from kiosk.core.datafile import (
     read_toml,
     write_atomically,
 )
+from kiosk.core.profile_data import DemoProfile, parse_profile
 from kiosk.core.svg import MAX_SVG_BYTES, UnsafeSvg, sanitise_svg
-
-if TYPE_CHECKING:
-    from kiosk.core.profiles import DemoProfile
 
 RELEASE_FORMAT = 3  # the first catalog format that may carry icons and branding
 ICONS_DIR = "icons"
@@ -102,8 +100,6 @@ def parse_profiles(reader: Reader, value: Any, icons: Mapping[str, str], version
     of the release's icons, and no ``[server]`` (where a kiosk sends citizens' requests is its
     technician's to say). The agencies they show are checked against the release's catalog by
     ``check_profiles``."""
-    from kiosk.core.profiles import parse_profile
-
     if value is None:
         return {}
     obj = reader.obj(value, "profiles")
