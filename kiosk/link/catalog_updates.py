@@ -5,6 +5,7 @@ was provisioned with (``kiosk.core.release_signing``): a release changed on the 
 another key, is refused like an invalid one. A kiosk with no signing key applies no release in live
 mode (refused: "no signing key is provisioned"); in demo mode it takes them unchecked, with a
 warning in the log each time (a first-boot demo kiosk on this machine must still work).
+
 A new catalog is validated in full with the same rules as the bundled one (and against the
 kiosk's profile: every agency the profile shows must still exist), written atomically to the
 data folder, and handed to ``on_ready``; the window swaps it in at the next return to the
