@@ -65,6 +65,11 @@ class RunningCentral:
         """The server's public key for sealed answers, as a kiosk's config.toml ``server_key`` holds it."""
         return self.store.sealing_key
 
+    @property
+    def signing_key(self) -> str:
+        """The server's public key for signed catalog releases, as config.toml's ``server.signing_key`` holds it."""
+        return self.store.release_signer.public_key_text
+
     def reset(self) -> None:
         """Empty every table (the kiosks' rate buckets among them) and forget per-process state
         (cached tokens, catalog fields): a fresh server, without the cost of starting one. The

@@ -78,6 +78,13 @@ def print_config(
         shown = profile.server_url or "(none: requests wait in the outbox)"
         rows.append(("server url", f"{shown} (from profile {profile.name})"))
     rows.append(("server token", f"{masked['server_token']} ({_origin(settings, 'server_token', problems)})"))
+    if settings.signing_keys:
+        signing = f"{masked['signing_key']} ({_origin(settings, 'signing_keys', problems)})"
+    elif profile.is_demo:
+        signing = "(none provisioned: releases from the server are taken UNCHECKED, demo mode only)"
+    else:
+        signing = "(none provisioned: this live kiosk applies no release from the server)"
+    rows.append(("signing key", signing))
     rows += [("outbox", str(paths.outbox)), ("log", str(paths.logs / "kiosk.log"))]
 
     write(f"Pishkhan kiosk {__version__} configuration (command line > environment > config file > profile)")

@@ -251,7 +251,7 @@ class Kiosk:
     def _in_force_changed(self, in_force: InForce, change: Change) -> None:
         """The profile or settings changed (staff, a technician): restyle, and start delivery again
         if what it depends on changed. Requests already queued keep what they were filed with."""
-        if change & Change.PROFILE:
+        if change & (Change.PROFILE | Change.CATALOG):  # a release may carry its province's accent
             self._restyle(False, False)
         if self.desk is not None and self.store is not None and change & (Change.PROFILE | Change.SETTINGS):
             if self.desk.unavailable_reason in WAITING_FOR_SERVER:
@@ -424,10 +424,20 @@ class Kiosk:
             on_ready=self.state.offer_catalog,
             interval_seconds=profile.catalog_refresh_minutes * 60,
             workers=self.workers,
+            signing_keys=self._signing_keys,
+            unsigned_allowed=self._unsigned_releases_allowed,
         )
         self.updater.start()
         log.info("delivering to %s as kiosk %d", url, number)
         return self.engine
+
+    def _signing_keys(self) -> tuple[bytes, ...]:
+        """The keys a release from the server must be signed with (config.toml's server.signing_key)."""
+        return self.state.current.settings.signing_keys if self.state is not None else ()
+
+    def _unsigned_releases_allowed(self) -> bool:
+        """Only a demo kiosk with no signing key takes releases unchecked; a live one refuses them."""
+        return self.state is not None and self.state.current.profile.is_demo
 
     def _heartbeat(self) -> dict[str, Any]:
         assert self.state is not None

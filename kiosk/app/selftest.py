@@ -73,6 +73,7 @@ def self_test(paths: KioskPaths, profile_name: str, write: Callable[[str], None]
     _check_data_folder(paths, report)
     _check_outbox(paths, report)
     _check_server_key(paths, report)
+    _check_signing_key(paths, profile_name, report)
     listed = _check_bundle_manifest(paths, report)
     catalog = _check_catalog(paths, report)
     if catalog is not None:
@@ -179,6 +180,32 @@ def _check_server_key(paths: KioskPaths, report: _Report) -> None:
             "server key: none yet; a kiosk that delivers takes no request until it reaches its server once"
             " (or set server.key in config.toml: `kiosk-central sealing-key` prints it)"
         )
+
+
+def _check_signing_key(paths: KioskPaths, profile_name: str, report: _Report) -> None:
+    """Which keys a release from the server must be signed with. None: a live kiosk applies no
+    release (it runs on the catalog it has), a demo kiosk takes them unchecked: said loudly (a
+    warning, not a failure: a kiosk that never talks to a server needs no key)."""
+    from kiosk.core.datafile import DataFileError
+    from kiosk.core.sealing import key_fingerprint
+    from kiosk.core.settings import load_settings
+
+    try:
+        keys = load_settings(paths.config_file, os.environ).signing_keys
+    except DataFileError:
+        return  # the server key's line has said why the settings are refused
+    if keys:
+        report.ok("signing key", "releases are checked against " + ", ".join(key_fingerprint(k) for k in keys))
+        return
+    advice = "set [server] signing_key in config.toml (`kiosk-central signing-key` prints it)"
+    try:
+        demo = load_profile_file(paths.profiles / f"{profile_name}.toml", paths.resources).is_demo
+    except (DataFileError, OSError):  # the profiles' own check says why a profile cannot be read
+        demo = False
+    if demo:
+        report.note(f"WARNING signing key: none provisioned: releases are taken UNCHECKED (demo only); {advice}")
+    else:
+        report.note(f"WARNING signing key: none provisioned: this live kiosk applies no catalog release; {advice}")
 
 
 # --- the bundle's own inventory ---------------------------------------------------------------------

@@ -127,7 +127,7 @@ class KioskStaffActions:
         key = (localizer.language, id(catalog), files)
         if self._titles is None or self._titles[0] != key:
             titles = []
-            for name in library.names():
+            for name in library.names(catalog):
                 try:
                     profile, _warnings = library.load(name, catalog)
                     titles.append((name, localizer.text(profile.title)))

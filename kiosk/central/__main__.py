@@ -54,6 +54,16 @@ def build_parser() -> argparse.ArgumentParser:
         "sealing-key", parents=[common], help="print the public key kiosks seal answers to (config.toml's server_key)"
     )
 
+    signing = commands.add_parser(
+        "signing-key", parents=[common], help="print the public key catalog releases are signed with (config.toml's"
+        " server.signing_key); made on first use",
+    )  # fmt: skip
+    turn = signing.add_mutually_exclusive_group()
+    turn.add_argument("--prepare", action="store_true", help="make the next key (signing.key.next) and print it, to"
+                      " provision kiosks with it beside the current one before --rotate")  # fmt: skip
+    turn.add_argument("--rotate", action="store_true", help="sign with the next key from now on (restart the server);"
+                      " the old key is kept as signing.key.retired-<time>")  # fmt: skip
+
     _user_commands(commands, common)
 
     catalog = commands.add_parser("catalog", help="the service catalog").add_subparsers(dest="action", required=True)
@@ -152,6 +162,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             return _kiosk(args, store)
         if args.command == "sealing-key":
             return _sealing_key(store)
+        if args.command == "signing-key":
+            return _signing_key(args, store)
         if args.command == "user":
             return _user(args, store)
         if args.command == "catalog":
@@ -213,6 +225,40 @@ def _sealing_key(store: Store) -> int:
     print(f"fingerprint: {store.sealing_fingerprint}")
     print("Put the server_key line in each kiosk's config.toml (or let a kiosk learn it from its first heartbeat);")
     print("its staff panel shows the same fingerprint. The key comes from this server's secret: no file to copy.")
+    return 0
+
+
+def _signing_key(args: argparse.Namespace, store: Store) -> int:
+    from kiosk.central.security import load_or_create_signing_seed
+    from kiosk.central.signing_keys import prepare_next_key, rotate_to_next_key
+    from kiosk.core.release_signing import ReleaseSigner
+
+    path = store.settings.signing_key_file
+    if os.environ.get("KIOSK_CENTRAL_SIGNING_KEY") and (args.prepare or args.rotate):
+        print("kiosk-central: the signing key comes from KIOSK_CENTRAL_SIGNING_KEY: change it there", file=sys.stderr)
+        return 1
+    if args.prepare:
+        signer = prepare_next_key(path)
+        print(f"the next signing key is ready in {path.name}.next; add it to each kiosk's config.toml beside the")
+        print("current one, then run `kiosk-central signing-key --rotate` and restart the server:")
+        print(f'signing_key = ["{store.release_signer.public_key_text}", "{signer.public_key_text}"]')
+        print(f"fingerprint of the next key: {signer.fingerprint}")
+        return 0
+    signer = store.release_signer
+    if args.rotate:
+        old = signer
+        retired = rotate_to_next_key(path)
+        signer = ReleaseSigner(load_or_create_signing_seed(path))
+        signed, mismatched = store.catalogs.sign_again(old, signer)
+        print(f"the old signing key is kept as {retired.name}; {signed} release(s) checked with it and signed")
+        print("again with the new one. Restart the server to sign new releases with the new key:")
+        if mismatched:
+            print(f"WARNING: release(s) {', '.join(map(str, mismatched))} no longer match their signature: left as"
+                  " they are (kiosks refuse them); publish again", file=sys.stderr)  # fmt: skip
+    print(f'signing_key = "{signer.public_key_text}"')
+    print(f"fingerprint: {signer.fingerprint}")
+    print("Put the signing_key line under [server] in each kiosk's config.toml: a live kiosk applies only")
+    print("releases signed with it. The private key is signing.key in the data folder: keep a copy offline.")
     return 0
 
 
@@ -311,6 +357,12 @@ def _publish(path: Path, store: Store) -> int:
         return 1
     release = store.catalogs.publish(document)
     print(f"published catalog {release.catalog_version} as release {release.id} (ETag {release.etag})")
+    carried = [f"{len(document['agencies'])} agencies"]
+    if document.get("icons"):
+        carried.append(f"{len(document['icons'])} icons (sanitised)")
+    if "branding" in document:
+        carried.append("the province's branding")
+    print(f"it carries {', '.join(carried)}; signed with key {release.signed_by}")
     return 0
 
 

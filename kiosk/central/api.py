@@ -37,6 +37,7 @@ from kiosk.central.store import Store
 from kiosk.central.store.intake import InvalidSealedFields, Refused
 from kiosk.central.store.kiosks import KioskIdentity
 from kiosk.central.store.requests import Proof
+from kiosk.core.release_signing import RELEASE_HEADER, SIGNATURE_HEADER, SIGNING_KEY_HEADER
 
 _bearer = HTTPBearer(auto_error=False, description="The kiosk's token, as `kiosk-central kiosk add` printed it")
 
@@ -319,7 +320,12 @@ def request_status_with_reason(
     "/catalog",
     responses={
         **AUTH_RESPONSES,
-        200: {"description": "The current catalog document", "content": {"application/json": {}}},
+        200: {
+            "description": "The current catalog document, signed: `X-Pishkhan-Signature` is the base64 Ed25519"
+            " signature of `pishkhan catalog release v1\\n<X-Pishkhan-Release>\\n<body>` by the server's"
+            " signing key (`kiosk-central signing-key`)",
+            "content": {"application/json": {}},
+        },
         304: {"description": "The catalog has not changed since the ETag given in If-None-Match"},
         404: _problem("No catalog has been published yet"),
     },
@@ -335,7 +341,11 @@ def catalog(
         raise HTTPException(status_code=404, detail="no catalog has been published yet")
     headers = {"ETag": release.etag, "Cache-Control": "no-cache"}
     if if_none_match is not None and _etag_matches(if_none_match, release.etag):
-        return Response(status_code=304, headers=headers)
+        return Response(status_code=304, headers=headers)  # the kiosk keeps the release it verified
+    headers[RELEASE_HEADER] = str(release.id)
+    if release.signature:  # made when it was published: over the number and these very bytes
+        headers[SIGNATURE_HEADER] = release.signature
+        headers[SIGNING_KEY_HEADER] = release.signed_by or ""
     return Response(release.document.encode("utf-8"), media_type="application/json", headers=headers)
 
 

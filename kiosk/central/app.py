@@ -44,6 +44,7 @@ def open_store(settings: Settings, migrate: bool) -> Store:
         store.check_secret()
         # Only after the secret is known to be the database's: answers sealed with another would be lost.
         store.seal_clear_answers()
+        store.catalogs.sign_unsigned()  # releases published before releases were signed
     except BaseException:
         db.dispose()
         raise

@@ -276,6 +276,10 @@ class CatalogRelease(Base):
     etag: Mapped[str] = mapped_column(String(100))
     document: Mapped[str] = mapped_column(Text)  # canonical JSON, served byte for byte
     published_at: Mapped[datetime]
+    # Ed25519 over the release number and the document's UTF-8 bytes (kiosk.core.release_signing),
+    # made at publishing with the key in the data folder; None only until a start signs older rows.
+    signature: Mapped[str | None] = mapped_column(String(100))
+    signed_by: Mapped[str | None] = mapped_column(String(16))  # the signing key's fingerprint
 
 
 class User(Base):

@@ -93,6 +93,37 @@ def load_or_create_secret(path: Path) -> bytes:
     return key
 
 
+def load_or_create_signing_seed(path: Path) -> bytes:
+    """The seed of the Ed25519 key catalog releases are signed with, made on first use. Kept in the
+    data folder beside ``secret.key``, never in the database (a database dump must not let anyone
+    sign a release kiosks would take), and apart from the secret so it can be rotated alone.
+    ``KIOSK_CENTRAL_SIGNING_KEY`` (hex) overrides it, for several servers sharing one PostgreSQL.
+    Two processes making it at once keep the one that was written first."""
+    from_env = os.environ.get("KIOSK_CENTRAL_SIGNING_KEY")
+    if from_env:
+        return _seed(bytes.fromhex(from_env.strip()), "KIOSK_CENTRAL_SIGNING_KEY")
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        seed = os.urandom(32)
+        draft = path.with_name(f"{path.name}.{os.getpid()}.new")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(seed.hex() + "\n")
+        try:
+            os.link(draft, path)  # fails if another process made it first: theirs is kept
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return _seed(bytes.fromhex(path.read_text(encoding="ascii").strip()), str(path))
+
+
+def _seed(raw: bytes, where: str) -> bytes:
+    if len(raw) != 32:
+        raise ValueError(f"{where}: a signing key is 32 bytes (64 hex digits), not {len(raw)}")
+    return raw
+
+
 def secret_fingerprint(key: bytes) -> str:
     """Stored in the database so servers sharing it notice when they hold different keys."""
     return hmac.new(key, b"pishkhan-central fingerprint", hashlib.sha256).hexdigest()[:32]

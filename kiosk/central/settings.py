@@ -9,6 +9,7 @@ from pathlib import Path
 APP_NAME = "pishkhan-central"
 DB_FILE_NAME = "central.sqlite3"
 SECRET_FILE_NAME = "secret.key"
+SIGNING_KEY_FILE_NAME = "signing.key"  # the private key catalog releases are signed with
 
 
 def default_data_dir() -> Path:
@@ -63,6 +64,10 @@ class Settings:
     @property
     def secret_file(self) -> Path:
         return self.data_dir / SECRET_FILE_NAME
+
+    @property
+    def signing_key_file(self) -> Path:
+        return self.data_dir / SIGNING_KEY_FILE_NAME
 
 
 ENV_PREFIX = "KIOSK_CENTRAL_"

@@ -14,6 +14,7 @@ import json
 import re
 import shutil
 import sys
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,9 +34,22 @@ from kiosk.core.datafile import (
     write_atomically,
 )
 from kiosk.core.forms import FormSpec, parse_form
+from kiosk.core.profile_data import DemoProfile
+from kiosk.core.release_extras import (
+    EXTRA_KEYS,
+    RELEASE_FORMAT,
+    Branding,
+    check_format,
+    check_profiles,
+    parse_branding,
+    parse_icons,
+    parse_profiles,
+    read_folder_extras,
+    write_folder_extras,
+)
 from kiosk.core.spelling import words
 
-CATALOG_FORMAT = 2  # 2: synonyms in the manifest, emergency services
+CATALOG_FORMAT = RELEASE_FORMAT  # 2: synonyms in the manifest, emergency services; 3: icons, branding
 MANIFEST_NAME = "catalog.json"
 PREVIOUS_SUFFIX = ".previous"  # beside a cached catalog: the one received before it
 AGENCY_DIR = "agencies"
@@ -164,6 +178,10 @@ class Catalog:
     # Words the search field offers as examples, best first, per language (``search.example_words``
     # keeps those a profile's agencies answer).
     search_examples: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
+    # The release's own icons (name -> sanitised SVG text) and the province's branding (format 3).
+    icons: dict[str, str] = field(default_factory=dict, compare=False)
+    branding: Branding | None = None
+    profiles: dict[str, DemoProfile] = field(default_factory=dict, compare=False)  # stand in for the bundle's
     _by_agency: dict[str, Agency] = field(default_factory=dict, repr=False, compare=False)
     _by_service: dict[str, Service] = field(default_factory=dict, repr=False, compare=False)
 
@@ -192,7 +210,10 @@ class Catalog:
         if agency_ids is None:
             return self
         agencies = tuple(self.agency(a) for a in agency_ids)
-        return Catalog(self.version, agencies, self.source, self.synonyms, self.search_examples)
+        return Catalog(
+            self.version, agencies, self.source, self.synonyms, self.search_examples, self.icons, self.branding,
+            self.profiles,
+        )  # fmt: skip
 
 
 def load_catalog(directory: Path, icons_dir: Path | None = None, source: str = "bundled") -> Catalog:
@@ -215,6 +236,12 @@ def load_catalog(directory: Path, icons_dir: Path | None = None, source: str = "
             order.append(value)
     synonyms = _synonyms(reader, manifest)
     examples = _examples(reader, manifest)
+    extras = read_folder_extras(directory)
+    check_format(reader, manifest | extras)
+    icons = parse_icons(reader, extras.get("icons"))
+    branding = parse_branding(reader, extras.get("branding"), icons)
+    profiles = parse_profiles(reader, extras.get("profiles"), icons, version)
+    check_profiles(reader, profiles, set(order))
     reader.raise_if_any()
 
     problems: list[Problem] = []
@@ -229,14 +256,14 @@ def load_catalog(directory: Path, icons_dir: Path | None = None, source: str = "
             )
             continue
         try:
-            agencies.append(load_agency_file(path, icons_dir))
+            agencies.append(load_agency_file(path, icons_dir, icons))
         except DataFileError as exc:
             problems.extend(exc.problems)
     for stray in sorted(on_disk - set(order)):
         problems.append(Problem(str(agency_dir / f"{stray}.json"), "", f"is not listed in {MANIFEST_NAME}'s agencies"))
     if problems:
         raise DataFileError(problems)
-    return build_catalog(version, agencies, manifest_label, source, synonyms, examples)
+    return build_catalog(version, agencies, manifest_label, source, synonyms, examples, icons, branding, profiles)
 
 
 def catalog_document(directory: Path, icons_dir: Path | None = None) -> dict[str, Any]:
@@ -254,6 +281,7 @@ def catalog_document(directory: Path, icons_dir: Path | None = None) -> dict[str
     for key in ("synonyms", "search_examples"):
         if key in manifest:
             document[key] = manifest[key]
+    document.update(read_folder_extras(directory))
     return document
 
 
@@ -262,6 +290,8 @@ def parse_catalog_document(data: Any, label: str, icons_dir: Path | None = None,
     reader = Reader(label)
     obj = reader.obj(data, "")
     version = _header(reader, obj)
+    check_format(reader, obj)
+    icons = parse_icons(reader, obj.get("icons"))
     agencies: list[Agency] = []
     for place, item in reader.items(obj, "agencies", "", minimum=1):
         before = len(reader.problems)
@@ -272,7 +302,7 @@ def parse_catalog_document(data: Any, label: str, icons_dir: Path | None = None,
             reader.problem(place, f"is {size:,} bytes as an agency file; at most {MAX_AGENCY_BYTES:,} are read")
             continue
         sub = Reader(label)
-        agency = parse_agency(sub, item, expected_id=None, icons_dir=icons_dir)
+        agency = parse_agency(sub, item, expected_id=None, icons_dir=icons_dir, shipped=icons)
         reader.problems.extend(
             Problem(label, f"{place}.{p.place}" if p.place else place, p.message) for p in sub.problems
         )
@@ -282,8 +312,11 @@ def parse_catalog_document(data: Any, label: str, icons_dir: Path | None = None,
             agencies.append(agency)
     synonyms = _synonyms(reader, obj)
     examples = _examples(reader, obj)
+    branding = parse_branding(reader, obj.get("branding"), icons)
+    profiles = parse_profiles(reader, obj.get("profiles"), icons, version)
+    check_profiles(reader, profiles, {agency.id for agency in agencies})
     reader.raise_if_any()
-    return build_catalog(version, agencies, label, source, synonyms, examples)
+    return build_catalog(version, agencies, label, source, synonyms, examples, icons, branding, profiles)
 
 
 def read_catalog_source(path: Path, icons_dir: Path | None) -> tuple[dict[str, Any], Catalog]:
@@ -294,7 +327,10 @@ def read_catalog_source(path: Path, icons_dir: Path | None) -> tuple[dict[str, A
         document = catalog_document(path, icons_dir)
     else:
         document = read_json(path, str(path), MAX_CATALOG_BYTES)
-    return document, parse_catalog_document(document, str(path), icons_dir)
+    catalog = parse_catalog_document(document, str(path), icons_dir)
+    if catalog.icons:  # published as sanitised, never as uploaded
+        document = {**document, "icons": dict(catalog.icons)}
+    return document, catalog
 
 
 def write_catalog_directory(document: dict[str, Any], directory: Path, keep_previous: bool = False) -> None:
@@ -320,6 +356,7 @@ def write_catalog_directory(document: dict[str, Any], directory: Path, keep_prev
         if key in document:
             manifest[key] = document[key]
     write_atomically(staging / MANIFEST_NAME, _json_bytes(manifest))
+    write_folder_extras(document, staging)
     if directory.exists():
         directory.rename(retired)
     staging.rename(directory)
@@ -340,6 +377,9 @@ def build_catalog(
     source: str,
     synonyms: tuple[tuple[str, ...], ...] = (),
     examples: dict[str, tuple[str, ...]] | None = None,
+    icons: dict[str, str] | None = None,
+    branding: Branding | None = None,
+    profiles: dict[str, DemoProfile] | None = None,
 ) -> Catalog:
     """Check what spans files (unique service ids, related services) and assemble the catalog."""
     problems: list[Problem] = []
@@ -362,19 +402,22 @@ def build_catalog(
                     )
     if problems:
         raise DataFileError(problems)
-    return Catalog(version, tuple(agencies), source, synonyms, examples or {})
+    return Catalog(version, tuple(agencies), source, synonyms, examples or {}, icons or {}, branding, profiles or {})
 
 
-def load_agency_file(path: Path, icons_dir: Path | None = None) -> Agency:
+def load_agency_file(path: Path, icons_dir: Path | None = None, shipped: Collection[str] = ()) -> Agency:
     label = str(path)
     reader = Reader(label)
-    agency = parse_agency(reader, read_json(path, label), expected_id=path.stem, icons_dir=icons_dir)
+    agency = parse_agency(reader, read_json(path, label), path.stem, icons_dir, shipped)
     reader.raise_if_any()
     return agency
 
 
-def parse_agency(reader: Reader, data: Any, expected_id: str | None, icons_dir: Path | None) -> Agency:
-    """One agency; ``icons_dir``, when given, is where its icon must be (the kiosk's bundled icons)."""
+def parse_agency(
+    reader: Reader, data: Any, expected_id: str | None, icons_dir: Path | None, shipped: Collection[str] = ()
+) -> Agency:
+    """One agency; ``icons_dir``, when given, is where its icon must be (the kiosk's bundled icons),
+    unless the release ships it (``shipped``: the names of the release's own icons)."""
     obj = reader.obj(data, "")
     reader.unknown_keys(obj, {"id", "name", "short_name", "icon", "color", "about", "contact", "services"}, "")
     agency_id = reader.identifier(obj, "id", "")
@@ -383,7 +426,7 @@ def parse_agency(reader: Reader, data: Any, expected_id: str | None, icons_dir: 
     icon = reader.text(obj, "icon", "", max_len=ID_MAX)
     if icon and not ID_PATTERN.match(icon):  # a plain name: never a folder ("../x") nor a file name
         reader.problem("icon", f"{brief(icon)} is not an icon name: use lower-case letters, digits and dashes")
-    elif icon and icons_dir is not None and not file_exists(icons_dir / f"{icon}.svg"):
+    elif icon and icon not in shipped and icons_dir is not None and not file_exists(icons_dir / f"{icon}.svg"):
         reader.problem("icon", f"no icon {icon!r} among the kiosk's icons ({_icon_names(icons_dir)})")
     color = reader.text(obj, "color", "")
     if color and not COLOR_PATTERN.match(color):
@@ -560,7 +603,7 @@ def _phone(reader: Reader, value: str, place: str) -> str:
 
 def _header(reader: Reader, obj: dict[str, Any]) -> str:
     """The keys a manifest and a catalog document share: format (checked) and version."""
-    reader.unknown_keys(obj, {"format", "version", "agencies", "synonyms", "search_examples"}, "")
+    reader.unknown_keys(obj, {"format", "version", "agencies", "synonyms", "search_examples", *EXTRA_KEYS}, "")
     _check_format(reader, obj)
     return reader.text(obj, "version", "", VERSION_MAX)
 

@@ -25,7 +25,7 @@ import logging
 import os
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,6 +34,7 @@ from kiosk.core.catalog import Catalog
 from kiosk.core.datafile import DataFileError, FileStamp, Problem, write_atomically
 from kiosk.core.paths import KioskPaths
 from kiosk.core.profiles import DemoProfile, ProfileLibrary, profile_problems
+from kiosk.core.release_extras import is_release_profile
 from kiosk.core.sealing import public_key_text
 from kiosk.core.settings import KioskSettings, load_settings
 
@@ -67,8 +68,15 @@ class InForce:
         return self.catalog.restricted_to(self.profile.agencies)
 
     @property
-    def logo(self) -> Path | None:
-        return self.resources / self.profile.logo if self.profile.logo else None
+    def logo(self) -> Path | bytes | None:
+        """The header's logo: the release's (its SVG text) when its branding names one, else the
+        profile's file."""
+        catalog, profile = self.catalog, self.profile
+        if is_release_profile(profile):  # its logo is one of the release's icons
+            return catalog.icons[profile.logo].encode("utf-8") if profile.logo in catalog.icons else None
+        if catalog.branding is not None and catalog.branding.logo in catalog.icons:
+            return catalog.icons[catalog.branding.logo].encode("utf-8")
+        return self.resources / profile.logo if profile.logo else None
 
     @property
     def server_url(self) -> str:
@@ -83,6 +91,17 @@ class InForce:
 
 
 Listener = Callable[[InForce, Change], None]
+
+
+def branded(profile: DemoProfile, catalog: Catalog) -> DemoProfile:
+    """The profile as shown under a release that carries its province's branding: its title and
+    accent (and logo: ``InForce.logo``) are the release's, the rest (agencies, mode, language) the
+    profile's. Without branding, or for a profile the release carries (the province's own), the
+    profile as it is."""
+    branding = catalog.branding
+    if branding is None or is_release_profile(profile):
+        return profile
+    return replace(profile, title=branding.title, accent=branding.accent or profile.accent)
 
 
 @dataclass
@@ -100,6 +119,7 @@ class SettingsSources:
             "kiosk_number": settings.kiosk_number, "server_url": settings.server_url,
             "server_token": settings.server_token, "hide_cursor": settings.hide_cursor or None,
             "server_key": public_key_text(settings.server_key) if settings.server_key else None,
+            "signing_keys": ",".join(public_key_text(key) for key in settings.signing_keys) or None,
         })  # fmt: skip
 
 
@@ -114,7 +134,8 @@ class LiveState:
     ) -> None:
         self._paths = paths
         self._sources = sources or SettingsSources(os.environ)
-        self._current = InForce(catalog, profile, settings, paths.resources)
+        self._profile_as_loaded = profile  # before the release's branding is put on it
+        self._current = InForce(catalog, branded(profile, catalog), settings, paths.resources)
         self._listeners: list[Listener] = []
         self._to_announce: list[tuple[InForce, Change]] = []  # changes made while announcing one
         self._waiting: Catalog | None = None
@@ -159,8 +180,22 @@ class LiveState:
     # --- catalog ---------------------------------------------------------------------------
 
     def catalog_problems(self, catalog: Catalog) -> list[Problem]:
-        """What stops ``catalog`` from being shown under the profile in force now."""
-        return profile_problems(self._current.profile, catalog)
+        """What stops ``catalog`` from being shown under the profile in force now (or under the one
+        of that name the catalog's release carries, which would come in with it)."""
+        return profile_problems(self._profile_under(catalog), catalog)
+
+    def _profile_under(self, catalog: Catalog) -> DemoProfile:
+        """The profile that is in force once ``catalog`` is: the release's own of the same name, else
+        the bundle's again if the one in force came with the release before, else the one in force."""
+        current = self._profile_as_loaded
+        if current.name in catalog.profiles:
+            return catalog.profiles[current.name]
+        if is_release_profile(current):
+            try:
+                return self.profiles.load(current.name, catalog)[0]
+            except DataFileError:
+                return current  # refused against the catalog below, saying why
+        return current
 
     def offer_catalog(self, catalog: Catalog) -> None:
         """A newer catalog, already checked and saved: it waits for the next return to the attract
@@ -178,14 +213,19 @@ class LiveState:
         catalog, self._waiting = self._waiting, None
         if catalog is None:
             return False
-        problems = self.catalog_problems(catalog)
+        profile = self._profile_under(catalog)
+        problems = profile_problems(profile, catalog)
         if problems:
             for problem in problems:
-                log.error("catalog %s refused for profile %s: %s", catalog.version, self._current.profile.name, problem)
+                log.error("catalog %s refused for profile %s: %s", catalog.version, profile.name, problem)
             self.catalog_refusal = f"catalog refused: {problems[0]}"
             return False
         self.catalog_refusal = None
-        self._set(Change.CATALOG, catalog=catalog)
+        if profile is not self._profile_as_loaded:
+            log.info("profile %s from catalog %s is in force", profile.name, catalog.version)
+            self._set(Change.CATALOG | Change.PROFILE, catalog=catalog, profile=profile)
+        else:
+            self._set(Change.CATALOG, catalog=catalog)
         log.info("catalog %s (%s) is in force", catalog.version, catalog.source)
         return True
 
@@ -255,8 +295,10 @@ class LiveState:
     # --- announcing ------------------------------------------------------------------------
 
     def _set(self, change: Change, **replaced: Any) -> None:
-        fields = {"catalog": self._current.catalog, "profile": self._current.profile,
-                  "settings": self._current.settings} | replaced  # fmt: skip
+        if "profile" in replaced:
+            self._profile_as_loaded = replaced["profile"]
+        fields = {"catalog": self._current.catalog, "settings": self._current.settings} | replaced
+        fields["profile"] = branded(self._profile_as_loaded, fields["catalog"])
         self._current = InForce(resources=self._paths.resources, **fields)
         self._announce(change)
 

@@ -6,6 +6,12 @@ data folder), then the defaults (kiosk 1, the profile's server, no token). A dem
 with none of them; a live kiosk needs a number and a token from ``kiosk-central kiosk add``.
 ``server.key`` is the central server's public key (``kiosk-central sealing-key``): answers are
 sealed to it. Without it a kiosk learns the key from the server's first answer to its heartbeat.
+``server.signing_key`` is the key the server signs catalog releases with (``kiosk-central
+signing-key``), or a list of them while the server's key is being rotated: a kiosk applies a release
+only when one of them signed it. A live kiosk without one applies no release from the server (it
+keeps the catalog it has, and says so); a demo kiosk takes unsigned-checked releases with a warning
+in the log and the self-test. Unlike the sealing key it is never learned from the server: a key
+told by the server the kiosk is checking would prove nothing.
 """
 
 from __future__ import annotations
@@ -17,20 +23,24 @@ from typing import Any
 
 from kiosk.core.addresses import server_address_problem
 from kiosk.core.datafile import DataFileError, Problem, Reader, brief, read_toml
+from kiosk.core.release_signing import parse_signing_key
 from kiosk.core.sealing import key_fingerprint, parse_public_key
 from kiosk.core.tracking import MAX_KIOSK_NUMBER
 
 CONFIG_NAME = "config.toml"
+MAX_SIGNING_KEYS = 4
 ENVIRONMENT = {
     "kiosk_number": "KIOSK_NUMBER",
     "server_url": "KIOSK_SERVER_URL",
     "server_token": "KIOSK_SERVER_TOKEN",
     "server_key": "KIOSK_SERVER_KEY",
+    "signing_keys": "KIOSK_SERVER_SIGNING_KEY",  # several: separated by commas
     "hide_cursor": "KIOSK_HIDE_CURSOR",
 }
 COMMAND_LINE = {"kiosk_number": "--kiosk-number", "server_url": "--server-url", "hide_cursor": "--hide-cursor"}
 CONFIG_KEYS = {"kiosk_number": "kiosk_number", "hide_cursor": "hide_cursor", "server_url": "server.url",
-               "server_token": "server.token", "server_key": "server.key"}  # fmt: skip
+               "server_token": "server.token", "server_key": "server.key",
+               "signing_keys": "server.signing_key"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -39,6 +49,7 @@ class KioskSettings:
     server_url: str | None = None  # None: the profile's server
     server_token: str | None = None
     server_key: bytes | None = None  # the central server's public key (None: learned from the server)
+    signing_keys: tuple[bytes, ...] = ()  # keys a release from the server must be signed with (one of)
     hide_cursor: bool = False  # a touch screen: no arrow in the middle of the screen
     origin: dict[str, str] = field(default_factory=dict, compare=False)  # setting -> where it came from
 
@@ -53,6 +64,7 @@ class KioskSettings:
             "server_url": self.server_url or "(the profile's)",
             "server_token": f"{token[:4]}…({len(token)} characters)" if token else "(none)",
             "server_key": key_fingerprint(self.server_key) if self.server_key else "(learned from the server)",
+            "signing_key": ", ".join(key_fingerprint(key) for key in self.signing_keys) or "(none provisioned)",
         }
 
 
@@ -72,11 +84,14 @@ def load_settings(
                 values[key] = data[key]
                 origin[key] = str(config_file)
         server = reader.obj(data.get("server", {}), "server")
-        reader.unknown_keys(server, {"url", "token", "key"}, "server")
+        reader.unknown_keys(server, {"url", "token", "key", "signing_key"}, "server")
         for key in ("url", "token", "key"):
             if key in server:
                 values[f"server_{key}"] = server[key]
                 origin[f"server_{key}"] = str(config_file)
+        if "signing_key" in server:
+            values["signing_keys"] = server["signing_key"]
+            origin["signing_keys"] = str(config_file)
         problems.extend(reader.problems)
     for name, variable in ENVIRONMENT.items():
         if environ.get(variable):
@@ -110,6 +125,12 @@ def load_settings(
             server_key = parse_public_key(key_text)
         except ValueError as exc:
             problems.append(_problem(origin, "server_key", str(exc)))
+    signing_keys: tuple[bytes, ...] = ()
+    if "signing_keys" in values:
+        try:
+            signing_keys = _signing_keys(values["signing_keys"])
+        except ValueError as exc:
+            problems.append(_problem(origin, "signing_keys", str(exc)))
     hide = values.get("hide_cursor", False)
     if isinstance(hide, str):
         hide = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}.get(hide.lower(), hide)
@@ -117,7 +138,18 @@ def load_settings(
         problems.append(_problem(origin, "hide_cursor", f"is {brief(hide)}; it must be true or false"))
     if problems:
         raise DataFileError(problems)
-    return KioskSettings(number, url, token.strip() if token else None, server_key, hide is True, origin)
+    return KioskSettings(number, url, token.strip() if token else None, server_key, signing_keys, hide is True, origin)
+
+
+def _signing_keys(value: Any) -> tuple[bytes, ...]:
+    """One key (a text; from the environment, several separated by commas) or a list of them."""
+    if isinstance(value, str):
+        value = [part for part in value.split(",") if part.strip()]
+    if not isinstance(value, list) or not value or not all(isinstance(item, str) for item in value):
+        raise ValueError("should be a key, or a list of keys (copy it from `kiosk-central signing-key`)")
+    if len(value) > MAX_SIGNING_KEYS:
+        raise ValueError(f"holds {len(value)} keys; at most {MAX_SIGNING_KEYS} (the current one and the next)")
+    return tuple(parse_signing_key(item) for item in value)
 
 
 def _problem(origin: Mapping[str, str], name: str, message: str) -> Problem:

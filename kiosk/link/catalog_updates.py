@@ -1,5 +1,11 @@
 """Catalog updates from the central server: asked at start-up and then every few minutes.
 
+Before anything of a release is read, its signature is checked against the signing keys this kiosk
+was provisioned with (``kiosk.core.release_signing``): a release changed on the way, or signed by
+another key, is refused like an invalid one. A kiosk with no signing key applies no release in live
+mode (refused: "no signing key is provisioned"); in demo mode it takes them unchecked, with a
+warning in the log each time (a first-boot demo kiosk on this machine must still work).
+
 A new catalog is validated in full with the same rules as the bundled one (and against the
 kiosk's profile: every agency the profile shows must still exist), written atomically to the
 data folder, and handed to ``on_ready``; the window swaps it in at the next return to the
@@ -26,7 +32,8 @@ from kiosk.core.catalog import (
     parse_catalog_document,
     write_catalog_directory,
 )
-from kiosk.core.datafile import DataFileError, Problem
+from kiosk.core.datafile import DataFileError, Problem, parse_json
+from kiosk.core.release_signing import ReleaseRefused, verify_release
 from kiosk.link.client import CatalogRefused, CentralClient, ServerUnreachable
 
 log = logging.getLogger(__name__)
@@ -49,6 +56,8 @@ class CatalogUpdater:
         on_ready: Callable[[Catalog], None],
         interval_seconds: float,
         workers: Workers | None = None,
+        signing_keys: Callable[[], tuple[bytes, ...]] = tuple,
+        unsigned_allowed: Callable[[], bool] = lambda: False,
     ) -> None:
         self._client = client
         self._cache_dir = cache_dir
@@ -57,6 +66,8 @@ class CatalogUpdater:
         self._check_profile = check_profile
         self._on_ready = on_ready
         self._interval = interval_seconds
+        self._signing_keys = signing_keys
+        self._unsigned_allowed = unsigned_allowed
         pool, self._own_workers = Workers.own(workers, "catalog-updates")
         self._lane = pool.lane()
         self._task: asyncio.Task[None] | None = None
@@ -101,15 +112,31 @@ class CatalogUpdater:
         if not answer.changed:
             return UNCHANGED, None
         label = f"catalog from {self._client.base_url}"
-        try:
-            catalog = parse_catalog_document(answer.document, label, self._icons_dir, source="server")
+        keys = self._signing_keys()
+        if keys or not self._unsigned_allowed():
+            try:
+                signer = verify_release(keys, answer.release, answer.body, answer.signature)
+            except ReleaseRefused as exc:
+                return self._refuse([str(exc)]), None
+            log.info("catalog release %s: signed with key %s", answer.release, signer)
+        else:
+            log.warning(
+                "catalog release %s taken UNCHECKED: no signing key is provisioned (demo mode only; a live"
+                " kiosk refuses it): set [server] signing_key in config.toml from `kiosk-central signing-key`",
+                answer.release,
+            )
+        try:  # read as every catalog file is, so a bad one is refused in the same words
+            document = parse_json(answer.body, label)
+            catalog = parse_catalog_document(document, label, self._icons_dir, source="server")
         except DataFileError as exc:
             return self._refuse([str(p) for p in exc.problems]), None
+        if catalog.icons:  # kept as sanitised here, whatever the server sent
+            document["icons"] = dict(catalog.icons)
         problems = self._check_profile(catalog)
         if problems:
             return self._refuse([str(p) for p in problems]), None
         try:
-            write_catalog_directory(answer.document, self._cache_dir, keep_previous=self._cache_is_good())
+            write_catalog_directory(document, self._cache_dir, keep_previous=self._cache_is_good())
             if answer.etag:
                 self._etag_file.write_text(answer.etag, encoding="utf-8")
         except OSError as exc:

@@ -17,8 +17,8 @@ from typing import Any
 
 import requests
 
-from kiosk.core.datafile import DataFileError, parse_json
 from kiosk.core.live_state import InForce
+from kiosk.core.release_signing import RELEASE_HEADER, SIGNATURE_HEADER
 from kiosk.core.sealing import parse_public_key
 from kiosk.core.tracking import MAX_SEQUENCE
 from kiosk.outbox.retry import parse_retry_after
@@ -93,15 +93,18 @@ class HeartbeatAnswer:
 
 @dataclass(frozen=True)
 class CatalogAnswer:
-    """What ``GET /catalog`` gave: a new document (and its ETag), or nothing new."""
+    """What ``GET /catalog`` gave: a new release (its body unread, its number, signature and ETag),
+    or nothing new. The body is parsed only after its signature is checked (``verify_release``)."""
 
     changed: bool
-    document: Any = None
+    body: bytes = b""
     etag: str | None = None
+    release: str | None = None
+    signature: str | None = None
 
 
 class CatalogRefused(Exception):
-    """The server sent something that cannot be a catalog (too large, not JSON): refused unread."""
+    """The server sent something that cannot be a catalog (too large): refused unread."""
 
 
 class ServerUnreachable(Exception):
@@ -326,7 +329,8 @@ class CentralClient:
         ``max_bytes`` and refused past that (CatalogRefused), so a runaway answer cannot fill memory.
 
         Raises ServerUnreachable for network trouble, 5xx and 404 (nothing published yet), and
-        CatalogRefused for an answer too large or not JSON.
+        CatalogRefused for an answer too large. The body comes back as bytes: nothing of it is read
+        before its signature is checked.
         """
         headers = {"If-None-Match": etag} if etag else {}
         try:
@@ -342,13 +346,16 @@ class CentralClient:
                     body.extend(chunk)
                     if len(body) > max_bytes:
                         raise CatalogRefused(f"the catalog is larger than {max_bytes:,} bytes")
-                new_etag = response.headers.get("ETag")
+                headers = response.headers
+                return CatalogAnswer(
+                    True,
+                    bytes(body),
+                    headers.get("ETag"),
+                    release=headers.get(RELEASE_HEADER),
+                    signature=headers.get(SIGNATURE_HEADER),
+                )
         except requests.RequestException as exc:
             raise ServerUnreachable(type(exc).__name__) from exc
-        try:  # read as every catalog file is, so a bad one is refused in the same words
-            return CatalogAnswer(True, parse_json(bytes(body), f"catalog from {self.base_url}"), new_etag)
-        except DataFileError as exc:
-            raise CatalogRefused(str(exc.problems[0])) from None
 
     def send_usage(self, events: list[dict[str, Any]]) -> bool:
         """Deliver a batch of anonymous usage events; True when the server has them."""

@@ -311,6 +311,7 @@ class KioskWindow(QMainWindow):
         """Show the catalog under the profile in force, starting from the attract loop (or staying
         on the staff panel, when staff switched the profile from there)."""
         profile = in_force.profile
+        self._icons.use_release_icons(in_force.catalog.icons)  # before anything draws an agency
         self.header.set_profile(profile, in_force.logo)
         self.idle_timer.setInterval(profile.idle_timeout_seconds * 1000)
         self.speech_mode.audio_first = profile.audio_first

@@ -458,6 +458,31 @@ def test_catalog_404_then_etag_and_304(central: RunningCentral, kiosk: KioskClie
     assert newer.json()["version"] == "test-2"
 
 
+def test_each_catalog_release_is_sent_signed_over_its_number_and_its_exact_bytes(
+    central: RunningCentral, kiosk: KioskClient, tmp_path: Path
+) -> None:
+    from kiosk.core.release_signing import ReleaseRefused, parse_signing_key, verify_release
+
+    key = parse_signing_key(central.signing_key)
+    central.publish_catalog(write_catalog(tmp_path / "catalog"))
+    first = kiosk.http.get("/api/v1/catalog", headers=kiosk.auth)
+    release, signature = first.headers["X-Pishkhan-Release"], first.headers["X-Pishkhan-Signature"]
+    assert release == "1"
+    assert first.headers["X-Pishkhan-Signing-Key"] == central.store.release_signer.fingerprint
+    assert verify_release([key], release, first.content, signature) == central.store.release_signer.fingerprint
+    with pytest.raises(ReleaseRefused):
+        verify_release([key], release, first.content.replace(b"water", b"watex", 1), signature)
+    cached = kiosk.http.get("/api/v1/catalog", headers={**kiosk.auth, "If-None-Match": first.headers["ETag"]})
+    assert cached.status_code == 304, "the kiosk keeps the release it verified"
+    document = first.json()
+    document["version"] = "test-2"
+    central.publish_catalog(document)
+    newer = kiosk.http.get("/api/v1/catalog", headers={**kiosk.auth, "If-None-Match": first.headers["ETag"]})
+    assert newer.headers["X-Pishkhan-Release"] == "2"
+    assert verify_release([key], "2", newer.content, newer.headers["X-Pishkhan-Signature"])
+    assert (central.settings.data_dir / "signing.key").is_file(), "kept beside secret.key, not in the database"
+
+
 # --- heartbeat and usage ------------------------------------------------------------------------
 
 

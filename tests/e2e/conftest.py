@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from harness.central_server import RunningCentral, start_central_server
 from kiosk.app.root import Kiosk
 from kiosk.core.paths import KioskPaths
+from kiosk.core.release_signing import parse_signing_key
 from kiosk.core.sealing import parse_public_key
 from kiosk.core.settings import KioskSettings
 from tests.support.e2e import RegisteredKiosk, heard_from_its_server
@@ -45,9 +46,10 @@ def outbox_path(tmp_path: Path) -> Path:
 @pytest.fixture
 def connected_kiosk(qtbot: QtBot, kiosk_paths: KioskPaths, registered: RegisteredKiosk) -> Iterator[Kiosk]:
     """The real window on the festival profile, with the registered kiosk's number, server, token
-    and the server's key, as a technician sets them up (config.toml)."""
+    and the server's sealing and signing keys, as a technician sets them up (config.toml)."""
     settings = KioskSettings(kiosk_number=registered.number, server_url=registered.central.url,
                              server_token=registered.token,
-                             server_key=parse_public_key(registered.central.sealing_key))  # fmt: skip
+                             server_key=parse_public_key(registered.central.sealing_key),
+                             signing_keys=(parse_signing_key(registered.central.signing_key),))  # fmt: skip
     heard_from_its_server(kiosk_paths.outbox, registered.number)
     yield from build_kiosk(qtbot, kiosk_paths, "festival", settings)

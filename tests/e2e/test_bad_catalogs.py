@@ -28,7 +28,7 @@ from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from harness.central_server import RunningCentral
 from kiosk.app.selftest import self_test
@@ -36,6 +36,7 @@ from kiosk.central.models import CatalogRelease
 from kiosk.core.catalog import MAX_AGENCY_BYTES, catalog_document, write_catalog_directory
 from kiosk.core.content import previous_catalog
 from kiosk.core.paths import KioskPaths, resources_root
+from kiosk.core.release_signing import parse_signing_key
 from kiosk.core.sealing import parse_public_key
 from kiosk.core.settings import KioskSettings
 from kiosk.link.catalog_updates import REFUSED, CatalogUpdater
@@ -173,6 +174,7 @@ def test_a_bad_catalog_is_refused_in_the_same_words_everywhere(
         updater = CatalogUpdater(
             registered.client(), paths.data / "fetched", paths.data / "fetched.etag", icons_dir=paths.icons,
             check_profile=lambda catalog: [], on_ready=lambda catalog: None, interval_seconds=60,
+            signing_keys=lambda: (parse_signing_key(central.signing_key),),
         )  # fmt: skip
         assert updater._check() == (REFUSED, None)
         assert kind.message in (updater.last_refusal or ""), updater.last_refusal
@@ -194,10 +196,18 @@ def test_a_bad_catalog_is_refused_in_the_same_words_everywhere(
 
 
 def serve_as_is(central: RunningCentral, body: str) -> None:
-    """Publish a good catalog, then put ``body`` in its place unchecked (as an older server did)."""
+    """Publish a good catalog, then put ``body`` in its place unchecked (as an older server did),
+    signed as a faulty server that signs what it stores would: the kiosk's validator, not its
+    signature check, is what refuses it here (``test_signed_releases.py`` covers the signature)."""
     etag = central.publish_catalog(catalog_document(BUNDLED))
     with central.store.db.write() as session:
-        session.execute(update(CatalogRelease).where(CatalogRelease.etag == etag).values(document=body, etag='"bad"'))
+        number = session.scalars(select(CatalogRelease.id).where(CatalogRelease.etag == etag)).one()
+        signature = central.store.release_signer.sign(str(number), body.encode("utf-8", "surrogatepass"))
+        session.execute(
+            update(CatalogRelease)
+            .where(CatalogRelease.id == number)
+            .values(document=body, etag='"bad"', signature=signature)
+        )
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.app.root import Kiosk
 from kiosk.core.catalog import catalog_document
 from kiosk.core.paths import KioskPaths
+from kiosk.core.release_signing import parse_signing_key
 from kiosk.core.sealing import parse_public_key
 from kiosk.core.settings import KioskSettings
 from kiosk.core.tracking import make_tracking_code
@@ -83,7 +84,8 @@ def test_a_broken_catalog_from_the_server_is_refused_and_reported(
     qtbot: QtBot, kiosk_paths: KioskPaths, registered: RegisteredKiosk, damage: Any, words: str
 ) -> None:
     settings = KioskSettings(kiosk_number=registered.number, server_url=registered.central.url,
-                             server_token=registered.token)  # fmt: skip
+                             server_token=registered.token,
+                             signing_keys=(parse_signing_key(registered.central.signing_key),))  # fmt: skip
     for kiosk in build_kiosk(qtbot, kiosk_paths, "water-booth", settings):
         before = kiosk.content.catalog.version
         broken = copy.deepcopy(renamed_catalog(kiosk_paths, "broken-1"))

@@ -226,3 +226,31 @@ def test_print_config_says_when_the_profile_cannot_be_used(tmp_path: Path, capsy
     assert code == 1
     assert rows["profile"] == "safe-mode (asked for 'no-such-booth', from command line --profile; it cannot be used)"
     assert "there is no profile 'no-such-booth'" in out
+
+
+def test_print_config_and_the_self_test_show_the_signing_key_or_say_what_its_absence_means(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kiosk.app.selftest import self_test
+    from kiosk.core.paths import KioskPaths, resources_root
+    from kiosk.core.release_signing import ReleaseSigner
+
+    signer = ReleaseSigner.generate()[0]
+    data = tmp_path / "data"
+    _code, rows, out = print_config(capsys, "--data-dir", str(data), "--profile", "sari-lobby")
+    assert rows["signing key"] == "(none provisioned: this live kiosk applies no release from the server)", out
+    _code, rows, out = print_config(capsys, "--data-dir", str(data), "--profile", "festival")
+    assert "UNCHECKED, demo mode only" in rows["signing key"]
+    paths = KioskPaths(root=resources_root(), data=data)
+    report: list[str] = []
+    self_test(paths, "sari-lobby", report.append)
+    assert any("WARNING signing key: none provisioned: this live kiosk applies no" in line for line in report)
+
+    data.mkdir(exist_ok=True)
+    path = data / "config.toml"
+    path.write_text(f'[server]\nsigning_key = "{signer.public_key_text}"\n', encoding="utf-8")
+    _code, rows, out = print_config(capsys, "--data-dir", str(data), "--profile", "sari-lobby")
+    assert rows["signing key"] == f"{signer.fingerprint} (from config file {path})"
+    report.clear()
+    self_test(paths, "sari-lobby", report.append)
+    assert any(f"ok    signing key: releases are checked against {signer.fingerprint}" in line for line in report)

@@ -193,7 +193,7 @@ def test_every_problem_in_a_file_is_reported_at_once(catalog_dir: Path) -> None:
 @pytest.mark.parametrize(
     ("manifest", "words"),
     [
-        ({"format": 3}, "update the kiosk first"),
+        ({"format": 4}, "update the kiosk first"),
         ({"format": "one"}, "whole number"),
         ({"version": ""}, "non-empty text"),
         ({"agencies": []}, "at least 1"),

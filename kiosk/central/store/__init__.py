@@ -10,6 +10,7 @@ line all receive a ``Store``; none of them builds a query of its own.
 from __future__ import annotations
 
 import secrets
+from functools import cached_property
 
 from sqlalchemy.exc import IntegrityError
 
@@ -24,6 +25,7 @@ from kiosk.central.store.logins import Logins
 from kiosk.central.store.people import People
 from kiosk.central.store.requests import Requests
 from kiosk.central.store.usage import Usage
+from kiosk.core.release_signing import ReleaseSigner
 
 
 class Store:
@@ -40,7 +42,7 @@ class Store:
         self.answers = Answers(db, self.keys, settings.seal_batch_size)
         self.requests = Requests(db, key, settings, self.answers)
         self.kiosks = Kiosks(db, settings)
-        self.catalogs = Catalogs(db, on_publish=self.answers.mobile_fields.stale)
+        self.catalogs = Catalogs(db, lambda: self.release_signer, on_publish=self.answers.mobile_fields.stale)
         self.people = People(db, settings)
         self.logins = Logins(db, key)
         self.usage = Usage(db, settings)
@@ -53,6 +55,12 @@ class Store:
     @property
     def sealing_fingerprint(self) -> str:
         return self.keys.fingerprint
+
+    @cached_property
+    def release_signer(self) -> ReleaseSigner:
+        """The key catalog releases are signed with (``signing.key`` in the data folder, made on first
+        use); kiosks are provisioned with its public half (``kiosk-central signing-key``)."""
+        return ReleaseSigner(security.load_or_create_signing_seed(self.settings.signing_key_file))
 
     def seal_clear_answers(self) -> int:
         """Seal the answers older servers kept in clear; how many (0, at once, when none)."""

@@ -1,6 +1,7 @@
-"""Catalog releases: publishing a validated catalog document under the next release number, the latest
-one, and any release read back (the dashboard labels each request's answers from the release it was
-filed against)."""
+"""Catalog releases: publishing a validated catalog document under the next release number, signed
+with the server's signing key (its number and the exact bytes served: kiosks check it before they
+apply anything), the latest one, and any release read back (the dashboard labels each request's
+answers from the release it was filed against)."""
 
 from __future__ import annotations
 
@@ -15,17 +16,22 @@ from sqlalchemy.exc import IntegrityError
 from kiosk.central.clock import utcnow
 from kiosk.central.db import Database
 from kiosk.central.models import CatalogRelease
+from kiosk.core.release_signing import ReleaseRefused, ReleaseSigner, verify_release
 
 
 class Catalogs:
-    def __init__(self, db: Database, on_publish: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self, db: Database, signer: Callable[[], ReleaseSigner], on_publish: Callable[[], None] | None = None
+    ) -> None:
         self.db = db
+        self._signer = signer  # asked on first publishing: the key file is made on first use
         self._on_publish = on_publish  # told after each release this process publishes
 
     def publish(self, document: dict[str, Any]) -> CatalogRelease:
-        """Store a catalog document the caller has validated; returns the new release."""
+        """Store a catalog document the caller has validated, signed; returns the new release."""
         body = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
+        signer = self._signer()
         for _attempt in range(5):
             try:
                 with self.db.write() as session:
@@ -36,6 +42,8 @@ class Catalogs:
                         etag=f'"{number}-{digest[:20]}"',
                         document=body,
                         published_at=utcnow(),
+                        signature=signer.sign(str(number), body.encode("utf-8")),
+                        signed_by=signer.fingerprint,
                     )
                     session.add(release)
                 if self._on_publish is not None:
@@ -44,6 +52,34 @@ class Catalogs:
             except IntegrityError:  # someone published at the same moment and took the number
                 continue
         raise RuntimeError("could not publish: other releases kept taking the next number")
+
+    def sign_unsigned(self) -> int:
+        """Sign the releases published before releases were signed (once, at start: their documents
+        are taken as the database holds them then); how many."""
+        signer = self._signer  # not made unless there is something to sign
+        with self.db.write() as session:
+            rows = session.scalars(select(CatalogRelease).where(CatalogRelease.signature.is_(None))).all()
+            for row in rows:
+                row.signature = signer().sign(str(row.id), row.document.encode("utf-8"))
+                row.signed_by = signer().fingerprint
+        return len(rows)
+
+    def sign_again(self, old: ReleaseSigner, new: ReleaseSigner) -> tuple[int, list[int]]:
+        """After a rotation: each release signed by ``old`` is checked with it and signed by ``new``;
+        returns how many were, and the numbers of those whose document no longer matches the old
+        signature (left as they are: kiosks keep refusing them)."""
+        signed, mismatched = 0, []
+        with self.db.write() as session:
+            for row in session.scalars(select(CatalogRelease).where(CatalogRelease.signed_by == old.fingerprint)):
+                body = row.document.encode("utf-8")
+                try:
+                    verify_release([old.public_key], str(row.id), body, row.signature)
+                except ReleaseRefused:
+                    mismatched.append(row.id)
+                    continue
+                row.signature, row.signed_by = new.sign(str(row.id), body), new.fingerprint
+                signed += 1
+        return signed, mismatched
 
     def latest(self) -> CatalogRelease | None:
         with self.db.read() as session:
