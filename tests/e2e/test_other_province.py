@@ -28,7 +28,7 @@ from tests.support.e2e import RegisteredKiosk, heard_from_its_server, on_loop, u
 from tests.support.window import build_kiosk, click, find
 
 GILAN = resources_root() / "tests" / "data" / "other-province"
-GILAN_TITLE = "پیشخوان خدمات استان گیلان"
+GILAN_TITLE = "کیوسک خدمات استان گیلان"
 
 
 def inked_pixels(image: QImage) -> int:
@@ -141,7 +141,7 @@ def test_a_release_s_profile_stands_in_for_the_bundle_s_and_staff_can_switch_to_
         assert "rasht-lobby" in names and "festival" in names
         ok, message = kiosk.window.staff.actions.switch_profile("rasht-lobby")
         assert ok, message
-        assert kiosk.content.profile.title.fa == "پیشخوان خدمات شهر رشت"
+        assert kiosk.content.profile.title.fa == "کیوسک خدمات شهر رشت"
         assert [a.id for a in kiosk.content.shown.agencies] == [
             "rasht-municipality",
             "gilan-water",

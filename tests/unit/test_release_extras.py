@@ -38,7 +38,7 @@ def test_the_other_province_loads_with_its_icons_and_branding(gilan: Path) -> No
     assert len(catalog.agencies) >= 20
     assert all(agency.icon in catalog.icons for agency in catalog.agencies)
     assert len({catalog.icons[agency.icon] for agency in catalog.agencies}) == len(catalog.agencies), "each its own"
-    assert catalog.branding is not None and catalog.branding.title.fa == "پیشخوان خدمات استان گیلان"
+    assert catalog.branding is not None and catalog.branding.title.fa == "کیوسک خدمات استان گیلان"
     assert catalog.branding.logo == "gilan-province"
     restricted = catalog.restricted_to(("gilan-ports",))
     assert restricted.icons is catalog.icons and restricted.branding == catalog.branding
