@@ -508,7 +508,9 @@ def _desk(reader: Reader, data: Any, place: str) -> ServiceDesk:
         window = _https(reader, reader.text(obj, "national_window", place, ADDRESS_MAX), f"{place}.national_window")
     basis = reader.local_text(obj, "legal_basis", place, LEGAL_BASIS_MAX) if "legal_basis" in obj else None
     unit = reader.local_text(obj, "responsible_unit", place, UNIT_MAX) if "responsible_unit" in obj else None
-    return ServiceDesk(code=code or None, kind=kind or None, legal_basis=basis, unit=unit, national_window=window or None)
+    return ServiceDesk(
+        code=code or None, kind=kind or None, legal_basis=basis, unit=unit, national_window=window or None
+    )
 
 
 def _date(reader: Reader, obj: dict[str, Any], key: str, place: str) -> str | None:

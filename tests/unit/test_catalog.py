@@ -333,9 +333,18 @@ def test_the_service_desk_fields_and_last_verified_date_are_read(catalog_dir: Pa
         ({"service_code": "1234567890"}, "service_desk.service_code: '1234567890' should be the 11-digit service ID"),
         ({"service_code": "۱۲۳۴۵۶۷۸۹۰۱"}, "should be the 11-digit service ID, in ASCII digits"),
         ({"service_type": "B2C"}, "service_desk.service_type: 'B2C' should be one of: G2C, G2B, G2G"),
-        ({"national_window": "http://my.gov.ir/"}, "service_desk.national_window: 'http://my.gov.ir/' should be a full"),
-        ({"legal_basis": {"fa": "ق" * 201, "en": "x"}}, "service_desk.legal_basis.fa: is 201 characters long; at most 200"),
-        ({"responsible_unit": {"fa": "و" * 101, "en": "x"}}, "responsible_unit.fa: is 101 characters long; at most 100"),
+        (
+            {"national_window": "http://my.gov.ir/"},
+            "service_desk.national_window: 'http://my.gov.ir/' should be a full",
+        ),
+        (
+            {"legal_basis": {"fa": "ق" * 201, "en": "x"}},
+            "service_desk.legal_basis.fa: is 201 characters long; at most 200",
+        ),
+        (
+            {"responsible_unit": {"fa": "و" * 101, "en": "x"}},
+            "responsible_unit.fa: is 101 characters long; at most 100",
+        ),
         ({"window": "https://my.gov.ir/"}, "service_desk.window: is not a known field"),
     ],
 )
