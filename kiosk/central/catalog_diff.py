@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from kiosk.core.persian import to_persian_digits
+from kiosk.core.persian import isolate_ltr, to_persian_digits
 
 FEE_KINDS = {"free": "رایگان", "fixed": "مبلغ ثابت", "variable": "متغیر"}
 TIME_UNITS = {
@@ -83,7 +83,7 @@ def service_fields(service: dict[str, Any]) -> list[tuple[str, str]]:
     for number, channel in enumerate(service.get("channels") or [], 1):
         if isinstance(channel, dict):
             kind = CHANNEL_KINDS.get(channel.get("kind"), str(channel.get("kind")))
-            fields.append((f"راه {_n(number)}", f"{kind}: {channel.get('address', '')}"))
+            fields.append((f"راه {_n(number)}", f"{kind}: {isolate_ltr(str(channel.get('address', '')))}"))
             fields += _local(f"برچسب راه {_n(number)}", channel.get("label"))
     keywords = service.get("keywords") or {}
     for lang in ("fa", "en"):
@@ -98,7 +98,7 @@ def service_fields(service: dict[str, Any]) -> list[tuple[str, str]]:
     fields += _local("مبنای قانونی", desk.get("legal_basis"))
     fields += _local("واحد پاسخگو", desk.get("responsible_unit"))
     if desk.get("national_window"):
-        fields.append(("پیوند پنجرهٔ ملی", str(desk["national_window"])))
+        fields.append(("پیوند پنجرهٔ ملی", isolate_ltr(str(desk["national_window"]))))
     if service.get("last_verified"):
         fields.append(("آخرین بازبینی", _n(service["last_verified"])))
     form = service.get("form")
