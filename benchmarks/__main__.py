@@ -1,6 +1,7 @@
 """Run every benchmark, print the table, write benchmarks/results/latest.{json,md,png}.
 
     .venv/bin/python -m benchmarks [--only startup,tap_latency,...] [--quick] [--redraw]
+                                   [--dashboard-requests 1000000]
 
 ``--quick`` (or ``KIOSK_BENCH_QUICK=1``) repeats less, for working on the benchmarks; the
 recorded results come from a full run. Benchmarks assert nothing: each figure says whether its
@@ -28,7 +29,7 @@ from benchmarks.common import RESULTS, Figure, machine
 # In the order they run: the in-process ones share one QApplication.
 MODULES = (
     "startup", "tap_latency", "journey", "search", "search_quality", "read_aloud", "enqueue", "drain", "memory",
-    "idle_cpu", "bundle",
+    "idle_cpu", "bundle", "preview", "dashboard_scale",
 )  # fmt: skip
 
 
@@ -142,7 +143,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="", help="comma-separated: " + ",".join(MODULES))
     parser.add_argument("--quick", action="store_true", help="fewer repetitions (not for recorded results)")
     parser.add_argument("--redraw", action="store_true", help="rewrite latest.md and latest.png from latest.json")
+    parser.add_argument(
+        "--dashboard-requests", type=int, default=None,
+        help="requests stored for dashboard_scale (default 1,000,000; --quick: 20,000); filled once and kept",
+    )  # fmt: skip
     args = parser.parse_args(argv)
+    if args.dashboard_requests:
+        os.environ["KIOSK_BENCH_DASHBOARD_REQUESTS"] = str(args.dashboard_requests)
     if args.redraw:
         return redraw()
     if args.quick:

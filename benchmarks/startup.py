@@ -27,6 +27,12 @@ compiled bytecode, written by the warm-up runs to a cache of the benchmark's own
 or frozen kiosk runs; without it, an environment with PYTHONDONTWRITEBYTECODE would recompile the
 kiosk's sources on every run while PySide6 runs from the bytecode pip wrote). Reports medians, p95
 and the ratios the issue sets targets for.
+
+Memory at start is the kiosk's RSS once it is ready for its first citizen (``first_frame.py
+ready``: on its attract loop, its work done ahead over), against the bare window's at its first
+frame (it has nothing more to do), in three runs of its own; the kiosk's RSS at its first frame is
+shown beside it. (Until issue 21 the row compared the first frame's, read while the kiosk still had
+seconds of building and painting ahead of it: 1.51 x where the kiosk ready was about 2 x.)
 """
 
 from __future__ import annotations
@@ -131,6 +137,20 @@ def run_probe(what: str, data: Path, env: dict[str, str]) -> tuple[float, int]:
     return elapsed, int(line.split()[1])
 
 
+def run_ready(data: Path, env: dict[str, str]) -> tuple[int, int]:
+    """The kiosk on its attract loop (``first_frame.py ready``): RSS KiB at its first frame and once
+    its work done ahead is over, when it is ready for its first citizen."""
+    child = subprocess.Popen(
+        [sys.executable, str(PROBE), "ready", str(data)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
+        text=True, cwd=ROOT,
+    )  # fmt: skip
+    out, _ = child.communicate(timeout=120)
+    found = dict(line.split() for line in out.splitlines() if line.startswith(("painted ", "ready ")))
+    if "ready" not in found:
+        raise RuntimeError(f"the kiosk probe never got ready (exit {child.returncode})")
+    return int(found["painted"]), int(found["ready"])
+
+
 def run_chromium(binary: str, page: Path, sample_memory: bool = False) -> tuple[float, int]:
     """Seconds from spawn to "screenshot written", and (when ``sample_memory``) the largest RSS
     summed over its process tree seen meanwhile, KiB. Sampling reads /proc every 20 ms in this
@@ -178,7 +198,9 @@ def measure(runs: int | None = None) -> list[Figure]:
     binary = chromium_binary()
     chromium_failed = "" if binary else "chromium is not installed (Debian package `chromium`)"
     times: dict[str, list[float]] = {"bare": [], "kiosk": [], "sketch": [], "chromium": []}
-    memory: dict[str, list[int]] = {"bare": [], "kiosk": [], "sketch": [], "chromium": []}
+    memory: dict[str, list[int]] = {
+        "bare": [], "kiosk": [], "sketch": [], "chromium": [], "kiosk_first_frame_attract": [], "kiosk_ready": [],
+    }  # fmt: skip
     with tempfile.TemporaryDirectory() as folder:
         page = home_page_html(Path(folder))
         contenders = ["bare", "kiosk", "sketch"] + (["chromium"] if binary else [])
@@ -202,6 +224,12 @@ def measure(runs: int | None = None) -> list[Figure]:
                     seconds, kib = run_probe(what, data, env)
                     memory[what].append(kib)
                 times[what].append(seconds * 1000)
+        # The kiosk's memory once it is ready for its first citizen, in runs of their own (not timed:
+        # the work done ahead takes seconds after the first frame). The bare window has none to do.
+        for _ in range(1 if quick() else 3):
+            at_first_frame, at_ready = run_ready(data, env)
+            memory["kiosk_first_frame_attract"].append(at_first_frame)
+            memory["kiosk_ready"].append(at_ready)
         if "chromium" in contenders:  # its memory in runs of its own, not timed (see run_chromium)
             for _ in range(3):
                 memory["chromium"].append(run_chromium(binary, page, sample_memory=True)[1])  # type: ignore[arg-type]
@@ -247,15 +275,17 @@ def measure(runs: int | None = None) -> list[Figure]:
                 note=chromium_failed,
             )
         )
-    kiosk_mib, bare_mib = details["rss_mib_median"]["kiosk"], details["rss_mib_median"]["bare"]
-    chromium_mib = details["rss_mib_median"].get("chromium")
+    rss = details["rss_mib_median"]
+    ready_mib, first_mib, bare_mib = rss["kiosk_ready"], rss["kiosk"], rss["bare"]
+    chromium_mib = rss.get("chromium")
     figures.append(
         Figure(
-            "memory_at_start", "RSS at the first frame, vs a bare PySide6 window", round(kiosk_mib / bare_mib, 2), "x",
-            "<= 1.8 x bare window", 1.8,
-            shown=f"{kiosk_mib:.0f} MiB vs {bare_mib:.0f} MiB = {kiosk_mib / bare_mib:.2f} x"
-            + (f" (Chromium's peak over all its processes: {chromium_mib:.0f} MiB)" if chromium_mib else ""),
-            details={"rss_mib_median": details["rss_mib_median"]},
+            "memory_at_start", "RSS when ready for the first citizen, vs a bare PySide6 window",
+            round(ready_mib / bare_mib, 2), "x", "<= 1.8 x bare window", 1.8,
+            shown=f"{ready_mib:.0f} MiB vs {bare_mib:.0f} MiB = {ready_mib / bare_mib:.2f} x (at the first frame, "
+            f"before the work done ahead: {first_mib:.0f} MiB = {first_mib / bare_mib:.2f} x"
+            + (f"; Chromium's peak over all its processes: {chromium_mib:.0f} MiB)" if chromium_mib else ")"),
+            details={"rss_mib_median": rss},
         )
     )  # fmt: skip
     return figures

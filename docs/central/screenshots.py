@@ -266,6 +266,10 @@ def shoot(url: str, path: Path, height: int = 900) -> None:
 
 
 def main() -> int:
+    from kiosk.central import pages
+
+    # A page of 12 (the server's is 50), so the list's page links show with the requests seeded here.
+    pages.PAGE_SIZE = 12
     with tempfile.TemporaryDirectory() as data, start_central_server(Path(data)) as central:
         duplicate, cookie = seed(central)
         user_id, invitation = seed_people(central)
@@ -273,7 +277,7 @@ def main() -> int:
         base = f"http://127.0.0.1:{proxy.server_address[1]}"
         try:
             for name, path in PAGES.items():
-                shoot(base + path, OUT / f"{name}.png", height={"requests": 1100, "usage": 2300}.get(name, 900))
+                shoot(base + path, OUT / f"{name}.png", height={"requests": 1300, "usage": 2300}.get(name, 900))
             shoot(f"{base}/requests/{duplicate}", OUT / "request-detail.png", height=1000)
             shoot(f"{base}/users", OUT / "users.png", height=1250)
             shoot(f"{base}/users/{user_id}", OUT / "user.png", height=1150)

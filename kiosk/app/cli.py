@@ -48,6 +48,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     pin_actions = pin.add_subparsers(dest="action", metavar="ACTION", required=True)
     pin_set = pin_actions.add_parser("set", help="set a role's PIN (4-12 digits, not a simple run)")
     pin_set.add_argument("role", choices=["staff", "technician"])
+    render = commands.add_parser(
+        "render", help="draw services' cards, questions and review offscreen as PNG files (the server's preview)"
+    )
+    from kiosk.app.render import add_arguments
+
+    add_arguments(render)
     return parser.parse_args(argv)
 
 
@@ -65,6 +71,10 @@ def main(argv: list[str] | None = None) -> int:
         return outbox_command(args, paths, profile)
     if args.command == "pin":
         return pin_command(args.role, paths)
+    if args.command == "render":  # its own throwaway data folder: nothing of this kiosk's is read or written
+        from kiosk.app.render import render_command
+
+        return render_command(args)
     if args.print_config:
         from kiosk.app.config_report import print_config
 

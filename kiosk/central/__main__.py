@@ -32,6 +32,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=1, help="server processes (use PostgreSQL for more than one)")
     serve.add_argument("--rate-per-minute", type=int, default=600, help="API calls per kiosk a minute, all processes")
     serve.add_argument("--secure-cookies", action="store_true", help="always mark cookies Secure (behind https)")
+    serve.add_argument(
+        "--kiosk-program", default=None, metavar="COMMAND",
+        help="the kiosk program that draws catalog previews (default: this Python's -m kiosk; "
+        "KIOSK_CENTRAL_KIOSK_PROGRAM); a frozen server needs it",
+    )  # fmt: skip
     serve.add_argument("--testing-disable-idempotency", action="store_true", help=argparse.SUPPRESS)
 
     db = commands.add_parser("db", help="database schema").add_subparsers(dest="action", required=True)
@@ -112,6 +117,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
             "rate_per_minute": args.rate_per_minute,
             "enforce_idempotency": not args.testing_disable_idempotency,
             "secure_cookies": True if args.secure_cookies else None,
+            "kiosk_program": args.kiosk_program or os.environ.get("KIOSK_CENTRAL_KIOSK_PROGRAM", ""),
         }
     return Settings(
         data_dir=data_dir.expanduser().resolve(), db_url=args.db or os.environ.get("KIOSK_CENTRAL_DB") or None, **extra

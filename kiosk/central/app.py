@@ -21,7 +21,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from kiosk import __version__
-from kiosk.central import admin, dashboard, editing, exports, pages, security, usage_page
+from kiosk.central import admin, dashboard, editing, exports, pages, preview_page, security, usage_page
 from kiosk.central import db as database
 from kiosk.central.api import ApiContext, TokenCache
 from kiosk.central.api import router as api_router
@@ -92,6 +92,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(exports.router)
     app.include_router(usage_page.router)
+    preview_page.install(app, settings)
     admin.install(app)
     editing.install(app)
 

@@ -12,6 +12,12 @@ shows them (choices by their labels, consent «بله») but with ASCII digits a
 ``1405/09/14``, so a spreadsheet sorts them. Each file is UTF-8 with a BOM (so spreadsheet programs
 read the Persian as UTF-8), and a cell a spreadsheet would run as a formula is neutralised
 (``csv_safe``). Staff see only their agencies' requests: ``store.requests.export_rows`` applies it.
+
+Exports are streamed: the rows are read from the database a batch at a time (``export_rows``)
+and each piece of the file is sent as it is written, so memory does not grow with the export (a
+CSV is read twice, once for its columns: ``service_chunks``). A ZIP is written as it is sent too,
+so each file in it carries its sizes after its data (a data descriptor), which every unzip
+program reads.
 """
 
 from __future__ import annotations
@@ -20,13 +26,13 @@ import csv
 import io
 import unicodedata
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response, StreamingResponse
 
 from kiosk.central import jalali
 from kiosk.central.clock import iso, utcnow
@@ -34,6 +40,7 @@ from kiosk.central.dashboard import MODE_LABELS, STATUS_LABELS, Dashboard, Staff
 from kiosk.central.models import CitizenRequest, User
 from kiosk.central.pages import Filters, request_filters
 from kiosk.central.readable import FormBook, Question, show
+from kiosk.central.store.requests import RequestCriteria
 from kiosk.core.persian import to_ascii_digits
 
 router = APIRouter(include_in_schema=False)
@@ -70,12 +77,13 @@ class Exported:
 @router.get("/requests.csv")
 def service_csv(request: Request, staff: StaffUser, filters: Annotated[Filters, Depends(request_filters)]) -> Response:
     if not filters.service:
-        return RedirectResponse("/requests.zip?" + filters.query(page=1), status_code=303)
+        return RedirectResponse("/requests.zip?" + filters.query(), status_code=303)
     board = board_of(request)
-    records = _selected(board, staff.user, filters)
-    if records is None:
-        return RedirectResponse("/requests?" + filters.query(page=1), status_code=303)
-    body = service_table(board.forms, filters.service, records, board.settings.display_utc_offset_minutes)
+    selection = _selection(board, staff.user, filters)
+    if selection is None:
+        return RedirectResponse("/requests?" + filters.query(), status_code=303)
+    offset = board.settings.display_utc_offset_minutes
+    body = service_chunks(board.forms, filters.service, selection.records, offset, selection.forms)
     name = "".join(ch for ch in filters.service if ch.isascii() and (ch.isalnum() or ch in ".-"))
     return _download(body, "text/csv; charset=utf-8", f"pishkhan-{name}-{_stamp()}.csv")
 
@@ -85,31 +93,52 @@ def all_services_zip(
     request: Request, staff: StaffUser, filters: Annotated[Filters, Depends(request_filters)]
 ) -> Response:
     board = board_of(request)
-    records = _selected(board, staff.user, filters)
-    if not records:  # a date that could not be read, or nothing to export: the list says which
-        return RedirectResponse("/requests?" + filters.query(page=1), status_code=303)
-    by_service: dict[str, list[Exported]] = {}
-    for record in records:
-        by_service.setdefault(record.service_id, []).append(record)
-    buffer = io.BytesIO()
-    offset = board.settings.display_utc_offset_minutes
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for service_id in sorted(by_service):
-            # Service ids are ASCII (the API's pattern), so every unzip program names the files alike.
-            table = service_table(board.forms, service_id, by_service[service_id], offset)
-            archive.writestr(f"{service_id}.csv", table)
-    return _download(buffer.getvalue(), "application/zip", f"pishkhan-requests-{_stamp()}.zip")
+    selection = _selection(board, staff.user, filters)
+    if selection is None or selection.up_to is None:  # a date that could not be read, or nothing: the list says which
+        return RedirectResponse("/requests?" + filters.query(), status_code=303)
+    services = board.store.requests.export_services(selection.criteria, staff.user, selection.up_to)
+    body = _zip_chunks(board.forms, services, selection, board.settings.display_utc_offset_minutes)
+    return _download(body, "application/zip", f"pishkhan-requests-{_stamp()}.zip")
 
 
-def _selected(board: Dashboard, user: User, filters: Filters) -> list[Exported] | None:
-    """The list's selection, oldest first; None when a date in the filter could not be read (the
-    list shows why: an export must not quietly hold more than the list)."""
+@dataclass(frozen=True)
+class _Selection:
+    """The list's selection as an export reads it: up to the newest request there was when the
+    export began (``up_to``, None when there is none), so each reading of it holds the same rows."""
+
+    board: Dashboard
+    user: User
+    criteria: RequestCriteria
+    up_to: int | None
+
+    def records(self, service_id: str | None = None) -> Iterator[Exported]:
+        """The selection (one service's part of it), oldest first, a batch at a time from the database."""
+        if self.up_to is None:
+            return
+        requests = self.board.store.requests
+        for row in requests.export_rows(self._of(service_id), self.user, self.up_to):
+            yield _exported(row, requests.answers(row))
+
+    def forms(self, service_id: str | None = None) -> Iterator[tuple[str, list[str]]]:
+        """Each of ``records``' catalog version and answer ids, read more cheaply (the CSV's columns)."""
+        if self.up_to is None:
+            return iter(())
+        return self.board.store.requests.export_forms(self._of(service_id), self.user, self.up_to)
+
+    def _of(self, service_id: str | None) -> RequestCriteria:
+        if service_id is None:
+            return self.criteria
+        return RequestCriteria(**{**self.criteria.__dict__, "service_id": service_id})
+
+
+def _selection(board: Dashboard, user: User, filters: Filters) -> _Selection | None:
+    """The list's selection; None when a date in the filter could not be read (the list shows why:
+    an export must not quietly hold more than the list)."""
     criteria, errors = filters.criteria(board.settings.display_utc_offset_minutes)
     if errors:
         return None
     board.forms.refresh()
-    requests = board.store.requests
-    return [_exported(row, requests.answers(row)) for row in requests.export_rows(criteria, user)]
+    return _Selection(board, user, criteria, board.store.requests.export_last_id(criteria, user))
 
 
 def _exported(row: CitizenRequest, answers: dict[str, Any]) -> Exported:
@@ -122,17 +151,35 @@ def _exported(row: CitizenRequest, answers: dict[str, Any]) -> Exported:
 
 
 def service_table(book: FormBook, service_id: str, records: Iterable[Exported], offset_minutes: int) -> bytes:
-    """One service's requests as CSV (UTF-8 with a BOM): the request's columns, then one per question."""
-    records = list(records)
-    versions = list(dict.fromkeys(r.catalog_version for r in records))
-    keys = list(dict.fromkeys(key for r in records for key in r.answers))
-    questions = book.columns(service_id, versions, keys)
+    """One service's requests as CSV (UTF-8 with a BOM), whole: ``service_chunks`` joined."""
+    kept = list(records)
+    return b"".join(service_chunks(book, service_id, lambda: iter(kept), offset_minutes))
+
+
+def service_chunks(
+    book: FormBook,
+    service_id: str,
+    records: Callable[[], Iterable[Exported]],
+    offset_minutes: int,
+    forms: Callable[[], Iterable[tuple[str, Iterable[str]]]] | None = None,
+) -> Iterator[bytes]:
+    """One service's requests as CSV (UTF-8 with a BOM), a piece at a time: the request's columns,
+    then one per question. The questions' columns depend on every request (the catalogs they were
+    filed against, answers no form asks for), so the requests are read twice: once for the columns
+    (``forms``: each one's catalog version and answer ids, in ``records``' order; by default read
+    from ``records``), keeping only those, then for the rows, each written as it comes."""
+    versions: dict[str, None] = {}
+    keys: dict[str, None] = {}
+    for version, answered in forms() if forms is not None else ((r.catalog_version, r.answers) for r in records()):
+        versions.setdefault(version)
+        keys.update(dict.fromkeys(answered))
+    questions = book.columns(service_id, list(versions), list(keys))
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer)
     writer.writerow(csv_safe(h) for h in (*REQUEST_COLUMNS, *_headers(questions)))
     title = book.service_title(None, service_id)
-    for r in records:
+    for r in records():
         cells: list[Any] = [
             r.id, r.tracking_code, title, _when(r.created_at, offset_minutes), _when(r.received_at, offset_minutes),
             iso(r.received_at), r.kiosk_number, r.kiosk_name, MODE_LABELS.get(r.mode, r.mode),
@@ -142,7 +189,63 @@ def service_table(book: FormBook, service_id: str, records: Iterable[Exported], 
             own = book.question(r.catalog_version, service_id, question.id)
             cells.append(show(own, r.answers.get(question.id), question.id in r.answers).csv)
         writer.writerow(csv_safe(cell) for cell in cells)
-    return buffer.getvalue().encode("utf-8")
+        if buffer.tell() >= CHUNK:
+            yield _drain(buffer)
+    yield _drain(buffer)
+
+
+# A CSV is sent in pieces of about this many characters.
+CHUNK = 64 * 1024
+
+
+def _drain(buffer: io.StringIO) -> bytes:
+    piece = buffer.getvalue().encode("utf-8")
+    buffer.seek(0)
+    buffer.truncate()
+    return piece
+
+
+class _Pipe(io.RawIOBase):
+    """Where ``zipfile`` writes an archive being sent: it keeps the bytes until they are taken.
+    It cannot seek, so ``zipfile`` writes each file's sizes after its data (a data descriptor)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._pieces: list[bytes] = []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        piece = bytes(data)
+        self._pieces.append(piece)
+        return len(piece)
+
+    def take(self) -> bytes:
+        piece = b"".join(self._pieces)
+        self._pieces.clear()
+        return piece
+
+
+def _zip_chunks(book: FormBook, services: list[str], selection: _Selection, offset_minutes: int) -> Iterator[bytes]:
+    """One CSV per service (``service_chunks``, the same bytes as ``/requests.csv`` gives for it) in a
+    ZIP, sent as it is compressed."""
+    pipe = _Pipe()
+    with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for service_id in services:
+            # Service ids are ASCII (the API's pattern), so every unzip program names the files alike.
+            with archive.open(f"{service_id}.csv", "w") as member:
+
+                def records(service_id: str = service_id) -> Iterator[Exported]:
+                    return selection.records(service_id)
+
+                def forms(service_id: str = service_id) -> Iterator[tuple[str, list[str]]]:
+                    return selection.forms(service_id)
+
+                for piece in service_chunks(book, service_id, records, offset_minutes, forms):
+                    member.write(piece)
+                    yield pipe.take()
+    yield pipe.take()
 
 
 def _headers(questions: list[Question]) -> list[str]:
@@ -171,8 +274,10 @@ def _stamp() -> str:
     return utcnow().strftime("%Y%m%d-%H%M")
 
 
-def _download(body: bytes | str, media_type: str, filename: str) -> Response:
-    response = Response(
+def _download(body: Iterator[bytes], media_type: str, filename: str) -> Response:
+    """The file, sent as it is written (each piece as the generator gives it: the export is never
+    whole in memory)."""
+    response = StreamingResponse(
         body, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
     )
     security_headers(response)

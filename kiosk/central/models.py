@@ -157,8 +157,23 @@ class CitizenRequest(Base):
             postgresql_where=text("enforced"),
         ),
         Index("ix_requests_duplicates", "service_id", "national_id_hmac", "created_at"),
-        Index("ix_requests_agency_received", "agency_id", "received_at"),
-        Index("ix_requests_received", "received_at"),
+        # The dashboard's list, newest first by (received_at, id): each filter it offers walks one of
+        # these from the page's key on (``store.requests``), so page 1 and page 1000 cost alike.
+        Index("ix_requests_mode_received", "mode", "received_at", "id"),
+        Index("ix_requests_agency_received", "agency_id", "received_at", "id"),
+        Index("ix_requests_service_received", "service_id", "received_at", "id"),
+        Index("ix_requests_status_received", "status", "received_at", "id"),
+        # An agency's staff at work: their agency's requests of one status (the new ones, say).
+        Index("ix_requests_agency_status_received", "agency_id", "status", "received_at", "id"),
+        Index(
+            "ix_requests_duplicates_received",
+            "received_at",
+            "id",
+            sqlite_where=text("duplicate_of_id IS NOT NULL"),
+            postgresql_where=text("duplicate_of_id IS NOT NULL"),
+        ),
+        # The list's agency and service choices: one index step per (agency, service) pair there is.
+        Index("ix_requests_agency_service", "agency_id", "service_id"),
         # Rows whose answers are still in clear: empty once the server has sealed them, so finding
         # none at start is one step on an empty index.
         Index(

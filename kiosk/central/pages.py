@@ -21,10 +21,16 @@ from kiosk.central import jalali
 from kiosk.central.clock import utcnow
 from kiosk.central.dashboard import StaffUser, board_of, check_csrf
 from kiosk.central.models import STATUSES
-from kiosk.central.store.requests import RequestCriteria
+from kiosk.central.store.kiosks import FleetCriteria
+from kiosk.central.store.requests import PageKey, RequestCriteria
 from kiosk.core.persian import to_ascii_digits
 
 PAGE_SIZE = 50
+OLD_PAGE_LINK = (
+    "فهرست دیگر شمارهٔ صفحه ندارد؛ صفحهٔ اول نشان داده شده است. "
+    "با «صفحهٔ بعد» به درخواست‌های قدیمی‌تر بروید یا با تاریخ و شرط‌ها جست‌وجو کنید."
+)
+BAD_PAGE_LINK = "پیوند این صفحه درست نیست؛ صفحهٔ اول نشان داده شده است."
 # A kiosk whose last heartbeat is older than this is marked as silent on the fleet page.
 STALE_AFTER = timedelta(minutes=10)
 
@@ -41,16 +47,23 @@ class Filters:
     date_to: str = ""
     code: str = ""
     duplicates: bool = False
-    page: int = 1
+    # Where the page starts (``PageKey.text``): older than ``after``, or newer than ``before``.
+    after: str = ""
+    before: str = ""
+    # ``?page=N`` of the numbered pages the list had before it paged by key: kept so such a link
+    # (a bookmark) opens the first page with a word on why, instead of failing.
+    old_page: str = ""
 
     def query(self, **changes: Any) -> str:
+        """The filters as a query string (no page: an export, a filter, the first page), with ``changes``
+        (``after=``/``before=`` for a page's link)."""
         values = {
             "agency": self.agency, "service": self.service, "mode": self.mode, "status": self.status,
             "from": self.date_from, "to": self.date_to, "code": self.code,
-            "duplicates": "1" if self.duplicates else "", "page": str(self.page),
+            "duplicates": "1" if self.duplicates else "",
         }  # fmt: skip
         values.update({k: str(v) for k, v in changes.items()})
-        return urlencode({k: v for k, v in values.items() if v and not (k == "page" and v == "1")})
+        return urlencode({k: v for k, v in values.items() if v})
 
     def criteria(self, utc_offset_minutes: int) -> tuple[RequestCriteria, list[str]]:
         """What the store is asked for, and a message for each date that could not be read (left out)."""
@@ -80,12 +93,15 @@ def request_filters(
     date_to: Annotated[str, Query(alias="to", max_length=20)] = "",
     code: Annotated[str, Query(max_length=40)] = "",
     duplicates: Annotated[str, Query(max_length=5)] = "",
-    page: Annotated[int, Query(ge=1, le=100000)] = 1,
+    after: Annotated[str, Query(max_length=60)] = "",
+    before: Annotated[str, Query(max_length=60)] = "",
+    page: Annotated[str, Query(max_length=20)] = "",
 ) -> Filters:
     return Filters(
         agency=agency, service=service, mode=mode if mode in ("live", "demo", "all") else "live",
         status=status if status in STATUSES else "", date_from=date_from, date_to=date_to,
-        code=code, duplicates=duplicates == "1", page=page,
+        code=code, duplicates=duplicates == "1", after=after, before=before,
+        old_page="" if page.strip() in ("", "1") else page,
     )  # fmt: skip
 
 
@@ -105,16 +121,21 @@ def requests_page(
 ) -> Response:
     board = board_of(request)
     criteria, errors = filters.criteria(board.settings.display_utc_offset_minutes)
-    found = board.store.requests.page(criteria, staff.user, filters.page, PAGE_SIZE)
-    pages = max(1, (found.total + PAGE_SIZE - 1) // PAGE_SIZE)
+    after, before = PageKey.parse(filters.after), PageKey.parse(filters.before)
+    if filters.old_page:
+        errors.append(OLD_PAGE_LINK)
+    elif (filters.after and after is None) or (filters.before and before is None):
+        errors.append(BAD_PAGE_LINK)
+    found = board.store.requests.page(criteria, staff.user, PAGE_SIZE, after=after, before=before)
     board.forms.refresh()
     summaries = {
         r.id: board.forms.summary(r.catalog_version, r.service_id, board.store.requests.answers(r)) for r in found.rows
     }
     return board.render(
-        request, "requests.html", staff=staff, rows=found.rows, total=found.total, filters=filters, errors=errors,
-        agencies=found.agencies, services=found.services, page=filters.page, pages=pages, nav="requests",
-        summaries=summaries,
+        request, "requests.html", staff=staff, rows=found.rows, total=found.total, more=found.more,
+        filters=filters, errors=errors, agencies=found.agencies, services=found.services, nav="requests",
+        summaries=summaries, newer=found.newer and found.newer.text(), older=found.older and found.older.text(),
+        first=after is None and before is None,
     )  # fmt: skip
 
 
@@ -151,9 +172,61 @@ def change_status(
     return RedirectResponse(f"/requests/{request_id}", status_code=303)
 
 
+# The fleet page's "silent" filter: how long without a heartbeat, by its link's word.
+SILENT_FOR = {"10m": timedelta(minutes=10), "1h": timedelta(hours=1), "1d": timedelta(days=1), "7d": timedelta(days=7)}
+SILENT_LABELS = {"10m": "۱۰ دقیقه", "1h": "یک ساعت", "1d": "یک روز", "7d": "یک هفته"}
+FLEET_PAGE_SIZE = 50
+
+
+@dataclass
+class FleetFilters:
+    silent: str = ""  # a key of SILENT_FOR
+    backlog: bool = False
+    catalog: bool = False  # behind the newest catalog (refused it, or not fetched yet)
+    refused: bool = False  # said in its heartbeat that it refused the newest catalog
+    # Where the page starts: the kiosks numbered above ``after``, or the page just below ``before``.
+    after: int | None = None
+    before: int | None = None
+
+    def query(self, **changes: Any) -> str:
+        values = {
+            "silent": self.silent, "backlog": "1" if self.backlog else "", "catalog": "1" if self.catalog else "",
+            "refused": "1" if self.refused else "",
+        }  # fmt: skip
+        values.update({k: str(v) for k, v in changes.items()})
+        return urlencode({k: v for k, v in values.items() if v})
+
+
+def _number(text: str) -> int | None:
+    """A kiosk number a fleet page's link carries; None for anything else (a mangled link: the first page)."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
+
+
 @router.get("/fleet")
-def fleet(request: Request, staff: StaffUser) -> Response:
+def fleet(
+    request: Request,
+    staff: StaffUser,
+    silent: Annotated[str, Query(max_length=20)] = "",
+    backlog: Annotated[str, Query(max_length=20)] = "",
+    catalog: Annotated[str, Query(max_length=20)] = "",
+    refused: Annotated[str, Query(max_length=20)] = "",
+    after: Annotated[str, Query(max_length=20)] = "",
+    before: Annotated[str, Query(max_length=20)] = "",
+) -> Response:
     board = board_of(request)
-    kiosks = board.store.kiosks.fleet()
     now = utcnow()
-    return board.render(request, "fleet.html", staff=staff, kiosks=kiosks, now=now, nav="fleet", stale=STALE_AFTER)
+    filters = FleetFilters(
+        silent=silent if silent in SILENT_FOR else "", backlog=backlog == "1", catalog=catalog == "1",
+        refused=refused == "1", after=_number(after), before=_number(before),
+    )  # fmt: skip
+    newest = board.store.catalogs.latest() if filters.catalog else None
+    criteria = FleetCriteria(
+        silent_since=now - SILENT_FOR[filters.silent] if filters.silent else None, backlog=filters.backlog,
+        behind_catalog=newest.catalog_version if newest is not None else None, refused_catalog=filters.refused,
+    )  # fmt: skip
+    found = board.store.kiosks.fleet_page(criteria, FLEET_PAGE_SIZE, after=filters.after, before=filters.before)
+    return board.render(
+        request, "fleet.html", staff=staff, kiosks=found.kiosks, next_after=found.next_after, filters=filters,
+        previous_before=found.previous_before, now=now, nav="fleet", stale=STALE_AFTER, silent_labels=SILENT_LABELS,
+        no_catalog=filters.catalog and newest is None,
+    )  # fmt: skip

@@ -13,6 +13,9 @@
 The administrator edits and approves every agency's services, may publish a draft without review
 (with a written reason, ``store.drafts``) and rolls a release back (``ROLL_BACK``).
 
+The catalog's preview (a service as kiosks draw it) is open to the administrator for every
+agency and to agency staff (supervisor, case worker) for their agencies' services.
+
 Pages are grouped into *areas* by the first segment of their route's path (``/requests.csv`` and
 ``/requests/{id}`` are both "requests"); a page whose area is in no table below is the
 administrator's alone, so a page added later is closed until someone opens it here. What a page
@@ -52,6 +55,7 @@ DESCRIPTIONS: Final = {
 # Areas of the dashboard (a route's first path segment) and the roles that may open them.
 REQUESTS, USAGE, FLEET, USERS, AUDIT, LOGOUT = "requests", "usage", "fleet", "users", "audit", "logout"
 SERVICES, RELEASES = "services", "releases"
+CATALOG: Final = "catalog"  # the published catalog's services as kiosks draw them (read only)
 # Not areas of their own: changing people (the users page's forms), the administrator's only; and
 # within "services", proposing a change, reviewing one, publishing one without review, rolling back.
 MANAGE_USERS: Final = "manage_users"
@@ -60,13 +64,13 @@ REVIEW: Final = "review_services"
 FORCE_PUBLISH: Final = "force_publish"
 ROLL_BACK: Final = "roll_back"
 GRANTS: Final[dict[str, frozenset[str]]] = {
-    ADMIN: frozenset({REQUESTS, USAGE, FLEET, USERS, AUDIT, LOGOUT, MANAGE_USERS})
+    ADMIN: frozenset({REQUESTS, USAGE, FLEET, USERS, AUDIT, LOGOUT, MANAGE_USERS, CATALOG})
     | frozenset({SERVICES, RELEASES, EDIT, REVIEW, FORCE_PUBLISH, ROLL_BACK}),
-    SUPERVISOR: frozenset({REQUESTS, USAGE, USERS, LOGOUT}),
-    CASE_WORKER: frozenset({REQUESTS, LOGOUT}),
+    SUPERVISOR: frozenset({REQUESTS, USAGE, USERS, LOGOUT, CATALOG}),
+    CASE_WORKER: frozenset({REQUESTS, LOGOUT, CATALOG}),
     VIEWER: frozenset({USAGE, LOGOUT}),
-    EDITOR: frozenset({SERVICES, RELEASES, LOGOUT, EDIT, REVIEW}),
-    REVIEWER: frozenset({SERVICES, RELEASES, LOGOUT, REVIEW}),
+    EDITOR: frozenset({SERVICES, RELEASES, LOGOUT, EDIT, REVIEW, CATALOG}),
+    REVIEWER: frozenset({SERVICES, RELEASES, LOGOUT, REVIEW, CATALOG}),
 }
 # Where each role lands after logging in (and at "/").
 HOMES: Final = {

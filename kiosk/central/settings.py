@@ -52,6 +52,9 @@ class Settings:
     schedule_check_seconds: float = 60.0
     # Run Alembic migrations when the app is built (the CLI's `serve` runs them once before workers).
     migrate_on_start: bool = True
+    # The kiosk program that draws catalog previews (``kiosk render``; kiosk.central.preview):
+    # "" is this Python's ``-m kiosk``, which a frozen central bundle does not have.
+    kiosk_program: str = ""
 
     @property
     def database_url(self) -> str:
@@ -76,6 +79,7 @@ def settings_to_environment(settings: Settings) -> dict[str, str]:
         "ENFORCE_IDEMPOTENCY": "1" if settings.enforce_idempotency else "0",
         "MAX_IN_FLIGHT": str(settings.max_in_flight),
         "SECURE_COOKIES": "" if settings.secure_cookies is None else ("1" if settings.secure_cookies else "0"),
+        "KIOSK_PROGRAM": settings.kiosk_program,
     }
     return {ENV_PREFIX + key: value for key, value in env.items()}
 
@@ -93,4 +97,5 @@ def settings_from_environment() -> Settings:
         max_in_flight=int(get("MAX_IN_FLIGHT") or 256),
         secure_cookies=None if not secure else secure == "1",
         migrate_on_start=False,
+        kiosk_program=get("KIOSK_PROGRAM"),
     )

@@ -46,9 +46,11 @@ from kiosk.core.sealing import KEY_BYTES, Sealer, parse_public_key, public_key_t
 from kiosk.core.tracking import MAX_SEQUENCE, make_tracking_code, next_sequence
 from kiosk.outbox.retry import MAX_RETRY_AFTER_SECONDS
 
-SCHEMA_VERSION = 3
-# Migrations to these versions make no backup copy: the file before them holds answers in clear.
-_NO_BACKUP_BEFORE = {3}
+SCHEMA_VERSION = 4
+# Migrations to these versions make no backup copy: before 3 the file holds answers in clear; 4
+# adds indexes only, in one transaction (a failure leaves the file as it was), and a copy would keep
+# the sealed answers of requests delivered since.
+_NO_BACKUP_BEFORE = {3, 4}
 # The body keys that hold a citizen's answers: sealed (now) or in clear (files from before sealing).
 ANSWER_KEYS = ("sealed_fields", "fields")
 
@@ -99,6 +101,19 @@ _MIGRATIONS: list[str] = [
     # 3: answers sealed to the central server's key; a delivered request keeps none.
     """
     UPDATE requests SET body = json_remove(body, '$.fields', '$.sealed_fields') WHERE state = 'delivered';
+    """,
+    # 4: every statement of delivery and of the health read (each heartbeat, each batch of
+    # ``kiosk outbox drain``) reads by an index, so its cost does not grow with the backlog or the
+    # history kept (issue 21), the counts per state aside (see ``health``). The next batch itself
+    # needs none: ``requests_due`` holds the rows in the order it is taken (state, next_attempt_at,
+    # then id, SQLite's rowid ending every index).
+    # The oldest waiting request's age: one step into (state, created_at) per state.
+    # The last error: the rows with one are few (a retry's or a refusal's), newest at the index's end.
+    # Delivered today: the delivered rows by delivery time.
+    """
+    CREATE INDEX requests_age ON requests (state, created_at);
+    CREATE INDEX requests_errors ON requests (updated_at) WHERE last_error IS NOT NULL;
+    CREATE INDEX requests_delivered ON requests (delivered_at) WHERE state = 'delivered';
     """,
 ]
 
@@ -537,18 +552,28 @@ class OutboxStore:
 
     def claim_due(self, limit: int = 20, ignore_schedule: bool = False) -> list[OutboxRequest]:
         """Pending requests whose time has come (all of them if ``ignore_schedule``), marked
-        ``sending``, oldest first."""
+        ``sending``, the soonest due first: a new request is due when it is stored, so new ones go
+        oldest first, and a retry takes its turn when its wait is over.
+
+        Read by the index ``requests_due`` (state, next_attempt_at, id) in its own order: the due
+        rows are where that index starts, so a batch costs the same at 50 requests waiting or
+        50,000 (the backlog was read whole and sorted for each batch before)."""
         now = self._clock()
-        before = float("inf") if ignore_schedule else now
         # A retry is never scheduled further ahead than the longest wait; one that is, was scheduled
-        # before the clock jumped back, and is due now (else it would wait out the jump).
+        # before the clock jumped back, and is due now (else it would wait out the jump). Those go
+        # first: they have waited longest.
         jumped = now + MAX_RETRY_AFTER_SECONDS + 60
+        columns = "SELECT * FROM requests WHERE state = 'pending'"
+        order = " ORDER BY next_attempt_at, id LIMIT ?"
         with self._lock, self._transaction() as db:
-            rows = db.execute(
-                "SELECT * FROM requests WHERE state = 'pending' AND (next_attempt_at <= ? OR next_attempt_at > ?)"
-                " ORDER BY id LIMIT ?",
-                (before, jumped, limit),
-            ).fetchall()
+            if ignore_schedule:
+                rows = db.execute(columns + order, (limit,)).fetchall()
+            else:
+                rows = db.execute(columns + " AND next_attempt_at > ?" + order, (jumped, limit)).fetchall()
+                if len(rows) < limit:
+                    rows += db.execute(
+                        columns + " AND next_attempt_at <= ?" + order, (now, limit - len(rows))
+                    ).fetchall()
             if rows:
                 marks = ",".join("?" * len(rows))
                 db.execute(
@@ -630,17 +655,24 @@ class OutboxStore:
         now = self._clock()
         midnight = datetime.fromtimestamp(now, UTC).replace(hour=0, minute=0, second=0)
         with self._lock:
+            # Counted in the covering index requests_due: one step per row, delivered history and all
+            # (SQLite keeps no counts); no more than that, once a heartbeat.
             counts = {state: 0 for state in STATES}
             for row in self._db.execute("SELECT state, COUNT(*) FROM requests GROUP BY state"):
                 counts[row[0]] = row[1]
-            oldest = self._db.execute(
-                "SELECT MIN(created_at) FROM requests WHERE state IN ('pending', 'sending')"
-            ).fetchone()[0]
+            # Per state, so that each is one step into requests_age (an IN reads every waiting row).
+            firsts = [
+                self._db.execute("SELECT MIN(created_at) FROM requests WHERE state = ?", (state,)).fetchone()[0]
+                for state in ("pending", "sending")
+            ]
+            oldest = min((first for first in firsts if first), default=None)
             error = self._db.execute(
                 "SELECT last_error FROM requests WHERE last_error IS NOT NULL ORDER BY updated_at DESC, id DESC LIMIT 1"
             ).fetchone()
             today = self._db.execute(
-                "SELECT COUNT(*) FROM requests WHERE state = 'delivered' AND delivered_at >= ?",
+                # Named: left to itself the planner reads every delivered row by requests_due (state).
+                "SELECT COUNT(*) FROM requests INDEXED BY requests_delivered"
+                " WHERE state = 'delivered' AND delivered_at >= ?",
                 (midnight.isoformat(timespec="seconds").replace("+00:00", "Z"),),
             ).fetchone()[0]
         age = None

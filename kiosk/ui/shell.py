@@ -216,8 +216,8 @@ class KioskWindow(QMainWindow):
         """After the first frame: what the first taps will need, done ahead in idle time by each
         screen's and flow's steps (``kiosk.ui.ahead``). The QR encoder and Babel, pure Python, load
         on a worker thread meanwhile (``kiosk.core.preload``); the steps that need them wait for it."""
-        if self._ahead.started:
-            return
+        if self._ahead.started or self._may_close:
+            return  # a kiosk being closed (its worker pool may be shut down already) works ahead for nobody
         from kiosk.ui.screens.agency import ahead_steps as agency_ahead_steps  # the screen loads on first use
 
         loaded = self._workers.submit(load, PRELOADED_MODULES)

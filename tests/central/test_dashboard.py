@@ -7,7 +7,6 @@ import csv
 import io
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,31 +17,15 @@ from harness.central_server import RunningCentral
 from kiosk.central.jalali import persian_date
 from kiosk.core.persian import to_persian_digits
 from kiosk.core.tracking import format_for_reading
+from tests.support.dashboard import PASSWORD, login
+from tests.support.dashboard import csrf_of as _csrf
 from tests.support.factories import write_catalog
 from tests.support.kiosk_client import KioskClient
-
-PASSWORD = "correct horse battery"
 
 
 def shown(code: str) -> str:
     """A tracking code as the pages show it: Persian digits in groups of four."""
     return to_persian_digits(format_for_reading(code))
-
-
-def _csrf(html: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert match, html
-    return match.group(1)
-
-
-@contextmanager
-def login(central: RunningCentral, name: str = "sara") -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=central.url, timeout=30) as client:
-        page = client.get("/login")
-        form = {"username": name, "password": PASSWORD, "csrf_token": _csrf(page.text)}
-        response = client.post("/login", data=form)
-        assert response.status_code == 303, response.text
-        yield client
 
 
 @pytest.fixture
@@ -325,3 +308,65 @@ def test_password_guessing_is_slowed_down_without_locking_anyone_out(central: Ru
         assert "ثانیهٔ دیگر دوباره امتحان کنید" in refused.text
         other = {"username": "reza", "password": PASSWORD, "csrf_token": _csrf(refused.text)}
         assert client.post("/login", data=other).status_code == 303  # other users are not held up
+
+
+def test_fleet_page_filters_and_pages(
+    central: RunningCentral, kiosk: KioskClient, staff: httpx.Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kiosk.central import pages
+
+    monkeypatch.setattr(pages, "FLEET_PAGE_SIZE", 2)
+    central.publish_catalog(write_catalog(tmp_path / "catalog", version="test-2"))
+    for number in (50, 51):
+        central.add_kiosk(f"دفتر {number}", number)
+    beat = {
+        "version": "0.3.1", "profile": "festival", "mode": "live", "catalog_version": "test-1",
+        "queue_depth": 3, "oldest_pending_seconds": 60, "rejected": 0, "last_error": None,
+    }  # fmt: skip
+    kiosk.http.post(f"/api/v1/kiosks/{kiosk.number}/heartbeat", json=beat, headers=kiosk.auth)
+    first = staff.get("/fleet").text
+    assert 'rel="next"' in first and "صفحهٔ بعد" in first and 'rel="prev"' not in first
+    link = re.search(r'href="/fleet\?(after=\d+)"', first)
+    assert link, first
+    second = staff.get(f"/fleet?{link.group(1)}").text
+    assert "دفتر 51" in second and 'rel="prev"' in second and 'rel="next"' not in second
+    silent = staff.get("/fleet", params={"silent": "10m"}).text
+    assert "دفتر 50" in silent and "festival" not in silent  # the kiosk that just sent one is not silent
+    assert "festival" in staff.get("/fleet", params={"backlog": "1"}).text
+    assert "دفتر 50" not in staff.get("/fleet", params={"backlog": "1"}).text
+    behind = staff.get("/fleet", params={"catalog": "1"}).text  # its heartbeat names test-1, the newest is test-2
+    assert "festival" in behind
+    assert "festival" not in staff.get("/fleet", params={"refused": "1"}).text  # behind, but refused nothing
+    why = "catalog: agencies[0].icon: 'ship' is not one of the kiosk's icons"
+    kiosk.http.post(
+        f"/api/v1/kiosks/{kiosk.number}/heartbeat", json={**beat, "catalog_refused": why}, headers=kiosk.auth
+    )
+    refused = staff.get("/fleet", params={"refused": "1"}).text
+    assert "festival" in refused and "تازه‌ترین را رد کرد" in refused and why.replace("'", "&#39;") in refused
+    assert "دفتر 50" not in refused
+    for bad in ("silent=forever", "after=x", "before=-1", "backlog=yes", "after=۱۲", "after=99999999999999999999"):
+        assert staff.get(f"/fleet?{bad}").status_code == 200
+
+
+def test_list_pages_by_key_and_an_old_numbered_link_opens_the_first_page(
+    central: RunningCentral, kiosk: KioskClient, staff: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kiosk.central import pages
+
+    monkeypatch.setattr(pages, "PAGE_SIZE", 2)
+    codes = [
+        kiosk.submit(kiosk.body(created_at=f"2026-11-2{day}T10:00:00Z")).json()["tracking_code"] for day in range(1, 6)
+    ]
+    first = staff.get("/requests").text
+    assert shown(codes[4]) in first and shown(codes[3]) in first and shown(codes[2]) not in first
+    assert "صفحهٔ بعد" in first and 'rel="prev"' not in first
+    after = re.search(r"after=([0-9]+-[0-9]+)", first)
+    assert after, first
+    second = staff.get("/requests", params={"after": after.group(1)}).text
+    assert shown(codes[2]) in second and shown(codes[1]) in second and shown(codes[4]) not in second
+    assert 'rel="prev"' in second and "صفحهٔ قبل" in second
+    old = staff.get("/requests", params={"page": "3"})
+    assert old.status_code == 200 and "صفحهٔ اول نشان داده شده است" in old.text and shown(codes[4]) in old.text
+    for mangled in ("nonsense", "99999999999999999999-1", "20261207103000123456-0"):
+        page = staff.get("/requests", params={"after": mangled})
+        assert page.status_code == 200 and "پیوند این صفحه درست نیست" in page.text

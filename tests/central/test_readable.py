@@ -229,3 +229,32 @@ def test_the_csv_keeps_formulas_inert(central: RunningCentral, kiosk: KioskClien
     for cell in rows[1]:
         stripped = cell.lstrip(" \u200f")
         assert not stripped.startswith(("=", "+", "-", "@", "＝")), cell
+
+
+def test_the_streamed_export_is_the_same_in_any_batches(
+    central: RunningCentral, kiosk: KioskClient, staff: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read a few rows a round trip and sent a few letters a piece, an export is byte for byte what it
+    is in big batches: the columns (read in a first pass) and the rows (in a second) cross batches."""
+    from kiosk.central import exports
+    from kiosk.central.store import requests
+
+    central.publish_catalog(CATALOG_DIR)
+    service = next(s for s in form_services() if s.agency_id == "mazandaran-water")
+    for number in range(7):
+        fields = {**answers(service), f"extra_{number % 3}": f"=HYPERLINK({number})"}  # columns no form asks for
+        kiosk.submit(kiosk.body(service_id=service.id, agency_id=service.agency_id, fields=fields))
+    kiosk.submit(kiosk.body(service_id="water.connection", agency_id="water"))
+    whole_csv = staff.get("/requests.csv", params={"service": service.id}).content
+    whole_zip = staff.get("/requests.zip").content
+    monkeypatch.setattr(requests, "EXPORT_BATCH", 2)
+    monkeypatch.setattr(exports, "CHUNK", 10)
+    assert staff.get("/requests.csv", params={"service": service.id}).content == whole_csv
+    assert whole_csv.decode("utf-8").count("\n") == 8  # the header and seven requests
+    with (
+        zipfile.ZipFile(io.BytesIO(staff.get("/requests.zip").content)) as small,
+        zipfile.ZipFile(io.BytesIO(whole_zip)) as big,
+    ):
+        assert small.namelist() == big.namelist() == sorted([f"{service.id}.csv", "water.connection.csv"])
+        assert all(small.read(name) == big.read(name) for name in big.namelist())
+        assert small.read(f"{service.id}.csv") == whole_csv

@@ -3,8 +3,7 @@ what each returns, in what order, and that a staff member sees only their agenci
 
 from __future__ import annotations
 
-import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -14,46 +13,59 @@ from harness.central_server import RunningCentral
 from kiosk.central.clock import utcnow
 from kiosk.central.models import User
 from kiosk.central.schemas import HeartbeatIn
-from kiosk.central.store.kiosks import KioskIdentity, highest_code_query
-from kiosk.central.store.requests import RequestCriteria
+from kiosk.central.store import requests as requests_module
+from kiosk.central.store.kiosks import FleetCriteria, highest_code_query
+from kiosk.central.store.requests import PageKey, RequestCriteria
+from tests.support.dashboard import civil_request as civil
+from tests.support.dashboard import staff_member as staff
+from tests.support.dashboard import store_request as submit
 from tests.support.kiosk_client import KioskClient
 
-PASSWORD = "correct horse battery"
 
-
-def staff(central: RunningCentral, name: str, agencies: list[str]) -> User:
-    """A staff member of these agencies (all of them when the list is empty), as a login returns them."""
-    central.store.people.add(name, PASSWORD, agencies, all_agencies=not agencies)
-    user = central.store.people.authenticate(name, PASSWORD)
-    assert user is not None
-    return user
-
-
-def submit(central: RunningCentral, kiosk: KioskClient, **overrides: Any) -> int:
-    """Store a request as the API would; returns its reference."""
-    row = central.store.kiosks.by_number(kiosk.number)
-    assert row is not None
-    identity = KioskIdentity(id=row.id, number=row.number)
-    receipt = central.store.requests.submit(identity, str(uuid.uuid4()), kiosk.body(**overrides))
-    return int(receipt.reference)
-
-
-def civil(hour: int) -> dict[str, Any]:
-    """A civil-registry request by another citizen (no possible duplicate of the water ones)."""
-    return {"service_id": "civil.birth", "agency_id": "civil", "created_at": f"2026-11-23T{hour:02d}:00:00Z",
-            "fields": {"full_name": "مریم", "national_id": "0013542419"}}  # fmt: skip
-
-
-def test_page_is_newest_first_counted_and_paged(central: RunningCentral, kiosk: KioskClient) -> None:
+def test_page_is_newest_first_counted_and_paged_by_key(central: RunningCentral, kiosk: KioskClient) -> None:
     sara = staff(central, "sara", [])
     references = [submit(central, kiosk, created_at=f"2026-11-2{day}T10:00:00Z") for day in range(1, 6)]
-    first = central.store.requests.page(RequestCriteria(), sara, number=1, size=2)
-    assert (first.total, [r.id for r in first.rows]) == (5, references[:-3:-1])
-    last = central.store.requests.page(RequestCriteria(), sara, number=3, size=2)
-    assert (last.total, [r.id for r in last.rows]) == (5, references[:1])
-    assert central.store.requests.page(RequestCriteria(), sara, number=4, size=2).rows == []
+    requests = central.store.requests
+    first = requests.page(RequestCriteria(), sara, size=2)
+    assert (first.total, first.more, [r.id for r in first.rows]) == (5, False, references[:-3:-1])
+    assert first.newer is None and first.older is not None and first.older.id == references[-2]
+    second = requests.page(RequestCriteria(), sara, size=2, after=first.older)
+    assert [r.id for r in second.rows] == references[-3:-5:-1]
+    assert second.newer is not None and second.newer.id == references[-3]
+    last = requests.page(RequestCriteria(), sara, size=2, after=second.older)
+    assert ([r.id for r in last.rows], last.older) == (references[:1], None)
+    # Back from the last page: the page before it, then the first page whole again.
+    assert last.newer is not None
+    back = requests.page(RequestCriteria(), sara, size=2, before=last.newer)
+    assert ([r.id for r in back.rows], back.older, back.newer) == (
+        [r.id for r in second.rows],
+        second.older,
+        second.newer,
+    )
+    top = requests.page(RequestCriteria(), sara, size=2, before=back.newer)
+    assert ([r.id for r in top.rows], top.newer) == ([r.id for r in first.rows], None)
     assert first.rows[0].kiosk.number == kiosk.number  # read with its kiosk, for the page to show
     assert (first.agencies, first.services) == (["water"], ["water.connection"])
+
+
+def test_page_key_reads_back_and_refuses_a_mangled_link() -> None:
+    key = PageKey(datetime(2026, 12, 7, 10, 30, 0, 123456, tzinfo=UTC), 4711)
+    assert key.text() == "20261207103000123456-4711"
+    assert PageKey.parse(key.text()) == key
+    for mangled in ("", "4711", "20261207103000123456", "20261307103000123456-1", "20261207103000123456-0",
+                    "20261207103000123456-99999999999999999999", "20261207103000123456-1 OR 1=1"):  # fmt: skip
+        assert PageKey.parse(mangled) is None
+
+
+def test_page_counts_up_to_the_limit(
+    central: RunningCentral, kiosk: KioskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(requests_module, "COUNT_LIMIT", 3)
+    sara = staff(central, "sara", [])
+    for day in range(1, 6):
+        submit(central, kiosk, created_at=f"2026-11-2{day}T10:00:00Z")
+    page = central.store.requests.page(RequestCriteria(), sara, size=2)
+    assert (page.total, page.more) == (3, True)
 
 
 def test_page_applies_every_criterion(central: RunningCentral, kiosk: KioskClient) -> None:
@@ -64,11 +76,11 @@ def test_page_applies_every_criterion(central: RunningCentral, kiosk: KioskClien
     demo = submit(central, kiosk, mode="demo", created_at="2026-11-01T10:00:00Z")
     birth = submit(central, kiosk, **civil(9))
     central.store.requests.set_status(bill, "done", None)
-    code = central.store.requests.page(RequestCriteria(), sara, 1, 50).rows[-1].tracking_code  # the first stored
+    code = central.store.requests.page(RequestCriteria(), sara, 50).rows[-1].tracking_code  # the first stored
     now = utcnow()
 
     def found(**criteria: Any) -> list[int]:
-        return sorted(r.id for r in central.store.requests.page(RequestCriteria(**criteria), sara, 1, 50).rows)
+        return sorted(r.id for r in central.store.requests.page(RequestCriteria(**criteria), sara, 50).rows)
 
     assert found() == sorted([water, duplicate, bill, demo, birth])
     assert found(mode="live") == sorted([water, duplicate, bill, birth])
@@ -88,14 +100,14 @@ def test_page_shows_a_staff_member_only_their_agencies(central: RunningCentral, 
     submit(central, kiosk)
     birth = submit(central, kiosk, **civil(9))
     reza = staff(central, "reza", ["civil", "roads"])
-    page = central.store.requests.page(RequestCriteria(), reza, 1, 50)
+    page = central.store.requests.page(RequestCriteria(), reza, 50)
     assert (page.total, [r.id for r in page.rows]) == (1, [birth])
     # The filter offers the agencies he works for even where no request has come yet, and no other.
     assert (page.agencies, page.services) == (["civil", "roads"], ["civil.birth"])
-    asked_for_water = central.store.requests.page(RequestCriteria(agency_id="water"), reza, 1, 50)
+    asked_for_water = central.store.requests.page(RequestCriteria(agency_id="water"), reza, 50)
     assert (asked_for_water.total, asked_for_water.rows) == (0, [])
     nobody = User(id=0, name="nobody", all_agencies=False, agencies=[])
-    assert central.store.requests.page(RequestCriteria(), nobody, 1, 50).total == 0
+    assert central.store.requests.page(RequestCriteria(), nobody, 50).total == 0
 
 
 def test_export_rows_are_oldest_first_and_scoped(central: RunningCentral, kiosk: KioskClient) -> None:
@@ -176,3 +188,45 @@ def test_the_highest_sequence_of_a_kiosk_is_one_step_on_the_tracking_code_index(
             plan = " ".join(row[-1] for row in connection.execute(text(f"EXPLAIN QUERY PLAN {query}")))
             assert "USING COVERING INDEX ix_requests_tracking_code (tracking_code>? AND tracking_code<?)" in plan, plan
             assert "TEMP B-TREE" not in plan, plan
+
+
+def test_fleet_page_filters_silent_backlog_and_behind_catalog_and_pages_by_number(central: RunningCentral) -> None:
+    for number in range(1, 8):
+        central.add_kiosk(f"kiosk {number}", number)
+    central.revoke_kiosk(7)  # never heard from, but revoked: not silent
+    kiosks = central.store.kiosks
+
+    def beat(number: int, depth: int, catalog: str, refused: str | None = None) -> None:
+        row = kiosks.by_number(number)
+        assert row is not None
+        kiosks.record_heartbeat(row.id, HeartbeatIn(version="0.3.1", profile="p", mode="live", catalog_version=catalog,
+                                                    queue_depth=depth, oldest_pending_seconds=None, rejected=0,
+                                                    last_error=None, catalog_refused=refused))  # fmt: skip
+
+    beat(1, 0, "v2")
+    beat(2, 4, "v1", refused="catalog: agencies[0].icon: 'ship' is not one of the kiosk's icons")
+    # kiosk 2 has a backlog, and an older catalog than the newest (v2): it refused v2, and said why
+    beat(3, 0, "v2")
+    with central.store.db.write() as session:  # kiosk 3 last heard from two hours ago
+        session.execute(
+            text("UPDATE kiosks SET last_seen_at = :at WHERE number = 3"), {"at": utcnow() - timedelta(hours=2)}
+        )
+
+    def numbers(size: int = 50, after: int | None = None, **criteria: Any) -> list[int]:
+        return [k.number for k in kiosks.fleet_page(FleetCriteria(**criteria), size, after=after).kiosks]
+
+    assert numbers() == [1, 2, 3, 4, 5, 6, 7]
+    assert numbers(silent_since=utcnow() - timedelta(hours=1)) == [3, 4, 5, 6]  # 4-6: never, 7: revoked
+    assert numbers(backlog=True) == [2]
+    assert numbers(behind_catalog="v2") == [2, 4, 5, 6]  # no heartbeat yet: no catalog of the newest either
+    assert numbers(refused_catalog=True) == [2]
+    first = kiosks.fleet_page(FleetCriteria(), 3)
+    assert ([k.number for k in first.kiosks], first.next_after, first.previous_before) == ([1, 2, 3], 3, None)
+    second = kiosks.fleet_page(FleetCriteria(), 3, after=first.next_after)
+    assert ([k.number for k in second.kiosks], second.next_after, second.previous_before) == ([4, 5, 6], 6, 4)
+    last = kiosks.fleet_page(FleetCriteria(), 3, after=second.next_after)
+    assert ([k.number for k in last.kiosks], last.next_after) == ([7], None)
+    back = kiosks.fleet_page(FleetCriteria(), 3, before=last.previous_before)
+    assert [k.number for k in back.kiosks] == [4, 5, 6]
+    top = kiosks.fleet_page(FleetCriteria(), 3, before=back.previous_before)
+    assert ([k.number for k in top.kiosks], top.previous_before) == ([1, 2, 3], None)

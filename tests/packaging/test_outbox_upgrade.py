@@ -18,7 +18,7 @@ from kiosk.outbox import store as store_module
 from kiosk.outbox.store import SCHEMA_VERSION, OutboxStore, OutboxVersionError
 
 KIOSK_NUMBER = 7
-PREVIOUS_SCHEMA = 2  # the schema the release of 2026-12-06 writes (3 seals answers, drops delivered ones)
+PREVIOUS_SCHEMA = 3  # the schema the release of 2026-12-07 writes (4 adds the indexes delivery reads by)
 FIELDS = {"full_name": "زهرا حسین‌زاده", "national_id": "0012345679", "mobile": "09111234567", "agree": True}
 SERVICE = "mazandaran-water.new-connection"
 
@@ -97,7 +97,7 @@ def test_an_outbox_written_by_the_previous_schema_is_opened_and_delivered(
     finally:
         store.close()
     assert user_version(data / "outbox.db") == SCHEMA_VERSION
-    # The file before held answers in clear: no copy of it is made (the migration is one transaction).
+    # No copy of the file before is made: it would keep answers (the migration is one transaction).
     assert not list(data.glob("outbox.db.before-upgrade-*"))
 
 

@@ -6,6 +6,7 @@ turn, builds before paints, unattended steps only while nobody is there, a faili
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QSize
@@ -25,6 +26,7 @@ from kiosk.ui.screens.service import longest_cards
 from kiosk.ui.shell import Page
 from kiosk.ui.widgets.offscreen import STRIP_PX, paint_off_screen
 from kiosk.ui.widgets.tiles import ServiceTile
+from tests.support.factories import copy_resources
 from tests.support.window import build_kiosk, click, find, type_text
 
 
@@ -184,3 +186,17 @@ def test_the_runner_builds_first_then_paints_one_step_a_turn_and_only_while_nobo
     qtbot.waitUntil(lambda: runner.done, timeout=2000)
     assert ran == ["build agency", "wait", "load modules", "paint home"]
     assert "broken step" in caplog.text
+
+
+def test_a_kiosk_closed_before_its_first_frame_is_worked_ahead_does_not_start_that_work(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """The first frame queues the work ahead for the next turn; a kiosk closed in between (a test's
+    end, the technician's exit) shut its worker pool down: the work ahead then raised "cannot
+    schedule new futures after shutdown" (seen in test_startup and test_search_ui teardowns)."""
+    paths = copy_resources(tmp_path)
+    kiosk = Kiosk.build(paths, "festival")
+    window = kiosk.window
+    kiosk.close()
+    window.start_work_ahead()  # what the queued call does, now late
+    assert not window._ahead.started

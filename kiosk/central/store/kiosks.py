@@ -7,9 +7,9 @@ page and ``kiosk-central kiosk list`` show) and as a row of history, pruned past
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import Select, delete, select
+from sqlalchemy import Select, delete, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from kiosk.central import security
@@ -45,6 +45,23 @@ def highest_code_query(number: int) -> Select[tuple[str]]:
         .order_by(CitizenRequest.tracking_code.desc())
         .limit(1)
     )
+
+
+@dataclass(frozen=True)
+class FleetCriteria:
+    """Which kiosks the fleet page shows; None/False is "any"."""
+
+    silent_since: datetime | None = None  # no heartbeat since then (revoked kiosks are not silent)
+    backlog: bool = False  # its latest heartbeat reports requests waiting to be sent
+    behind_catalog: str | None = None  # the newest catalog's version: kiosks whose heartbeat names another
+    refused_catalog: bool = False  # its latest heartbeat says it refused the newest catalog (and why)
+
+
+@dataclass(frozen=True)
+class FleetPage:
+    kiosks: list[Kiosk]  # by number
+    next_after: int | None  # the number a "next page" link carries (None: this is the last page)
+    previous_before: int | None  # the number a "previous page" link carries (None: this is the first page)
 
 
 class Kiosks:
@@ -97,6 +114,50 @@ class Kiosks:
         """Every kiosk, revoked ones too, by number, with the figures of its latest heartbeat."""
         with self.db.read() as session:
             return list(session.scalars(select(Kiosk).order_by(Kiosk.number)))
+
+    def fleet_page(
+        self, criteria: FleetCriteria, size: int, after: int | None = None, before: int | None = None
+    ) -> FleetPage:
+        """``size`` kiosks matching ``criteria`` by number: the first ones, those above ``after`` (the
+        number a "next page" link carries) or the page just below ``before`` (a "previous page"
+        link's); the kiosks' unique number index makes each one seek."""
+        query = select(Kiosk)
+        if criteria.silent_since is not None:
+            # Silent: in service (not revoked) and no heartbeat since then, or never one.
+            query = query.where(
+                Kiosk.revoked_at.is_(None),
+                or_(Kiosk.last_seen_at.is_(None), Kiosk.last_seen_at < criteria.silent_since),
+            )
+        if criteria.backlog:
+            query = query.where(Kiosk.queue_depth > 0)
+        if criteria.behind_catalog is not None:
+            # Its latest heartbeat names another catalog than the newest published: it refused that
+            # one (it keeps its last good catalog) or has not fetched it yet.
+            query = query.where(
+                Kiosk.revoked_at.is_(None),
+                or_(Kiosk.catalog_version.is_(None), Kiosk.catalog_version != criteria.behind_catalog),
+            )
+        if criteria.refused_catalog:
+            query = query.where(Kiosk.revoked_at.is_(None), Kiosk.catalog_refused.is_not(None))
+        with self.db.read() as session:
+            if before is not None:
+                upward = list(
+                    session.scalars(query.where(Kiosk.number < before).order_by(Kiosk.number.desc()).limit(size + 1))
+                )
+                if len(upward) > size:
+                    kiosks = upward[:size][::-1]
+                    return FleetPage(kiosks, next_after=kiosks[-1].number, previous_before=kiosks[0].number)
+                after = None  # back at the start: the first page, whole
+            if after is not None:
+                query = query.where(Kiosk.number > after)
+            kiosks = list(session.scalars(query.order_by(Kiosk.number).limit(size + 1)))
+        more = len(kiosks) > size
+        kiosks = kiosks[:size]
+        return FleetPage(
+            kiosks=kiosks,
+            next_after=kiosks[-1].number if more else None,
+            previous_before=kiosks[0].number if after is not None and kiosks else None,
+        )
 
     def by_number(self, number: int) -> Kiosk | None:
         with self.db.read() as session:

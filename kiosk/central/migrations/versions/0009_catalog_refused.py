@@ -1,7 +1,7 @@
 """kiosks: the catalog a kiosk last refused, and why
 
 Revision ID: 0009
-Revises: 0005
+Revises: 0008
 Create Date: 2026-12-08
 
 A kiosk that refuses a catalog the server published keeps its last good one and says why in its
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
