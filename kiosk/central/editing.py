@@ -17,14 +17,16 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Form, Query, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from kiosk.central import roles
 from kiosk.central.catalog_diff import release_changes, service_changes, service_fields
-from kiosk.central.dashboard import NotAllowed, Staff, StaffUser, board_of, check_csrf
+from kiosk.central.dashboard import NotAllowed, Staff, StaffUser, board_of, check_csrf, security_headers
 from kiosk.central.models import ServiceDraft
+from kiosk.central.preview import LANGUAGES, ORIENTATIONS, PreviewFailed, Selection
+from kiosk.central.preview_page import groups, previewer_of
 from kiosk.central.store import drafts as drafts_store
-from kiosk.central.store.drafts import DraftError, find_service
+from kiosk.central.store.drafts import DraftError, find_service, with_service
 from kiosk.central.store.people import Actor
 from kiosk.core.catalog import (
     AUDIENCE_MAX,
@@ -305,6 +307,61 @@ def force(
         fresh = drafts.get(draft_id) or draft
         return _draft(request, staff, fresh, 422, ERRORS.get(exc.code, str(exc)), exc.problems, reason=reason)
     return RedirectResponse(f"/services/drafts/{draft_id}?done=forced", status_code=303)
+
+
+# The draft as a kiosk draws it (``kiosk.central.preview``: ``kiosk render`` in a process of its own).
+
+
+def _draft_document(request: Request, draft: ServiceDraft) -> dict[str, Any] | None:
+    """The catalog the draft would publish: its base release with the proposed service in it."""
+    base = board_of(request).store.catalogs.document(draft.base_release)
+    if base is None:
+        return None
+    try:
+        return with_service(base, json.loads(draft.document))
+    except DraftError:
+        return None
+
+
+@router.get("/services/drafts/{draft_id}/preview")
+def draft_preview_page(request: Request, staff: StaffUser, draft_id: int) -> Response:
+    draft = _draft_or_none(request, staff, draft_id)
+    document = _draft_document(request, draft) if draft is not None else None
+    if draft is None or document is None:
+        return _not_found(request, staff, "پیش‌نویس")
+    board = board_of(request)
+    base = f"/services/drafts/{draft.id}/preview"
+    try:
+        preview = previewer_of(request).preview(document, Selection(services=(draft.service_id,)))
+    except PreviewFailed as exc:
+        return board.render(
+            request, "service_draft_preview.html", status_code=503, staff=staff, nav="services", draft=draft,
+            groups=[], problem=exc.message,
+        )  # fmt: skip
+    return board.render(
+        request, "service_draft_preview.html", staff=staff, nav="services", draft=draft,
+        groups=groups(preview, draft.service_id, base), problem="",
+    )  # fmt: skip
+
+
+@router.get("/services/drafts/{draft_id}/preview/{language}/{orientation}/{name}.png")
+def draft_preview_image(
+    request: Request, staff: StaffUser, draft_id: int, language: str, orientation: str, name: str
+) -> Response:
+    draft = _draft_or_none(request, staff, draft_id)
+    document = _draft_document(request, draft) if draft is not None else None
+    if draft is None or document is None or language not in LANGUAGES or orientation not in ORIENTATIONS:
+        return _not_found(request, staff, "پیش‌نویس")
+    try:
+        preview = previewer_of(request).preview(document, Selection(services=(draft.service_id,)))
+    except PreviewFailed as exc:
+        return Response(exc.message, status_code=503, media_type="text/plain; charset=utf-8")
+    path = preview.image(draft.service_id, language, orientation, name)
+    if path is None:
+        return _not_found(request, staff, "پیش‌نویس")
+    response = FileResponse(path, media_type="image/png")
+    security_headers(response)
+    return response
 
 
 # History and rollback -------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import httpx
+import pytest
 
 from harness.central_server import RunningCentral
 from kiosk.central.clock import utcnow
@@ -237,3 +238,25 @@ def test_bad_input_gets_a_persian_message_and_keeps_what_was_typed(central: Runn
     assert proposed["service_desk"]["service_code"] == "12345678901"
     assert proposed["last_verified"] == "2026-12-01"
     assert central.store.catalogs.latest_number() == 1
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])  # the database plays no part in drawing
+@pytest.mark.parametrize("central_settings", [{"kiosk_program": ""}])
+def test_a_draft_is_seen_as_kiosks_would_draw_it_before_it_is_approved(central: RunningCentral, tmp_path: Path) -> None:
+    setup(central, tmp_path)
+    with login(central, "eli") as eli, login(central, "rey") as rey:
+        number = draft_id(propose(eli, "water.bill", title_fa="پرداخت قبض آب و فاضلاب"))
+        assert f'href="/services/drafts/{number}/preview"' in rey.get(f"/services/drafts/{number}").text
+        page = rey.get(f"/services/drafts/{number}/preview")
+        assert page.status_code == 200, page.text
+        images = re.findall(r'<img src="([^"]+)"', page.text)
+        assert f"/services/drafts/{number}/preview/fa/landscape/card.png" in images
+        assert f"/services/drafts/{number}/preview/en/portrait/card.png" in images
+        drawn = rey.get(f"/services/drafts/{number}/preview/fa/landscape/card.png")
+        assert drawn.status_code == 200 and drawn.headers["content-type"] == "image/png"
+        published = rey.get("/catalog/preview/water.bill/fa/landscape/card.png")
+        assert published.status_code == 200
+        assert drawn.content != published.content, "the draft's card, not the published one"
+    with login(central, "civ") as civ:
+        assert civ.get(f"/services/drafts/{number}/preview").status_code == 404
+        assert civ.get(f"/services/drafts/{number}/preview/fa/landscape/card.png").status_code == 404
