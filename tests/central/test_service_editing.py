@@ -129,7 +129,10 @@ def test_a_forced_publish_needs_a_written_reason_that_stays_on_record(central: R
         assert act(eli, f"/services/drafts/{number}/force", reason="urgent fix").status_code == 403
     with login(central, "ava") as ava:
         refused = act(ava, f"/services/drafts/{number}/force", reason="  ")
-        assert refused.status_code == 422 and "برای انتشار بدون بررسی، یا بازگشت به انتشار پیشین، دلیل را بنویسید" in refused.text
+        assert (
+            refused.status_code == 422
+            and "برای انتشار بدون بررسی، یا بازگشت به انتشار پیشین، دلیل را بنویسید" in refused.text
+        )
         assert central.store.catalogs.latest_number() == 1
         reason = "the fee changed by law today; the reviewer is away"
         assert act(ava, f"/services/drafts/{number}/force", reason=reason).status_code == 303
