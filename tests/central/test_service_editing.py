@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -18,6 +19,7 @@ import pytest
 
 from harness.central_server import RunningCentral
 from kiosk.central.clock import utcnow
+from kiosk.central.store.people import Actor
 from tests.support.factories import write_catalog
 
 PASSWORD = "correct horse battery"
@@ -263,3 +265,20 @@ def test_a_draft_is_seen_as_kiosks_would_draw_it_before_it_is_approved(central: 
     with login(central, "civ") as civ:
         assert civ.get(f"/services/drafts/{number}/preview").status_code == 404
         assert civ.get(f"/services/drafts/{number}/preview/fa/landscape/card.png").status_code == 404
+
+
+@pytest.mark.parametrize("central_settings", [{"schedule_check_seconds": 0.2}])
+def test_the_server_publishes_a_scheduled_draft_when_its_time_comes(central: RunningCentral, tmp_path: Path) -> None:
+    setup(central, tmp_path)
+    with login(central, "eli") as eli:
+        number = draft_id(propose(eli, "water.bill", fee_rial="300000"))
+    reviewer = central.store.people.by_name("rey")
+    assert reviewer is not None
+    scheduled = central.store.drafts.approve(number, Actor.of(reviewer), publish_at=utcnow() + timedelta(seconds=1))
+    assert scheduled.state == "scheduled"  # (the server may already have published it: this machine is busy)
+    deadline = time.monotonic() + 15
+    while central.store.catalogs.latest_number() == 1 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert published_bill(central)["fee"] == {"kind": "fixed", "rial": 300000}
+    draft = central.store.drafts.get(number)
+    assert draft is not None and draft.state == "published" and draft.release_id == 2
