@@ -5,8 +5,10 @@ history read it; it knows the catalog format (``resources/catalog/README.md``), 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
+from kiosk.central.jalali import persian_date
 from kiosk.core.persian import isolate_ltr, to_persian_digits
 
 FEE_KINDS = {"free": "رایگان", "fixed": "مبلغ ثابت", "variable": "متغیر"}
@@ -45,6 +47,14 @@ def _local(label: str, value: Any) -> list[tuple[str, str]]:
     if not isinstance(value, dict):
         return [(label, str(value))] if value is not None else []
     return [(f"{label} ({LANGUAGES.get(lang, lang)})", str(value.get(lang, ""))) for lang in ("fa", "en")]
+
+
+def _day(value: str) -> str:
+    """A catalog's YYYY-MM-DD as the dashboard writes days (Jalali: ۱۴۰۵/۰۹/۱۰)."""
+    try:
+        return persian_date(date.fromisoformat(value))
+    except ValueError:
+        return _n(value)
 
 
 def _fee(fee: Any) -> str:
@@ -100,7 +110,7 @@ def service_fields(service: dict[str, Any]) -> list[tuple[str, str]]:
     if desk.get("national_window"):
         fields.append(("پیوند پنجرهٔ ملی", isolate_ltr(str(desk["national_window"]))))
     if service.get("last_verified"):
-        fields.append(("آخرین بازبینی", _n(service["last_verified"])))
+        fields.append(("آخرین بازبینی", _day(str(service["last_verified"]))))
     form = service.get("form")
     if isinstance(form, dict):
         for number, question in enumerate(form.get("fields") or [], 1):
