@@ -20,7 +20,7 @@ from fastapi import APIRouter, FastAPI, Form, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from kiosk.central import roles
-from kiosk.central.catalog_diff import release_changes, service_changes, service_fields
+from kiosk.central.catalog_diff import QUESTION_KINDS, release_changes, service_changes, service_fields
 from kiosk.central.dashboard import NotAllowed, Staff, StaffUser, board_of, check_csrf, security_headers
 from kiosk.central.models import ServiceDraft
 from kiosk.central.preview import LANGUAGES, ORIENTATIONS, PreviewFailed, Selection
@@ -42,10 +42,12 @@ from kiosk.core.catalog import (
     TITLE_MAX,
     UNIT_MAX,
 )
+from kiosk.core.forms import CHOICE_LABEL_MAX, FIELD_KINDS, HELP_MAX, LABEL_MAX, MAX_FIELDS
 from kiosk.core.persian import to_ascii_digits, to_persian_digits
 
 MAX_ID = 2**31 - 1
 LINES_MAX = 30  # steps, documents or keywords in one box
+NEW_QUESTIONS = 2  # empty question boxes under a form's questions, to add new ones
 
 ERRORS = {
     "unchanged": "این پیش‌نویس چیزی را تغییر نمی‌دهد؛ دست‌کم یک خانه را عوض کنید.",
@@ -162,6 +164,13 @@ def edit_page(request: Request, staff: StaffUser, service_id: str) -> Response:
     return _edit(request, staff, service_id, number, form_of(service))
 
 
+def _slots(form: dict[str, str]) -> int:
+    try:
+        return min(int(form.get("questions", "0")), MAX_FIELDS) + NEW_QUESTIONS
+    except ValueError:
+        return NEW_QUESTIONS
+
+
 def _edit(
     request: Request, staff: Staff, service_id: str, base: int, form: dict[str, str], status_code: int = 200,
     errors: list[str] | None = None, problems: list[str] | None = None,
@@ -170,7 +179,7 @@ def _edit(
     return board.render(
         request, "service_edit.html", status_code=status_code, staff=staff, nav="services", service_id=service_id,
         base=base, form=form, errors=errors or [], problems=problems or [], time_units=TIME_UNITS,
-        service_types=SERVICE_TYPES,
+        service_types=SERVICE_TYPES, question_kinds=QUESTION_KINDS, slots=_slots(form),
     )  # fmt: skip
 
 
@@ -458,6 +467,17 @@ def form_of(service: dict[str, Any]) -> dict[str, str]:
         form[f"keywords_{lang}"] = _lines(keywords.get(lang))
         form[f"legal_basis_{lang}"] = local(desk.get("legal_basis"), lang)
         form[f"responsible_unit_{lang}"] = local(desk.get("responsible_unit"), lang)
+    questions = (service.get("form") or {}).get("fields") or []
+    form["questions"] = str(len(questions))
+    for number, question in enumerate(questions):
+        q = f"q{number}_"
+        form[q + "id"] = str(question.get("id", ""))
+        form[q + "kind"] = str(question.get("kind", "text"))
+        form[q + "required"] = "1" if question.get("required", True) else ""
+        for lang in ("fa", "en"):
+            form[q + f"label_{lang}"] = local(question.get("label"), lang)
+            form[q + f"help_{lang}"] = local(question.get("help"), lang)
+            form[q + f"choices_{lang}"] = _lines(local(c.get("label"), lang) for c in question.get("choices") or [])
     return form
 
 
@@ -570,6 +590,7 @@ def service_from_form(current: dict[str, Any], form: dict[str, str]) -> tuple[di
         service["service_desk"] = desk
     else:
         service.pop("service_desk", None)
+    _questions(service, current, form, text, lines, pair, errors)
     verified = to_ascii_digits(text("last_verified"))
     if verified:
         try:
@@ -582,6 +603,79 @@ def service_from_form(current: dict[str, Any], form: dict[str, str]) -> tuple[di
     else:
         service.pop("last_verified", None)
     return service, errors
+
+
+# What each kind of question keeps of its settings when its kind changes (the rest are dropped:
+# the validator refuses, say, a max_length on a number question).
+_KIND_KEYS = {"text": {"max_length"}, "long_text": {"max_length"}, "number": {"min_digits", "max_digits"},
+              "jalali_date": {"when"}}  # fmt: skip
+_QUESTION_ID = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)*$")
+
+
+def _questions(
+    service: dict[str, Any], current: dict[str, Any], form: dict[str, str], text: Any, lines: Any, pair: Any,
+    errors: list[str],
+) -> None:  # fmt: skip
+    """The request form's questions from the edit form: each existing one changed or removed, and up
+    to ``NEW_QUESTIONS`` added; choices a line each, their ids kept by position."""
+    old = (current.get("form") or {}).get("fields") or []
+    try:
+        slots = min(int(form.get("questions", "0")), MAX_FIELDS) + NEW_QUESTIONS
+    except ValueError:
+        slots = len(old) + NEW_QUESTIONS
+    questions: list[dict[str, Any]] = []
+    for number in range(slots):
+        q = f"q{number}_"
+        existing = old[number] if number < len(old) else None
+        if text(q + "remove") == "1" or (existing is None and not text(q + "label_fa") and not text(q + "label_en")):
+            continue
+        shown = to_persian_digits(str(number + 1))
+        kind = text(q + "kind")
+        if kind not in FIELD_KINDS:
+            errors.append(f"نوع پرسش {shown} را از فهرست برگزینید.")
+            continue
+        question: dict[str, Any] = {}
+        if existing is not None:
+            question = {
+                k: v for k, v in existing.items() if k in ("id", "max_length", "min_digits", "max_digits", "when")
+            }
+        question_id = text(q + "id") or str(question.get("id", "")) or f"question_{number + 1}"
+        if not _QUESTION_ID.match(question_id) or len(question_id) > 40:
+            errors.append(f"شناسهٔ پرسش {shown} فقط حروف کوچک انگلیسی، رقم و _ باشد، مانند full_name.")
+        question["id"] = question_id
+        question["kind"] = kind
+        for key in ("max_length", "min_digits", "max_digits", "when"):
+            if key in question and key not in _KIND_KEYS.get(kind, set()):
+                del question[key]
+        question["label"] = pair(q + "label", f"پرسش {shown}", LABEL_MAX)
+        help_text = pair(q + "help", f"راهنمای پرسش {shown}", HELP_MAX, required=False)
+        if help_text:
+            question["help"] = help_text
+        required = text(q + "required") == "1"
+        if kind == "consent" and not required:
+            errors.append(f"پرسش {shown} از نوع رضایت است و همیشه باید پاسخ داده شود.")
+        if not required or (existing is not None and "required" in existing):
+            question["required"] = required  # else left out: a question is required unless it says not
+        if kind == "choice":
+            fa, en = lines(q + "choices_fa"), lines(q + "choices_en")
+            if len(fa) != len(en) or len(fa) < 2:
+                errors.append(f"گزینه‌های پرسش {shown}: دست‌کم دو گزینه، هر یک در یک سطر به هر دو زبان.")
+            if any(len(label) > CHOICE_LABEL_MAX for label in fa + en):
+                errors.append(f"هر گزینهٔ پرسش {shown} بیش از {to_persian_digits(str(CHOICE_LABEL_MAX))} نویسه نباشد.")
+            ids = [str(c.get("id")) for c in (existing or {}).get("choices") or []] if existing else []
+            question["choices"] = [
+                {"id": ids[i] if i < len(ids) else f"c{i + 1}", "label": {"fa": f, "en": e}}
+                for i, (f, e) in enumerate(zip(fa, en, strict=False))
+            ]
+        questions.append(question)
+    if len(questions) > MAX_FIELDS:
+        errors.append(f"فرم بیش از {to_persian_digits(str(MAX_FIELDS))} پرسش نداشته باشد.")
+    if len({q["id"] for q in questions}) != len(questions):
+        errors.append("دو پرسش یک شناسه دارند؛ شناسهٔ هر پرسش باید یکتا باشد.")
+    if questions:
+        service["form"] = {**(current.get("form") or {}), "fields": questions}
+    else:
+        service.pop("form", None)
 
 
 def _local_time(value: str, offset_minutes: int) -> datetime | None:

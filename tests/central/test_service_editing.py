@@ -20,7 +20,7 @@ import pytest
 from harness.central_server import RunningCentral
 from kiosk.central.clock import utcnow
 from kiosk.central.store.people import Actor
-from tests.support.factories import write_catalog
+from tests.support.factories import agencies_with_a_form, write_catalog
 
 PASSWORD = "correct horse battery"
 
@@ -41,7 +41,7 @@ def login(central: RunningCentral, name: str) -> Iterator[httpx.Client]:
 
 
 def setup(central: RunningCentral, tmp_path: Path) -> None:
-    central.publish_catalog(write_catalog(tmp_path / "catalog"))
+    central.publish_catalog(write_catalog(tmp_path / "catalog", agencies_with_a_form()))
     people = central.store.people
     people.add("ava", PASSWORD, [], all_agencies=True)  # the province administrator
     people.add("eli", PASSWORD, ["water"], all_agencies=False, role="editor")
@@ -59,7 +59,10 @@ def edit_form(client: httpx.Client, service_id: str) -> dict[str, str]:
     for name, value in re.findall(r'<textarea name="(\w+)"[^>]*>([^<]*)</textarea>', page.text, flags=re.S):
         form[name] = value
     form.update(re.findall(r'<input type="radio" name="(\w+)" value="(\w+)" checked', page.text))
-    form.update(re.findall(r'<select name="(\w+)">.*?<option value="(\w*)" selected', page.text, flags=re.S))
+    for name, options in re.findall(r'<select name="(\w+)">(.*?)</select>', page.text, flags=re.S):
+        chosen = re.search(r'<option value="(\w*)" selected', options)
+        form[name] = chosen.group(1) if chosen else ""
+    form.update(re.findall(r'<input type="checkbox" name="(\w+)" value="(1)" checked', page.text))
     form["csrf_token"] = _csrf(page.text)
     return form
 
@@ -282,3 +285,48 @@ def test_the_server_publishes_a_scheduled_draft_when_its_time_comes(central: Run
     assert published_bill(central)["fee"] == {"kind": "fixed", "rial": 300000}
     draft = central.store.drafts.get(number)
     assert draft is not None and draft.state == "published" and draft.release_id == 2
+
+
+def published_form(central: RunningCentral) -> list[dict[str, object]]:
+    document = central.store.catalogs.latest()
+    assert document is not None
+    water = next(a for a in json.loads(document.document)["agencies"] if a["id"] == "water")
+    return next(s for s in water["services"] if s["id"] == "water.connection")["form"]["fields"]
+
+
+def test_the_request_forms_questions_are_edited_removed_and_added(central: RunningCentral, tmp_path: Path) -> None:
+    setup(central, tmp_path)
+    before = published_form(central)
+    kinds = [q["kind"] for q in before]
+    choice = kinds.index("choice")
+    with login(central, "eli") as eli, login(central, "rey") as rey:
+        same = propose(eli, "water.connection")
+        assert same.status_code == 422 and "چیزی را تغییر نمی‌دهد" in same.text, "the form round-trips exactly"
+        slot = len(before)  # the first empty box
+        changes = {
+            "q0_label_fa": "نام و نام خانوادگی مالک",
+            f"q{choice}_choices_fa": "گزینهٔ یک\nگزینهٔ دو\nگزینهٔ سه",
+            f"q{choice}_choices_en": "One\nTwo\nThree",
+            "q1_remove": "1",
+            f"q{slot}_label_fa": "شمارهٔ پرونده",
+            f"q{slot}_label_en": "File number",
+            f"q{slot}_kind": "number",
+            f"q{slot}_id": "file_number",
+            f"q{slot}_required": "1",
+        }
+        number = draft_id(propose(eli, "water.connection", **changes))
+        review = rey.get(f"/services/drafts/{number}").text
+        assert "نام و نام خانوادگی مالک" in review and "شمارهٔ پرونده (عدد)" in review
+        assert act(rey, f"/services/drafts/{number}/approve").status_code == 303
+        bad = propose(eli, "water.connection", **{f"q{slot}_label_fa": "پرسش", f"q{slot}_label_en": "Q",
+                                                  f"q{slot}_kind": "choice", f"q{slot}_id": "Bad Id"})  # fmt: skip
+        assert bad.status_code == 422
+        assert "فقط حروف کوچک انگلیسی، رقم و _ باشد" in bad.text and "دست‌کم دو گزینه" in bad.text
+    after = published_form(central)
+    assert [q["id"] for q in after] == [q["id"] for q in before if q["id"] != before[1]["id"]] + ["file_number"]
+    assert after[0]["label"]["fa"] == "نام و نام خانوادگی مالک"
+    assert after[0].get("max_length") == before[0].get("max_length"), "settings of the kind kept"
+    edited = next(q for q in after if q["kind"] == "choice")
+    assert [c["label"]["en"] for c in edited["choices"]] == ["One", "Two", "Three"]
+    assert [c["id"] for c in edited["choices"]][:2] == [c["id"] for c in before[choice]["choices"]][:2]
+    assert after[-1] == {"id": "file_number", "kind": "number", "label": {"fa": "شمارهٔ پرونده", "en": "File number"}}
