@@ -326,7 +326,7 @@ def main() -> int:
             shoot(f"{base}/users/{user_id}", OUT / "user.png", height=1150)
             shoot(f"{base}/audit", OUT / "audit.png", height=820)
             shoot(f"{central.url}/welcome/{invitation}", OUT / "welcome.png", height=620)
-            shoot(f"{base}/services/mazandaran-water.new-connection/edit", OUT / "service-edit.png", height=2700)
+            shoot(f"{base}/services/mazandaran-water.new-connection/edit", OUT / "service-edit.png", height=4200)
             shoot(f"{base}/services/drafts/{waiting}", OUT / "service-review.png", height=1500)
             shoot(f"{base}/releases", OUT / "releases.png", height=500)
             shoot(f"{base}/releases/2", OUT / "release.png", height=1000)
