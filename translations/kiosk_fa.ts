@@ -688,7 +688,7 @@ Do you want to leave?</source>
         </message>
         <message>
             <source>Last checked by the agency</source>
-            <translation>آخرین بازبینی دستگاه</translation>
+            <translation>آخرین بررسی اداره</translation>
         </message>
         <message>
             <source>a service to citizens (G2C)</source>
@@ -700,7 +700,7 @@ Do you want to leave?</source>
         </message>
         <message>
             <source>a service to government bodies (G2G)</source>
-            <translation>خدمت به دستگاه‌های دولتی (G2G)</translation>
+            <translation>خدمت به اداره‌های دولتی (G2G)</translation>
         </message>
         <message>
             <source>Website</source>

@@ -108,7 +108,7 @@ def test_the_card_says_what_the_service_desk_directive_asks_when_the_agency_gave
     assert "دربارهٔ این خدمت" in texts
     joined = "\n".join(texts).replace("\u2060", "")  # addresses carry word joiners: never broken
     for words in ("شناسهٔ خدمت", "۱۲۳۴۵۶۷۸۹۰۱", "خدمت به شهروندان (G2C)", "قانون آب", "ادارهٔ مشترکین",
-                  "my.gov.ir/s/12345678901", "آخرین بازبینی دستگاه", "۹ آذر ۱۴۰۵"):  # fmt: skip
+                  "my.gov.ir/s/12345678901", "آخرین بررسی اداره", "۹ آذر ۱۴۰۵"):  # fmt: skip
         assert words in joined, words
     assert "قانون آب" in "\n".join(window.service.spoken_lines())
     kiosk.localizer.set_language("en")
