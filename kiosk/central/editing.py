@@ -30,6 +30,7 @@ from kiosk.central.store.drafts import DraftError, find_service, with_service
 from kiosk.central.store.people import Actor
 from kiosk.core.catalog import (
     AUDIENCE_MAX,
+    CHANNEL_KINDS,
     DOCUMENT_MAX,
     FEE_MAX_RIAL,
     KEYWORD_MAX,
@@ -467,6 +468,13 @@ def form_of(service: dict[str, Any]) -> dict[str, str]:
         form[f"keywords_{lang}"] = _lines(keywords.get(lang))
         form[f"legal_basis_{lang}"] = local(desk.get("legal_basis"), lang)
         form[f"responsible_unit_{lang}"] = local(desk.get("responsible_unit"), lang)
+    form["channels"] = _lines(
+        " | ".join(
+            [str(c.get("kind", "")), str(c.get("address", ""))]
+            + ([local(c.get("label"), "fa"), local(c.get("label"), "en")] if c.get("label") else [])
+        )
+        for c in service.get("channels") or []
+    )
     questions = (service.get("form") or {}).get("fields") or []
     form["questions"] = str(len(questions))
     for number, question in enumerate(questions):
@@ -556,6 +564,22 @@ def service_from_form(current: dict[str, Any], form: dict[str, str]) -> tuple[di
         service["time"] = {"unit": unit, "min": low, "max": high}
     else:
         errors.append("یکای زمان معمول را برگزینید.")
+    channels = []
+    for line in lines("channels")[:LINES_MAX]:
+        parts = [part.strip() for part in line.split("|")]
+        if parts[0] not in CHANNEL_KINDS or len(parts) not in (2, 4) or not parts[1]:
+            errors.append(
+                f"سطر «{line[:60]}» از راه‌ها درست نیست: نوع (web، app، ussd یا phone)، سپس | و نشانی، "
+                "و اگر برچسب دارد | برچسب فارسی | برچسب انگلیسی."
+            )
+            continue
+        channel: dict[str, Any] = {"kind": parts[0], "address": to_ascii_digits(parts[1])}
+        if len(parts) == 4:
+            channel["label"] = {"fa": parts[2], "en": parts[3]}
+        channels.append(channel)
+    if not channels:
+        errors.append("دست‌کم یک راه انجام خدمت (وب، برنامه، کد دستوری یا تلفن) بنویسید.")
+    service["channels"] = channels
     service["steps"] = listing("steps", "گام‌ها", STEP_MAX, 2)
     service["documents"] = listing("documents", "مدارک", DOCUMENT_MAX, 0)
     keywords_fa, keywords_en = lines("keywords_fa"), lines("keywords_en")

@@ -330,3 +330,21 @@ def test_the_request_forms_questions_are_edited_removed_and_added(central: Runni
     assert [c["label"]["en"] for c in edited["choices"]] == ["One", "Two", "Three"]
     assert [c["id"] for c in edited["choices"]][:2] == [c["id"] for c in before[choice]["choices"]][:2]
     assert after[-1] == {"id": "file_number", "kind": "number", "label": {"fa": "شمارهٔ پرونده", "en": "File number"}}
+
+
+def test_the_ways_to_do_it_online_are_edited_a_line_each(central: RunningCentral, tmp_path: Path) -> None:
+    setup(central, tmp_path)
+    with login(central, "eli") as eli:
+        lines = "web | https://abfa.example.ir/bill | سامانهٔ قبض | Bill site\nphone | ۱۵۲۲"
+        number = draft_id(propose(eli, "water.bill", channels=lines))
+        bad = propose(eli, "water.bill", channels="fax | 1234")
+        assert bad.status_code == 422 and "از راه‌ها درست نیست" in bad.text and "fax | 1234" in bad.text
+        refused = propose(eli, "water.bill", channels="web | http://abfa.example.ir/")
+        assert refused.status_code == 422 and "پیشخوان این خدمت را نمی‌پذیرد" in refused.text
+        assert "should be a full address starting with https://" in refused.text  # the kiosk's own check
+    draft = central.store.drafts.get(number)
+    assert draft is not None
+    assert json.loads(draft.document)["channels"] == [
+        {"kind": "web", "address": "https://abfa.example.ir/bill", "label": {"fa": "سامانهٔ قبض", "en": "Bill site"}},
+        {"kind": "phone", "address": "1522"},
+    ]
