@@ -663,6 +663,46 @@ Do you want to leave?</translation>
             <translation>Steps</translation>
         </message>
         <message>
+            <source>About this service</source>
+            <translation>About this service</translation>
+        </message>
+        <message>
+            <source>Service ID</source>
+            <translation>Service ID</translation>
+        </message>
+        <message>
+            <source>Type</source>
+            <translation>Type</translation>
+        </message>
+        <message>
+            <source>Legal basis</source>
+            <translation>Legal basis</translation>
+        </message>
+        <message>
+            <source>Responsible unit</source>
+            <translation>Responsible unit</translation>
+        </message>
+        <message>
+            <source>On the national services window</source>
+            <translation>On the national services window</translation>
+        </message>
+        <message>
+            <source>Last checked by the agency</source>
+            <translation>Last checked by the agency</translation>
+        </message>
+        <message>
+            <source>a service to citizens (G2C)</source>
+            <translation>a service to citizens (G2C)</translation>
+        </message>
+        <message>
+            <source>a service to businesses (G2B)</source>
+            <translation>a service to businesses (G2B)</translation>
+        </message>
+        <message>
+            <source>a service to government bodies (G2G)</source>
+            <translation>a service to government bodies (G2G)</translation>
+        </message>
+        <message>
             <source>Website</source>
             <translation>Website</translation>
         </message>

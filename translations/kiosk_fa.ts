@@ -663,6 +663,46 @@ Do you want to leave?</source>
             <translation>مراحل انجام</translation>
         </message>
         <message>
+            <source>About this service</source>
+            <translation>دربارهٔ این خدمت</translation>
+        </message>
+        <message>
+            <source>Service ID</source>
+            <translation>شناسهٔ خدمت</translation>
+        </message>
+        <message>
+            <source>Type</source>
+            <translation>نوع</translation>
+        </message>
+        <message>
+            <source>Legal basis</source>
+            <translation>مبنای قانونی</translation>
+        </message>
+        <message>
+            <source>Responsible unit</source>
+            <translation>واحد پاسخگو</translation>
+        </message>
+        <message>
+            <source>On the national services window</source>
+            <translation>در پنجرهٔ ملی خدمات</translation>
+        </message>
+        <message>
+            <source>Last checked by the agency</source>
+            <translation>آخرین بررسی اداره</translation>
+        </message>
+        <message>
+            <source>a service to citizens (G2C)</source>
+            <translation>خدمت به شهروندان (G2C)</translation>
+        </message>
+        <message>
+            <source>a service to businesses (G2B)</source>
+            <translation>خدمت به کسب‌وکارها (G2B)</translation>
+        </message>
+        <message>
+            <source>a service to government bodies (G2G)</source>
+            <translation>خدمت به اداره‌های دولتی (G2G)</translation>
+        </message>
+        <message>
             <source>Website</source>
             <translation>وب‌سایت</translation>
         </message>

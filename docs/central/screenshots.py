@@ -186,6 +186,48 @@ def seed_people(c: RunningCentral) -> tuple[int, str]:
     return mina.id, token
 
 
+def seed_services(c: RunningCentral) -> int:
+    """Two editors and a reviewer of the water company: one change approved and published (release
+    2), a second waiting for review. Returns the waiting draft's number."""
+    import copy
+
+    from kiosk.central.store.drafts import find_service
+    from kiosk.central.store.people import Actor
+
+    people, drafts = c.store.people, c.store.drafts
+    water = ["mazandaran-water"]
+    editor = Actor.of(people.add("leila.moradi", PASSWORD, water, all_agencies=False, role="editor"))
+    colleague = Actor.of(people.add("omid.tavakoli", PASSWORD, water, all_agencies=False, role="editor"))
+    people.add("parisa.nouri", PASSWORD, water, all_agencies=False, role="reviewer")
+    document = c.store.catalogs.document(1)
+    assert document is not None
+    found = find_service(document, "mazandaran-water.new-connection")
+    assert found is not None
+    proposed = copy.deepcopy(found[1])
+    proposed["fee"] = {"kind": "fixed", "rial": 4_500_000}
+    proposed["steps"][1] = {
+        "fa": "شمارهٔ پرونده و کد ملی مالک را بنویسید.",
+        "en": "Type the file number and the owner's national ID.",
+    }
+    proposed["service_desk"] = {
+        "service_code": "13021450007", "service_type": "G2C",
+        "legal_basis": {"fa": "آیین‌نامهٔ تعرفه‌های آب و فاضلاب", "en": "Water and wastewater tariff regulation"},
+        "responsible_unit": {"fa": "ادارهٔ مشترکین", "en": "Customer office"},
+        "national_window": "https://my.gov.ir/service/13021450007",
+    }  # fmt: skip
+    proposed["last_verified"] = "2026-12-01"
+    first = drafts.save(proposed, 1, by=editor)
+    drafts.approve(first.id, by=colleague)
+    document = c.store.catalogs.document(2)
+    assert document is not None
+    found = find_service(document, "mazandaran-water.bill-payment")
+    assert found is not None
+    proposed = copy.deepcopy(found[1])
+    proposed["title"]["fa"] = "پرداخت قبض آب و فاضلاب"
+    proposed["keywords"]["fa"] = [*proposed["keywords"]["fa"], "قبض فاضلاب"]
+    return drafts.save(proposed, 2, by=colleague).id
+
+
 def _as_if_delivered_over_days(central: RunningCentral) -> None:
     """Seeding happens in a second; a real server receives each request soon after it was filed, and
     one kiosk has been silent for three hours."""
@@ -273,6 +315,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as data, start_central_server(Path(data)) as central:
         duplicate, cookie = seed(central)
         user_id, invitation = seed_people(central)
+        waiting = seed_services(central)
         proxy = cookie_proxy(central.url, cookie)
         base = f"http://127.0.0.1:{proxy.server_address[1]}"
         try:
@@ -283,6 +326,10 @@ def main() -> int:
             shoot(f"{base}/users/{user_id}", OUT / "user.png", height=1150)
             shoot(f"{base}/audit", OUT / "audit.png", height=820)
             shoot(f"{central.url}/welcome/{invitation}", OUT / "welcome.png", height=620)
+            shoot(f"{base}/services/mazandaran-water.new-connection/edit", OUT / "service-edit.png", height=4200)
+            shoot(f"{base}/services/drafts/{waiting}", OUT / "service-review.png", height=1500)
+            shoot(f"{base}/releases", OUT / "releases.png", height=500)
+            shoot(f"{base}/releases/2", OUT / "release.png", height=1000)
         finally:
             proxy.shutdown()
             proxy.server_close()

@@ -361,6 +361,16 @@ def describe(board: Dashboard, event: AuditEvent) -> str:
         parts.append(f"دستگاه‌ها: {scope(agencies)}")
     if isinstance(detail.get("sessions"), int):
         parts.append(f"{to_persian_digits(str(detail['sessions']))} نشست بسته شد")
+    # Acts on services and releases (``store.drafts``).
+    for key, label in (("base", "بر پایهٔ انتشار"), ("draft", "پیش‌نویس"), ("restored", "محتوای انتشار")):
+        if isinstance(detail.get(key), int):
+            parts.append(f"{label} {to_persian_digits(str(detail[key]))}")
+    if isinstance(detail.get("service"), str):
+        parts.append(f"خدمت: {board.names.service(detail['service'])}")
+    if isinstance(detail.get("at"), str):
+        parts.append(f"زمان انتشار: {to_persian_digits(detail['at'][:16].replace('T', ' '))} (UTC)")
+    if isinstance(detail.get("reason"), str):
+        parts.append(f"دلیل: {detail['reason']}")
     return "؛ ".join(parts)
 
 

@@ -6,6 +6,8 @@ use; ``app_from_environment`` is the factory uvicorn's worker processes call.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,7 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from kiosk import __version__
-from kiosk.central import admin, dashboard, exports, pages, preview_page, security, usage_page
+from kiosk.central import admin, dashboard, editing, exports, pages, preview_page, security, usage_page
 from kiosk.central import db as database
 from kiosk.central.api import ApiContext, TokenCache
 from kiosk.central.api import router as api_router
@@ -57,7 +59,11 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        scheduled = asyncio.create_task(publish_scheduled(store, settings.schedule_check_seconds))
         yield
+        scheduled.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await scheduled
         limiter.dispose()
         store.db.dispose()
 
@@ -81,6 +87,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.include_router(usage_page.router)
     preview_page.install(app, settings)
     admin.install(app)
+    editing.install(app)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -99,6 +106,21 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     # Added last, so outermost: an unforeseen exception is a 500 logged without its text.
     app.add_middleware(SafeErrors)
     return app
+
+
+async def publish_scheduled(store: Store, every_seconds: float) -> None:
+    """Publish approved drafts whose time has come, every ``every_seconds`` (a minute by default).
+    Every server process runs this; the database lets one of them take each draft
+    (``store.drafts.publish_due``)."""
+    while True:
+        await asyncio.sleep(every_seconds)
+        try:
+            published = await asyncio.to_thread(store.drafts.publish_due)
+        except Exception:  # a database hiccup: try again next time, never end the task
+            log.exception("publishing scheduled drafts failed; trying again in %s s", every_seconds)
+            continue
+        if published:
+            log.info("published scheduled drafts %s", published)
 
 
 def app_from_environment() -> FastAPI:

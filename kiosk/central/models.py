@@ -383,3 +383,44 @@ class ServerSetting(Base):
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class ServiceDraft(Base):
+    """One service's proposed change (``store.drafts``): the whole proposed service document and the
+    release it was made on, so a change published meanwhile is found, never overwritten. It waits
+    for a second person of the agency (never its author) or the administrator's forced publish."""
+
+    __tablename__ = "service_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[str] = mapped_column(String(100), index=True)
+    service_id: Mapped[str] = mapped_column(String(201))
+    base_release: Mapped[int]
+    document: Mapped[str] = mapped_column(Text)  # the proposed service, JSON
+    # pending -> scheduled -> published; or rejected, or conflict (the service changed meanwhile).
+    state: Mapped[str] = mapped_column(String(20), index=True)
+    author_id: Mapped[int | None]
+    author_name: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+    reviewer_id: Mapped[int | None]
+    reviewer_name: Mapped[str | None] = mapped_column(String(100))
+    decided_at: Mapped[datetime | None]
+    publish_at: Mapped[datetime | None]  # when a scheduled draft goes out
+    forced_reason: Mapped[str | None] = mapped_column(Text)  # the administrator's reason to skip review
+    release_id: Mapped[int | None]  # the release that published it
+    note: Mapped[str | None] = mapped_column(Text)  # why it was rejected, or what conflicted
+
+
+class ReleaseRecord(Base):
+    """Who made each catalog release through the dashboard and why (a review, a forced publish with
+    its reason, a rollback to an older release): the history page reads it beside ``catalogs``."""
+
+    __tablename__ = "release_records"
+
+    release_id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # reviewed, forced, scheduled, rollback
+    by_name: Mapped[str | None] = mapped_column(String(100))
+    reviewer_name: Mapped[str | None] = mapped_column(String(100))
+    reason: Mapped[str | None] = mapped_column(Text)
+    draft_id: Mapped[int | None]
+    restored_from: Mapped[int | None]  # a rollback: the release whose content it published again

@@ -97,14 +97,16 @@ def preview_image(
     return response
 
 
-def groups(preview: Preview, service_id: str) -> list[dict[str, Any]]:
-    """The images in rows: one a language and orientation, card, questions, review in order."""
+def groups(preview: Preview, service_id: str, url_base: str | None = None) -> list[dict[str, Any]]:
+    """The images in rows: one a language and orientation, card, questions, review in order. Each
+    image's address is under ``url_base`` (the published service's preview by default)."""
+    base = url_base or f"/catalog/preview/{service_id}"
     rows: list[dict[str, Any]] = []
     for language in LANGUAGES:
         for orientation in ORIENTATIONS:
             shots = [
                 {
-                    "url": f"/catalog/preview/{service_id}/{image['file'].split('/', 1)[1]}",
+                    "url": f"{base}/{image['file'].split('/', 1)[1]}",
                     "caption": caption(image),
                     "width": image["size"][0],
                     "height": image["size"][1],

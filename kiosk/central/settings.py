@@ -49,6 +49,8 @@ class Settings:
     heartbeat_retention_days: int = 7
     # Answers kept in clear by servers before 0003 are sealed at start this many rows a transaction.
     seal_batch_size: int = 500
+    # How often each server process looks for scheduled drafts whose time has come (store.drafts).
+    schedule_check_seconds: float = 60.0
     # Run Alembic migrations when the app is built (the CLI's `serve` runs them once before workers).
     migrate_on_start: bool = True
     # The kiosk program that draws catalog previews (``kiosk render``; kiosk.central.preview):

@@ -16,6 +16,7 @@ import shutil
 import sys
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,13 @@ _USSD = re.compile(r"^\*[0-9*]+#$")
 _PHONE = re.compile(r"^\+?[0-9]{3,15}$")
 _HTTPS = re.compile(r"^https://[^\s/$.?#][^\s]*$")
 _SERVICE_ID = re.compile(r"^([a-z0-9]+(?:-[a-z0-9]+)*)\.([a-z0-9]+(?:-[a-z0-9]+)*)$")
+_SERVICE_CODE = re.compile(r"^[0-9]{11}$")  # the national service ID (شناسه خدمت): 11 ASCII digits
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+# The service-desk directive's (1538588) fields of a service card, all optional.
+SERVICE_TYPES = ("G2C", "G2B", "G2G")
+LEGAL_BASIS_MAX = 200
+UNIT_MAX = 100
 
 # The longest text of each kind, in characters, in either language: what the kiosk's screens show
 # whole, measured by tests/ui/test_every_screen_fits.py on a catalog with every text at its limit
@@ -118,6 +126,17 @@ class Channel:
 
 
 @dataclass(frozen=True)
+class ServiceDesk:
+    """What Iran's service-desk directive (1538588) asks of a published service card."""
+
+    code: str | None = None  # the 11-digit national service ID (شناسه خدمت)
+    kind: str | None = None  # one of SERVICE_TYPES: to citizens, to businesses, to government
+    legal_basis: LocalText | None = None
+    unit: LocalText | None = None  # the responsible unit of the agency
+    national_window: str | None = None  # the service's page on the national window (https)
+
+
+@dataclass(frozen=True)
 class Service:
     id: str
     agency_id: str
@@ -134,6 +153,8 @@ class Service:
     related: tuple[str, ...] = ()
     form: FormSpec | None = None
     emergency: bool = False  # listed first by search for its topic, with its phone number
+    desk: ServiceDesk | None = None  # the service-desk directive's fields, when the agency gave them
+    last_verified: str | None = None  # "YYYY-MM-DD": when the agency last checked this card was right
 
     @property
     def emergency_phone(self) -> str | None:
@@ -464,8 +485,9 @@ def parse_agency(
 
 _SERVICE_KEYS = {
     "id", "title", "summary", "audience", "documents", "fee", "time",
-    "channels", "steps", "keywords", "related", "form", "emergency",
+    "channels", "steps", "keywords", "related", "form", "emergency", "service_desk", "last_verified",
 }  # fmt: skip
+_DESK_KEYS = {"service_code", "service_type", "legal_basis", "responsible_unit", "national_window"}
 
 
 def parse_service(reader: Reader, data: Any, place: str, agency_id: str) -> Service:
@@ -510,7 +532,43 @@ def parse_service(reader: Reader, data: Any, place: str, agency_id: str) -> Serv
         related=tuple(related),
         form=parse_form(reader, obj["form"], f"{place}.form") if "form" in obj else None,
         emergency=emergency,
+        desk=_desk(reader, obj["service_desk"], f"{place}.service_desk") if "service_desk" in obj else None,
+        last_verified=_date(reader, obj, "last_verified", place) if "last_verified" in obj else None,
     )
+
+
+def _desk(reader: Reader, data: Any, place: str) -> ServiceDesk:
+    obj = reader.obj(data, place)
+    reader.unknown_keys(obj, _DESK_KEYS, place)
+    code = kind = window = None
+    if "service_code" in obj:
+        code = reader.text(obj, "service_code", place)
+        if code and not _SERVICE_CODE.match(code):
+            reader.problem(f"{place}.service_code", f"{brief(code)} should be the 11-digit service ID, in ASCII digits")
+    if "service_type" in obj:
+        kind = reader.one_of(obj, "service_type", place, SERVICE_TYPES)
+    if "national_window" in obj:
+        window = _https(reader, reader.text(obj, "national_window", place, ADDRESS_MAX), f"{place}.national_window")
+    basis = reader.local_text(obj, "legal_basis", place, LEGAL_BASIS_MAX) if "legal_basis" in obj else None
+    unit = reader.local_text(obj, "responsible_unit", place, UNIT_MAX) if "responsible_unit" in obj else None
+    return ServiceDesk(
+        code=code or None, kind=kind or None, legal_basis=basis, unit=unit, national_window=window or None
+    )
+
+
+def _date(reader: Reader, obj: dict[str, Any], key: str, place: str) -> str | None:
+    """A calendar date written YYYY-MM-DD (Gregorian, as JSON dates are)."""
+    value = reader.text(obj, key, place, max_len=10)
+    if not value:
+        return None
+    try:
+        if not _DATE.match(value):
+            raise ValueError(value)
+        date.fromisoformat(value)
+    except ValueError:
+        reader.problem(reader.join(place, key), f"{brief(value)} should be a date written YYYY-MM-DD")
+        return None
+    return value
 
 
 def _icon_names(icons_dir: Path) -> str:

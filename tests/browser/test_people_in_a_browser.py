@@ -92,10 +92,12 @@ def test_a_case_worker_sees_their_agency_only(
 
 def test_each_role_has_its_own_menu(central: RunningCentral, new_page: Callable[[], Page]) -> None:
     menus = {
-        ("ava", "admin"): ["درخواست‌ها", "پیشخوان‌ها", "آمار استفاده", "کاربران", "گزارش کارها"],
+        ("ava", "admin"): ["درخواست‌ها", "پیشخوان‌ها", "آمار استفاده", "خدمات", "انتشارها", "کاربران", "گزارش کارها"],
         ("sam", "supervisor"): ["درخواست‌ها", "آمار استفاده", "کاربران"],
         ("cat", "case_worker"): ["درخواست‌ها"],
         ("vic", "viewer"): ["آمار استفاده"],
+        ("eli", "editor"): ["خدمات", "انتشارها"],
+        ("rey", "reviewer"): ["خدمات", "انتشارها"],
     }
     for (name, role), menu in menus.items():
         central.store.people.add(name, PASSWORD, ["water"], all_agencies=role in ("admin", "viewer"), role=role)

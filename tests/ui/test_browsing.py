@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import shiboken6
@@ -10,6 +11,8 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, 
 from pytestqt.qtbot import QtBot
 
 from kiosk.app.root import Kiosk
+from kiosk.core.catalog import ServiceDesk
+from kiosk.core.datafile import LocalText
 from kiosk.core.paths import KioskPaths
 from kiosk.ui.shell import Page
 from kiosk.ui.widgets import qr
@@ -87,6 +90,32 @@ def test_service_card_shows_everything(qtbot: QtBot, kiosk: Kiosk) -> None:
     assert kiosk.localizer.fee(service.fee, kiosk.content.profile.currency) in texts
     assert kiosk.localizer.typical_time(service.time) in texts
     assert window.service.qr.modules, "no QR code drawn"
+
+
+def test_the_card_says_what_the_service_desk_directive_asks_when_the_agency_gave_it(qtbot: QtBot, kiosk: Kiosk) -> None:
+    window = kiosk.window
+    start(qtbot, kiosk)
+    plain = kiosk.content.catalog.services[0]
+    window.open_service(plain.id)
+    assert "دربارهٔ این خدمت" not in visible_texts(window.service), "a card without the facts shows no section"
+    desk = ServiceDesk(
+        code="12345678901", kind="G2C", legal_basis=LocalText("قانون آب", "Water Act"),
+        unit=LocalText("ادارهٔ مشترکین", "Customer office"), national_window="https://my.gov.ir/s/12345678901",
+    )  # fmt: skip
+    agency = kiosk.content.catalog.agency(plain.agency_id)
+    window.service.show_service(dataclasses.replace(plain, desk=desk, last_verified="2026-11-30"), agency, "rial")
+    texts = visible_texts(window.service)
+    assert "دربارهٔ این خدمت" in texts
+    joined = "\n".join(texts).replace("\u2060", "")  # addresses carry word joiners: never broken
+    for words in ("شناسهٔ خدمت", "۱۲۳۴۵۶۷۸۹۰۱", "خدمت به شهروندان (G2C)", "قانون آب", "ادارهٔ مشترکین",
+                  "my.gov.ir/s/12345678901", "آخرین بررسی اداره", "۹ آذر ۱۴۰۵"):  # fmt: skip
+        assert words in joined, words
+    assert "قانون آب" in "\n".join(window.service.spoken_lines())
+    kiosk.localizer.set_language("en")
+    window.service.retranslate()
+    joined = "\n".join(visible_texts(window.service))
+    for words in ("About this service", "Service ID", "a service to citizens (G2C)", "Water Act", "Azar 9, 1405"):
+        assert words in joined, words
 
 
 def test_every_interactive_widget_is_named_and_big_enough(qtbot: QtBot, kiosk: Kiosk) -> None:

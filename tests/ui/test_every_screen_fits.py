@@ -317,6 +317,17 @@ def stretch_service(service: dict[str, Any]) -> None:
     for channel in service["channels"]:
         if "label" in channel:
             stretch(channel["label"], rules.CHANNEL_LABEL_MAX)
+    # Every card shows the service-desk directive's facts, each at its limit (the address as long
+    # as the national window's are: an address never wraps, as the channels' do not).
+    basis = {"fa": "قانون مدیریت خدمات کشوری، مادهٔ ۱۳", "en": "Civil Service Management Act, article 13"}
+    unit = {"fa": "ادارهٔ خدمات مشترکین و امور شهروندان", "en": "Office of customer and citizen services"}
+    stretch(basis, rules.LEGAL_BASIS_MAX)
+    stretch(unit, rules.UNIT_MAX)
+    service["service_desk"] = {
+        "service_code": "12345678901", "service_type": "G2G", "legal_basis": basis, "responsible_unit": unit,
+        "national_window": "https://my.gov.ir/services/12345678901",
+    }  # fmt: skip
+    service["last_verified"] = "2026-11-30"
     for field in service.get("form", {}).get("fields", []):
         stretch(field["label"], forms.LABEL_MAX)
         if "help" in field:

@@ -298,3 +298,64 @@ def test_search_examples_are_read_and_checked(tmp_path: Path) -> None:
     assert any("search_examples.fa[0]" in p and "non-empty" in p for p in problems), problems
     assert any("search_examples.fa[1]" in p and "at most 16" in p for p in problems), problems
     assert any("search_examples.de" in p for p in problems), problems
+
+
+DESK = {
+    "service_code": "12345678901",
+    "service_type": "G2C",
+    "legal_basis": {"fa": "قانون مدیریت خدمات کشوری، مادهٔ ۱۳", "en": "Civil Service Management Act, art. 13"},
+    "responsible_unit": {"fa": "ادارهٔ مشترکین", "en": "Customer office"},
+    "national_window": "https://my.gov.ir/service/12345678901",
+}
+
+
+def test_the_service_desk_fields_and_last_verified_date_are_read(catalog_dir: Path) -> None:
+    def add(data: dict[str, Any]) -> None:
+        data["services"][0]["service_desk"] = DESK
+        data["services"][0]["last_verified"] = "2026-11-30"
+
+    edit_agency(catalog_dir, "water", add)
+    bill = load_catalog(catalog_dir, RESOURCES / "icons").service("water.bill")
+    assert bill.desk is not None
+    assert (bill.desk.code, bill.desk.kind, bill.desk.national_window) == (
+        "12345678901",
+        "G2C",
+        "https://my.gov.ir/service/12345678901",
+    )
+    assert bill.desk.unit is not None and bill.desk.unit.fa == "ادارهٔ مشترکین"
+    assert bill.last_verified == "2026-11-30"
+    assert load_catalog(catalog_dir, RESOURCES / "icons").service("water.connection").desk is None
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"service_code": "1234567890"}, "service_desk.service_code: '1234567890' should be the 11-digit service ID"),
+        ({"service_code": "۱۲۳۴۵۶۷۸۹۰۱"}, "should be the 11-digit service ID, in ASCII digits"),
+        ({"service_type": "B2C"}, "service_desk.service_type: 'B2C' should be one of: G2C, G2B, G2G"),
+        (
+            {"national_window": "http://my.gov.ir/"},
+            "service_desk.national_window: 'http://my.gov.ir/' should be a full",
+        ),
+        (
+            {"legal_basis": {"fa": "ق" * 201, "en": "x"}},
+            "service_desk.legal_basis.fa: is 201 characters long; at most 200",
+        ),
+        (
+            {"responsible_unit": {"fa": "و" * 101, "en": "x"}},
+            "responsible_unit.fa: is 101 characters long; at most 100",
+        ),
+        ({"window": "https://my.gov.ir/"}, "service_desk.window: is not a known field"),
+    ],
+)
+def test_bad_service_desk_fields_are_refused_by_name(catalog_dir: Path, change: dict[str, Any], expected: str) -> None:
+    edit_agency(catalog_dir, "water", lambda d: d["services"][0].update(service_desk={**DESK, **change}))
+    found = problems_of(catalog_dir)
+    assert any(expected in problem for problem in found), found
+
+
+@pytest.mark.parametrize("value", ["2026-13-01", "1405/09/10", "yesterday", "2026-02-30"])
+def test_a_last_verified_date_must_be_a_real_date(catalog_dir: Path, value: str) -> None:
+    edit_agency(catalog_dir, "water", lambda d: d["services"][0].update(last_verified=value))
+    found = problems_of(catalog_dir)
+    assert any("last_verified" in p and "should be a date written YYYY-MM-DD" in p for p in found), found

@@ -1,7 +1,8 @@
 """The central server's data, one aggregate a module, built together in ``Store`` over one database.
 
 ``store.requests`` (citizens' requests: intake, status, the dashboard's lists), ``store.kiosks``
-(identities and heartbeats), ``store.catalogs`` (published releases), ``store.people`` (staff,
+(identities and heartbeats), ``store.catalogs`` (published releases), ``store.drafts`` (agencies'
+proposed changes to their services, their review and the releases they make), ``store.people`` (staff,
 their roles, sessions and audit log), ``store.logins`` (throttling password guesses) and
 ``store.usage`` (anonymous usage events). The API, the dashboard, the importer and the command
 line all receive a ``Store``; none of them builds a query of its own.
@@ -20,6 +21,7 @@ from kiosk.central.models import ServerSetting
 from kiosk.central.settings import Settings
 from kiosk.central.store.answers import Answers, ServerKeys
 from kiosk.central.store.catalogs import Catalogs
+from kiosk.central.store.drafts import Drafts
 from kiosk.central.store.kiosks import Kiosks
 from kiosk.central.store.logins import Logins
 from kiosk.central.store.people import People
@@ -43,6 +45,7 @@ class Store:
         self.requests = Requests(db, key, settings, self.answers)
         self.kiosks = Kiosks(db, settings)
         self.catalogs = Catalogs(db, lambda: self.release_signer, on_publish=self.answers.mobile_fields.stale)
+        self.drafts = Drafts(db, self.catalogs)
         self.people = People(db, settings)
         self.logins = Logins(db, key)
         self.usage = Usage(db, settings)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QDate, QSize, Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QFrame,
@@ -179,6 +179,36 @@ class ServiceScreen(Screen):
         self._section("documents", self.tr("What to have at hand"), documents, bullet="•")
         self._section("steps", self.tr("Steps"), [self._localizer.text(s) for s in service.steps], numbered=True)
         self._channels(service.channels, lang)
+        self._section("info", self.tr("About this service"), self._about_lines(service), bullet="•")
+
+    def _about_lines(self, service: Service) -> list[str]:
+        """The service-desk directive's facts the agency gave, and when it last checked the card
+        (none: the section is not shown)."""
+        loc, lines = self._localizer, []
+        desk = service.desk
+        label_id, label_type = self.tr("Service ID"), self.tr("Type")
+        label_basis, label_unit = self.tr("Legal basis"), self.tr("Responsible unit")
+        label_window, label_checked = self.tr("On the national services window"), self.tr("Last checked by the agency")
+        if desk is not None:
+            if desk.code:
+                lines.append(f"{label_id}: {loc.address(desk.code)}")
+            if desk.kind:
+                kinds = {
+                    "G2C": self.tr("a service to citizens (G2C)"),
+                    "G2B": self.tr("a service to businesses (G2B)"),
+                    "G2G": self.tr("a service to government bodies (G2G)"),
+                }
+                lines.append(f"{label_type}: {kinds.get(desk.kind, desk.kind)}")
+            if desk.legal_basis:
+                lines.append(f"{label_basis}: {loc.text(desk.legal_basis)}")
+            if desk.unit:
+                lines.append(f"{label_unit}: {loc.text(desk.unit)}")
+            if desk.national_window:
+                lines.append(f"{label_window}: {loc.address(desk.national_window.removeprefix('https://'))}")
+        if service.last_verified:
+            day = QDate.fromString(service.last_verified, "yyyy-MM-dd")
+            lines.append(f"{label_checked}: {loc.short_date(day)}")
+        return lines
 
     def _section(self, icon: str, title: str, lines: list[str], bullet: str = "", numbered: bool = False) -> None:
         section = self._sections.get(icon)
@@ -186,6 +216,7 @@ class ServiceScreen(Screen):
             section = self._sections[icon] = _Section(self._card, self._body, numbered)
         color = self._agency.color if self._agency else "#334e68"
         section.show(self._icons.pixmap(icon, color, 30), title, lines, bullet, self._localizer.number)
+        section.set_visible(bool(lines))
 
     def _channels(self, channels: tuple[Channel, ...], lang: str) -> None:
         names = {
@@ -220,6 +251,10 @@ class ServiceScreen(Screen):
         if service.channels:
             lines.append(self.tr("Where to do it online"))
             lines += [line for line in self._channel_lines(service.channels)]
+        about = self._about_lines(service)
+        if about:
+            lines.append(self.tr("About this service"))
+            lines += about
         if service.accepts_requests:
             lines += [self.request_button.text(), self.request_note.text()]
         return lines
@@ -300,3 +335,8 @@ class _Section:
         for marker, text in self._lines[len(lines) :]:  # a hidden row takes no room in the grid
             marker.hide()
             text.hide()
+
+    def set_visible(self, visible: bool) -> None:
+        """Show or hide the heading (a section with no lines shows nothing)."""
+        self.glyph.setVisible(visible)
+        self.title.setVisible(visible)

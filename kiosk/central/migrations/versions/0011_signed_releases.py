@@ -1,7 +1,7 @@
 """catalogs: each release's Ed25519 signature, made when it is published
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-08
 
 The server signs each catalog release when it publishes it (its number and the exact bytes it
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
