@@ -10,6 +10,7 @@ window; the rest is imported by the tests.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, QLocale, Qt
@@ -23,6 +24,7 @@ from kiosk.core.persian import PERSIAN_DIGITS
 from kiosk.core.settings import KioskSettings
 from kiosk.ui.screens.form import FormScreen
 from kiosk.ui.widgets.date_picker import JalaliDatePicker
+from tests.support.factories import agencies_with_a_form, copy_resources, write_catalog
 
 SCREEN_SIZE = (1366, 768)
 
@@ -59,6 +61,16 @@ def build_kiosk(
         yield kiosk
     finally:
         kiosk.close()
+
+
+def build_kiosk_with_every_field(qtbot: QtBot, tmp_path: Path) -> Iterator[Kiosk]:
+    """The kiosk on the test sample catalog whose ``water.connection`` form has a question of every
+    kind, in a private copy of the resources."""
+    paths = copy_resources(tmp_path)
+    for old in (paths.catalog / "agencies").glob("*.json"):
+        old.unlink()
+    write_catalog(paths.catalog, agencies_with_a_form())
+    yield from build_kiosk(qtbot, paths, "festival")
 
 
 @pytest.fixture

@@ -32,9 +32,8 @@ from kiosk.ui.screens import review as review_screen
 from kiosk.ui.screens.form import FormScreen, problem_text
 from kiosk.ui.shell import Page
 from kiosk.ui.theme import stylesheet
-from tests.support.factories import agencies_with_a_form, copy_resources, write_catalog
 from tests.support.window import (
-    build_kiosk,
+    build_kiosk_with_every_field,
     click,
     fill,
     fill_form,
@@ -50,11 +49,7 @@ SERVICE = "water.connection"
 
 @pytest.fixture
 def kiosk(qtbot: QtBot, tmp_path: Path) -> Iterator[Kiosk]:
-    paths = copy_resources(tmp_path)
-    for old in (paths.catalog / "agencies").glob("*.json"):
-        old.unlink()
-    write_catalog(paths.catalog, agencies_with_a_form())
-    yield from build_kiosk(qtbot, paths, "festival")
+    yield from build_kiosk_with_every_field(qtbot, tmp_path)
 
 
 def open_card(qtbot: QtBot, kiosk: Kiosk, tap_attract: bool = True) -> None:

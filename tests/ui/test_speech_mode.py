@@ -21,9 +21,9 @@ from kiosk.core.persian import to_ascii_digits
 from kiosk.core.tracking import is_valid_tracking_code
 from kiosk.ui.shell import Page
 from kiosk.ui.speech_mode import CORNER_PX, HOLD_MS
-from tests.support.factories import agencies_with_a_form, copy_resources, write_catalog
+from tests.support.factories import copy_resources
 from tests.support.voice import RecordingVoice
-from tests.support.window import build_kiosk
+from tests.support.window import build_kiosk, build_kiosk_with_every_field
 
 KEYPAD = Qt.KeyboardModifier.KeypadModifier
 K = Qt.Key
@@ -36,11 +36,7 @@ def language(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def kiosk(qtbot: QtBot, tmp_path: Path) -> Iterator[Kiosk]:
-    paths = copy_resources(tmp_path)
-    for old in (paths.catalog / "agencies").glob("*.json"):
-        old.unlink()
-    write_catalog(paths.catalog, agencies_with_a_form())
-    yield from build_kiosk(qtbot, paths, "festival")
+    yield from build_kiosk_with_every_field(qtbot, tmp_path)
 
 
 @pytest.fixture
