@@ -15,6 +15,7 @@ from playwright.sync_api import Page, expect
 
 from harness.central_server import RunningCentral
 from kiosk.core.catalog import Catalog, Service, bundled_icons
+from kiosk.core.release_signing import parse_signing_key
 from kiosk.link.catalog_updates import UPDATED, CatalogUpdater
 from kiosk.link.client import CentralClient
 from tests.support.browser import PASSWORD, log_in, shoot
@@ -31,6 +32,7 @@ class KioskCatalog:
         self.updater = CatalogUpdater(
             CentralClient(central.url, token), folder / "cache", folder / "etag", icons_dir=bundled_icons(),
             check_profile=lambda _catalog: [], on_ready=self.received.append, interval_seconds=3600,
+            signing_keys=lambda: (parse_signing_key(central.signing_key),),  # provisioned: releases are verified
         )  # fmt: skip
 
     def next_session(self) -> Catalog:
