@@ -245,7 +245,11 @@ def _draft(
     )  # fmt: skip
 
 
-def _draft_act(request: Request, staff: Staff, draft_id: int, csrf_token: str, act: Any, done: str) -> Response:
+def _draft_act(
+    request: Request, staff: Staff, draft_id: int, csrf_token: str, act: Any, done: str, **kept: str
+) -> Response:
+    """Do ``act`` to the draft, then show it; refused, the draft's page says why, with what the
+    person typed (``kept``: a forced publish's reason) still in its box."""
     check_csrf(request, staff, csrf_token)
     draft = _draft_or_none(request, staff, draft_id)
     if draft is None:
@@ -256,7 +260,7 @@ def _draft_act(request: Request, staff: Staff, draft_id: int, csrf_token: str, a
         return _not_found(request, staff, "پیش‌نویس")
     except DraftError as exc:
         fresh = board_of(request).store.drafts.get(draft_id) or draft
-        return _draft(request, staff, fresh, 422, ERRORS.get(exc.code, str(exc)), exc.problems)
+        return _draft(request, staff, fresh, 422, ERRORS.get(exc.code, str(exc)), exc.problems, **kept)
     return RedirectResponse(f"/services/drafts/{draft_id}?done={done}", status_code=303)
 
 
@@ -306,17 +310,10 @@ def force(
     reason: Annotated[str, Form(max_length=5000)] = "",
 ) -> Response:
     _need(staff, roles.FORCE_PUBLISH)
-    check_csrf(request, staff, csrf_token)
     drafts, by = board_of(request).store.drafts, Actor.of(staff.user)
-    draft = _draft_or_none(request, staff, draft_id)
-    if draft is None:
-        return _not_found(request, staff, "پیش‌نویس")
-    try:
-        drafts.force(draft.id, by, reason)
-    except DraftError as exc:
-        fresh = drafts.get(draft_id) or draft
-        return _draft(request, staff, fresh, 422, ERRORS.get(exc.code, str(exc)), exc.problems, reason=reason)
-    return RedirectResponse(f"/services/drafts/{draft_id}?done=forced", status_code=303)
+    return _draft_act(
+        request, staff, draft_id, csrf_token, lambda d: drafts.force(d.id, by, reason), "forced", reason=reason
+    )
 
 
 # The draft as a kiosk draws it (``kiosk.central.preview``: ``kiosk render`` in a process of its own).
