@@ -56,7 +56,7 @@ from fastapi import Body, FastAPI, Header
 from fastapi.responses import JSONResponse
 from sqlalchemy import create_engine, text
 
-from benchmarks.common import Figure, disk_folder, percentile, quick
+from benchmarks.common import Figure, disk_folder, in_schema, percentile, postgres_schema, quick
 from kiosk.central.app import open_store
 from kiosk.central.settings import Settings
 from kiosk.core.tracking import make_tracking_code
@@ -185,25 +185,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-@contextmanager
-def _postgres_schema(base: str) -> Iterator[str]:
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base)
-    try:
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-        yield _in_schema(base, schema)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
-
-
-def _in_schema(base: str, schema: str) -> str:
-    separator = "&" if "?" in base else "?"
-    return f"{base}{separator}options=-csearch_path%3D{schema}"
 
 
 @contextmanager
@@ -401,7 +382,7 @@ def _prefilled_postgres(base: str, count: int, seed: int) -> Target:
                 connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     finally:
         admin.dispose()
-    url = _in_schema(base, schema)
+    url = in_schema(base, schema)
     if held != count:
         print(f"filling PostgreSQL schema {schema} with {count} requests (once; kept for later runs)", flush=True)
         fill(url, count, seed=seed)
@@ -510,8 +491,8 @@ def run_database(
             empty = Target(database, None, secret_for(seed), 0)  # a fresh data folder each round
         else:
             assert base is not None
-            bare_url = stack.enter_context(_postgres_schema(base))
-            empty = Target(database, stack.enter_context(_postgres_schema(base)), secret_for(seed), 0)
+            bare_url = stack.enter_context(postgres_schema(base))
+            empty = Target(database, stack.enter_context(postgres_schema(base)), secret_for(seed), 0)
         targets = [empty]
         if prefilled:
             targets.append(

@@ -30,15 +30,14 @@ import statistics
 import tempfile
 import threading
 import time
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
+from benchmarks.common import postgres_schema
 from kiosk.central.app import open_store
 from kiosk.central.ratelimit import RateLimiter, take_one_statement
 from kiosk.central.settings import Settings
@@ -161,21 +160,6 @@ def measure(database: str, store: Store, calls: int, threads: int) -> list[Row]:
         limiter.dispose()
 
 
-@contextmanager
-def _postgres_schema(base: str) -> Iterator[str]:
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base)
-    try:
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-        separator = "&" if "?" in base else "?"
-        yield f"{base}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
-
-
 def run_one(database: str, db_url: str | None, calls: int, threads: int) -> list[Row]:
     with tempfile.TemporaryDirectory() as folder:
         store = open_store(Settings(data_dir=Path(folder), db_url=db_url), migrate=True)
@@ -201,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"100 to {MAX_CALLS} calls, 1 to {KIOSKS} threads")
     rows = run_one("sqlite", None, args.calls, args.threads)
     if args.postgres_url:
-        with _postgres_schema(args.postgres_url) as url:
+        with postgres_schema(args.postgres_url) as url:
             rows += run_one("postgresql", url, args.calls, args.threads)
     output = table(rows)
     if not args.postgres_url:

@@ -29,17 +29,16 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select, text
 
+from benchmarks.common import postgres_schema
 from harness.central_server import RunningCentral, start_central_server
 from kiosk.central.models import UsageEvent
 from kiosk.central.schemas import UsageEventIn
@@ -198,21 +197,6 @@ def run_one(database: str, db_url: str | None, events: int, kiosks: int, runs: i
     return timings
 
 
-@contextmanager
-def _postgres_schema(base: str) -> Iterator[str]:
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base)
-    try:
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-        separator = "&" if "?" in base else "?"
-        yield f"{base}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=200_000)
@@ -226,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     load = os.getloadavg()  # the machine may be shared: other work slows every figure
     timings = run_one("sqlite", None, args.events, args.kiosks, args.runs)
     if args.postgres_url:
-        with _postgres_schema(args.postgres_url) as url:
+        with postgres_schema(args.postgres_url) as url:
             timings += run_one("postgresql", url, args.events, args.kiosks, args.runs)
     else:
         timings.append(Timing("postgresql", "every case", 0, 0, 0, "skipped: no URL"))

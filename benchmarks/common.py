@@ -13,7 +13,8 @@ import platform
 import statistics
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -204,3 +205,28 @@ def run_alone(
     parser.add_argument(f"--{option}", type=kind, default=default)
     print_table(measure(getattr(parser.parse_args(), option.replace("-", "_"))))
     return 0
+
+
+def in_schema(base: str, schema: str) -> str:
+    """``base`` (a PostgreSQL URL) with its connections' search path set to ``schema``."""
+    separator = "&" if "?" in base else "?"
+    return f"{base}{separator}options=-csearch_path%3D{schema}"
+
+
+@contextmanager
+def postgres_schema(base: str) -> Iterator[str]:
+    """A URL whose connections use a fresh, empty schema of their own, dropped afterwards."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    schema = f"bench_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base)
+    try:
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        yield in_schema(base, schema)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
