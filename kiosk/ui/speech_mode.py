@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import Enum, auto
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -48,7 +48,6 @@ from kiosk.ui.widgets.keyboard import NumericKeypad, OnScreenKeyboard, erase_one
 HOLD_MS = 2000  # how long the corner is held to start or end speech mode
 CORNER_PX = 110  # the top right corner's square (the staff's gesture is five taps in the top left one)
 WATCH_MS = 150  # how often a new screen or dialog is looked for while a session reads aloud
-Editable = QLineEdit | QPlainTextEdit | QTextEdit
 
 
 class Action(Enum):
@@ -103,6 +102,12 @@ _OUT_OF_A_BOX = {
     K.Key_Minus: Action.SOFTER,
     K.Key_Clear: Action.SELECT,  # the keypad's 5 with NumLock off
 }
+
+
+_MODIFIER_KEYS = {K.Key_Control, K.Key_Alt, K.Key_Shift, K.Key_Meta, K.Key_AltGr, K.Key_Super_L, K.Key_Super_R}
+_CHORD_MODIFIERS = (
+    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.MetaModifier
+)
 
 
 def action_for(event: QKeyEvent, in_a_box: bool) -> Action | None:
@@ -214,8 +219,6 @@ class SpeechMode(QObject):
     header's buttons, which come last in the reading order; ``start_session`` leaves the attract
     loop; ``back`` is the header's Back; ``on_attract`` says whether the attract loop is showing."""
 
-    changed = Signal(bool)  # on or off
-
     def __init__(
         self,
         window: QWidget,
@@ -260,7 +263,6 @@ class SpeechMode(QObject):
         if self.on:
             return
         self.on = True
-        self.changed.emit(True)
         if self._on_attract():
             self._start_session()
         self._seen = None
@@ -276,7 +278,6 @@ class SpeechMode(QObject):
         if not self.audio_first:
             self._watch.stop()
         self.read_aloud.say_lines([self.tr("Speech mode is off.")])
-        self.changed.emit(False)
 
     def session_started(self) -> None:
         if self.audio_first and not self.on:
@@ -291,7 +292,6 @@ class SpeechMode(QObject):
         self._watch.stop()
         self._seen = None
         self._hold.stop()
-        self.changed.emit(False)
 
     # --- what is on show ---------------------------------------------------------------------
 
@@ -555,6 +555,8 @@ class SpeechMode(QObject):
         """Whether a key starts speech mode: any key on the attract loop; elsewhere a key of the
         numeric keypad (not a digit in a box: a sighted citizen typing) or F1, never Tab or an
         arrow of a keyboard (a technician's or a sighted citizen's, moving as usual)."""
+        if K(event.key()) in _MODIFIER_KEYS or event.modifiers() & _CHORD_MODIFIERS:
+            return False  # the start of a chord (the technician's Ctrl+Alt+Shift+S), not a citizen's key
         if self._on_attract():
             return True
         in_a_box = _is_box(QApplication.focusWidget())

@@ -348,3 +348,20 @@ def test_tab_and_arrows_of_a_keyboard_do_not_start_speech_mode(
         assert not window.speech_mode.on
     key(qtbot, K.Key_8)
     assert window.speech_mode.on
+
+
+def test_the_technicians_chord_on_the_attract_loop_does_not_start_speech_mode(
+    qtbot: QtBot, kiosk: Kiosk, voice: RecordingVoice
+) -> None:
+    """Ctrl, Alt and Shift go down one by one before the S of Ctrl+Alt+Shift+S: each arrived as a key on
+    the attract loop, which started a session in speech mode and spoke before the PIN pad came up."""
+    window = kiosk.window
+    window.show()
+    held = Qt.KeyboardModifier.NoModifier
+    for code, modifier in ((K.Key_Control, Qt.KeyboardModifier.ControlModifier),
+                           (K.Key_Alt, Qt.KeyboardModifier.AltModifier),
+                           (K.Key_Shift, Qt.KeyboardModifier.ShiftModifier)):  # fmt: skip
+        QApplication.sendEvent(window, QKeyEvent(QEvent.Type.KeyPress, code, held))
+        held |= modifier
+    QApplication.sendEvent(window, QKeyEvent(QEvent.Type.KeyPress, K.Key_S, held, "S"))
+    assert not window.speech_mode.on and window.current_page == Page.ATTRACT and voice.said == []
